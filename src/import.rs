@@ -1,0 +1,435 @@
+//! Reading source files into [`NewDocument`]s: decoding, refusing what is
+//! not text, and finding passage structure before sentences are split.
+//!
+//! Import never touches the project: it only parses. The caller stores the
+//! result in one transaction, so a refused file leaves the project as it was.
+
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
+use crate::lang::LangTag;
+use crate::segment;
+
+/// Files above this size are refused rather than read into memory whole.
+pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path}: cannot read the file: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: the file is empty")]
+    Empty { path: PathBuf },
+    #[error("{path}: the file contains only blank lines; there is nothing to translate")]
+    NoText { path: PathBuf },
+    #[error("{path}: this looks like a binary file (byte {offset} is {byte:#04x}), not text")]
+    Binary {
+        path: PathBuf,
+        offset: usize,
+        byte: u8,
+    },
+    #[error(
+        "{path}: not valid UTF-8 at line {line}, column {column} (byte {offset}); save it as UTF-8 or UTF-16 with a byte-order mark"
+    )]
+    Encoding {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        offset: usize,
+    },
+    #[error("{path}: the file is {size} bytes; Verso imports sources up to {max} bytes")]
+    TooLarge { path: PathBuf, size: u64, max: u64 },
+    #[error("{path}: unsupported file type \"{extension}\" (Verso imports .txt and .md)")]
+    UnsupportedFormat { path: PathBuf, extension: String },
+}
+
+/// What the user asked to import.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub path: PathBuf,
+    pub source_lang: LangTag,
+    pub target_lang: LangTag,
+    pub title: Option<String>,
+}
+
+/// Reads and parses a source file.
+pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError> {
+    let path = &request.path;
+    let format = format_of(path)?;
+    let metadata = std::fs::metadata(path).map_err(|source| ImportError::Unreadable {
+        path: path.clone(),
+        source,
+    })?;
+    if metadata.len() > MAX_SOURCE_BYTES {
+        return Err(ImportError::TooLarge {
+            path: path.clone(),
+            size: metadata.len(),
+            max: MAX_SOURCE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Unreadable {
+        path: path.clone(),
+        source,
+    })?;
+    let text = decode(path, &bytes)?;
+    let passages = match format {
+        SourceFormat::Text => text_passages(&text),
+        SourceFormat::Markdown => markdown_passages(&text),
+    };
+    let passages: Vec<NewPassage> = passages
+        .into_iter()
+        .map(|(kind, level, body)| NewPassage {
+            kind,
+            level,
+            sentences: segment::sentences(&body, &request.source_lang)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        })
+        .filter(|passage| !passage.sentences.is_empty())
+        .collect();
+    if passages.is_empty() {
+        return Err(ImportError::NoText { path: path.clone() });
+    }
+    let title = request
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| default_title(path, &passages));
+    Ok(NewDocument {
+        title,
+        source_lang: request.source_lang.clone(),
+        target_lang: request.target_lang.clone(),
+        origin: path.display().to_string(),
+        format,
+        passages,
+    })
+}
+
+fn format_of(path: &Path) -> Result<SourceFormat, ImportError> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match extension.as_str() {
+        "txt" | "text" | "" => Ok(SourceFormat::Text),
+        "md" | "markdown" => Ok(SourceFormat::Markdown),
+        _ => Err(ImportError::UnsupportedFormat {
+            path: path.to_path_buf(),
+            extension,
+        }),
+    }
+}
+
+/// A heading if the document starts with one, else the file name.
+fn default_title(path: &Path, passages: &[NewPassage]) -> String {
+    match passages.first() {
+        Some(first) if first.kind == PassageKind::Heading => first.sentences.join(" "),
+        _ => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "Untitled".into()),
+    }
+}
+
+/// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM; refuses
+/// binary data and invalid UTF-8 with the place where it goes wrong.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
+    if bytes.is_empty() {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let utf16 = match bytes {
+        [0xFF, 0xFE, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),
+        [0xFE, 0xFF, rest @ ..] => Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16)),
+        _ => None,
+    };
+    if let Some((rest, to_unit)) = utf16 {
+        if rest.len() % 2 != 0 {
+            return Err(ImportError::Encoding {
+                path: path.to_path_buf(),
+                line: 0,
+                column: 0,
+                offset: bytes.len() - 1,
+            });
+        }
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|pair| to_unit([pair[0], pair[1]]))
+            .collect();
+        let text = String::from_utf16(&units).map_err(|_| {
+            let offset = 2 + 2 * char::decode_utf16(units.iter().copied())
+                .take_while(Result::is_ok)
+                .count();
+            ImportError::Encoding {
+                path: path.to_path_buf(),
+                line: 0,
+                column: 0,
+                offset,
+            }
+        })?;
+        return refuse_control(path, text);
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    // A NUL or a run of control bytes early on means this is not a text file,
+    // whatever its extension; say so instead of reporting an encoding error.
+    if let Some(offset) = body
+        .iter()
+        .take(8192)
+        .position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)))
+    {
+        return Err(ImportError::Binary {
+            path: path.to_path_buf(),
+            offset,
+            byte: body[offset],
+        });
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => refuse_control(path, text.to_string()),
+        Err(error) => {
+            let offset = error.valid_up_to();
+            let before = &body[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            Err(ImportError::Encoding {
+                path: path.to_path_buf(),
+                line,
+                column,
+                offset,
+            })
+        }
+    }
+}
+
+fn refuse_control(path: &Path, text: String) -> Result<String, ImportError> {
+    if let Some((offset, c)) = text.char_indices().find(|(_, c)| {
+        *c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
+    }) {
+        return Err(ImportError::Binary {
+            path: path.to_path_buf(),
+            offset,
+            byte: u32::from(c).min(255) as u8,
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(ImportError::NoText {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(text)
+}
+
+/// Plain text: blank lines separate passages. Inside a block, a line break
+/// is a hard break (its own passage) when lines look unwrapped (long, or the
+/// block is a header such as "Source: …"), and a soft wrap otherwise.
+fn text_passages(text: &str) -> Vec<(PassageKind, u8, String)> {
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut passages = Vec::new();
+    for block in normalized
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        let lines: Vec<&str> = block
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let is_wrapped = lines.len() > 1
+            && lines[..lines.len() - 1].iter().all(|line| {
+                let length = line.chars().count();
+                (30..=120).contains(&length) && !line.ends_with(['.', '!', '?', ':', '"', '”'])
+            });
+        if is_wrapped {
+            passages.push((PassageKind::Paragraph, 0, lines.join(" ")));
+        } else {
+            passages.extend(
+                lines
+                    .into_iter()
+                    .map(|line| (PassageKind::Paragraph, 0, line.to_string())),
+            );
+        }
+    }
+    passages
+}
+
+/// Markdown: headings, paragraphs, list items and block quotes become
+/// passages; inline markup is read as its text.
+fn markdown_passages(text: &str) -> Vec<(PassageKind, u8, String)> {
+    let mut passages = Vec::new();
+    let mut current: Option<(PassageKind, u8, String)> = None;
+    let mut list_depth = 0u8;
+    let mut quote_depth = 0u8;
+    let flush = |current: &mut Option<(PassageKind, u8, String)>, passages: &mut Vec<_>| {
+        if let Some((kind, level, body)) = current.take() {
+            let body = body.trim().to_string();
+            if !body.is_empty() {
+                passages.push((kind, level, body));
+            }
+        }
+    };
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                flush(&mut current, &mut passages);
+                current = Some((PassageKind::Heading, level as u8, String::new()));
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut current, &mut passages);
+                current = Some((PassageKind::ListItem, list_depth, String::new()));
+            }
+            Event::Start(Tag::List(_)) => {
+                flush(&mut current, &mut passages);
+                list_depth += 1;
+            }
+            Event::End(TagEnd::List(_)) => {
+                flush(&mut current, &mut passages);
+                list_depth = list_depth.saturating_sub(1);
+            }
+            Event::Start(Tag::BlockQuote(_)) => {
+                flush(&mut current, &mut passages);
+                quote_depth += 1;
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                flush(&mut current, &mut passages);
+                quote_depth = quote_depth.saturating_sub(1);
+            }
+            Event::Start(Tag::Paragraph) => {
+                let inside_item = matches!(current, Some((PassageKind::ListItem, _, ref body)) if body.trim().is_empty());
+                if !inside_item {
+                    flush(&mut current, &mut passages);
+                    let kind = if quote_depth > 0 {
+                        PassageKind::Quote
+                    } else {
+                        PassageKind::Paragraph
+                    };
+                    current = Some((kind, 0, String::new()));
+                }
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => {
+                flush(&mut current, &mut passages)
+            }
+            Event::Text(t) | Event::Code(t) => {
+                let kind = if quote_depth > 0 {
+                    PassageKind::Quote
+                } else {
+                    PassageKind::Paragraph
+                };
+                current
+                    .get_or_insert_with(|| (kind, 0, String::new()))
+                    .2
+                    .push_str(&t);
+            }
+            Event::SoftBreak => {
+                if let Some((_, _, body)) = current.as_mut() {
+                    body.push(' ');
+                }
+            }
+            Event::HardBreak => {
+                // A hard break ("Source: …" on its own line) bounds a passage.
+                let kind_level = current.as_ref().map(|(kind, level, _)| (*kind, *level));
+                flush(&mut current, &mut passages);
+                if let Some((kind, level)) = kind_level {
+                    current = Some((kind, level, String::new()));
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut current, &mut passages);
+    passages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_err(bytes: &[u8]) -> String {
+        match decode(Path::new("in.txt"), bytes) {
+            Ok(text) => panic!("expected an error, decoded {text:?}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn decodes_utf8_with_bom_and_utf16_both_orders() {
+        assert_eq!(
+            decode(Path::new("a"), b"\xEF\xBB\xBFHola").expect("utf8"),
+            "Hola"
+        );
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Año".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Año".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(Path::new("a"), &le).expect("le"), "Año");
+        assert_eq!(decode(Path::new("a"), &be).expect("be"), "Año");
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let message = decode_err(b"first line\nsecond \xC3(");
+        assert!(message.contains("line 2, column 8"), "{message}");
+        assert!(message.contains("in.txt"), "{message}");
+    }
+
+    #[test]
+    fn binary_and_empty_are_refused_with_reasons() {
+        assert!(decode_err(b"\x89PNG\r\n\x1a\n\0\0").contains("binary"));
+        assert!(decode_err(b"").contains("empty"));
+        assert!(decode_err(b"  \n\n ").contains("blank"));
+    }
+
+    #[test]
+    fn markdown_blocks_become_passages() {
+        let passages = markdown_passages(
+            "# Title\n\nFirst *para*.\nStill first.\n\n- one\n- two\n\n> quoted\n",
+        );
+        let kinds: Vec<_> = passages
+            .iter()
+            .map(|(k, l, b)| (*k, *l, b.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (PassageKind::Heading, 1, "Title"),
+                (PassageKind::Paragraph, 0, "First para. Still first."),
+                (PassageKind::ListItem, 1, "one"),
+                (PassageKind::ListItem, 1, "two"),
+                (PassageKind::Quote, 0, "quoted"),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_header_lines_stay_apart_and_wrapped_lines_join() {
+        let passages = text_passages(
+            "Source: Ministry\nDate: today\n\nThis paragraph was wrapped at a fixed width by\nthe editor of the text, so its lines join up.\n",
+        );
+        let bodies: Vec<_> = passages.iter().map(|(_, _, b)| b.as_str()).collect();
+        assert_eq!(
+            bodies,
+            vec![
+                "Source: Ministry",
+                "Date: today",
+                "This paragraph was wrapped at a fixed width by the editor of the text, so its lines join up.",
+            ]
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! BCP 47 language tags, parsed once at the edge so the rest of the core
+//! holds a `LangTag` and never a bare string.
+//!
+//! Verso accepts well-formed tags whose primary subtag is an ISO 639-1 code
+//! it knows, or any three-letter ISO 639-2/3 code. A tag like `english` or
+//! `qq` is refused: it would silently pick the wrong segmentation rules.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// ISO 639-1 two-letter codes (the full 2002 list, deprecated ones excluded).
+const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy \
+da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz \
+ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt \
+lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt \
+qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to \
+tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LangError {
+    #[error(
+        "\"{0}\" is not a language tag (expected a BCP 47 tag such as en, es, pt-BR or zh-Hant)"
+    )]
+    Malformed(String),
+    #[error("\"{0}\" is not a known language code (expected an ISO 639 code such as en, es, de)")]
+    Unknown(String),
+}
+
+/// A validated BCP 47 language tag in canonical case (`pt-BR`, `zh-Hant`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LangTag(String);
+
+impl LangTag {
+    pub fn english() -> LangTag {
+        LangTag("en".into())
+    }
+
+    pub fn spanish() -> LangTag {
+        LangTag("es".into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The primary language subtag (`pt` for `pt-BR`): what segmentation
+    /// rules and diff granularity are chosen by.
+    pub fn primary(&self) -> &str {
+        self.0.split('-').next().unwrap_or(&self.0)
+    }
+}
+
+impl FromStr for LangTag {
+    type Err = LangError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let trimmed = input.trim().replace('_', "-");
+        let malformed = || LangError::Malformed(input.to_string());
+        let mut parts = trimmed.split('-');
+        let primary = parts
+            .next()
+            .filter(|p| !p.is_empty())
+            .ok_or_else(malformed)?;
+        if !primary.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(malformed());
+        }
+        let primary = primary.to_ascii_lowercase();
+        match primary.len() {
+            2 if ISO_639_1.split(' ').any(|code| code == primary) => {}
+            3 => {}
+            2 | 4..=8 => return Err(LangError::Unknown(input.to_string())),
+            _ => return Err(malformed()),
+        }
+        let mut canonical = primary;
+        for part in parts {
+            let valid =
+                (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric());
+            if !valid {
+                return Err(malformed());
+            }
+            canonical.push('-');
+            // RFC 5646 §2.1.1 conventions: regions upper case, scripts title case.
+            match part.len() {
+                2 if part.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    canonical.push_str(&part.to_ascii_uppercase())
+                }
+                4 if part.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    let lower = part.to_ascii_lowercase();
+                    canonical.push_str(&lower[..1].to_ascii_uppercase());
+                    canonical.push_str(&lower[1..]);
+                }
+                _ => canonical.push_str(&part.to_ascii_lowercase()),
+            }
+        }
+        Ok(LangTag(canonical))
+    }
+}
+
+impl TryFrom<String> for LangTag {
+    type Error = LangError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<LangTag> for String {
+    fn from(tag: LangTag) -> String {
+        tag.0
+    }
+}
+
+impl fmt::Display for LangTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: Result<&str, ()>) {
+        let parsed = input.parse::<LangTag>();
+        assert_eq!(
+            parsed.as_ref().map(LangTag::as_str).map_err(|_| ()),
+            expected,
+            "input {input:?}"
+        );
+    }
+
+    #[test]
+    fn accepts_and_canonicalises_well_formed_tags() {
+        check("en", Ok("en"));
+        check("ES", Ok("es"));
+        check("pt-br", Ok("pt-BR"));
+        check("zh_hant_tw", Ok("zh-Hant-TW"));
+        check("es-419", Ok("es-419"));
+        check("fil", Ok("fil"));
+    }
+
+    #[test]
+    fn refuses_unknown_and_malformed_tags() {
+        check("qq", Err(()));
+        check("english", Err(()));
+        check("", Err(()));
+        check("e", Err(()));
+        check("en-", Err(()));
+        check("en-toolongsubtag", Err(()));
+        check("1n", Err(()));
+    }
+}

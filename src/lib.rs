@@ -1,0 +1,21 @@
+//! Verso's core: projects, documents, segmentation, revisions and formats.
+//!
+//! Everything that knows about translation lives here and runs without a
+//! window; the desktop shell and the `verso` command line are thin callers.
+
+pub mod document;
+pub mod export;
+pub mod import;
+pub mod lang;
+pub mod revision;
+pub mod segment;
+pub mod store;
+
+pub use document::{
+    DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat,
+};
+pub use lang::LangTag;
+pub use revision::{Revision, RevisionId, Status, TranslationEdit};
+pub use store::{Project, StoreError};
+pub mod recent;
+pub mod sample;

@@ -1,0 +1,381 @@
+//! The `verso` command line: the core's operations for batch use and scripts.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use verso::export::{self, TextFormat};
+use verso::import::{self, ImportRequest};
+use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, TranslationEdit};
+
+#[derive(Parser)]
+#[command(
+    name = "verso",
+    version,
+    about = "Checked translations and summaries of news and official statements"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new, empty project file.
+    Init { project: PathBuf },
+    /// Create a project holding Verso's sample statement and translation.
+    Sample { project: PathBuf },
+    /// Import a source text (.txt or .md) as a new document.
+    Import {
+        project: PathBuf,
+        file: PathBuf,
+        /// Source language (BCP 47, e.g. en).
+        #[arg(long)]
+        from: String,
+        /// Target language (BCP 47, e.g. es).
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the documents with their progress.
+    Docs {
+        project: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a document's source and translation side by side.
+    Show {
+        project: PathBuf,
+        document: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store a new translation of one segment (a new revision).
+    Set {
+        project: PathBuf,
+        segment: i64,
+        text: String,
+        #[arg(long, value_enum, default_value = "draft")]
+        status: StatusArg,
+        /// Name recorded on the revision (default: the project's author, then $USER).
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a document's translation; untranslated segments keep their source text.
+    Export {
+        project: PathBuf,
+        document: i64,
+        #[arg(long, value_enum, default_value = "txt")]
+        format: FormatArg,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Split a text file into sentences.
+    Segment {
+        file: PathBuf,
+        #[arg(long)]
+        lang: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Draft,
+    Translated,
+    Reviewed,
+    Approved,
+    Rejected,
+}
+
+impl From<StatusArg> for Status {
+    fn from(arg: StatusArg) -> Status {
+        match arg {
+            StatusArg::Draft => Status::Draft,
+            StatusArg::Translated => Status::Translated,
+            StatusArg::Reviewed => Status::Reviewed,
+            StatusArg::Approved => Status::Approved,
+            StatusArg::Rejected => Status::Rejected,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Txt,
+    Md,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let mut message = error.to_string();
+            for cause in error.chain().skip(1) {
+                message.push_str(": ");
+                message.push_str(&cause.to_string());
+            }
+            eprintln!("verso: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn lang(tag: &str) -> anyhow::Result<LangTag> {
+    Ok(tag.parse()?)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let stdout = &mut std::io::stdout().lock();
+    match cli.command {
+        Command::Init { project } => {
+            Project::create(&project)?;
+            writeln!(stdout, "created {}", project.display())?;
+        }
+        Command::Sample { project } => {
+            let (_, id) = verso::sample::create_sample_project(&project)?;
+            writeln!(
+                stdout,
+                "created {} with sample document {}",
+                project.display(),
+                id.0
+            )?;
+        }
+        Command::Import {
+            project,
+            file,
+            from,
+            to,
+            title,
+            json,
+        } => {
+            let request = ImportRequest {
+                path: file,
+                source_lang: lang(&from)?,
+                target_lang: lang(&to)?,
+                title,
+            };
+            let mut project = Project::open(&project)?;
+            let document = import::read_document(&request)?;
+            let id = project.add_document(&document)?;
+            let summary = project.document(id)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &summary)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(
+                    stdout,
+                    "imported document {}: \"{}\", {} segments",
+                    id.0, summary.title, summary.segments
+                )?;
+            }
+        }
+        Command::Docs { project, json } => {
+            let documents = Project::open(&project)?.documents()?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &documents)?;
+                writeln!(stdout)?;
+            } else if documents.is_empty() {
+                writeln!(stdout, "no documents yet; add one with `verso import`")?;
+            } else {
+                for doc in documents {
+                    writeln!(
+                        stdout,
+                        "{:>4}  {}  {}→{}  {}/{} translated",
+                        doc.id.0,
+                        doc.title,
+                        doc.source_lang,
+                        doc.target_lang,
+                        doc.translated,
+                        doc.segments
+                    )?;
+                }
+            }
+        }
+        Command::Show {
+            project,
+            document,
+            json,
+        } => {
+            let rows = Project::open(&project)?.segments(DocumentId(document))?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &rows)?;
+                writeln!(stdout)?;
+            } else {
+                print_side_by_side(stdout, &rows)?;
+            }
+        }
+        Command::Set {
+            project,
+            segment,
+            text,
+            status,
+            author,
+            json,
+        } => {
+            let mut project = Project::open(&project)?;
+            let row = project.segment(SegmentId(segment))?;
+            let author = match author {
+                Some(name) => name,
+                None => project
+                    .author()?
+                    .or_else(|| std::env::var("USER").ok())
+                    .unwrap_or_else(|| "translator".into()),
+            };
+            let edit = TranslationEdit {
+                segment: row.id,
+                text,
+                status: status.into(),
+                base: row.revision,
+            };
+            let revision = project.save_translation(&edit, &author)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &revision)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(
+                    stdout,
+                    "segment {segment}: revision {} ({})",
+                    revision.id.0,
+                    revision.status.as_str()
+                )?;
+            }
+        }
+        Command::Export {
+            project,
+            document,
+            format,
+            output,
+        } => {
+            let rows = Project::open(&project)?.segments(DocumentId(document))?;
+            let format = match format {
+                FormatArg::Txt => TextFormat::Text,
+                FormatArg::Md => TextFormat::Markdown,
+            };
+            let exported = export::translation(&rows, format);
+            match output {
+                Some(path) => write_atomically(&path, exported.content.as_bytes())?,
+                None => stdout.write_all(exported.content.as_bytes())?,
+            }
+            if !exported.is_complete() {
+                eprintln!(
+                    "verso: warning: incomplete translation: {} of {} segments are untranslated and were written in the source language",
+                    exported.untranslated, exported.segments
+                );
+            }
+        }
+        Command::Segment {
+            file,
+            lang: tag,
+            json,
+        } => {
+            let tag = lang(&tag)?;
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("{}: cannot read the file", file.display()))?;
+            let text = import::decode(&file, &bytes)?;
+            let mut sentences = Vec::new();
+            for line in text.split("\n\n") {
+                let base = line.as_ptr() as usize - text.as_ptr() as usize;
+                for range in verso::segment::sentence_ranges(line, &tag) {
+                    sentences.push((base + range.start, base + range.end, &line[range]));
+                }
+            }
+            if json {
+                let items: Vec<_> = sentences
+                    .iter()
+                    .map(|(start, end, text)| serde_json::json!({ "start": start, "end": end, "text": text }))
+                    .collect();
+                serde_json::to_writer_pretty(&mut *stdout, &items)?;
+                writeln!(stdout)?;
+            } else {
+                for (_, _, sentence) in sentences {
+                    writeln!(stdout, "{}", sentence.replace('\n', " "))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file and a rename, so an interrupted export
+/// never leaves half a file where a good one was.
+fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
+    let temporary = path.with_extension("verso-tmp");
+    std::fs::write(&temporary, content)
+        .with_context(|| format!("{}: cannot write", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(())
+}
+
+const COLUMN: usize = 46;
+
+fn print_side_by_side(out: &mut impl Write, rows: &[SegmentRow]) -> anyhow::Result<()> {
+    if rows.is_empty() {
+        bail!("the document has no segments");
+    }
+    let mut passage = None;
+    for row in rows {
+        if passage.is_some_and(|p| p != row.passage) {
+            writeln!(out)?;
+        }
+        passage = Some(row.passage);
+        let left = wrap(&row.source, COLUMN);
+        let right = wrap(row.translation.as_deref().unwrap_or(""), COLUMN);
+        writeln!(
+            out,
+            "#{:<6} {:<11} ",
+            row.id.0,
+            format!("[{}]", row.status.as_str())
+        )?;
+        for i in 0..left.len().max(right.len()) {
+            let l = left.get(i).map_or("", String::as_str);
+            let r = right.get(i).map_or("", String::as_str);
+            let pad = COLUMN.saturating_sub(l.chars().count());
+            writeln!(out, "  {l}{}  │ {r}", " ".repeat(pad))?;
+        }
+    }
+    Ok(())
+}
+
+/// Greedy word wrap by characters; a word longer than the width is cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        loop {
+            let line = lines.last_mut().expect("lines is never empty");
+            let used = line.chars().count();
+            let needed = word.chars().count() + usize::from(used > 0);
+            if used + needed <= width {
+                if used > 0 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if used == 0 {
+                let head: String = word.chars().take(width).collect();
+                word = word.chars().skip(width).collect();
+                line.push_str(&head);
+                lines.push(String::new());
+                if word.is_empty() {
+                    break;
+                }
+                continue;
+            }
+            lines.push(String::new());
+        }
+    }
+    lines.retain(|line| !line.is_empty());
+    lines
+}

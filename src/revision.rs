@@ -1,0 +1,101 @@
+//! Translations as append-only revisions: every save adds a row naming its
+//! parent, so no state of a segment is ever overwritten. The current
+//! translation is the newest revision of a segment.
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::SegmentId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS), ts(type = "number"))]
+pub struct RevisionId(pub i64);
+
+/// Where a segment stands in the workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum Status {
+    New,
+    Draft,
+    Translated,
+    Reviewed,
+    Approved,
+    Rejected,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::New,
+        Status::Draft,
+        Status::Translated,
+        Status::Reviewed,
+        Status::Approved,
+        Status::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Draft => "draft",
+            Status::Translated => "translated",
+            Status::Reviewed => "reviewed",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == name)
+    }
+
+    /// Whether a segment in this status counts as done for progress.
+    pub fn is_translated(self) -> bool {
+        matches!(
+            self,
+            Status::Translated | Status::Reviewed | Status::Approved
+        )
+    }
+}
+
+/// One stored state of a segment's translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Revision {
+    pub id: RevisionId,
+    pub segment: SegmentId,
+    pub parent: Option<RevisionId>,
+    pub text: String,
+    pub status: Status,
+    pub author: String,
+    pub created_at: String,
+}
+
+/// A request to store a new translation of one segment.
+///
+/// `base` names the revision the editor started from; if the segment has
+/// moved on since (another window or process saved), the store refuses the
+/// save instead of silently overwriting that work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct TranslationEdit {
+    pub segment: SegmentId,
+    pub text: String,
+    pub status: Status,
+    pub base: Option<RevisionId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names_round_trip() {
+        for status in Status::ALL {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(Status::parse("done"), None);
+    }
+}

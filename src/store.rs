@@ -1,0 +1,685 @@
+//! The project file: one SQLite database (`*.verso`) holding documents,
+//! segments and their revisions. Only this module writes SQL.
+//!
+//! Invariants it keeps: every public write is one transaction; revisions are
+//! append-only (a trigger refuses updates); a file written by a newer Verso
+//! is refused untouched; an older file is backed up before it is migrated.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+
+use crate::document::{
+    DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat,
+};
+use crate::lang::LangTag;
+use crate::revision::{Revision, RevisionId, Status, TranslationEdit};
+
+/// Marks a SQLite file as a Verso project ("VERS").
+const APPLICATION_ID: i64 = 0x5645_5253;
+
+/// Append-only: a released migration is never edited, only followed.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE documents (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    title       TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    origin      TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+CREATE TABLE passages (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('heading', 'paragraph', 'list_item', 'quote')),
+    level       INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (document_id, position)
+) STRICT;
+
+CREATE TABLE segments (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    passage_id  INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    source      TEXT NOT NULL,
+    UNIQUE (document_id, position)
+) STRICT;
+
+CREATE TABLE revisions (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    parent_id  INTEGER REFERENCES revisions(id),
+    text       TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('new', 'draft', 'translated', 'reviewed', 'approved', 'rejected')),
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+CREATE INDEX revisions_by_segment ON revisions (segment_id, id);
+CREATE INDEX segments_by_passage ON segments (passage_id);
+
+CREATE TRIGGER revisions_are_append_only BEFORE UPDATE ON revisions
+BEGIN
+    SELECT RAISE(ABORT, 'revisions are append-only');
+END;
+"#];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: no such project file")]
+    NotFound { path: PathBuf },
+    #[error("{path}: a file already exists there; choose another name or open it instead")]
+    AlreadyExists { path: PathBuf },
+    #[error("{path}: not a Verso project file")]
+    NotAProject { path: PathBuf },
+    #[error(
+        "{path}: written by a newer Verso (schema {found}, this version reads up to {supported}); \
+         update Verso to open it. The file was not changed."
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{path}: could not back up the project before upgrading it: {source}")]
+    Backup {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("no document with id {0} in this project")]
+    NoSuchDocument(DocumentId),
+    #[error("no segment with id {0} in this project")]
+    NoSuchSegment(i64),
+    #[error(
+        "segment {segment} was changed elsewhere since you started editing (now revision {found:?}, \
+         you started from {expected:?}); your text was not saved over it"
+    )]
+    Conflict {
+        segment: i64,
+        expected: Option<RevisionId>,
+        found: Option<RevisionId>,
+        their_text: Option<String>,
+    },
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: stored data is damaged: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+}
+
+impl std::fmt::Display for DocumentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An open project file.
+pub struct Project {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Project {
+    /// Creates a new, empty project file; refuses to touch an existing file.
+    pub fn create(path: &Path) -> Result<Project, StoreError> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| sqlite(path, source))?;
+        let mut project = Project {
+            conn,
+            path: path.to_path_buf(),
+        };
+        project.configure()?;
+        project.migrate_from(0)?;
+        Ok(project)
+    }
+
+    /// Opens an existing project, upgrading an older schema after a backup.
+    pub fn open(path: &Path) -> Result<Project, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| sqlite(path, source))?;
+        let mut project = Project {
+            conn,
+            path: path.to_path_buf(),
+        };
+        let not_a_project = || StoreError::NotAProject {
+            path: path.to_path_buf(),
+        };
+        // Reading a pragma is the first access; a non-SQLite file fails here.
+        let app_id: i64 = project
+            .conn
+            .query_row("PRAGMA application_id", [], |row| row.get(0))
+            .map_err(|_| not_a_project())?;
+        let version: i64 = project
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|_| not_a_project())?;
+        if app_id != APPLICATION_ID {
+            return Err(not_a_project());
+        }
+        let supported = MIGRATIONS.len() as i64;
+        if version > supported {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported,
+            });
+        }
+        project.configure()?;
+        if version < supported {
+            project.backup_before_migration(version)?;
+            project.migrate_from(version)?;
+        }
+        Ok(project)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.conn
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 5000;",
+            )
+            .map_err(|source| sqlite(&path, source))
+    }
+
+    /// Copies the file with SQLite's online backup, so the copy is consistent
+    /// even while WAL frames are pending.
+    fn backup_before_migration(&self, version: i64) -> Result<(), StoreError> {
+        let target = backup_path(&self.path, version);
+        let mut dest = Connection::open(&target).map_err(|source| StoreError::Backup {
+            path: target.clone(),
+            source,
+        })?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest).map_err(|source| {
+            StoreError::Backup {
+                path: target.clone(),
+                source,
+            }
+        })?;
+        backup
+            .run_to_completion(256, std::time::Duration::ZERO, None)
+            .map_err(|source| StoreError::Backup {
+                path: target.clone(),
+                source,
+            })
+    }
+
+    fn migrate_from(&mut self, version: i64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(|source| sqlite(&path, source))?;
+            tx.execute_batch(sql)
+                .map_err(|source| sqlite(&path, source))?;
+            // Pragmas cannot take bound parameters; both values are our constants.
+            tx.execute_batch(&format!(
+                "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
+                index + 1
+            ))
+            .map_err(|source| sqlite(&path, source))?;
+            tx.commit().map_err(|source| sqlite(&path, source))?;
+        }
+        Ok(())
+    }
+
+    /// The schema version this build writes.
+    pub fn schema_version() -> i64 {
+        MIGRATIONS.len() as i64
+    }
+
+    fn tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        let path = self.path.clone();
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|source| sqlite(&path, source))
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| sqlite(&self.path, source)
+    }
+
+    /// Stores a parsed document with all its passages and segments, atomically.
+    pub fn add_document(&mut self, doc: &NewDocument) -> Result<DocumentId, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        tx.execute(
+            "INSERT INTO documents (title, source_lang, target_lang, origin, format) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![doc.title, doc.source_lang.as_str(), doc.target_lang.as_str(), doc.origin, doc.format.as_str()],
+        )
+        .map_err(e)?;
+        let doc_id = tx.last_insert_rowid();
+        {
+            let mut insert_passage = tx
+                .prepare("INSERT INTO passages (document_id, position, kind, level) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(e)?;
+            let mut insert_segment = tx
+                .prepare("INSERT INTO segments (document_id, passage_id, position, source) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(e)?;
+            let mut position = 0i64;
+            for (index, passage) in doc.passages.iter().enumerate() {
+                insert_passage
+                    .execute(params![
+                        doc_id,
+                        index as i64,
+                        passage.kind.as_str(),
+                        passage.level
+                    ])
+                    .map_err(e)?;
+                let passage_id = tx.last_insert_rowid();
+                for sentence in &passage.sentences {
+                    insert_segment
+                        .execute(params![doc_id, passage_id, position, sentence])
+                        .map_err(e)?;
+                    position += 1;
+                }
+            }
+        }
+        tx.commit().map_err(e)?;
+        Ok(DocumentId(doc_id))
+    }
+
+    /// Every document with its progress, oldest first.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        self.query_documents(None)
+    }
+
+    pub fn document(&self, id: DocumentId) -> Result<DocumentSummary, StoreError> {
+        self.query_documents(Some(id))?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NoSuchDocument(id))
+    }
+
+    fn query_documents(
+        &self,
+        only: Option<DocumentId>,
+    ) -> Result<Vec<DocumentSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT d.id, d.title, d.source_lang, d.target_lang, d.origin, d.format, d.imported_at,
+                        (SELECT count(*) FROM segments s WHERE s.document_id = d.id),
+                        (SELECT count(*) FROM segments s
+                           JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
+                          WHERE s.document_id = d.id AND r.status IN ('translated', 'reviewed', 'approved'))
+                   FROM documents d
+                  WHERE ?1 IS NULL OR d.id = ?1
+                  ORDER BY d.id",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![only.map(|id| id.0)], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, i64>(7)?,
+                    row.get::<_, i64>(8)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut documents = Vec::new();
+        for row in rows {
+            let (id, title, source, target, origin, format, imported_at, segments, translated) =
+                row.map_err(self.err())?;
+            documents.push(DocumentSummary {
+                id: DocumentId(id),
+                title,
+                source_lang: self.stored_lang(&source)?,
+                target_lang: self.stored_lang(&target)?,
+                origin,
+                format: SourceFormat::parse(&format)
+                    .ok_or_else(|| self.corrupt(format!("unknown format {format:?}")))?,
+                imported_at,
+                segments: segments as u64,
+                translated: translated as u64,
+            });
+        }
+        Ok(documents)
+    }
+
+    fn stored_lang(&self, tag: &str) -> Result<LangTag, StoreError> {
+        tag.parse()
+            .map_err(|_| self.corrupt(format!("invalid language tag {tag:?}")))
+    }
+
+    fn corrupt(&self, detail: String) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            detail,
+        }
+    }
+
+    /// The editor rows of a document, in reading order.
+    pub fn segments(&self, doc: DocumentId) -> Result<Vec<SegmentRow>, StoreError> {
+        self.document(doc)?;
+        self.query_segments("s.document_id = ?1", doc.0)
+    }
+
+    pub fn segment(&self, id: SegmentId) -> Result<SegmentRow, StoreError> {
+        self.query_segments("s.id = ?1", id.0)?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NoSuchSegment(id.0))
+    }
+
+    fn query_segments(
+        &self,
+        filter: &'static str,
+        key: i64,
+    ) -> Result<Vec<SegmentRow>, StoreError> {
+        // `filter` is one of two constant strings above, never user input.
+        let sql = format!(
+            "SELECT s.id, s.document_id, p.position, p.kind, p.level, s.position, s.source, r.id, r.text, r.status
+               FROM segments s
+               JOIN passages p ON p.id = s.passage_id
+               LEFT JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
+              WHERE {filter}
+              ORDER BY s.document_id, s.position"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(self.err())?;
+        let rows = stmt
+            .query_map([key], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, i64>(4)?,
+                    row.get::<_, i64>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, Option<i64>>(7)?,
+                    row.get::<_, Option<String>>(8)?,
+                    row.get::<_, Option<String>>(9)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut segments = Vec::new();
+        for row in rows {
+            let (id, doc, passage, kind, level, position, source, revision, text, status) =
+                row.map_err(self.err())?;
+            let status = match status {
+                Some(name) => Status::parse(&name)
+                    .ok_or_else(|| self.corrupt(format!("unknown status {name:?}")))?,
+                None => Status::New,
+            };
+            segments.push(SegmentRow {
+                id: SegmentId(id),
+                document_id: DocumentId(doc),
+                passage: passage as u32,
+                passage_kind: PassageKind::parse(&kind)
+                    .ok_or_else(|| self.corrupt(format!("unknown passage kind {kind:?}")))?,
+                passage_level: level.clamp(0, 255) as u8,
+                position: position as u32,
+                source,
+                translation: text,
+                status,
+                revision: revision.map(RevisionId),
+            });
+        }
+        Ok(segments)
+    }
+
+    /// Appends a revision to a segment, refusing if the segment moved on
+    /// since `edit.base` (see [`TranslationEdit`]).
+    pub fn save_translation(
+        &mut self,
+        edit: &TranslationEdit,
+        author: &str,
+    ) -> Result<Revision, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM segments WHERE id = ?1)",
+                [edit.segment.0],
+                |row| row.get(0),
+            )
+            .map_err(e)?;
+        if !exists {
+            return Err(StoreError::NoSuchSegment(edit.segment.0));
+        }
+        let head: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, text FROM revisions WHERE segment_id = ?1 ORDER BY id DESC LIMIT 1",
+                [edit.segment.0],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(e)?;
+        let head_id = head.as_ref().map(|(id, _)| RevisionId(*id));
+        if head_id != edit.base {
+            return Err(StoreError::Conflict {
+                segment: edit.segment.0,
+                expected: edit.base,
+                found: head_id,
+                their_text: head.map(|(_, text)| text),
+            });
+        }
+        let revision = tx
+            .query_row(
+                "INSERT INTO revisions (segment_id, parent_id, text, status, author) VALUES (?1, ?2, ?3, ?4, ?5)
+                 RETURNING id, created_at",
+                params![edit.segment.0, head_id.map(|id| id.0), edit.text, edit.status.as_str(), author],
+                |row| {
+                    Ok(Revision {
+                        id: RevisionId(row.get(0)?),
+                        segment: edit.segment,
+                        parent: head_id,
+                        text: edit.text.clone(),
+                        status: edit.status,
+                        author: author.to_string(),
+                        created_at: row.get(1)?,
+                    })
+                },
+            )
+            .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(revision)
+    }
+
+    /// Every revision of a segment, oldest first.
+    pub fn revisions(&self, segment: SegmentId) -> Result<Vec<Revision>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, parent_id, text, status, author, created_at FROM revisions WHERE segment_id = ?1 ORDER BY id",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([segment.0], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, Option<i64>>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut revisions = Vec::new();
+        for row in rows {
+            let (id, parent, text, status, author, created_at) = row.map_err(self.err())?;
+            revisions.push(Revision {
+                id: RevisionId(id),
+                segment,
+                parent: parent.map(RevisionId),
+                text,
+                status: Status::parse(&status)
+                    .ok_or_else(|| self.corrupt(format!("unknown status {status:?}")))?,
+                author,
+                created_at,
+            });
+        }
+        Ok(revisions)
+    }
+
+    /// The name recorded as author of this user's revisions in this project.
+    pub fn author(&self) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'author'", [], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.err())
+    }
+
+    pub fn set_author(&mut self, name: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.tx()?;
+        tx.execute("INSERT INTO meta (key, value) VALUES ('author', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [name])
+            .map_err(|source| sqlite(&path, source))?;
+        tx.commit().map_err(|source| sqlite(&path, source))
+    }
+
+    /// Runs SQLite's own consistency check; `Ok(())` means the file is sound.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let verdict: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .map_err(self.err())?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(self.corrupt(verdict))
+        }
+    }
+}
+
+fn sqlite(path: &Path, source: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Where the pre-migration copy of a project goes: beside it, named after
+/// the schema it holds, never overwriting an earlier backup.
+fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let mut candidate = path.with_extension(format!("v{version}.bak.verso"));
+    let mut n = 1;
+    while candidate.exists() {
+        candidate = path.with_extension(format!("v{version}.bak{n}.verso"));
+        n += 1;
+    }
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::NewPassage;
+
+    fn sample_doc() -> NewDocument {
+        NewDocument {
+            title: "Statement".into(),
+            source_lang: "en".parse().expect("tag"),
+            target_lang: "es".parse().expect("tag"),
+            origin: "statement.txt".into(),
+            format: SourceFormat::Text,
+            passages: vec![
+                NewPassage {
+                    kind: PassageKind::Heading,
+                    level: 1,
+                    sentences: vec!["Title".into()],
+                },
+                NewPassage {
+                    kind: PassageKind::Paragraph,
+                    level: 0,
+                    sentences: vec!["One.".into(), "Two.".into()],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn revisions_cannot_be_rewritten_even_with_raw_sql() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut project = Project::create(&dir.path().join("p.verso")).expect("create");
+        let doc = project.add_document(&sample_doc()).expect("add");
+        let segment = project.segments(doc).expect("segments")[0].id;
+        let edit = TranslationEdit {
+            segment,
+            text: "Título".into(),
+            status: Status::Draft,
+            base: None,
+        };
+        project.save_translation(&edit, "ana").expect("save");
+        let result = project.conn.execute("UPDATE revisions SET text = 'x'", []);
+        assert!(result.is_err(), "update must be refused by the trigger");
+    }
+
+    #[test]
+    fn stale_base_is_a_conflict_carrying_the_other_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut project = Project::create(&dir.path().join("p.verso")).expect("create");
+        let doc = project.add_document(&sample_doc()).expect("add");
+        let segment = project.segments(doc).expect("segments")[1].id;
+        let first = project
+            .save_translation(
+                &TranslationEdit {
+                    segment,
+                    text: "Uno.".into(),
+                    status: Status::Draft,
+                    base: None,
+                },
+                "ana",
+            )
+            .expect("first save");
+        let stale = TranslationEdit {
+            segment,
+            text: "Uno!".into(),
+            status: Status::Draft,
+            base: None,
+        };
+        match project.save_translation(&stale, "ben") {
+            Err(StoreError::Conflict {
+                found, their_text, ..
+            }) => {
+                assert_eq!(found, Some(first.id));
+                assert_eq!(their_text.as_deref(), Some("Uno."));
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert_eq!(project.revisions(segment).expect("revisions").len(), 1);
+    }
+}
