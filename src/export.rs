@@ -38,15 +38,13 @@ pub fn translation(rows: &[SegmentRow], format: TextFormat) -> Export {
         let level = passage[0].passage_level;
         let body = passage
             .iter()
-            .map(
-                |row| match row.translation.as_deref().filter(|t| !t.trim().is_empty()) {
-                    Some(text) => text,
-                    None => {
-                        untranslated += 1;
-                        row.source.as_str()
-                    }
-                },
-            )
+            .map(|row| match row.translation.as_deref().filter(|t| !t.trim().is_empty()) {
+                Some(text) => text,
+                None => {
+                    untranslated += 1;
+                    row.source.as_str()
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ");
         if let Some(previous) = previous_kind {
@@ -73,9 +71,5 @@ pub fn translation(rows: &[SegmentRow], format: TextFormat) -> Export {
     if !content.is_empty() {
         content.push('\n');
     }
-    Export {
-        content,
-        segments: rows.len(),
-        untranslated,
-    }
+    Export { content, segments: rows.len(), untranslated }
 }

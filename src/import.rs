@@ -18,29 +18,17 @@ pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{path}: cannot read the file: {source}")]
-    Unreadable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Unreadable { path: PathBuf, source: std::io::Error },
     #[error("{path}: the file is empty")]
     Empty { path: PathBuf },
     #[error("{path}: the file contains only blank lines; there is nothing to translate")]
     NoText { path: PathBuf },
     #[error("{path}: this looks like a binary file (byte {offset} is {byte:#04x}), not text")]
-    Binary {
-        path: PathBuf,
-        offset: usize,
-        byte: u8,
-    },
+    Binary { path: PathBuf, offset: usize, byte: u8 },
     #[error(
         "{path}: not valid UTF-8 at line {line}, column {column} (byte {offset}); save it as UTF-8 or UTF-16 with a byte-order mark"
     )]
-    Encoding {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        offset: usize,
-    },
+    Encoding { path: PathBuf, line: usize, column: usize, offset: usize },
     #[error("{path}: the file is {size} bytes; Verso imports sources up to {max} bytes")]
     TooLarge { path: PathBuf, size: u64, max: u64 },
     #[error("{path}: unsupported file type \"{extension}\" (Verso imports .txt and .md)")]
@@ -60,21 +48,11 @@ pub struct ImportRequest {
 pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError> {
     let path = &request.path;
     let format = format_of(path)?;
-    let metadata = std::fs::metadata(path).map_err(|source| ImportError::Unreadable {
-        path: path.clone(),
-        source,
-    })?;
+    let metadata = std::fs::metadata(path).map_err(|source| ImportError::Unreadable { path: path.clone(), source })?;
     if metadata.len() > MAX_SOURCE_BYTES {
-        return Err(ImportError::TooLarge {
-            path: path.clone(),
-            size: metadata.len(),
-            max: MAX_SOURCE_BYTES,
-        });
+        return Err(ImportError::TooLarge { path: path.clone(), size: metadata.len(), max: MAX_SOURCE_BYTES });
     }
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Unreadable {
-        path: path.clone(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Unreadable { path: path.clone(), source })?;
     let text = decode(path, &bytes)?;
     let passages = match format {
         SourceFormat::Text => text_passages(&text),
@@ -85,21 +63,15 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
         .map(|(kind, level, body)| NewPassage {
             kind,
             level,
-            sentences: segment::sentences(&body, &request.source_lang)
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
+            sentences: segment::sentences(&body, &request.source_lang).into_iter().map(str::to_string).collect(),
         })
         .filter(|passage| !passage.sentences.is_empty())
         .collect();
     if passages.is_empty() {
         return Err(ImportError::NoText { path: path.clone() });
     }
-    let title = request
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| default_title(path, &passages));
+    let title =
+        request.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| default_title(path, &passages));
     Ok(NewDocument {
         title,
         source_lang: request.source_lang.clone(),
@@ -111,18 +83,11 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
 }
 
 fn format_of(path: &Path) -> Result<SourceFormat, ImportError> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match extension.as_str() {
         "txt" | "text" | "" => Ok(SourceFormat::Text),
         "md" | "markdown" => Ok(SourceFormat::Markdown),
-        _ => Err(ImportError::UnsupportedFormat {
-            path: path.to_path_buf(),
-            extension,
-        }),
+        _ => Err(ImportError::UnsupportedFormat { path: path.to_path_buf(), extension }),
     }
 }
 
@@ -130,10 +95,7 @@ fn format_of(path: &Path) -> Result<SourceFormat, ImportError> {
 fn default_title(path: &Path, passages: &[NewPassage]) -> String {
     match passages.first() {
         Some(first) if first.kind == PassageKind::Heading => first.sentences.join(" "),
-        _ => path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "Untitled".into()),
+        _ => path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Untitled".into()),
     }
 }
 
@@ -141,9 +103,7 @@ fn default_title(path: &Path, passages: &[NewPassage]) -> String {
 /// binary data and invalid UTF-8 with the place where it goes wrong.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
     if bytes.is_empty() {
-        return Err(ImportError::Empty {
-            path: path.to_path_buf(),
-        });
+        return Err(ImportError::Empty { path: path.to_path_buf() });
     }
     let utf16 = match bytes {
         [0xFF, 0xFE, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),
@@ -159,36 +119,20 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
                 offset: bytes.len() - 1,
             });
         }
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|pair| to_unit([pair[0], pair[1]]))
-            .collect();
+        let units: Vec<u16> = rest.chunks_exact(2).map(|pair| to_unit([pair[0], pair[1]])).collect();
         let text = String::from_utf16(&units).map_err(|_| {
-            let offset = 2 + 2 * char::decode_utf16(units.iter().copied())
-                .take_while(Result::is_ok)
-                .count();
-            ImportError::Encoding {
-                path: path.to_path_buf(),
-                line: 0,
-                column: 0,
-                offset,
-            }
+            let offset = 2 + 2 * char::decode_utf16(units.iter().copied()).take_while(Result::is_ok).count();
+            ImportError::Encoding { path: path.to_path_buf(), line: 0, column: 0, offset }
         })?;
         return refuse_control(path, text);
     }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     // A NUL or a run of control bytes early on means this is not a text file,
     // whatever its extension; say so instead of reporting an encoding error.
-    if let Some(offset) = body
-        .iter()
-        .take(8192)
-        .position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)))
+    if let Some(offset) =
+        body.iter().take(8192).position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)))
     {
-        return Err(ImportError::Binary {
-            path: path.to_path_buf(),
-            offset,
-            byte: body[offset],
-        });
+        return Err(ImportError::Binary { path: path.to_path_buf(), offset, byte: body[offset] });
     }
     match std::str::from_utf8(body) {
         Ok(text) => refuse_control(path, text.to_string()),
@@ -196,38 +140,21 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
             let offset = error.valid_up_to();
             let before = &body[..offset];
             let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&before[line_start..])
-                .chars()
-                .count()
-                + 1;
-            Err(ImportError::Encoding {
-                path: path.to_path_buf(),
-                line,
-                column,
-                offset,
-            })
+            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+            Err(ImportError::Encoding { path: path.to_path_buf(), line, column, offset })
         }
     }
 }
 
 fn refuse_control(path: &Path, text: String) -> Result<String, ImportError> {
-    if let Some((offset, c)) = text.char_indices().find(|(_, c)| {
-        *c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
-    }) {
-        return Err(ImportError::Binary {
-            path: path.to_path_buf(),
-            offset,
-            byte: u32::from(c).min(255) as u8,
-        });
+    if let Some((offset, c)) =
+        text.char_indices().find(|(_, c)| *c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}')))
+    {
+        return Err(ImportError::Binary { path: path.to_path_buf(), offset, byte: u32::from(c).min(255) as u8 });
     }
     if text.trim().is_empty() {
-        return Err(ImportError::NoText {
-            path: path.to_path_buf(),
-        });
+        return Err(ImportError::NoText { path: path.to_path_buf() });
     }
     Ok(text)
 }
@@ -238,16 +165,8 @@ fn refuse_control(path: &Path, text: String) -> Result<String, ImportError> {
 fn text_passages(text: &str) -> Vec<(PassageKind, u8, String)> {
     let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut passages = Vec::new();
-    for block in normalized
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-    {
-        let lines: Vec<&str> = block
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
+    for block in normalized.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        let lines: Vec<&str> = block.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         let is_wrapped = lines.len() > 1
             && lines[..lines.len() - 1].iter().all(|line| {
                 let length = line.chars().count();
@@ -256,11 +175,7 @@ fn text_passages(text: &str) -> Vec<(PassageKind, u8, String)> {
         if is_wrapped {
             passages.push((PassageKind::Paragraph, 0, lines.join(" ")));
         } else {
-            passages.extend(
-                lines
-                    .into_iter()
-                    .map(|line| (PassageKind::Paragraph, 0, line.to_string())),
-            );
+            passages.extend(lines.into_iter().map(|line| (PassageKind::Paragraph, 0, line.to_string())));
         }
     }
     passages
@@ -308,30 +223,18 @@ fn markdown_passages(text: &str) -> Vec<(PassageKind, u8, String)> {
                 quote_depth = quote_depth.saturating_sub(1);
             }
             Event::Start(Tag::Paragraph) => {
-                let inside_item = matches!(current, Some((PassageKind::ListItem, _, ref body)) if body.trim().is_empty());
+                let inside_item =
+                    matches!(current, Some((PassageKind::ListItem, _, ref body)) if body.trim().is_empty());
                 if !inside_item {
                     flush(&mut current, &mut passages);
-                    let kind = if quote_depth > 0 {
-                        PassageKind::Quote
-                    } else {
-                        PassageKind::Paragraph
-                    };
+                    let kind = if quote_depth > 0 { PassageKind::Quote } else { PassageKind::Paragraph };
                     current = Some((kind, 0, String::new()));
                 }
             }
-            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => {
-                flush(&mut current, &mut passages)
-            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => flush(&mut current, &mut passages),
             Event::Text(t) | Event::Code(t) => {
-                let kind = if quote_depth > 0 {
-                    PassageKind::Quote
-                } else {
-                    PassageKind::Paragraph
-                };
-                current
-                    .get_or_insert_with(|| (kind, 0, String::new()))
-                    .2
-                    .push_str(&t);
+                let kind = if quote_depth > 0 { PassageKind::Quote } else { PassageKind::Paragraph };
+                current.get_or_insert_with(|| (kind, 0, String::new())).2.push_str(&t);
             }
             Event::SoftBreak => {
                 if let Some((_, _, body)) = current.as_mut() {
@@ -366,18 +269,9 @@ mod tests {
 
     #[test]
     fn decodes_utf8_with_bom_and_utf16_both_orders() {
-        assert_eq!(
-            decode(Path::new("a"), b"\xEF\xBB\xBFHola").expect("utf8"),
-            "Hola"
-        );
-        let le: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("Año".encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
-        let be: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain("Año".encode_utf16().flat_map(u16::to_be_bytes))
-            .collect();
+        assert_eq!(decode(Path::new("a"), b"\xEF\xBB\xBFHola").expect("utf8"), "Hola");
+        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Año".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("Año".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(decode(Path::new("a"), &le).expect("le"), "Año");
         assert_eq!(decode(Path::new("a"), &be).expect("be"), "Año");
     }
@@ -398,13 +292,8 @@ mod tests {
 
     #[test]
     fn markdown_blocks_become_passages() {
-        let passages = markdown_passages(
-            "# Title\n\nFirst *para*.\nStill first.\n\n- one\n- two\n\n> quoted\n",
-        );
-        let kinds: Vec<_> = passages
-            .iter()
-            .map(|(k, l, b)| (*k, *l, b.as_str()))
-            .collect();
+        let passages = markdown_passages("# Title\n\nFirst *para*.\nStill first.\n\n- one\n- two\n\n> quoted\n");
+        let kinds: Vec<_> = passages.iter().map(|(k, l, b)| (*k, *l, b.as_str())).collect();
         assert_eq!(
             kinds,
             vec![

@@ -20,9 +20,7 @@ tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LangError {
-    #[error(
-        "\"{0}\" is not a language tag (expected a BCP 47 tag such as en, es, pt-BR or zh-Hant)"
-    )]
+    #[error("\"{0}\" is not a language tag (expected a BCP 47 tag such as en, es, pt-BR or zh-Hant)")]
     Malformed(String),
     #[error("\"{0}\" is not a known language code (expected an ISO 639 code such as en, es, de)")]
     Unknown(String),
@@ -60,10 +58,7 @@ impl FromStr for LangTag {
         let trimmed = input.trim().replace('_', "-");
         let malformed = || LangError::Malformed(input.to_string());
         let mut parts = trimmed.split('-');
-        let primary = parts
-            .next()
-            .filter(|p| !p.is_empty())
-            .ok_or_else(malformed)?;
+        let primary = parts.next().filter(|p| !p.is_empty()).ok_or_else(malformed)?;
         if !primary.chars().all(|c| c.is_ascii_alphabetic()) {
             return Err(malformed());
         }
@@ -76,17 +71,14 @@ impl FromStr for LangTag {
         }
         let mut canonical = primary;
         for part in parts {
-            let valid =
-                (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric());
+            let valid = (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric());
             if !valid {
                 return Err(malformed());
             }
             canonical.push('-');
             // RFC 5646 §2.1.1 conventions: regions upper case, scripts title case.
             match part.len() {
-                2 if part.chars().all(|c| c.is_ascii_alphabetic()) => {
-                    canonical.push_str(&part.to_ascii_uppercase())
-                }
+                2 if part.chars().all(|c| c.is_ascii_alphabetic()) => canonical.push_str(&part.to_ascii_uppercase()),
                 4 if part.chars().all(|c| c.is_ascii_alphabetic()) => {
                     let lower = part.to_ascii_lowercase();
                     canonical.push_str(&lower[..1].to_ascii_uppercase());
@@ -124,11 +116,7 @@ mod tests {
 
     fn check(input: &str, expected: Result<&str, ()>) {
         let parsed = input.parse::<LangTag>();
-        assert_eq!(
-            parsed.as_ref().map(LangTag::as_str).map_err(|_| ()),
-            expected,
-            "input {input:?}"
-        );
+        assert_eq!(parsed.as_ref().map(LangTag::as_str).map_err(|_| ()), expected, "input {input:?}");
     }
 
     #[test]

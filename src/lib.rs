@@ -11,9 +11,7 @@ pub mod revision;
 pub mod segment;
 pub mod store;
 
-pub use document::{
-    DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat,
-};
+pub use document::{DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat};
 pub use lang::LangTag;
 pub use revision::{Revision, RevisionId, Status, TranslationEdit};
 pub use store::{Project, StoreError};

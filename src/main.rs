@@ -11,11 +11,7 @@ use verso::import::{self, ImportRequest};
 use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, TranslationEdit};
 
 #[derive(Parser)]
-#[command(
-    name = "verso",
-    version,
-    about = "Checked translations and summaries of news and official statements"
-)]
+#[command(name = "verso", version, about = "Checked translations and summaries of news and official statements")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -143,27 +139,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sample { project } => {
             let (_, id) = verso::sample::create_sample_project(&project)?;
-            writeln!(
-                stdout,
-                "created {} with sample document {}",
-                project.display(),
-                id.0
-            )?;
+            writeln!(stdout, "created {} with sample document {}", project.display(), id.0)?;
         }
-        Command::Import {
-            project,
-            file,
-            from,
-            to,
-            title,
-            json,
-        } => {
-            let request = ImportRequest {
-                path: file,
-                source_lang: lang(&from)?,
-                target_lang: lang(&to)?,
-                title,
-            };
+        Command::Import { project, file, from, to, title, json } => {
+            let request = ImportRequest { path: file, source_lang: lang(&from)?, target_lang: lang(&to)?, title };
             let mut project = Project::open(&project)?;
             let document = import::read_document(&request)?;
             let id = project.add_document(&document)?;
@@ -172,11 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 serde_json::to_writer_pretty(&mut *stdout, &summary)?;
                 writeln!(stdout)?;
             } else {
-                writeln!(
-                    stdout,
-                    "imported document {}: \"{}\", {} segments",
-                    id.0, summary.title, summary.segments
-                )?;
+                writeln!(stdout, "imported document {}: \"{}\", {} segments", id.0, summary.title, summary.segments)?;
             }
         }
         Command::Docs { project, json } => {
@@ -191,21 +166,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     writeln!(
                         stdout,
                         "{:>4}  {}  {}→{}  {}/{} translated",
-                        doc.id.0,
-                        doc.title,
-                        doc.source_lang,
-                        doc.target_lang,
-                        doc.translated,
-                        doc.segments
+                        doc.id.0, doc.title, doc.source_lang, doc.target_lang, doc.translated, doc.segments
                     )?;
                 }
             }
         }
-        Command::Show {
-            project,
-            document,
-            json,
-        } => {
+        Command::Show { project, document, json } => {
             let rows = Project::open(&project)?.segments(DocumentId(document))?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &rows)?;
@@ -214,48 +180,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print_side_by_side(stdout, &rows)?;
             }
         }
-        Command::Set {
-            project,
-            segment,
-            text,
-            status,
-            author,
-            json,
-        } => {
+        Command::Set { project, segment, text, status, author, json } => {
             let mut project = Project::open(&project)?;
             let row = project.segment(SegmentId(segment))?;
             let author = match author {
                 Some(name) => name,
-                None => project
-                    .author()?
-                    .or_else(|| std::env::var("USER").ok())
-                    .unwrap_or_else(|| "translator".into()),
+                None => project.author()?.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "translator".into()),
             };
-            let edit = TranslationEdit {
-                segment: row.id,
-                text,
-                status: status.into(),
-                base: row.revision,
-            };
+            let edit = TranslationEdit { segment: row.id, text, status: status.into(), base: row.revision };
             let revision = project.save_translation(&edit, &author)?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &revision)?;
                 writeln!(stdout)?;
             } else {
-                writeln!(
-                    stdout,
-                    "segment {segment}: revision {} ({})",
-                    revision.id.0,
-                    revision.status.as_str()
-                )?;
+                writeln!(stdout, "segment {segment}: revision {} ({})", revision.id.0, revision.status.as_str())?;
             }
         }
-        Command::Export {
-            project,
-            document,
-            format,
-            output,
-        } => {
+        Command::Export { project, document, format, output } => {
             let rows = Project::open(&project)?.segments(DocumentId(document))?;
             let format = match format {
                 FormatArg::Txt => TextFormat::Text,
@@ -273,14 +214,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
-        Command::Segment {
-            file,
-            lang: tag,
-            json,
-        } => {
+        Command::Segment { file, lang: tag, json } => {
             let tag = lang(&tag)?;
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("{}: cannot read the file", file.display()))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("{}: cannot read the file", file.display()))?;
             let text = import::decode(&file, &bytes)?;
             let mut sentences = Vec::new();
             for line in text.split("\n\n") {
@@ -310,10 +246,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// never leaves half a file where a good one was.
 fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
     let temporary = path.with_extension("verso-tmp");
-    std::fs::write(&temporary, content)
-        .with_context(|| format!("{}: cannot write", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
+    std::fs::write(&temporary, content).with_context(|| format!("{}: cannot write", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
 }
 
@@ -331,12 +265,7 @@ fn print_side_by_side(out: &mut impl Write, rows: &[SegmentRow]) -> anyhow::Resu
         passage = Some(row.passage);
         let left = wrap(&row.source, COLUMN);
         let right = wrap(row.translation.as_deref().unwrap_or(""), COLUMN);
-        writeln!(
-            out,
-            "#{:<6} {:<11} ",
-            row.id.0,
-            format!("[{}]", row.status.as_str())
-        )?;
+        writeln!(out, "#{:<6} {:<11} ", row.id.0, format!("[{}]", row.status.as_str()))?;
         for i in 0..left.len().max(right.len()) {
             let l = left.get(i).map_or("", String::as_str);
             let r = right.get(i).map_or("", String::as_str);

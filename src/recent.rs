@@ -10,10 +10,7 @@ const MAX_RECENT: usize = 12;
 #[derive(Debug, thiserror::Error)]
 pub enum RecentError {
     #[error("{path}: cannot save the recent-projects list: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,19 +25,14 @@ pub struct RecentProject {
 /// Reads the list; a missing or unreadable list is simply empty, since
 /// losing it costs the user nothing they cannot redo.
 pub fn load(list: &Path) -> Vec<RecentProject> {
-    let paths: Vec<String> = std::fs::read(list)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
+    let paths: Vec<String> =
+        std::fs::read(list).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
     paths
         .into_iter()
         .map(|path| {
             let p = Path::new(&path);
             RecentProject {
-                name: p
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| path.clone()),
+                name: p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.clone()),
                 exists: p.is_file(),
                 path,
             }
@@ -52,17 +44,10 @@ pub fn load(list: &Path) -> Vec<RecentProject> {
 pub fn remember(list: &Path, project: &Path) -> Result<Vec<RecentProject>, RecentError> {
     let project = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
     let project = project.to_string_lossy().into_owned();
-    let mut paths: Vec<String> = load(list)
-        .into_iter()
-        .map(|r| r.path)
-        .filter(|p| *p != project)
-        .collect();
+    let mut paths: Vec<String> = load(list).into_iter().map(|r| r.path).filter(|p| *p != project).collect();
     paths.insert(0, project);
     paths.truncate(MAX_RECENT);
-    let error = |source| RecentError::Write {
-        path: list.to_path_buf(),
-        source,
-    };
+    let error = |source| RecentError::Write { path: list.to_path_buf(), source };
     if let Some(parent) = list.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;
     }

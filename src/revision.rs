@@ -25,14 +25,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::New,
-        Status::Draft,
-        Status::Translated,
-        Status::Reviewed,
-        Status::Approved,
-        Status::Rejected,
-    ];
+    pub const ALL: [Status; 6] =
+        [Status::New, Status::Draft, Status::Translated, Status::Reviewed, Status::Approved, Status::Rejected];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,17 +40,12 @@ impl Status {
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        Status::ALL
-            .into_iter()
-            .find(|status| status.as_str() == name)
+        Status::ALL.into_iter().find(|status| status.as_str() == name)
     }
 
     /// Whether a segment in this status counts as done for progress.
     pub fn is_translated(self) -> bool {
-        matches!(
-            self,
-            Status::Translated | Status::Reviewed | Status::Approved
-        )
+        matches!(self, Status::Translated | Status::Reviewed | Status::Approved)
     }
 }
 

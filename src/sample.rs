@@ -9,16 +9,8 @@ use crate::revision::{Status, TranslationEdit};
 use crate::store::{Project, StoreError};
 
 const STATEMENT: &[(PassageKind, u8, &[&str])] = &[
-    (
-        PassageKind::Heading,
-        1,
-        &["Ministry of Water announces coastal desalination plan"],
-    ),
-    (
-        PassageKind::Paragraph,
-        0,
-        &["Source: Ministry of Water, press office, Sept. 3, 2025"],
-    ),
+    (PassageKind::Heading, 1, &["Ministry of Water announces coastal desalination plan"]),
+    (PassageKind::Paragraph, 0, &["Source: Ministry of Water, press office, Sept. 3, 2025"]),
     (
         PassageKind::Paragraph,
         0,
@@ -36,42 +28,21 @@ const STATEMENT: &[(PassageKind, u8, &[&str])] = &[
             "\"We cannot wait for the rain,\" Ms. Ruiz told reporters in the capital.",
         ],
     ),
-    (
-        PassageKind::ListItem,
-        1,
-        &["Construction of the first plant begins in March 2026."],
-    ),
-    (
-        PassageKind::ListItem,
-        1,
-        &["Each plant will run partly on solar power."],
-    ),
-    (
-        PassageKind::Paragraph,
-        0,
-        &["Environmental groups welcomed the plan but asked for studies on brine discharge."],
-    ),
+    (PassageKind::ListItem, 1, &["Construction of the first plant begins in March 2026."]),
+    (PassageKind::ListItem, 1, &["Each plant will run partly on solar power."]),
+    (PassageKind::Paragraph, 0, &["Environmental groups welcomed the plan but asked for studies on brine discharge."]),
 ];
 
 /// Spanish translations of the first segments, so the sample shows every
 /// state: approved, translated, draft and untranslated rows.
 const TRANSLATIONS: &[(&str, Status)] = &[
-    (
-        "El Ministerio del Agua anuncia un plan de desalinización costera",
-        Status::Approved,
-    ),
-    (
-        "Fuente: Ministerio del Agua, oficina de prensa, 3 de septiembre de 2025",
-        Status::Translated,
-    ),
+    ("El Ministerio del Agua anuncia un plan de desalinización costera", Status::Approved),
+    ("Fuente: Ministerio del Agua, oficina de prensa, 3 de septiembre de 2025", Status::Translated),
     (
         "El Ministerio del Agua anunció el martes un plan para construir tres plantas desalinizadoras en la costa norte.",
         Status::Translated,
     ),
-    (
-        "Las plantas abastecerán a 450.000 hogares en 2028.",
-        Status::Draft,
-    ),
+    ("Las plantas abastecerán a 450.000 hogares en 2028.", Status::Draft),
 ];
 
 /// Creates a new project at `path` holding the sample statement.
@@ -95,12 +66,7 @@ pub fn create_sample_project(path: &Path) -> Result<(Project, DocumentId), Store
     let id = project.add_document(&document)?;
     let rows = project.segments(id)?;
     for (row, (text, status)) in rows.iter().zip(TRANSLATIONS) {
-        let edit = TranslationEdit {
-            segment: row.id,
-            text: text.to_string(),
-            status: *status,
-            base: None,
-        };
+        let edit = TranslationEdit { segment: row.id, text: text.to_string(), status: *status, base: None };
         project.save_translation(&edit, "Verso sample")?;
     }
     Ok((project, id))
@@ -113,17 +79,11 @@ mod tests {
     #[test]
     fn sample_project_shows_each_kind_of_row() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (project, id) =
-            create_sample_project(&dir.path().join("sample.verso")).expect("sample");
+        let (project, id) = create_sample_project(&dir.path().join("sample.verso")).expect("sample");
         let summary = project.document(id).expect("document");
         assert_eq!(summary.segments, 11);
         assert_eq!(summary.translated, 3);
-        let statuses: Vec<Status> = project
-            .segments(id)
-            .expect("rows")
-            .iter()
-            .map(|r| r.status)
-            .collect();
+        let statuses: Vec<Status> = project.segments(id).expect("rows").iter().map(|r| r.status).collect();
         assert!(
             statuses.contains(&Status::New)
                 && statuses.contains(&Status::Draft)

@@ -23,31 +23,12 @@ fn is_cjk_terminator(c: char) -> bool {
 
 /// Quotes and brackets that may close after a terminator (`."`, `?»`, `。」`).
 fn is_closing(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\''
-            | '”'
-            | '’'
-            | '»'
-            | '›'
-            | ')'
-            | ']'
-            | '}'
-            | '」'
-            | '』'
-            | '）'
-            | '】'
-            | '〉'
-            | '》'
-    )
+    matches!(c, '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』' | '）' | '】' | '〉' | '》')
 }
 
 /// Punctuation that may open a sentence before its first letter.
 fn is_opening(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '“' | '‘' | '«' | '‹' | '(' | '[' | '¿' | '¡' | '「' | '『' | '（' | '„'
-    )
+    matches!(c, '"' | '\'' | '“' | '‘' | '«' | '‹' | '(' | '[' | '¿' | '¡' | '「' | '『' | '（' | '„')
 }
 
 /// How an abbreviation behaves before the next word.
@@ -316,10 +297,7 @@ pub fn sentence_ranges(text: &str, lang: &LangTag) -> Vec<Range<usize>> {
         let closed = i > run_start && chars[i - 1].1 != c && is_closing(chars[i - 1].1);
         let breaks = if is_cjk {
             // "「明日は？」と聞いた": a quoted question inside a sentence.
-            !(closed
-                && chars
-                    .get(i)
-                    .is_some_and(|(_, next)| !next.is_whitespace() && !is_opening(*next)))
+            !(closed && chars.get(i).is_some_and(|(_, next)| !next.is_whitespace() && !is_opening(*next)))
         } else if !followed_by_space {
             false
         } else {
@@ -327,16 +305,7 @@ pub fn sentence_ranges(text: &str, lang: &LangTag) -> Vec<Range<usize>> {
             while j < chars.len() && chars[j].1.is_whitespace() {
                 j += 1;
             }
-            j >= chars.len()
-                || is_break(
-                    text,
-                    &chars,
-                    start,
-                    run_start,
-                    i - run_start,
-                    j,
-                    abbreviations,
-                )
+            j >= chars.len() || is_break(text, &chars, start, run_start, i - run_start, j, abbreviations)
         };
         if breaks {
             push_trimmed(text, start..end, &mut ranges);
@@ -349,10 +318,7 @@ pub fn sentence_ranges(text: &str, lang: &LangTag) -> Vec<Range<usize>> {
 
 /// Convenience for callers that want the sentences as strings.
 pub fn sentences<'t>(text: &'t str, lang: &LangTag) -> Vec<&'t str> {
-    sentence_ranges(text, lang)
-        .into_iter()
-        .map(|range| &text[range])
-        .collect()
+    sentence_ranges(text, lang).into_iter().map(|range| &text[range]).collect()
 }
 
 /// Judges a terminator run at `chars[run_start..run_start + run_len]` that
@@ -371,11 +337,7 @@ fn is_break(
     if matches!(next_char, '—' | '–' | '-' | ',' | ';' | ':' | '%') {
         return false;
     }
-    let first_letter = chars[next..]
-        .iter()
-        .map(|(_, c)| *c)
-        .find(|c| !is_opening(*c))
-        .unwrap_or(next_char);
+    let first_letter = chars[next..].iter().map(|(_, c)| *c).find(|c| !is_opening(*c)).unwrap_or(next_char);
     let next_word = word_at(text, chars, next);
     if first_letter.is_lowercase() {
         return false;
@@ -391,16 +353,12 @@ fn is_break(
         return match kind {
             AbbreviationKind::Prefix => false,
             AbbreviationKind::BeforeNumber => !first_letter.is_ascii_digit(),
-            AbbreviationKind::MaybeFinal => {
-                first_letter.is_uppercase() && SENTENCE_STARTERS.contains(&next_word)
-            }
+            AbbreviationKind::MaybeFinal => first_letter.is_uppercase() && SENTENCE_STARTERS.contains(&next_word),
         };
     }
     let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
     let is_initialism = !letters.is_empty()
-        && word
-            .split('.')
-            .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
+        && word.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
     if is_initialism {
         // "J. R. R. Tolkien", "U.S. Secretary", "D.C." : a capital after an
         // initial is usually a name going on, unless it opens a sentence.
@@ -416,19 +374,10 @@ fn is_break(
 
 /// The token just before a terminator, back to whitespace or an opening
 /// bracket/quote, limited to the current sentence.
-fn word_before<'t>(
-    text: &'t str,
-    chars: &[(usize, char)],
-    sentence_start: usize,
-    run_start: usize,
-) -> &'t str {
+fn word_before<'t>(text: &'t str, chars: &[(usize, char)], sentence_start: usize, run_start: usize) -> &'t str {
     let end = chars[run_start].0;
     let mut k = run_start;
-    while k > 0
-        && chars[k - 1].0 >= sentence_start
-        && !chars[k - 1].1.is_whitespace()
-        && !is_opening(chars[k - 1].1)
-    {
+    while k > 0 && chars[k - 1].0 >= sentence_start && !chars[k - 1].1.is_whitespace() && !is_opening(chars[k - 1].1) {
         k -= 1;
     }
     &text[chars.get(k).map_or(end, |(offset, _)| *offset)..end]
@@ -483,30 +432,14 @@ mod tests {
 
     #[test]
     fn splits_on_question_and_exclamation_marks_and_keeps_closing_quotes() {
-        check(
-            "en",
-            "\"Is it done?\" she asked. It was! Yes.",
-            &["\"Is it done?\" she asked.", "It was!", "Yes."],
-        );
-        check(
-            "en",
-            "He said \"stop.\" Then he left.",
-            &["He said \"stop.\"", "Then he left."],
-        );
+        check("en", "\"Is it done?\" she asked. It was! Yes.", &["\"Is it done?\" she asked.", "It was!", "Yes."]);
+        check("en", "He said \"stop.\" Then he left.", &["He said \"stop.\"", "Then he left."]);
     }
 
     #[test]
     fn initialism_before_a_sentence_starter_ends_the_sentence() {
-        check(
-            "en",
-            "She moved to the U.S. He stayed.",
-            &["She moved to the U.S.", "He stayed."],
-        );
-        check(
-            "en",
-            "Books by J. R. R. Tolkien sell well.",
-            &["Books by J. R. R. Tolkien sell well."],
-        );
+        check("en", "She moved to the U.S. He stayed.", &["She moved to the U.S.", "He stayed."]);
+        check("en", "Books by J. R. R. Tolkien sell well.", &["Books by J. R. R. Tolkien sell well."]);
     }
 
     #[test]
@@ -514,45 +447,26 @@ mod tests {
         check(
             "en",
             "Growth was 3.5 percent, see example.com for more. Prices rose 2.",
-            &[
-                "Growth was 3.5 percent, see example.com for more.",
-                "Prices rose 2.",
-            ],
+            &["Growth was 3.5 percent, see example.com for more.", "Prices rose 2."],
         );
         check(
             "en",
             "It costs approx. 10 dollars... and more. Next.",
             &["It costs approx. 10 dollars... and more.", "Next."],
         );
-        check(
-            "en",
-            "See No. 5 on the list. Done.",
-            &["See No. 5 on the list.", "Done."],
-        );
+        check("en", "See No. 5 on the list. Done.", &["See No. 5 on the list.", "Done."]);
     }
 
     #[test]
     fn spanish_inverted_marks_and_cjk_terminators() {
-        check(
-            "es",
-            "¿Qué pasó? ¡Nada! El Sr. Pérez llegó.",
-            &["¿Qué pasó?", "¡Nada!", "El Sr. Pérez llegó."],
-        );
-        check(
-            "ja",
-            "今日は晴れです。「明日は？」雨です。",
-            &["今日は晴れです。", "「明日は？」雨です。"],
-        );
+        check("es", "¿Qué pasó? ¡Nada! El Sr. Pérez llegó.", &["¿Qué pasó?", "¡Nada!", "El Sr. Pérez llegó."]);
+        check("ja", "今日は晴れです。「明日は？」雨です。", &["今日は晴れです。", "「明日は？」雨です。"]);
         check("zh", "你好。我很好！", &["你好。", "我很好！"]);
     }
 
     #[test]
     fn list_marker_at_passage_start_is_not_a_sentence() {
-        check(
-            "en",
-            "1. Open the file. Then save it.",
-            &["1. Open the file.", "Then save it."],
-        );
+        check("en", "1. Open the file. Then save it.", &["1. Open the file.", "Then save it."]);
     }
 
     proptest! {

@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
-use crate::document::{
-    DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat,
-};
+use crate::document::{DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat};
 use crate::lang::LangTag;
 use crate::revision::{Revision, RevisionId, Status, TranslationEdit};
 
@@ -84,16 +82,9 @@ pub enum StoreError {
         "{path}: written by a newer Verso (schema {found}, this version reads up to {supported}); \
          update Verso to open it. The file was not changed."
     )]
-    NewerSchema {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
     #[error("{path}: could not back up the project before upgrading it: {source}")]
-    Backup {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Backup { path: PathBuf, source: rusqlite::Error },
     #[error("no document with id {0} in this project")]
     NoSuchDocument(DocumentId),
     #[error("no segment with id {0} in this project")]
@@ -102,17 +93,9 @@ pub enum StoreError {
         "segment {segment} was changed elsewhere since you started editing (now revision {found:?}, \
          you started from {expected:?}); your text was not saved over it"
     )]
-    Conflict {
-        segment: i64,
-        expected: Option<RevisionId>,
-        found: Option<RevisionId>,
-        their_text: Option<String>,
-    },
+    Conflict { segment: i64, expected: Option<RevisionId>, found: Option<RevisionId>, their_text: Option<String> },
     #[error("{path}: {source}")]
-    Sqlite {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Sqlite { path: PathBuf, source: rusqlite::Error },
     #[error("{path}: stored data is damaged: {detail}")]
     Corrupt { path: PathBuf, detail: String },
 }
@@ -133,19 +116,11 @@ impl Project {
     /// Creates a new, empty project file; refuses to touch an existing file.
     pub fn create(path: &Path) -> Result<Project, StoreError> {
         if path.exists() {
-            return Err(StoreError::AlreadyExists {
-                path: path.to_path_buf(),
-            });
+            return Err(StoreError::AlreadyExists { path: path.to_path_buf() });
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|source| sqlite(path, source))?;
-        let mut project = Project {
-            conn,
-            path: path.to_path_buf(),
-        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| sqlite(path, source))?;
+        let mut project = Project { conn, path: path.to_path_buf() };
         project.configure()?;
         project.migrate_from(0)?;
         Ok(project)
@@ -154,39 +129,23 @@ impl Project {
     /// Opens an existing project, upgrading an older schema after a backup.
     pub fn open(path: &Path) -> Result<Project, StoreError> {
         if !path.is_file() {
-            return Err(StoreError::NotFound {
-                path: path.to_path_buf(),
-            });
+            return Err(StoreError::NotFound { path: path.to_path_buf() });
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|source| sqlite(path, source))?;
-        let mut project = Project {
-            conn,
-            path: path.to_path_buf(),
-        };
-        let not_a_project = || StoreError::NotAProject {
-            path: path.to_path_buf(),
-        };
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| sqlite(path, source))?;
+        let mut project = Project { conn, path: path.to_path_buf() };
+        let not_a_project = || StoreError::NotAProject { path: path.to_path_buf() };
         // Reading a pragma is the first access; a non-SQLite file fails here.
-        let app_id: i64 = project
-            .conn
-            .query_row("PRAGMA application_id", [], |row| row.get(0))
-            .map_err(|_| not_a_project())?;
-        let version: i64 = project
-            .conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(|_| not_a_project())?;
+        let app_id: i64 =
+            project.conn.query_row("PRAGMA application_id", [], |row| row.get(0)).map_err(|_| not_a_project())?;
+        let version: i64 =
+            project.conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|_| not_a_project())?;
         if app_id != APPLICATION_ID {
             return Err(not_a_project());
         }
         let supported = MIGRATIONS.len() as i64;
         if version > supported {
-            return Err(StoreError::NewerSchema {
-                path: path.to_path_buf(),
-                found: version,
-                supported,
-            });
+            return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version, supported });
         }
         project.configure()?;
         if version < supported {
@@ -216,33 +175,20 @@ impl Project {
     /// even while WAL frames are pending.
     fn backup_before_migration(&self, version: i64) -> Result<(), StoreError> {
         let target = backup_path(&self.path, version);
-        let mut dest = Connection::open(&target).map_err(|source| StoreError::Backup {
-            path: target.clone(),
-            source,
-        })?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest).map_err(|source| {
-            StoreError::Backup {
-                path: target.clone(),
-                source,
-            }
-        })?;
+        let mut dest =
+            Connection::open(&target).map_err(|source| StoreError::Backup { path: target.clone(), source })?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)
+            .map_err(|source| StoreError::Backup { path: target.clone(), source })?;
         backup
             .run_to_completion(256, std::time::Duration::ZERO, None)
-            .map_err(|source| StoreError::Backup {
-                path: target.clone(),
-                source,
-            })
+            .map_err(|source| StoreError::Backup { path: target.clone(), source })
     }
 
     fn migrate_from(&mut self, version: i64) -> Result<(), StoreError> {
         let path = self.path.clone();
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self
-                .conn
-                .transaction()
-                .map_err(|source| sqlite(&path, source))?;
-            tx.execute_batch(sql)
-                .map_err(|source| sqlite(&path, source))?;
+            let tx = self.conn.transaction().map_err(|source| sqlite(&path, source))?;
+            tx.execute_batch(sql).map_err(|source| sqlite(&path, source))?;
             // Pragmas cannot take bound parameters; both values are our constants.
             tx.execute_batch(&format!(
                 "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
@@ -291,18 +237,11 @@ impl Project {
             let mut position = 0i64;
             for (index, passage) in doc.passages.iter().enumerate() {
                 insert_passage
-                    .execute(params![
-                        doc_id,
-                        index as i64,
-                        passage.kind.as_str(),
-                        passage.level
-                    ])
+                    .execute(params![doc_id, index as i64, passage.kind.as_str(), passage.level])
                     .map_err(e)?;
                 let passage_id = tx.last_insert_rowid();
                 for sentence in &passage.sentences {
-                    insert_segment
-                        .execute(params![doc_id, passage_id, position, sentence])
-                        .map_err(e)?;
+                    insert_segment.execute(params![doc_id, passage_id, position, sentence]).map_err(e)?;
                     position += 1;
                 }
             }
@@ -317,16 +256,10 @@ impl Project {
     }
 
     pub fn document(&self, id: DocumentId) -> Result<DocumentSummary, StoreError> {
-        self.query_documents(Some(id))?
-            .into_iter()
-            .next()
-            .ok_or(StoreError::NoSuchDocument(id))
+        self.query_documents(Some(id))?.into_iter().next().ok_or(StoreError::NoSuchDocument(id))
     }
 
-    fn query_documents(
-        &self,
-        only: Option<DocumentId>,
-    ) -> Result<Vec<DocumentSummary>, StoreError> {
+    fn query_documents(&self, only: Option<DocumentId>) -> Result<Vec<DocumentSummary>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -376,15 +309,11 @@ impl Project {
     }
 
     fn stored_lang(&self, tag: &str) -> Result<LangTag, StoreError> {
-        tag.parse()
-            .map_err(|_| self.corrupt(format!("invalid language tag {tag:?}")))
+        tag.parse().map_err(|_| self.corrupt(format!("invalid language tag {tag:?}")))
     }
 
     fn corrupt(&self, detail: String) -> StoreError {
-        StoreError::Corrupt {
-            path: self.path.clone(),
-            detail,
-        }
+        StoreError::Corrupt { path: self.path.clone(), detail }
     }
 
     /// The editor rows of a document, in reading order.
@@ -394,17 +323,10 @@ impl Project {
     }
 
     pub fn segment(&self, id: SegmentId) -> Result<SegmentRow, StoreError> {
-        self.query_segments("s.id = ?1", id.0)?
-            .into_iter()
-            .next()
-            .ok_or(StoreError::NoSuchSegment(id.0))
+        self.query_segments("s.id = ?1", id.0)?.into_iter().next().ok_or(StoreError::NoSuchSegment(id.0))
     }
 
-    fn query_segments(
-        &self,
-        filter: &'static str,
-        key: i64,
-    ) -> Result<Vec<SegmentRow>, StoreError> {
+    fn query_segments(&self, filter: &'static str, key: i64) -> Result<Vec<SegmentRow>, StoreError> {
         // `filter` is one of two constant strings above, never user input.
         let sql = format!(
             "SELECT s.id, s.document_id, p.position, p.kind, p.level, s.position, s.source, r.id, r.text, r.status
@@ -433,11 +355,9 @@ impl Project {
             .map_err(self.err())?;
         let mut segments = Vec::new();
         for row in rows {
-            let (id, doc, passage, kind, level, position, source, revision, text, status) =
-                row.map_err(self.err())?;
+            let (id, doc, passage, kind, level, position, source, revision, text, status) = row.map_err(self.err())?;
             let status = match status {
-                Some(name) => Status::parse(&name)
-                    .ok_or_else(|| self.corrupt(format!("unknown status {name:?}")))?,
+                Some(name) => Status::parse(&name).ok_or_else(|| self.corrupt(format!("unknown status {name:?}")))?,
                 None => Status::New,
             };
             segments.push(SegmentRow {
@@ -459,20 +379,12 @@ impl Project {
 
     /// Appends a revision to a segment, refusing if the segment moved on
     /// since `edit.base` (see [`TranslationEdit`]).
-    pub fn save_translation(
-        &mut self,
-        edit: &TranslationEdit,
-        author: &str,
-    ) -> Result<Revision, StoreError> {
+    pub fn save_translation(&mut self, edit: &TranslationEdit, author: &str) -> Result<Revision, StoreError> {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
         let exists: bool = tx
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM segments WHERE id = ?1)",
-                [edit.segment.0],
-                |row| row.get(0),
-            )
+            .query_row("SELECT EXISTS (SELECT 1 FROM segments WHERE id = ?1)", [edit.segment.0], |row| row.get(0))
             .map_err(e)?;
         if !exists {
             return Err(StoreError::NoSuchSegment(edit.segment.0));
@@ -544,8 +456,7 @@ impl Project {
                 segment,
                 parent: parent.map(RevisionId),
                 text,
-                status: Status::parse(&status)
-                    .ok_or_else(|| self.corrupt(format!("unknown status {status:?}")))?,
+                status: Status::parse(&status).ok_or_else(|| self.corrupt(format!("unknown status {status:?}")))?,
                 author,
                 created_at,
             });
@@ -556,9 +467,7 @@ impl Project {
     /// The name recorded as author of this user's revisions in this project.
     pub fn author(&self) -> Result<Option<String>, StoreError> {
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = 'author'", [], |row| {
-                row.get(0)
-            })
+            .query_row("SELECT value FROM meta WHERE key = 'author'", [], |row| row.get(0))
             .optional()
             .map_err(self.err())
     }
@@ -573,23 +482,14 @@ impl Project {
 
     /// Runs SQLite's own consistency check; `Ok(())` means the file is sound.
     pub fn integrity_check(&self) -> Result<(), StoreError> {
-        let verdict: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-            .map_err(self.err())?;
-        if verdict == "ok" {
-            Ok(())
-        } else {
-            Err(self.corrupt(verdict))
-        }
+        let verdict: String =
+            self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(self.err())?;
+        if verdict == "ok" { Ok(()) } else { Err(self.corrupt(verdict)) }
     }
 }
 
 fn sqlite(path: &Path, source: rusqlite::Error) -> StoreError {
-    StoreError::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    }
+    StoreError::Sqlite { path: path.to_path_buf(), source }
 }
 
 /// Where the pre-migration copy of a project goes: beside it, named after
@@ -617,16 +517,8 @@ mod tests {
             origin: "statement.txt".into(),
             format: SourceFormat::Text,
             passages: vec![
-                NewPassage {
-                    kind: PassageKind::Heading,
-                    level: 1,
-                    sentences: vec!["Title".into()],
-                },
-                NewPassage {
-                    kind: PassageKind::Paragraph,
-                    level: 0,
-                    sentences: vec!["One.".into(), "Two.".into()],
-                },
+                NewPassage { kind: PassageKind::Heading, level: 1, sentences: vec!["Title".into()] },
+                NewPassage { kind: PassageKind::Paragraph, level: 0, sentences: vec!["One.".into(), "Two.".into()] },
             ],
         }
     }
@@ -637,12 +529,7 @@ mod tests {
         let mut project = Project::create(&dir.path().join("p.verso")).expect("create");
         let doc = project.add_document(&sample_doc()).expect("add");
         let segment = project.segments(doc).expect("segments")[0].id;
-        let edit = TranslationEdit {
-            segment,
-            text: "Título".into(),
-            status: Status::Draft,
-            base: None,
-        };
+        let edit = TranslationEdit { segment, text: "Título".into(), status: Status::Draft, base: None };
         project.save_translation(&edit, "ana").expect("save");
         let result = project.conn.execute("UPDATE revisions SET text = 'x'", []);
         assert!(result.is_err(), "update must be refused by the trigger");
@@ -656,25 +543,13 @@ mod tests {
         let segment = project.segments(doc).expect("segments")[1].id;
         let first = project
             .save_translation(
-                &TranslationEdit {
-                    segment,
-                    text: "Uno.".into(),
-                    status: Status::Draft,
-                    base: None,
-                },
+                &TranslationEdit { segment, text: "Uno.".into(), status: Status::Draft, base: None },
                 "ana",
             )
             .expect("first save");
-        let stale = TranslationEdit {
-            segment,
-            text: "Uno!".into(),
-            status: Status::Draft,
-            base: None,
-        };
+        let stale = TranslationEdit { segment, text: "Uno!".into(), status: Status::Draft, base: None };
         match project.save_translation(&stale, "ben") {
-            Err(StoreError::Conflict {
-                found, their_text, ..
-            }) => {
+            Err(StoreError::Conflict { found, their_text, .. }) => {
                 assert_eq!(found, Some(first.id));
                 assert_eq!(their_text.as_deref(), Some("Uno."));
             }
