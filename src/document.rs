@@ -11,14 +11,12 @@ use crate::revision::{RevisionId, Status};
 
 /// Stable identifier of a document inside one project file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS), ts(type = "number"))]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct DocumentId(pub i64);
 
 /// Stable identifier of a segment: never reused, survives edits to others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS), ts(type = "number"))]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct SegmentId(pub i64);
 
 /// What kind of block a passage was in its source.
@@ -112,10 +110,8 @@ pub struct DocumentSummary {
     pub origin: String,
     pub format: SourceFormat,
     pub imported_at: String,
-    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub segments: u64,
     /// Segments whose current status is translated, reviewed or approved.
-    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub translated: u64,
 }
 
@@ -126,11 +122,9 @@ pub struct DocumentSummary {
 pub struct SegmentRow {
     pub id: SegmentId,
     pub document_id: DocumentId,
-    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub passage: u32,
     pub passage_kind: PassageKind,
     pub passage_level: u8,
-    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub position: u32,
     pub source: String,
     pub translation: Option<String>,

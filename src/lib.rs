@@ -17,3 +17,4 @@ pub use revision::{Revision, RevisionId, Status, TranslationEdit};
 pub use store::{Project, StoreError};
 pub mod recent;
 pub mod sample;
+pub mod session;

@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::SegmentId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS), ts(type = "number"))]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct RevisionId(pub i64);
 
 /// Where a segment stands in the workflow.

@@ -81,7 +81,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let (project, id) = create_sample_project(&dir.path().join("sample.verso")).expect("sample");
         let summary = project.document(id).expect("document");
-        assert_eq!(summary.segments, 11);
+        assert_eq!(summary.segments, 10);
         assert_eq!(summary.translated, 3);
         let statuses: Vec<Status> = project.segments(id).expect("rows").iter().map(|r| r.status).collect();
         assert!(

@@ -19,8 +19,7 @@ fn dump(path: &Path) -> String {
         let columns = stmt.column_count();
         let mut rows = stmt.query([]).expect("query");
         while let Some(row) = rows.next().expect("row") {
-            let values: Vec<String> =
-                (0..columns).map(|i| format!("{:?}", row.get_ref(i).expect("value"))).collect();
+            let values: Vec<String> = (0..columns).map(|i| format!("{:?}", row.get_ref(i).expect("value"))).collect();
             out.push_str(&format!("{table}: {}\n", values.join(" | ")));
         }
     }

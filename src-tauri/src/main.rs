@@ -1,1 +1,53 @@
-fn main() {}
+//! Verso's desktop shell: starts the window and hands UI requests to the
+//! core's [`Session`]. No translation logic lives here.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tauri::Manager;
+use verso::session::Session;
+
+/// State shared by the commands: the session and a project named on the
+/// command line, opened once when the UI asks for it.
+pub struct AppState {
+    session: Mutex<Session>,
+    startup_project: Mutex<Option<PathBuf>>,
+}
+
+fn main() {
+    let startup_project = std::env::args_os().skip(1).map(PathBuf::from).find(|arg| arg.extension().is_some_and(|e| e == "verso"));
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(move |app| {
+            // VERSO_CONFIG_DIR lets tests and portable installs keep settings apart.
+            let config_dir = match std::env::var_os("VERSO_CONFIG_DIR") {
+                Some(dir) => PathBuf::from(dir),
+                None => app.path().app_config_dir()?,
+            };
+            let author = std::env::var("USER").unwrap_or_else(|_| "translator".into());
+            app.manage(AppState {
+                session: Mutex::new(Session::new(config_dir, author)),
+                startup_project: Mutex::new(startup_project.clone()),
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::startup_project,
+            commands::recent_projects,
+            commands::open_project,
+            commands::create_project,
+            commands::open_sample,
+            commands::close_project,
+            commands::list_documents,
+            commands::import_document,
+            commands::document_segments,
+            commands::save_translation,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("Verso could not start: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,1 +1,299 @@
+//! End-to-end tests: the real Verso window, driven through tauri-driver and
+//! WebKitWebDriver (run under Xvfb by `./verso.sh test`). Projects are
+//! prepared and checked with the core on real files; the UI is used only
+//! the way a translator would use it.
 
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use verso::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
+use verso::import::{self, ImportRequest};
+use verso::{Project, Status};
+
+/// One app at a time: every test starts its own tauri-driver on one port.
+static ONE_APP: Mutex<()> = Mutex::new(());
+const PORT: u16 = 4444;
+
+fn app_binary() -> PathBuf {
+    std::env::var_os("VERSO_APP").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/verso-desktop")
+    })
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default();
+    let candidate = home.join("bin/tauri-driver");
+    if candidate.is_file() { candidate } else { PathBuf::from("tauri-driver") }
+}
+
+/// tauri-driver and everything it started, killed as one process group.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.0.wait();
+    }
+}
+
+struct App {
+    client: Client,
+    _driver: Driver,
+}
+
+impl App {
+    /// Starts the app with `args`, keeping its settings in `config`.
+    async fn launch(args: &[&Path], config: &Path) -> anyhow::Result<App> {
+        let binary = app_binary();
+        if !binary.is_file() {
+            bail!("{} is missing: build the desktop app first (./verso.sh test does)", binary.display());
+        }
+        if std::env::var_os("DISPLAY").is_none() {
+            bail!("no DISPLAY: run the end-to-end tests under xvfb-run (./verso.sh test does)");
+        }
+        use std::os::unix::process::CommandExt;
+        let child = Command::new(tauri_driver())
+            .args(["--port", &PORT.to_string()])
+            .env("VERSO_CONFIG_DIR", config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .context("starting tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)")?;
+        let driver = Driver(child);
+        let args: Vec<String> = args.iter().map(|a| a.display().to_string()).collect();
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({ "application": binary, "args": args }));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{PORT}")).await
+            {
+                Ok(client) => break client,
+                Err(error) if Instant::now() < deadline => {
+                    let _ = error;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(error) => bail!("could not start a WebDriver session: {error}"),
+            }
+        };
+        Ok(App { client, _driver: driver })
+    }
+
+    async fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                return Ok(element);
+            }
+            if Instant::now() > deadline {
+                bail!("timed out waiting for {css}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Polls a JavaScript expression until it is truthy.
+    async fn wait_until(&self, what: &str, script: &str) -> anyhow::Result<serde_json::Value> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let value = self.client.execute(&format!("return ({script});"), vec![]).await?;
+            if !(value.is_null() || value == json!(false) || value == json!(0) || value == json!("")) {
+                return Ok(value);
+            }
+            if Instant::now() > deadline {
+                bail!("timed out waiting until {what} (last value {value})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
+        Ok(self.client.execute(&format!("return ({script});"), vec![]).await?)
+    }
+
+    async fn quit(self) -> anyhow::Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}
+
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    ONE_APP.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn project_with_text(dir: &Path, name: &str, text: &str) -> anyhow::Result<PathBuf> {
+    let source = dir.join(name);
+    std::fs::write(&source, text)?;
+    let path = dir.join("project.verso");
+    let mut project = Project::create(&path)?;
+    let request = ImportRequest { path: source, source_lang: "en".parse()?, target_lang: "es".parse()?, title: None };
+    project.add_document(&import::read_document(&request)?)?;
+    Ok(path)
+}
+
+const ROW: &str = "[data-testid=segment-row]";
+
+#[tokio::test]
+async fn translation_typed_and_confirmed_survives_a_restart() -> anyhow::Result<()> {
+    let _one = lock();
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(
+        dir.path(),
+        "statement.txt",
+        "The ministry spoke on Monday. Officials met in Washington, D.C. on Sept. 3, 2025. \
+         The budget is $46 billion. Talks continue.",
+    )?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let target = app.wait_for(&format!("{ROW}[data-position='2'] [data-testid=segment-target]")).await?;
+    let source = app.wait_for(&format!("{ROW}[data-position='2'] [data-testid=segment-source]")).await?;
+    assert_eq!(source.text().await?, "The budget is $46 billion.");
+    target.click().await?;
+    target.send_keys("El presupuesto es de 46.000 millones de dólares.").await?;
+    target.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until("segment 3 is translated", &format!("document.querySelector(\"{ROW}[data-position='2']\").dataset.status === 'translated'")).await?;
+    // Ctrl+Enter moved the cursor to the next segment.
+    let focused = app.eval("document.activeElement.closest('[data-testid=segment-row]').dataset.position").await?;
+    assert_eq!(focused, json!("3"));
+    app.wait_until("progress shows it", "document.querySelector('[data-testid=document-progress]').textContent.startsWith('1 / 4')").await?;
+    app.quit().await?;
+
+    // Stored for real, with the status, as one revision.
+    let stored = Project::open(&project)?;
+    let doc = stored.documents()?[0].id;
+    let row = &stored.segments(doc)?[2];
+    assert_eq!(row.translation.as_deref(), Some("El presupuesto es de 46.000 millones de dólares."));
+    assert_eq!(row.status, Status::Translated);
+    drop(stored);
+
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let target = app.wait_for(&format!("{ROW}[data-position='2'] [data-testid=segment-target]")).await?;
+    assert_eq!(target.prop("value").await?.as_deref(), Some("El presupuesto es de 46.000 millones de dólares."));
+    let status = app.wait_for(&format!("{ROW}[data-position='2'] [data-testid=segment-status]")).await?;
+    assert!(status.text().await?.contains("Translated"));
+    app.quit().await
+}
+
+#[tokio::test]
+async fn markup_in_a_source_is_shown_as_text_and_never_runs() -> anyhow::Result<()> {
+    let _one = lock();
+    let dir = tempfile::tempdir()?;
+    let payload_img = "Look <img src=x onerror=\"window.__pwned=1\"> here.";
+    let payload_script = "Then <script>window.__pwned=2; document.title='owned'</script> there.";
+    let project = project_with_text(dir.path(), "markup.txt", &format!("{payload_img}\n\n{payload_script}\n\n<b>Bold?</b> No."))?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let first = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-source]")).await?;
+    assert_eq!(first.text().await?, payload_img);
+    let second = app.wait_for(&format!("{ROW}[data-position='1'] [data-testid=segment-source]")).await?;
+    assert_eq!(second.text().await?, payload_script);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let injected = app.eval("document.querySelectorAll('[data-testid=segment-source] *').length").await?;
+    assert_eq!(injected, json!(0), "source cells must hold text nodes only");
+    assert_eq!(app.eval("window.__pwned === undefined").await?, json!(true));
+    assert_eq!(app.client.title().await?, "Verso");
+    assert!(app.client.get_alert_text().await.is_err(), "no alert may be open");
+    app.quit().await
+}
+
+#[tokio::test]
+async fn importing_a_binary_file_shows_a_readable_error_and_adds_nothing() -> anyhow::Result<()> {
+    let _one = lock();
+    let dir = tempfile::tempdir()?;
+    let project = dir.path().join("empty.verso");
+    Project::create(&project)?;
+    let binary = dir.path().join("photo.txt");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0")?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    app.wait_for("[data-testid=import-button]").await?.click().await?;
+    let path = app.wait_for("[data-testid=import-path]").await?;
+    path.send_keys(&binary.display().to_string()).await?;
+    app.wait_for("[data-testid=import-submit]").await?.click().await?;
+    let error = app.wait_for("[data-testid=import-error]").await?;
+    let message = error.text().await?;
+    assert!(message.contains("photo.txt") && message.contains("binary"), "{message}");
+    assert_eq!(app.eval("document.querySelectorAll('[data-testid=document-item]').length").await?, json!(0));
+    app.quit().await?;
+    assert!(Project::open(&project)?.documents()?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn start_screen_opens_the_sample_project() -> anyhow::Result<()> {
+    let _one = lock();
+    let dir = tempfile::tempdir()?;
+    let app = App::launch(&[], &dir.path().join("config")).await?;
+    app.wait_for("[data-testid=start-screen]").await?;
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        std::fs::create_dir_all(&shots)?;
+        std::fs::write(Path::new(&shots).join("start-screen.png"), app.client.screenshot().await?)?;
+    }
+    app.wait_for("[data-testid=open-sample]").await?.click().await?;
+    app.wait_for(&format!("{ROW}[data-position='0']")).await?;
+    let progress = app.wait_for("[data-testid=document-progress]").await?.text().await?;
+    assert_eq!(progress, "3 / 10 translated");
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        std::fs::write(Path::new(&shots).join("editor.png"), app.client.screenshot().await?)?;
+    }
+    app.quit().await?;
+    assert!(dir.path().join("config/Sample project.verso").is_file());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyhow::Result<()> {
+    let _one = lock();
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("large.verso");
+    let mut project = Project::create(&path)?;
+    let passages = (0..2000)
+        .map(|p| NewPassage {
+            kind: if p % 50 == 0 { PassageKind::Heading } else { PassageKind::Paragraph },
+            level: 2,
+            sentences: (0..5).map(|s| format!("Sentence {s} of passage {p} reports that the figure rose by {p}.{s} percent.")).collect(),
+        })
+        .collect();
+    let document = NewDocument {
+        title: "Large report".into(),
+        source_lang: "en".parse()?,
+        target_lang: "es".parse()?,
+        origin: "generated".into(),
+        format: SourceFormat::Text,
+        passages,
+    };
+    project.add_document(&document)?;
+    drop(project);
+
+    let started = Instant::now();
+    let app = App::launch(&[&path], &dir.path().join("config")).await?;
+    app.wait_for(&format!("{ROW}[data-position='0']")).await?;
+    let to_first_row = started.elapsed();
+    let open_ms = app.wait_until("the editor reports its open time", "document.body.dataset.lastOpenMs").await?;
+    let count = app.eval("document.querySelector('[data-testid=segment-list]').dataset.count").await?;
+    assert_eq!(count, json!("10000"));
+    let mounted = app.eval("document.querySelectorAll('[data-testid=segment-row]').length").await?;
+    let mounted = mounted.as_u64().unwrap_or(u64::MAX);
+    assert!(mounted < 200, "rows must be virtualized, {mounted} mounted");
+    // Jump to the end with the keyboard path's own scrolling, then check the last row.
+    app.eval("(() => { const s = document.querySelector('[data-testid=segment-list] > div'); s.scrollTop = s.scrollHeight; return true; })()").await?;
+    app.wait_for(&format!("{ROW}[data-position='9999']")).await?;
+    println!(
+        "10,000-segment document: first row visible {:.2} s after launch (app start included); editor load {} ms",
+        to_first_row.as_secs_f64(),
+        open_ms
+    );
+    app.quit().await
+}

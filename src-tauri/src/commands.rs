@@ -1,0 +1,86 @@
+//! Tauri commands: each turns a UI request into one core call and the
+//! result into a serialisable reply. Errors become [`ErrorReply`]s.
+
+use std::path::PathBuf;
+
+use tauri::State;
+use verso::recent::RecentProject;
+use verso::session::{ErrorKind, ErrorReply, ProjectInfo, Session, SessionError};
+use verso::{DocumentId, DocumentSummary, Revision, SegmentRow, TranslationEdit};
+
+use crate::AppState;
+
+type Reply<T> = Result<T, ErrorReply>;
+
+fn with_session<T>(state: &AppState, action: impl FnOnce(&mut Session) -> Result<T, SessionError>) -> Reply<T> {
+    let mut session = state.session.lock().map_err(|_| ErrorReply {
+        kind: ErrorKind::Storage,
+        message: "Verso hit an internal error earlier; restart it to continue (saved work is safe).".into(),
+        conflict: None,
+    })?;
+    action(&mut session).map_err(|error| ErrorReply::from(&error))
+}
+
+/// Opens the project named on the command line, the first time it is asked.
+#[tauri::command(async)]
+pub fn startup_project(state: State<'_, AppState>) -> Reply<Option<ProjectInfo>> {
+    let path = state.startup_project.lock().ok().and_then(|mut p| p.take());
+    match path {
+        Some(path) => with_session(&state, |s| s.open_project(&path)).map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command(async)]
+pub fn recent_projects(state: State<'_, AppState>) -> Reply<Vec<RecentProject>> {
+    with_session(&state, |s| Ok(s.recent_projects()))
+}
+
+#[tauri::command(async)]
+pub fn open_project(state: State<'_, AppState>, path: PathBuf) -> Reply<ProjectInfo> {
+    with_session(&state, |s| s.open_project(&path))
+}
+
+#[tauri::command(async)]
+pub fn create_project(state: State<'_, AppState>, path: PathBuf) -> Reply<ProjectInfo> {
+    with_session(&state, |s| s.create_project(&path))
+}
+
+#[tauri::command(async)]
+pub fn open_sample(state: State<'_, AppState>) -> Reply<ProjectInfo> {
+    with_session(&state, Session::open_sample)
+}
+
+#[tauri::command(async)]
+pub fn close_project(state: State<'_, AppState>) -> Reply<()> {
+    with_session(&state, |s| {
+        s.close_project();
+        Ok(())
+    })
+}
+
+#[tauri::command(async)]
+pub fn list_documents(state: State<'_, AppState>) -> Reply<Vec<DocumentSummary>> {
+    with_session(&state, |s| s.documents())
+}
+
+#[tauri::command(async)]
+pub fn import_document(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    source_lang: String,
+    target_lang: String,
+    title: Option<String>,
+) -> Reply<DocumentSummary> {
+    with_session(&state, |s| s.import(&path, &source_lang, &target_lang, title))
+}
+
+#[tauri::command(async)]
+pub fn document_segments(state: State<'_, AppState>, document: DocumentId) -> Reply<Vec<SegmentRow>> {
+    with_session(&state, |s| s.segments(document))
+}
+
+#[tauri::command(async)]
+pub fn save_translation(state: State<'_, AppState>, edit: TranslationEdit) -> Reply<Revision> {
+    with_session(&state, |s| s.save_translation(&edit))
+}

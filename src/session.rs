@@ -1,0 +1,240 @@
+//! What one desktop window does with projects: open, create, the sample,
+//! the recent list, and the replies it sends back, errors included.
+//!
+//! It lives in the core so the Tauri shell stays a thin translation layer
+//! and so this behaviour is tested without a window.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{DocumentId, DocumentSummary, SegmentRow};
+use crate::import::{self, ImportError, ImportRequest};
+use crate::lang::LangError;
+use crate::recent::{self, RecentError, RecentProject};
+use crate::revision::{Revision, RevisionId, TranslationEdit};
+use crate::store::{Project, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("no project is open; open or create one first")]
+    NoProject,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Lang(#[from] LangError),
+    #[error(transparent)]
+    Recent(#[from] RecentError),
+}
+
+/// An error as the UI receives it: a machine-readable kind, a sentence a
+/// translator understands, and for conflicts the text that was kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ErrorReply {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub conflict: Option<ConflictReply>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum ErrorKind {
+    NoProject,
+    NotFound,
+    InvalidInput,
+    Conflict,
+    Storage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ConflictReply {
+    pub revision: Option<RevisionId>,
+    pub text: Option<String>,
+}
+
+impl From<&SessionError> for ErrorReply {
+    fn from(error: &SessionError) -> ErrorReply {
+        let kind = match error {
+            SessionError::NoProject => ErrorKind::NoProject,
+            SessionError::Store(
+                StoreError::NotFound { .. } | StoreError::NoSuchDocument(_) | StoreError::NoSuchSegment(_),
+            ) => ErrorKind::NotFound,
+            SessionError::Store(StoreError::Conflict { .. }) => ErrorKind::Conflict,
+            SessionError::Store(
+                StoreError::AlreadyExists { .. } | StoreError::NotAProject { .. } | StoreError::NewerSchema { .. },
+            )
+            | SessionError::Import(_)
+            | SessionError::Lang(_) => ErrorKind::InvalidInput,
+            SessionError::Store(_) | SessionError::Recent(_) => ErrorKind::Storage,
+        };
+        let conflict = match error {
+            SessionError::Store(StoreError::Conflict { found, their_text, .. }) => {
+                Some(ConflictReply { revision: *found, text: their_text.clone() })
+            }
+            _ => None,
+        };
+        ErrorReply { kind, message: error.to_string(), conflict }
+    }
+}
+
+/// The project a window has open, as shown in its title bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ProjectInfo {
+    pub path: String,
+    pub name: String,
+    pub author: String,
+}
+
+/// One window's state: where its settings live and which project is open.
+pub struct Session {
+    config_dir: PathBuf,
+    project: Option<Project>,
+    default_author: String,
+}
+
+impl Session {
+    pub fn new(config_dir: PathBuf, default_author: String) -> Session {
+        Session { config_dir, project: None, default_author }
+    }
+
+    fn recent_list(&self) -> PathBuf {
+        self.config_dir.join("recent.json")
+    }
+
+    pub fn recent_projects(&self) -> Vec<RecentProject> {
+        recent::load(&self.recent_list())
+    }
+
+    pub fn open_project(&mut self, path: &Path) -> Result<ProjectInfo, SessionError> {
+        let project = Project::open(path)?;
+        self.adopt(project)
+    }
+
+    pub fn create_project(&mut self, path: &Path) -> Result<ProjectInfo, SessionError> {
+        let project = Project::create(path)?;
+        self.adopt(project)
+    }
+
+    /// Opens the sample project, creating it in the settings folder the
+    /// first time so a newcomer's own files are never touched.
+    pub fn open_sample(&mut self) -> Result<ProjectInfo, SessionError> {
+        let path = self.config_dir.join("Sample project.verso");
+        if path.is_file() {
+            return self.open_project(&path);
+        }
+        std::fs::create_dir_all(&self.config_dir)
+            .map_err(|source| SessionError::Recent(RecentError::Write { path: self.config_dir.clone(), source }))?;
+        let (project, _) = crate::sample::create_sample_project(&path)?;
+        self.adopt(project)
+    }
+
+    fn adopt(&mut self, project: Project) -> Result<ProjectInfo, SessionError> {
+        recent::remember(&self.recent_list(), project.path())?;
+        self.project = Some(project);
+        self.info()
+    }
+
+    pub fn close_project(&mut self) {
+        self.project = None;
+    }
+
+    pub fn info(&self) -> Result<ProjectInfo, SessionError> {
+        let project = self.project()?;
+        let path = project.path();
+        Ok(ProjectInfo {
+            path: path.display().to_string(),
+            name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            author: project.author()?.unwrap_or_else(|| self.default_author.clone()),
+        })
+    }
+
+    fn project(&self) -> Result<&Project, SessionError> {
+        self.project.as_ref().ok_or(SessionError::NoProject)
+    }
+
+    fn project_mut(&mut self) -> Result<&mut Project, SessionError> {
+        self.project.as_mut().ok_or(SessionError::NoProject)
+    }
+
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>, SessionError> {
+        Ok(self.project()?.documents()?)
+    }
+
+    pub fn segments(&self, document: DocumentId) -> Result<Vec<SegmentRow>, SessionError> {
+        Ok(self.project()?.segments(document)?)
+    }
+
+    pub fn import(
+        &mut self,
+        path: &Path,
+        source_lang: &str,
+        target_lang: &str,
+        title: Option<String>,
+    ) -> Result<DocumentSummary, SessionError> {
+        let request = ImportRequest {
+            path: path.to_path_buf(),
+            source_lang: source_lang.parse()?,
+            target_lang: target_lang.parse()?,
+            title,
+        };
+        let document = import::read_document(&request)?;
+        let project = self.project_mut()?;
+        let id = project.add_document(&document)?;
+        Ok(project.document(id)?)
+    }
+
+    pub fn save_translation(&mut self, edit: &TranslationEdit) -> Result<Revision, SessionError> {
+        let author = self.info()?.author;
+        Ok(self.project_mut()?.save_translation(edit, &author)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::revision::Status;
+
+    #[test]
+    fn sample_opens_and_reopens_and_is_remembered() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut session = Session::new(dir.path().join("config"), "Ana".into());
+        let info = session.open_sample().expect("sample");
+        assert_eq!(info.author, "Ana");
+        let docs = session.documents().expect("docs");
+        let row = session.segments(docs[0].id).expect("rows").remove(5);
+        session
+            .save_translation(&TranslationEdit {
+                segment: row.id,
+                text: "Hola.".into(),
+                status: Status::Translated,
+                base: None,
+            })
+            .expect("save");
+        session.close_project();
+        assert!(matches!(session.documents(), Err(SessionError::NoProject)));
+        session.open_sample().expect("reopen");
+        let again = session.segments(docs[0].id).expect("rows");
+        assert_eq!(again[5].translation.as_deref(), Some("Hola."));
+        assert_eq!(session.recent_projects().len(), 1);
+    }
+
+    #[test]
+    fn errors_reach_the_ui_with_a_kind_and_the_kept_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut session = Session::new(dir.path().to_path_buf(), "Ana".into());
+        let missing = session.open_project(&dir.path().join("gone.verso")).expect_err("missing");
+        assert_eq!(ErrorReply::from(&missing).kind, ErrorKind::NotFound);
+        session.open_sample().expect("sample");
+        let row = session.segments(DocumentId(1)).expect("rows").remove(0);
+        let stale = TranslationEdit { segment: row.id, text: "Otro".into(), status: Status::Draft, base: None };
+        let reply = ErrorReply::from(&session.save_translation(&stale).expect_err("conflict"));
+        assert_eq!(reply.kind, ErrorKind::Conflict);
+        assert_eq!(reply.conflict.and_then(|c| c.text).as_deref(), row.translation.as_deref());
+    }
+}

@@ -1,0 +1,53 @@
+//! The TypeScript declarations in `ui/src/bindings.ts` are generated from
+//! the Rust types that cross into the UI. This test fails when they are
+//! stale; run it with `VERSO_WRITE_BINDINGS=1` to regenerate them.
+#![cfg(feature = "bindings")]
+
+use ts_rs::{Config, TS};
+use verso::document::{DocumentId, DocumentSummary, PassageKind, SegmentId, SegmentRow, SourceFormat};
+use verso::recent::RecentProject;
+use verso::revision::{Revision, RevisionId, Status, TranslationEdit};
+use verso::session::{ConflictReply, ErrorKind, ErrorReply, ProjectInfo};
+
+fn generated() -> String {
+    // IDs and counts stay far below 2^53, so JavaScript numbers hold them.
+    let cfg = Config::new().with_large_int("number");
+    let declarations = [
+        DocumentId::decl(&cfg),
+        SegmentId::decl(&cfg),
+        RevisionId::decl(&cfg),
+        PassageKind::decl(&cfg),
+        SourceFormat::decl(&cfg),
+        Status::decl(&cfg),
+        DocumentSummary::decl(&cfg),
+        SegmentRow::decl(&cfg),
+        Revision::decl(&cfg),
+        TranslationEdit::decl(&cfg),
+        RecentProject::decl(&cfg),
+        ProjectInfo::decl(&cfg),
+        ErrorKind::decl(&cfg),
+        ConflictReply::decl(&cfg),
+        ErrorReply::decl(&cfg),
+    ];
+    let mut out = String::from("// Generated from the Rust core by tests/bindings.rs. Do not edit.\n\n");
+    for declaration in declarations {
+        out.push_str("export ");
+        out.push_str(&declaration);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+#[test]
+fn typescript_bindings_match_the_rust_types() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
+    let expected = generated();
+    if std::env::var_os("VERSO_WRITE_BINDINGS").is_some() {
+        std::fs::write(&path, &expected).expect("write bindings");
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == expected,
+        "ui/src/bindings.ts is stale: run `VERSO_WRITE_BINDINGS=1 cargo test --features bindings --test bindings`"
+    );
+}

@@ -1,0 +1,96 @@
+// Saves translations while the translator types, without ever losing text:
+// edits are debounced per segment, saves of one segment run one after the
+// other (each naming the revision it builds on), and flushAll() writes
+// everything pending before the window closes or the document changes.
+import type { Revision, RevisionId, SegmentId, Status, TranslationEdit } from "./bindings";
+
+export type SaveFn = (edit: TranslationEdit) => Promise<Revision>;
+
+export interface AutosaveEvents {
+  saved(revision: Revision): void;
+  failed(segment: SegmentId, error: unknown, text: string): void;
+}
+
+interface Pending {
+  text: string;
+  status: Status;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+export class Autosaver {
+  private readonly pending = new Map<SegmentId, Pending>();
+  private readonly base = new Map<SegmentId, RevisionId | null>();
+  private readonly saved = new Map<SegmentId, { text: string; status: Status }>();
+  private readonly queues = new Map<SegmentId, Promise<void>>();
+
+  constructor(
+    private readonly save: SaveFn,
+    private readonly events: AutosaveEvents,
+    private readonly delayMs = 600,
+  ) {}
+
+  /** Records what is stored for a segment, so the next save builds on it. */
+  track(segment: SegmentId, revision: RevisionId | null, text: string | null, status: Status): void {
+    if (this.pending.has(segment) || this.queues.has(segment)) return;
+    this.base.set(segment, revision);
+    this.saved.set(segment, { text: text ?? "", status });
+  }
+
+  /** The translator typed: save as a draft once they pause. */
+  edit(segment: SegmentId, text: string): void {
+    const existing = this.pending.get(segment);
+    if (existing?.timer) clearTimeout(existing.timer);
+    const entry: Pending = { text, status: "draft", timer: null };
+    entry.timer = setTimeout(() => void this.flush(segment), this.delayMs);
+    this.pending.set(segment, entry);
+  }
+
+  /** Saves now with the given status (Ctrl+Enter), after earlier saves. */
+  commit(segment: SegmentId, text: string, status: Status): Promise<void> {
+    const existing = this.pending.get(segment);
+    if (existing?.timer) clearTimeout(existing.timer);
+    this.pending.set(segment, { text, status, timer: null });
+    return this.flush(segment);
+  }
+
+  /** After a conflict the user chose to keep their text over revision `theirs`. */
+  rebase(segment: SegmentId, theirs: RevisionId | null): void {
+    this.base.set(segment, theirs);
+  }
+
+  hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
+  flush(segment: SegmentId): Promise<void> {
+    const entry = this.pending.get(segment);
+    if (!entry) return this.queues.get(segment) ?? Promise.resolve();
+    if (entry.timer) clearTimeout(entry.timer);
+    this.pending.delete(segment);
+    const previous = this.queues.get(segment) ?? Promise.resolve();
+    const next = previous.then(() => this.write(segment, entry.text, entry.status));
+    this.queues.set(segment, next);
+    void next.finally(() => {
+      if (this.queues.get(segment) === next) this.queues.delete(segment);
+    });
+    return next;
+  }
+
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.pending.keys()].map((segment) => this.flush(segment)));
+    await Promise.all([...this.queues.values()]);
+  }
+
+  private async write(segment: SegmentId, text: string, status: Status): Promise<void> {
+    const last = this.saved.get(segment);
+    if (last && last.text === text && last.status === status) return;
+    try {
+      const revision = await this.save({ segment, text, status, base: this.base.get(segment) ?? null });
+      this.base.set(segment, revision.id);
+      this.saved.set(segment, { text, status });
+      this.events.saved(revision);
+    } catch (error) {
+      this.events.failed(segment, error, text);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { mount } from "svelte";
+import App from "./App.svelte";
+import { messageOf } from "./api";
+import { showError } from "./toasts.svelte";
+import "./app.css";
+
+// Anything that escapes a handler still reaches the user, not only the console.
+window.addEventListener("unhandledrejection", (event) => showError(messageOf(event.reason)));
+window.addEventListener("error", (event) => showError(event.message));
+
+const target = document.getElementById("app");
+if (target) mount(App, { target });

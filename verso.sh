@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Verso's one entry point on a Debian machine.
+#   ./verso.sh run    install what is missing, build, and start the app
+#   ./verso.sh test   install what is missing and run every test
+#   ./verso.sh deb    build an installable .deb package
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+need_tools() {
+  command -v cargo >/dev/null || { echo "verso.sh: cargo not found; install Rust (rustup) first" >&2; exit 1; }
+  command -v npm >/dev/null || { echo "verso.sh: npm not found; install Node.js 20 or newer first" >&2; exit 1; }
+}
+
+setup_system() {
+  local missing=()
+  for pkg in libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    say "Installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -q
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+setup_node() {
+  local stamp=ui/node_modules/.verso-lock-stamp
+  local want
+  want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing UI packages (npm ci)"
+    (cd ui && npm ci --no-audit --no-fund)
+    echo "$want" > "$stamp"
+  fi
+}
+
+setup_driver() {
+  if ! command -v tauri-driver >/dev/null || ! tauri-driver --help 2>&1 | grep -q -- --port; then
+    say "Installing tauri-driver 2.1.0"
+    cargo install tauri-driver --version 2.1.0 --locked
+  fi
+}
+
+build_app() {
+  say "Building the UI and the desktop app"
+  (cd ui && npm run build)
+  # custom-protocol embeds ui/dist instead of pointing at the dev server.
+  cargo build -p verso-desktop --features tauri/custom-protocol
+}
+
+check_test_data() {
+  local data="${VERSO_TEST_DATA:-$ROOT/../shared/data}"
+  if [ ! -d "$data" ]; then
+    echo "verso.sh: WARNING: public test data not found at $data (set VERSO_TEST_DATA); data-driven tests will fail" >&2
+  fi
+  export VERSO_TEST_DATA="$data"
+}
+
+case "${1:-}" in
+  run)
+    shift
+    need_tools; setup_system; setup_node; build_app
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      echo "verso.sh: no display; starting Verso under Xvfb (set DISPLAY to use your desktop)" >&2
+      exec xvfb-run -a -s "-screen 0 1280x800x24" target/debug/verso-desktop "$@"
+    fi
+    exec target/debug/verso-desktop "$@"
+    ;;
+  test)
+    need_tools; setup_system; setup_node; setup_driver; check_test_data
+    start=$(date +%s)
+    say "Format and lints"
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --features verso/bindings -- -D warnings
+    say "Core tests (no Tauri, no display)"
+    cargo test --features bindings
+    say "UI type check and unit tests"
+    (cd ui && npm run check && npm test)
+    build_app
+    say "End-to-end tests: the real app under Xvfb"
+    xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p verso-e2e -- --test-threads=1 --nocapture
+    say "All tests passed in $(( $(date +%s) - start )) s"
+    ;;
+  deb)
+    need_tools; setup_system; setup_node
+    say "Building the .deb package"
+    TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri build --bundles deb
+    ls -1 target/release/bundle/deb/*.deb
+    ;;
+  *)
+    echo "usage: ./verso.sh run|test|deb" >&2
+    exit 2
+    ;;
+esac
