@@ -17,7 +17,8 @@ pub struct AppState {
 }
 
 fn main() {
-    let startup_project = std::env::args_os().skip(1).map(PathBuf::from).find(|arg| arg.extension().is_some_and(|e| e == "verso"));
+    let startup_project =
+        std::env::args_os().skip(1).map(PathBuf::from).find(|arg| arg.extension().is_some_and(|e| e == "verso"));
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {

@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -18,13 +17,13 @@ use verso::import::{self, ImportRequest};
 use verso::{Project, Status};
 
 /// One app at a time: every test starts its own tauri-driver on one port.
-static ONE_APP: Mutex<()> = Mutex::new(());
+static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const PORT: u16 = 4444;
 
 fn app_binary() -> PathBuf {
-    std::env::var_os("VERSO_APP").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/verso-desktop")
-    })
+    std::env::var_os("VERSO_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/verso-desktop"))
 }
 
 fn tauri_driver() -> PathBuf {
@@ -79,7 +78,10 @@ impl App {
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{PORT}")).await
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{PORT}"))
+                .await
             {
                 Ok(client) => break client,
                 Err(error) if Instant::now() < deadline => {
@@ -130,8 +132,8 @@ impl App {
     }
 }
 
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    ONE_APP.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+async fn lock() -> tokio::sync::MutexGuard<'static, ()> {
+    ONE_APP.lock().await
 }
 
 fn project_with_text(dir: &Path, name: &str, text: &str) -> anyhow::Result<PathBuf> {
@@ -148,7 +150,7 @@ const ROW: &str = "[data-testid=segment-row]";
 
 #[tokio::test]
 async fn translation_typed_and_confirmed_survives_a_restart() -> anyhow::Result<()> {
-    let _one = lock();
+    let _one = lock().await;
     let dir = tempfile::tempdir()?;
     let project = project_with_text(
         dir.path(),
@@ -163,11 +165,19 @@ async fn translation_typed_and_confirmed_survives_a_restart() -> anyhow::Result<
     target.click().await?;
     target.send_keys("El presupuesto es de 46.000 millones de dólares.").await?;
     target.send_keys(&(Key::Control + &Key::Enter)).await?;
-    app.wait_until("segment 3 is translated", &format!("document.querySelector(\"{ROW}[data-position='2']\").dataset.status === 'translated'")).await?;
+    app.wait_until(
+        "segment 3 is translated",
+        &format!("document.querySelector(\"{ROW}[data-position='2']\").dataset.status === 'translated'"),
+    )
+    .await?;
     // Ctrl+Enter moved the cursor to the next segment.
     let focused = app.eval("document.activeElement.closest('[data-testid=segment-row]').dataset.position").await?;
     assert_eq!(focused, json!("3"));
-    app.wait_until("progress shows it", "document.querySelector('[data-testid=document-progress]').textContent.startsWith('1 / 4')").await?;
+    app.wait_until(
+        "progress shows it",
+        "document.querySelector('[data-testid=document-progress]').textContent.startsWith('1 / 4')",
+    )
+    .await?;
     app.quit().await?;
 
     // Stored for real, with the status, as one revision.
@@ -188,11 +198,12 @@ async fn translation_typed_and_confirmed_survives_a_restart() -> anyhow::Result<
 
 #[tokio::test]
 async fn markup_in_a_source_is_shown_as_text_and_never_runs() -> anyhow::Result<()> {
-    let _one = lock();
+    let _one = lock().await;
     let dir = tempfile::tempdir()?;
     let payload_img = "Look <img src=x onerror=\"window.__pwned=1\"> here.";
     let payload_script = "Then <script>window.__pwned=2; document.title='owned'</script> there.";
-    let project = project_with_text(dir.path(), "markup.txt", &format!("{payload_img}\n\n{payload_script}\n\n<b>Bold?</b> No."))?;
+    let project =
+        project_with_text(dir.path(), "markup.txt", &format!("{payload_img}\n\n{payload_script}\n\n<b>Bold?</b> No."))?;
     let app = App::launch(&[&project], &dir.path().join("config")).await?;
     let first = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-source]")).await?;
     assert_eq!(first.text().await?, payload_img);
@@ -209,7 +220,7 @@ async fn markup_in_a_source_is_shown_as_text_and_never_runs() -> anyhow::Result<
 
 #[tokio::test]
 async fn importing_a_binary_file_shows_a_readable_error_and_adds_nothing() -> anyhow::Result<()> {
-    let _one = lock();
+    let _one = lock().await;
     let dir = tempfile::tempdir()?;
     let project = dir.path().join("empty.verso");
     Project::create(&project)?;
@@ -231,7 +242,7 @@ async fn importing_a_binary_file_shows_a_readable_error_and_adds_nothing() -> an
 
 #[tokio::test]
 async fn start_screen_opens_the_sample_project() -> anyhow::Result<()> {
-    let _one = lock();
+    let _one = lock().await;
     let dir = tempfile::tempdir()?;
     let app = App::launch(&[], &dir.path().join("config")).await?;
     app.wait_for("[data-testid=start-screen]").await?;
@@ -255,7 +266,7 @@ async fn start_screen_opens_the_sample_project() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyhow::Result<()> {
-    let _one = lock();
+    let _one = lock().await;
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("large.verso");
     let mut project = Project::create(&path)?;
@@ -263,7 +274,9 @@ async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyh
         .map(|p| NewPassage {
             kind: if p % 50 == 0 { PassageKind::Heading } else { PassageKind::Paragraph },
             level: 2,
-            sentences: (0..5).map(|s| format!("Sentence {s} of passage {p} reports that the figure rose by {p}.{s} percent.")).collect(),
+            sentences: (0..5)
+                .map(|s| format!("Sentence {s} of passage {p} reports that the figure rose by {p}.{s} percent."))
+                .collect(),
         })
         .collect();
     let document = NewDocument {
