@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
 use crate::lang::LangTag;
-use crate::segment;
+use crate::segment::Segmenter;
 
 /// Files above this size are refused rather than read into memory whole.
 pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
@@ -54,8 +54,9 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
     }
     let bytes = std::fs::read(path).map_err(|source| ImportError::Unreadable { path: path.clone(), source })?;
     let text = decode(path, &bytes)?;
+    let segmenter = Segmenter::new(&request.source_lang);
     let passages = match format {
-        SourceFormat::Text => text_passages(&text),
+        SourceFormat::Text => text_passages(&segmenter, &text),
         SourceFormat::Markdown => markdown_passages(&text),
     };
     let passages: Vec<NewPassage> = passages
@@ -63,7 +64,7 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
         .map(|(kind, level, body)| NewPassage {
             kind,
             level,
-            sentences: segment::sentences(&body, &request.source_lang).into_iter().map(str::to_string).collect(),
+            sentences: segmenter.sentence_ranges(&body).into_iter().map(|range| unwrap_lines(&body[range])).collect(),
         })
         .filter(|passage| !passage.sentences.is_empty())
         .collect();
@@ -159,26 +160,26 @@ fn refuse_control(path: &Path, text: String) -> Result<String, ImportError> {
     Ok(text)
 }
 
-/// Plain text: blank lines separate passages. Inside a block, a line break
-/// is a hard break (its own passage) when lines look unwrapped (long, or the
-/// block is a header such as "Source: …"), and a soft wrap otherwise.
-fn text_passages(text: &str) -> Vec<(PassageKind, u8, String)> {
-    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut passages = Vec::new();
-    for block in normalized.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
-        let lines: Vec<&str> = block.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let is_wrapped = lines.len() > 1
-            && lines[..lines.len() - 1].iter().all(|line| {
-                let length = line.chars().count();
-                (30..=120).contains(&length) && !line.ends_with(['.', '!', '?', ':', '"', '”'])
-            });
-        if is_wrapped {
-            passages.push((PassageKind::Paragraph, 0, lines.join(" ")));
-        } else {
-            passages.extend(lines.into_iter().map(|line| (PassageKind::Paragraph, 0, line.to_string())));
-        }
+/// Plain text: the segmenter's blocks (blank lines, hard line breaks,
+/// soft-wrapped prose joined) become paragraphs.
+fn text_passages(segmenter: &Segmenter, text: &str) -> Vec<(PassageKind, u8, String)> {
+    segmenter.text_blocks(text).into_iter().map(|block| (PassageKind::Paragraph, 0, text[block].to_string())).collect()
+}
+
+/// A sentence that crossed a soft line wrap is stored on one line: the
+/// break and the spaces around it become one space.
+fn unwrap_lines(sentence: &str) -> String {
+    if !sentence.contains(['\n', '\r']) {
+        return sentence.to_string();
     }
-    passages
+    let mut out = String::with_capacity(sentence.len());
+    for (index, line) in sentence.split(['\n', '\r']).filter(|l| !l.trim().is_empty()).enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        out.push_str(if index > 0 { line.trim_start() } else { line }.trim_end());
+    }
+    out
 }
 
 /// Markdown: headings, paragraphs, list items and block quotes become
@@ -308,10 +309,10 @@ mod tests {
 
     #[test]
     fn text_header_lines_stay_apart_and_wrapped_lines_join() {
-        let passages = text_passages(
-            "Source: Ministry\nDate: today\n\nThis paragraph was wrapped at a fixed width by\nthe editor of the text, so its lines join up.\n",
-        );
-        let bodies: Vec<_> = passages.iter().map(|(_, _, b)| b.as_str()).collect();
+        let segmenter = Segmenter::new(&"en".parse().expect("tag"));
+        let text = "Source: Ministry\nDate: today\n\nThis paragraph was wrapped at a fixed width by\nthe editor of the text, so its lines join up.\n";
+        let passages = text_passages(&segmenter, text);
+        let bodies: Vec<String> = passages.iter().map(|(_, _, b)| unwrap_lines(b)).collect();
         assert_eq!(
             bodies,
             vec![

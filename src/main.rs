@@ -218,13 +218,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let tag = lang(&tag)?;
             let bytes = std::fs::read(&file).with_context(|| format!("{}: cannot read the file", file.display()))?;
             let text = import::decode(&file, &bytes)?;
-            let mut sentences = Vec::new();
-            for line in text.split("\n\n") {
-                let base = line.as_ptr() as usize - text.as_ptr() as usize;
-                for range in verso::segment::sentence_ranges(line, &tag) {
-                    sentences.push((base + range.start, base + range.end, &line[range]));
-                }
-            }
+            let sentences: Vec<(usize, usize, &str)> = verso::segment::split_text_ranges(&text, &tag)
+                .into_iter()
+                .map(|range| (range.start, range.end, &text[range]))
+                .collect();
             if json {
                 let items: Vec<_> = sentences
                     .iter()
