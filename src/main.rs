@@ -64,6 +64,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Split a segment in two at a character offset of its source.
+    Split {
+        project: PathBuf,
+        segment: i64,
+        /// Character offset in the source where the second segment starts.
+        at: usize,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Join a segment with the segment after it.
+    Join {
+        project: PathBuf,
+        segment: i64,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a document's translation; untranslated segments keep their source text.
     Export {
         project: PathBuf,
@@ -114,6 +134,7 @@ enum FormatArg {
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let mut message = error.to_string();
             for cause in error.chain().skip(1) {
@@ -124,6 +145,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `verso show … | head` closes the pipe early; that is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn lang(tag: &str) -> anyhow::Result<LangTag> {
@@ -180,13 +208,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print_side_by_side(stdout, &rows)?;
             }
         }
+        Command::Split { project, segment, at, author, json } => {
+            let mut project = Project::open(&project)?;
+            let author = author_name(&project, author)?;
+            let new = project.split_segment(SegmentId(segment), at, &author)?;
+            if json {
+                serde_json::to_writer_pretty(
+                    &mut *stdout,
+                    &serde_json::json!({ "segment": segment, "new_segment": new.0 }),
+                )?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(stdout, "segment {segment} split; the second part is segment {}", new.0)?;
+            }
+        }
+        Command::Join { project, segment, author, json } => {
+            let mut project = Project::open(&project)?;
+            let author = author_name(&project, author)?;
+            project.join_with_next(SegmentId(segment), &author)?;
+            let row = project.segment(SegmentId(segment))?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &row)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(stdout, "segment {segment} now reads: {}", row.source)?;
+            }
+        }
         Command::Set { project, segment, text, status, author, json } => {
             let mut project = Project::open(&project)?;
             let row = project.segment(SegmentId(segment))?;
-            let author = match author {
-                Some(name) => name,
-                None => project.author()?.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "translator".into()),
-            };
+            let author = author_name(&project, author)?;
             let edit = TranslationEdit { segment: row.id, text, status: status.into(), base: row.revision };
             let revision = project.save_translation(&edit, &author)?;
             if json {
@@ -237,6 +288,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The name recorded on revisions: `--author`, else the project's author,
+/// else the login name.
+fn author_name(project: &Project, given: Option<String>) -> anyhow::Result<String> {
+    Ok(match given {
+        Some(name) => name,
+        None => project.author()?.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "translator".into()),
+    })
 }
 
 /// Writes through a temporary file and a rename, so an interrupted export

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{DocumentId, DocumentSummary, SegmentRow};
+use crate::document::{DocumentId, DocumentSummary, SegmentId, SegmentRow};
 use crate::import::{self, ImportError, ImportRequest};
 use crate::lang::LangError;
 use crate::recent::{self, RecentError, RecentProject};
@@ -66,7 +66,11 @@ impl From<&SessionError> for ErrorReply {
             ) => ErrorKind::NotFound,
             SessionError::Store(StoreError::Conflict { .. }) => ErrorKind::Conflict,
             SessionError::Store(
-                StoreError::AlreadyExists { .. } | StoreError::NotAProject { .. } | StoreError::NewerSchema { .. },
+                StoreError::AlreadyExists { .. }
+                | StoreError::NotAProject { .. }
+                | StoreError::NewerSchema { .. }
+                | StoreError::SplitOutOfRange { .. }
+                | StoreError::NothingToJoin(_),
             )
             | SessionError::Import(_)
             | SessionError::Lang(_) => ErrorKind::InvalidInput,
@@ -187,6 +191,25 @@ impl Session {
         let project = self.project_mut()?;
         let id = project.add_document(&document)?;
         Ok(project.document(id)?)
+    }
+
+    /// Splits a segment at a character offset of its source and returns the
+    /// document's rows as they now are.
+    pub fn split_segment(&mut self, segment: SegmentId, at: usize) -> Result<Vec<SegmentRow>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let document = project.segment(segment)?.document_id;
+        project.split_segment(segment, at, &author)?;
+        Ok(project.segments(document)?)
+    }
+
+    /// Joins a segment with the next one and returns the document's rows.
+    pub fn join_with_next(&mut self, segment: SegmentId) -> Result<Vec<SegmentRow>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let document = project.segment(segment)?.document_id;
+        project.join_with_next(segment, &author)?;
+        Ok(project.segments(document)?)
     }
 
     pub fn save_translation(&mut self, edit: &TranslationEdit) -> Result<Revision, SessionError> {

@@ -17,7 +17,8 @@ use crate::revision::{Revision, RevisionId, Status, TranslationEdit};
 const APPLICATION_ID: i64 = 0x5645_5253;
 
 /// Append-only: a released migration is never edited, only followed.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -68,7 +69,28 @@ CREATE TRIGGER revisions_are_append_only BEFORE UPDATE ON revisions
 BEGIN
     SELECT RAISE(ABORT, 'revisions are append-only');
 END;
-"#];
+"#,
+    r#"
+-- A segment joined into its predecessor is hidden, never deleted, so its
+-- revisions stay. Hidden segments park at positions below -1e9.
+ALTER TABLE segments ADD COLUMN merged_into INTEGER REFERENCES segments(id);
+
+CREATE TABLE segment_edits (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind                TEXT NOT NULL CHECK (kind IN ('split', 'join')),
+    segment_id          INTEGER NOT NULL REFERENCES segments(id),
+    other_id            INTEGER NOT NULL REFERENCES segments(id),
+    source_before       TEXT NOT NULL,
+    other_source_before TEXT,
+    author              TEXT NOT NULL,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+"#,
+];
+
+/// Where a hidden (joined) segment's position goes: out of the way of the
+/// visible ones and of the temporary negatives used while renumbering.
+const HIDDEN_POSITION_BASE: i64 = -1_000_000_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -89,6 +111,10 @@ pub enum StoreError {
     NoSuchDocument(DocumentId),
     #[error("no segment with id {0} in this project")]
     NoSuchSegment(i64),
+    #[error("segment {segment} cannot be split at character {at}: both parts must keep some text")]
+    SplitOutOfRange { segment: i64, at: usize },
+    #[error("segment {0} is the last of its document; there is no next segment to join it with")]
+    NothingToJoin(i64),
     #[error(
         "segment {segment} was changed elsewhere since you started editing (now revision {found:?}, \
          you started from {expected:?}); your text was not saved over it"
@@ -264,10 +290,11 @@ impl Project {
             .conn
             .prepare_cached(
                 "SELECT d.id, d.title, d.source_lang, d.target_lang, d.origin, d.format, d.imported_at,
-                        (SELECT count(*) FROM segments s WHERE s.document_id = d.id),
+                        (SELECT count(*) FROM segments s WHERE s.document_id = d.id AND s.merged_into IS NULL),
                         (SELECT count(*) FROM segments s
                            JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
-                          WHERE s.document_id = d.id AND r.status IN ('translated', 'reviewed', 'approved'))
+                          WHERE s.document_id = d.id AND s.merged_into IS NULL
+                            AND r.status IN ('translated', 'reviewed', 'approved'))
                    FROM documents d
                   WHERE ?1 IS NULL OR d.id = ?1
                   ORDER BY d.id",
@@ -319,11 +346,14 @@ impl Project {
     /// The editor rows of a document, in reading order.
     pub fn segments(&self, doc: DocumentId) -> Result<Vec<SegmentRow>, StoreError> {
         self.document(doc)?;
-        self.query_segments("s.document_id = ?1", doc.0)
+        self.query_segments("s.document_id = ?1 AND s.merged_into IS NULL", doc.0)
     }
 
     pub fn segment(&self, id: SegmentId) -> Result<SegmentRow, StoreError> {
-        self.query_segments("s.id = ?1", id.0)?.into_iter().next().ok_or(StoreError::NoSuchSegment(id.0))
+        self.query_segments("s.id = ?1 AND s.merged_into IS NULL", id.0)?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NoSuchSegment(id.0))
     }
 
     fn query_segments(&self, filter: &'static str, key: i64) -> Result<Vec<SegmentRow>, StoreError> {
@@ -428,6 +458,102 @@ impl Project {
         Ok(revision)
     }
 
+    /// Splits a segment's source at character `at`: the first part keeps
+    /// the segment (id and history) and the second becomes a new segment
+    /// right after it. The current translation stays with the first part as
+    /// a new `draft` revision, since its source changed under it.
+    pub fn split_segment(&mut self, segment: SegmentId, at: usize, author: &str) -> Result<SegmentId, StoreError> {
+        let row = self.segment(segment)?;
+        let split_at = row.source.char_indices().nth(at).map(|(byte, _)| byte);
+        let (left, right) = match split_at {
+            Some(byte) => (row.source[..byte].trim_end(), row.source[byte..].trim_start()),
+            None => ("", ""),
+        };
+        if left.is_empty() || right.is_empty() {
+            return Err(StoreError::SplitOutOfRange { segment: segment.0, at });
+        }
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let position = i64::from(row.position);
+        shift_positions(&tx, row.document_id.0, position, 1).map_err(e)?;
+        let passage_id: i64 =
+            tx.query_row("SELECT passage_id FROM segments WHERE id = ?1", [segment.0], |r| r.get(0)).map_err(e)?;
+        tx.execute("UPDATE segments SET source = ?1 WHERE id = ?2", params![left, segment.0]).map_err(e)?;
+        tx.execute(
+            "INSERT INTO segments (document_id, passage_id, position, source) VALUES (?1, ?2, ?3, ?4)",
+            params![row.document_id.0, passage_id, position + 1, right],
+        )
+        .map_err(e)?;
+        let new_id = tx.last_insert_rowid();
+        if let (Some(text), Some(head)) = (&row.translation, row.revision) {
+            tx.execute(
+                "INSERT INTO revisions (segment_id, parent_id, text, status, author) VALUES (?1, ?2, ?3, 'draft', ?4)",
+                params![segment.0, head.0, text, author],
+            )
+            .map_err(e)?;
+        }
+        tx.execute(
+            "INSERT INTO segment_edits (kind, segment_id, other_id, source_before, author) VALUES ('split', ?1, ?2, ?3, ?4)",
+            params![segment.0, new_id, row.source, author],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(SegmentId(new_id))
+    }
+
+    /// Joins a segment with the one after it. The next segment is hidden
+    /// (its revisions are kept), the sources are joined, and the two
+    /// translations, if any, are joined into a new `draft` revision.
+    pub fn join_with_next(&mut self, segment: SegmentId, author: &str) -> Result<(), StoreError> {
+        let row = self.segment(segment)?;
+        let rows = self.query_segments("s.document_id = ?1 AND s.merged_into IS NULL", row.document_id.0)?;
+        let next = rows.iter().find(|r| r.position == row.position + 1).ok_or(StoreError::NothingToJoin(segment.0))?;
+        let lang: String = self
+            .conn
+            .query_row("SELECT source_lang FROM documents WHERE id = ?1", [row.document_id.0], |r| r.get(0))
+            .map_err(self.err())?;
+        // Chinese and Japanese write sentences without a space between them.
+        let separator = if matches!(lang.split('-').next(), Some("zh" | "ja")) { "" } else { " " };
+        let source = format!("{}{separator}{}", row.source, next.source);
+        let translation = match (&row.translation, &next.translation) {
+            (None, None) => None,
+            (a, b) => Some(
+                [a.as_deref(), b.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(separator),
+            ),
+        };
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        tx.execute(
+            "UPDATE segments SET merged_into = ?1, position = ?2 WHERE id = ?3",
+            params![segment.0, HIDDEN_POSITION_BASE - next.id.0, next.id.0],
+        )
+        .map_err(e)?;
+        tx.execute("UPDATE segments SET source = ?1 WHERE id = ?2", params![source, segment.0]).map_err(e)?;
+        shift_positions(&tx, row.document_id.0, i64::from(next.position), -1).map_err(e)?;
+        if let Some(text) = translation {
+            tx.execute(
+                "INSERT INTO revisions (segment_id, parent_id, text, status, author) VALUES (?1, ?2, ?3, 'draft', ?4)",
+                params![segment.0, row.revision.map(|r| r.0), text, author],
+            )
+            .map_err(e)?;
+        }
+        tx.execute(
+            "INSERT INTO segment_edits (kind, segment_id, other_id, source_before, other_source_before, author)
+             VALUES ('join', ?1, ?2, ?3, ?4, ?5)",
+            params![segment.0, next.id.0, row.source, next.source, author],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+
     /// Every revision of a segment, oldest first.
     pub fn revisions(&self, segment: SegmentId) -> Result<Vec<Revision>, StoreError> {
         let mut stmt = self
@@ -486,6 +612,24 @@ impl Project {
             self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(self.err())?;
         if verdict == "ok" { Ok(()) } else { Err(self.corrupt(verdict)) }
     }
+}
+
+/// Moves the visible segments of a document at or after `from` by `delta`
+/// positions. Two steps through negative numbers keep the positions unique
+/// at every moment, as the UNIQUE constraint requires.
+fn shift_positions(tx: &Transaction<'_>, document: i64, from: i64, delta: i64) -> rusqlite::Result<()> {
+    let from = if delta > 0 { from + 1 } else { from };
+    tx.execute(
+        "UPDATE segments SET position = -(position + ?3) - 1
+          WHERE document_id = ?1 AND position >= ?2 AND merged_into IS NULL",
+        params![document, from, delta],
+    )?;
+    tx.execute(
+        "UPDATE segments SET position = -position - 1
+          WHERE document_id = ?1 AND position < 0 AND position > ?2 AND merged_into IS NULL",
+        params![document, HIDDEN_POSITION_BASE],
+    )?;
+    Ok(())
 }
 
 fn sqlite(path: &Path, source: rusqlite::Error) -> StoreError {
@@ -556,5 +700,86 @@ mod tests {
             other => panic!("expected a conflict, got {other:?}"),
         }
         assert_eq!(project.revisions(segment).expect("revisions").len(), 1);
+    }
+
+    #[test]
+    fn split_then_join_restores_the_source_and_keeps_every_revision() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut project = Project::create(&dir.path().join("p.verso")).expect("create");
+        let doc = project.add_document(&sample_doc()).expect("add");
+        let rows = project.segments(doc).expect("segments");
+        let one = rows[1].id;
+        let edit = TranslationEdit { segment: one, text: "Uno.".into(), status: Status::Translated, base: None };
+        project.save_translation(&edit, "ana").expect("save");
+        let err = project.split_segment(one, 0, "ana").expect_err("nothing on the left");
+        assert!(matches!(err, StoreError::SplitOutOfRange { .. }));
+
+        let second = project.split_segment(one, 2, "ana").expect("split");
+        let sources: Vec<_> =
+            project.segments(doc).expect("rows").into_iter().map(|r| (r.position, r.source)).collect();
+        assert_eq!(sources, [(0, "Title".into()), (1, "On".into()), (2, "e.".into()), (3, "Two.".into())]);
+        let first = project.segment(one).expect("first");
+        assert_eq!((first.translation.as_deref(), first.status), (Some("Uno."), Status::Draft));
+        assert_eq!(project.segment(second).expect("second").translation, None);
+
+        project.join_with_next(one, "ben").expect("join");
+        let rows = project.segments(doc).expect("rows");
+        assert_eq!(rows.iter().map(|r| r.source.as_str()).collect::<Vec<_>>(), ["Title", "On e.", "Two."]);
+        assert_eq!(rows.iter().map(|r| r.position).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(project.revisions(one).expect("history").len(), 3, "save, split draft, join draft");
+        let last = rows[2].id;
+        assert!(matches!(project.join_with_next(last, "ben"), Err(StoreError::NothingToJoin(_))));
+        assert!(matches!(project.segment(second), Err(StoreError::NoSuchSegment(_))), "joined segment is hidden");
+        project.integrity_check().expect("integrity");
+    }
+
+    /// zed-style randomized history: random splits and joins against a
+    /// plain list of sources as the reference model.
+    #[test]
+    fn random_splits_and_joins_match_a_reference_model() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut project = Project::create(&dir.path().join("p.verso")).expect("create");
+        let mut doc = sample_doc();
+        doc.passages[1].sentences = (0..8).map(|i| format!("Sentence number {i} here.")).collect();
+        let id = project.add_document(&doc).expect("add");
+        let mut model: Vec<String> = project.segments(id).expect("rows").into_iter().map(|r| r.source).collect();
+        let mut seed: u64 = 0x5eed_1234;
+        let mut next = |bound: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % bound.max(1)
+        };
+        for _ in 0..200 {
+            let rows = project.segments(id).expect("rows");
+            let index = next(rows.len());
+            if next(2) == 0 {
+                let chars = rows[index].source.chars().count();
+                let at = next(chars + 1);
+                let (left, right) =
+                    model[index].split_at(model[index].char_indices().nth(at).map_or(model[index].len(), |c| c.0));
+                let (left, right) = (left.trim_end().to_string(), right.trim_start().to_string());
+                match project.split_segment(rows[index].id, at, "rnd") {
+                    Ok(_) => {
+                        assert!(!left.is_empty() && !right.is_empty());
+                        model[index] = left;
+                        model.insert(index + 1, right);
+                    }
+                    Err(StoreError::SplitOutOfRange { .. }) => assert!(left.is_empty() || right.is_empty()),
+                    Err(other) => panic!("{other}"),
+                }
+            } else {
+                match project.join_with_next(rows[index].id, "rnd") {
+                    Ok(()) => {
+                        let tail = model.remove(index + 1);
+                        model[index] = format!("{} {tail}", model[index]);
+                    }
+                    Err(StoreError::NothingToJoin(_)) => assert_eq!(index + 1, model.len()),
+                    Err(other) => panic!("{other}"),
+                }
+            }
+            let rows = project.segments(id).expect("rows");
+            assert_eq!(rows.iter().map(|r| r.source.clone()).collect::<Vec<_>>(), model);
+            assert!(rows.iter().enumerate().all(|(i, r)| r.position as usize == i));
+        }
+        project.integrity_check().expect("integrity");
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use tauri::State;
 use verso::recent::RecentProject;
 use verso::session::{ErrorKind, ErrorReply, ProjectInfo, Session, SessionError};
-use verso::{DocumentId, DocumentSummary, Revision, SegmentRow, TranslationEdit};
+use verso::{DocumentId, DocumentSummary, Revision, SegmentId, SegmentRow, TranslationEdit};
 
 use crate::AppState;
 
@@ -83,4 +83,14 @@ pub fn document_segments(state: State<'_, AppState>, document: DocumentId) -> Re
 #[tauri::command(async)]
 pub fn save_translation(state: State<'_, AppState>, edit: TranslationEdit) -> Reply<Revision> {
     with_session(&state, |s| s.save_translation(&edit))
+}
+
+#[tauri::command(async)]
+pub fn split_segment(state: State<'_, AppState>, segment: SegmentId, at: usize) -> Reply<Vec<SegmentRow>> {
+    with_session(&state, |s| s.split_segment(segment, at))
+}
+
+#[tauri::command(async)]
+pub fn join_segments(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<SegmentRow>> {
+    with_session(&state, |s| s.join_with_next(segment))
 }

@@ -45,6 +45,8 @@ fn main() {
             commands::import_document,
             commands::document_segments,
             commands::save_translation,
+            commands::split_segment,
+            commands::join_segments,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -309,4 +310,72 @@ async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyh
         open_ms
     );
     app.quit().await
+}
+
+/// Presses a key with Ctrl and Shift held, on whatever has the focus.
+async fn press_ctrl_shift(app: &App, key: char) -> anyhow::Result<()> {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: Key::Control.into() })
+        .then(KeyAction::Down { value: Key::Shift.into() })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up { value: Key::Shift.into() })
+        .then(KeyAction::Up { value: Key::Control.into() });
+    app.client.perform_actions(keys).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_segment_is_split_at_the_caret_and_joined_again_from_the_keyboard() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(
+        dir.path(),
+        "long.txt",
+        "The council approved the budget; the mayor signed it on Friday. Work starts in May.",
+    )?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let first = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-source]")).await?;
+    assert_eq!(first.text().await?, "The council approved the budget; the mayor signed it on Friday.");
+    // The translator clicks just before "the mayor": a caret in the source.
+    app.eval(
+        "(() => { const cell = document.querySelector(\"[data-position='0'] [data-testid=segment-source]\");
+                  const text = cell.firstChild; const at = text.data.indexOf('the mayor');
+                  document.activeElement.blur();
+                  window.getSelection().collapse(text, at); return true; })()",
+    )
+    .await?;
+    press_ctrl_shift(&app, 's').await?;
+    app.wait_until(
+        "the split shows three rows",
+        "document.querySelector('[data-testid=segment-list]').dataset.count === '3'",
+    )
+    .await?;
+    let sources = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=segment-source]')).map(e => e.textContent)")
+        .await?;
+    assert_eq!(
+        sources,
+        json!(["The council approved the budget;", "the mayor signed it on Friday.", "Work starts in May."])
+    );
+
+    // Join the first row with the next one again, from its translation field.
+    let target = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    target.click().await?;
+    target.send_keys(&(Key::Control + &Key::Shift + "j")).await?;
+    app.wait_until(
+        "the join shows two rows",
+        "document.querySelector('[data-testid=segment-list]').dataset.count === '2'",
+    )
+    .await?;
+    let joined = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-source]")).await?;
+    assert_eq!(joined.text().await?, "The council approved the budget; the mayor signed it on Friday.");
+    app.quit().await?;
+
+    // The project file agrees, and kept the history of both edits.
+    let stored = Project::open(&project)?;
+    let rows = stored.segments(stored.documents()?[0].id)?;
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].source, "The council approved the budget; the mayor signed it on Friday.");
+    Ok(())
 }

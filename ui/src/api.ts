@@ -8,6 +8,7 @@ import type {
   ProjectInfo,
   RecentProject,
   Revision,
+  SegmentId,
   SegmentRow,
   TranslationEdit,
 } from "./bindings";
@@ -24,6 +25,8 @@ export const api = {
     invoke<DocumentSummary>("import_document", { path, sourceLang, targetLang, title }),
   documentSegments: (document: DocumentId) => invoke<SegmentRow[]>("document_segments", { document }),
   saveTranslation: (edit: TranslationEdit) => invoke<Revision>("save_translation", { edit }),
+  splitSegment: (segment: SegmentId, at: number) => invoke<SegmentRow[]>("split_segment", { segment, at }),
+  joinSegments: (segment: SegmentId) => invoke<SegmentRow[]>("join_segments", { segment }),
 };
 
 /** Whether a rejected command carried the core's structured error. */

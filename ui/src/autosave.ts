@@ -36,6 +36,17 @@ export class Autosaver {
     this.saved.set(segment, { text: text ?? "", status });
   }
 
+  /** After the rows were rebuilt elsewhere (split, join): forget what was
+   * known and start from the stored state. Call after flushAll(). */
+  resync(rows: { id: SegmentId; revision: RevisionId | null; translation: string | null; status: Status }[]): void {
+    this.base.clear();
+    this.saved.clear();
+    for (const row of rows) {
+      this.base.set(row.id, row.revision);
+      this.saved.set(row.id, { text: row.translation ?? "", status: row.status });
+    }
+  }
+
   /** The translator typed: save as a draft once they pause. */
   edit(segment: SegmentId, text: string): void {
     const existing = this.pending.get(segment);
