@@ -79,7 +79,9 @@ case "${1:-}" in
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --features verso/bindings -- -D warnings
     say "Core tests (no Tauri, no display)"
-    cargo test --features bindings
+    cargo test --features bindings -- --skip golden_rules
+    say "Golden Rules segmentation suites (accuracy report)"
+    cargo test --features bindings --test golden_rules -- --nocapture
     say "UI type check and unit tests"
     (cd ui && npm run check && npm test)
     build_app

@@ -8,6 +8,8 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use verso::export::{self, TextFormat};
 use verso::import::{self, ImportRequest};
+use verso::segment::srx::SrxDocument;
+use verso::segment::{self, Rules, Segmenter};
 use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, TranslationEdit};
 
 #[derive(Parser)]
@@ -94,13 +96,26 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Split a text file into sentences.
+    /// Split a text file into sentences (streams: any file size).
     Segment {
         file: PathBuf,
         #[arg(long)]
         lang: String,
+        /// Use these SRX 2.0 rules instead of Verso's own.
+        #[arg(long)]
+        srx: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Print only the count, throughput and peak memory (to stderr).
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Write Verso's abbreviation and terminator rules for a language as SRX 2.0.
+    SrxExport {
+        #[arg(long)]
+        lang: String,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -265,29 +280,67 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
-        Command::Segment { file, lang: tag, json } => {
+        Command::Segment { file, lang: tag, srx, json, stats } => {
             let tag = lang(&tag)?;
-            let bytes = std::fs::read(&file).with_context(|| format!("{}: cannot read the file", file.display()))?;
-            let text = import::decode(&file, &bytes)?;
-            let sentences: Vec<(usize, usize, &str)> = verso::segment::split_text_ranges(&text, &tag)
-                .into_iter()
-                .map(|range| (range.start, range.end, &text[range]))
-                .collect();
-            if json {
-                let items: Vec<_> = sentences
-                    .iter()
-                    .map(|(start, end, text)| serde_json::json!({ "start": start, "end": end, "text": text }))
-                    .collect();
-                serde_json::to_writer_pretty(&mut *stdout, &items)?;
-                writeln!(stdout)?;
-            } else {
-                for (_, _, sentence) in sentences {
-                    writeln!(stdout, "{}", sentence.replace('\n', " "))?;
-                }
+            let rules = match srx {
+                Some(path) => Rules::Srx(SrxDocument::read(&path)?.segmenter(&tag)?),
+                None => Rules::Builtin(Segmenter::new(&tag)),
+            };
+            let input =
+                std::fs::File::open(&file).with_context(|| format!("{}: cannot read the file", file.display()))?;
+            let started = std::time::Instant::now();
+            let mut count = 0u64;
+            let mut out = std::io::BufWriter::new(&mut *stdout);
+            if json && !stats {
+                out.write_all(b"[")?;
+            }
+            let bytes = segment::segment_stream(
+                &file,
+                std::io::BufReader::with_capacity(1 << 16, input),
+                &rules,
+                |start, end, text| {
+                    count += 1;
+                    if stats {
+                        Ok(())
+                    } else if json {
+                        let separator = if count > 1 { ",\n" } else { "\n" };
+                        let item = serde_json::json!({ "start": start, "end": end, "text": text });
+                        write!(out, "{separator}  {item}")
+                    } else {
+                        writeln!(out, "{}", text.replace(['\n', '\r'], " "))
+                    }
+                },
+            )?;
+            if json && !stats {
+                out.write_all(b"\n]\n")?;
+            }
+            out.flush()?;
+            if stats {
+                let seconds = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "{count} sentences, {:.1} MB in {seconds:.2} s = {:.1} MB/s, peak memory {}",
+                    bytes as f64 / 1e6,
+                    bytes as f64 / 1e6 / seconds,
+                    peak_memory().unwrap_or_else(|| "unknown".into())
+                );
+            }
+        }
+        Command::SrxExport { lang: tag, output } => {
+            let xml = SrxDocument::from_builtin(&lang(&tag)?).to_xml();
+            match output {
+                Some(path) => write_atomically(&path, xml.as_bytes())?,
+                None => stdout.write_all(xml.as_bytes())?,
             }
         }
     }
     Ok(())
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), for `--stats`.
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.trim_start_matches("VmHWM:").trim().to_string())
 }
 
 /// The name recorded on revisions: `--author`, else the project's author,

@@ -7,6 +7,7 @@
 //! ranges is whitespace only, and nothing is rewritten.
 
 mod languages;
+pub mod srx;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -159,8 +160,17 @@ impl Segmenter {
                 }
             }
             let run_end = i;
-            while i < chars.len() && is_closing(chars[i].1) && self.closes_here(&chars, i) {
-                i += 1;
+            loop {
+                if i < chars.len() && is_closing(chars[i].1) && self.closes_here(&chars, i) {
+                    i += 1;
+                } else if chars.get(i).is_some_and(|p| matches!(p.1, ' ' | '\u{a0}' | '\u{202f}'))
+                    && chars.get(i + 1).is_some_and(|p| matches!(p.1, '»' | '›'))
+                {
+                    // French spacing: "C'est fini. »"
+                    i += 2;
+                } else {
+                    break;
+                }
             }
             i = footnote_end(&chars, run_start, i);
             if self.is_break(text, &chars, &protected, sentence_start, run_start, run_end, i, dots) {
@@ -599,6 +609,91 @@ fn abbreviation_key(word: &str) -> String {
     tail.to_lowercase()
 }
 
+/// The rules a text is segmented with: Verso's own, or a user's SRX file.
+pub enum Rules {
+    Builtin(Segmenter),
+    Srx(srx::SrxSegmenter),
+}
+
+impl Rules {
+    /// Sentence ranges of one paragraph (no blank lines inside).
+    pub fn paragraph_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        match self {
+            Rules::Builtin(segmenter) => {
+                segmenter.text_blocks(text).into_iter().flat_map(|block| segmenter.block_ranges(text, block)).collect()
+            }
+            Rules::Srx(segmenter) => segmenter.sentence_ranges(text),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error("{path}: cannot read the file: {source}")]
+    Io { path: std::path::PathBuf, source: std::io::Error },
+    #[error("{path}, line {line}: not valid UTF-8")]
+    Encoding { path: std::path::PathBuf, line: usize },
+    #[error("{path}, line {line}: this looks like a binary file (it contains a NUL byte), not text")]
+    Binary { path: std::path::PathBuf, line: usize },
+}
+
+/// Paragraphs longer than this are cut at a line end, so memory stays
+/// bounded even for a file with no blank line at all.
+const MAX_PARAGRAPH_BYTES: usize = 1 << 20;
+
+/// Segments a UTF-8 text as it streams in, a paragraph at a time, calling
+/// `emit(start, end, sentence)` with byte offsets into the whole input.
+/// Memory is bounded by the longest paragraph, not by the file.
+pub fn segment_stream(
+    path: &std::path::Path,
+    mut reader: impl std::io::BufRead,
+    rules: &Rules,
+    mut emit: impl FnMut(usize, usize, &str) -> std::io::Result<()>,
+) -> Result<u64, StreamError> {
+    let io = |source| StreamError::Io { path: path.to_path_buf(), source };
+    let mut paragraph = String::new();
+    let mut paragraph_start = 0usize;
+    let mut offset = 0usize;
+    let mut line = Vec::new();
+    let mut line_number = 0usize;
+    let mut flush = |paragraph: &mut String, start: usize| -> std::io::Result<()> {
+        for range in rules.paragraph_ranges(paragraph) {
+            emit(start + range.start, start + range.end, &paragraph[range])?;
+        }
+        paragraph.clear();
+        Ok(())
+    };
+    loop {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line).map_err(io)?;
+        if read == 0 {
+            break;
+        }
+        line_number += 1;
+        let mut bytes = line.as_slice();
+        if line_number == 1 {
+            bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+            offset += line.len() - bytes.len();
+        }
+        if bytes.contains(&0) {
+            return Err(StreamError::Binary { path: path.to_path_buf(), line: line_number });
+        }
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| StreamError::Encoding { path: path.to_path_buf(), line: line_number })?;
+        if text.trim().is_empty() || paragraph.len() > MAX_PARAGRAPH_BYTES {
+            flush(&mut paragraph, paragraph_start).map_err(io)?;
+            paragraph_start = offset;
+        }
+        if paragraph.is_empty() {
+            paragraph_start = offset;
+        }
+        paragraph.push_str(text);
+        offset += bytes.len();
+    }
+    flush(&mut paragraph, paragraph_start).map_err(io)?;
+    Ok(offset as u64)
+}
+
 /// Splits one passage of text into sentences, as byte ranges that exclude
 /// surrounding whitespace. Build a [`Segmenter`] to split many passages.
 pub fn sentence_ranges(text: &str, lang: &LangTag) -> Vec<Range<usize>> {
@@ -737,7 +832,7 @@ fn word_at<'t>(text: &'t str, chars: &[(usize, char)], at: usize) -> &'t str {
     &text[begin..chars.get(e).map_or(text.len(), |(offset, _)| *offset)]
 }
 
-fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+pub(crate) fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     let slice = &text[range.clone()];
     let leading = slice.len() - slice.trim_start().len();
     let trailing = slice.len() - slice.trim_end().len();
@@ -802,6 +897,45 @@ mod tests {
         check("es", "¿Qué pasó? ¡Nada! El Sr. Pérez llegó.", &["¿Qué pasó?", "¡Nada!", "El Sr. Pérez llegó."]);
         check("ja", "今日は晴れです。「明日は？」雨です。", &["今日は晴れです。", "「明日は？」雨です。"]);
         check("zh", "你好。我很好！", &["你好。", "我很好！"]);
+    }
+
+    #[test]
+    fn romance_and_germanic_languages_keep_their_abbreviations() {
+        check(
+            "pt",
+            "O Sr. Silva chegou no dia 3 de set. de 2025. Depois saiu.",
+            &["O Sr. Silva chegou no dia 3 de set. de 2025.", "Depois saiu."],
+        );
+        check(
+            "fr",
+            "M. Dupont est arrivé. Vraiment ? Oui ! « C'est fini. » Il part.",
+            &["M. Dupont est arrivé.", "Vraiment ?", "Oui !", "« C'est fini. »", "Il part."],
+        );
+        check("nl", "Dhr. Jansen zag bijv. een hond. Die blafte.", &["Dhr. Jansen zag bijv. een hond.", "Die blafte."]);
+        check(
+            "de",
+            "Am 3. Oktober sprach Prof. Dr. Weber. Er blieb bis zum 12. Juni.",
+            &["Am 3. Oktober sprach Prof. Dr. Weber.", "Er blieb bis zum 12. Juni."],
+        );
+        check(
+            "ru",
+            "Встреча прошла в г. Москве. Проф. Иванов выступил.",
+            &["Встреча прошла в г. Москве.", "Проф. Иванов выступил."],
+        );
+    }
+
+    #[test]
+    fn chinese_and_japanese_break_without_spaces_and_keep_titles_whole() {
+        check(
+            "zh",
+            "他说：“我们明天见。”然后走了。《摔跤吧！爸爸》很好看！",
+            &["他说：“我们明天见。”然后走了。", "《摔跤吧！爸爸》很好看！"],
+        );
+        check(
+            "ja",
+            "会議は午後3時に始まった。参加者は５０人だった！",
+            &["会議は午後3時に始まった。", "参加者は５０人だった！"],
+        );
     }
 
     #[test]
