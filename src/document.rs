@@ -113,6 +113,7 @@ pub struct DocumentSummary {
     pub segments: u64,
     /// Segments whose current status is translated, reviewed or approved.
     pub translated: u64,
+    pub approved: u64,
 }
 
 /// One row of the side-by-side editor: a source sentence and its current
@@ -130,4 +131,6 @@ pub struct SegmentRow {
     pub translation: Option<String>,
     pub status: Status,
     pub revision: Option<RevisionId>,
+    /// Comments in the segment's thread.
+    pub comments: u32,
 }

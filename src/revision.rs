@@ -75,6 +75,63 @@ pub struct TranslationEdit {
     pub base: Option<RevisionId>,
 }
 
+/// What a reviewer decides about a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum Decision {
+    Reviewed,
+    Approved,
+    Rejected,
+}
+
+impl Decision {
+    pub fn status(self) -> Status {
+        match self {
+            Decision::Reviewed => Status::Reviewed,
+            Decision::Approved => Status::Approved,
+            Decision::Rejected => Status::Rejected,
+        }
+    }
+}
+
+/// How a bulk review went: segments decided, and segments skipped because
+/// they had no translation to decide on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct BulkOutcome {
+    pub changed: u32,
+    pub skipped: u32,
+}
+
+/// A remark on a segment, in a thread ordered by time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Comment {
+    pub id: i64,
+    pub segment: SegmentId,
+    pub revision: Option<RevisionId>,
+    pub author: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct VersionId(pub i64);
+
+/// A named snapshot of a document's translation ("Draft 1", "Final").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Version {
+    pub id: VersionId,
+    pub document: crate::document::DocumentId,
+    pub name: String,
+    pub author: String,
+    pub created_at: String,
+    pub segments: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
+use crate::diff::SegmentState;
 use crate::document::{DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat};
 use crate::lang::LangTag;
-use crate::revision::{Revision, RevisionId, Status, TranslationEdit};
+use crate::revision::{
+    BulkOutcome, Comment, Decision, Revision, RevisionId, Status, TranslationEdit, Version, VersionId,
+};
 
 /// Marks a SQLite file as a Verso project ("VERS").
 const APPLICATION_ID: i64 = 0x5645_5253;
@@ -86,6 +89,35 @@ CREATE TABLE segment_edits (
     created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 "#,
+    r#"
+-- A version is the set of current revision ids at a moment: no text copied.
+CREATE TABLE versions (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (document_id, name)
+) STRICT;
+
+CREATE TABLE version_revisions (
+    version_id  INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    segment_id  INTEGER NOT NULL REFERENCES segments(id),
+    revision_id INTEGER REFERENCES revisions(id),
+    PRIMARY KEY (version_id, segment_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE comments (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    segment_id  INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    revision_id INTEGER REFERENCES revisions(id),
+    author      TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+CREATE INDEX comments_by_segment ON comments (segment_id);
+"#,
 ];
 
 /// Where a hidden (joined) segment's position goes: out of the way of the
@@ -115,6 +147,18 @@ pub enum StoreError {
     SplitOutOfRange { segment: i64, at: usize },
     #[error("segment {0} is the last of its document; there is no next segment to join it with")]
     NothingToJoin(i64),
+    #[error("segment {0} has no translation yet; only a translated segment can be reviewed, approved or rejected")]
+    NothingToReview(i64),
+    #[error("rejecting segment {0} needs a comment saying what is wrong")]
+    RejectNeedsComment(i64),
+    #[error("a comment cannot be empty")]
+    EmptyComment,
+    #[error("this document already has a version named \"{0}\"")]
+    VersionExists(String),
+    #[error("no version \"{0}\" in this document")]
+    NoSuchVersion(String),
+    #[error("revision {revision} does not belong to segment {segment}")]
+    ForeignRevision { segment: i64, revision: i64 },
     #[error(
         "segment {segment} was changed elsewhere since you started editing (now revision {found:?}, \
          you started from {expected:?}); your text was not saved over it"
@@ -294,7 +338,10 @@ impl Project {
                         (SELECT count(*) FROM segments s
                            JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
                           WHERE s.document_id = d.id AND s.merged_into IS NULL
-                            AND r.status IN ('translated', 'reviewed', 'approved'))
+                            AND r.status IN ('translated', 'reviewed', 'approved')),
+                        (SELECT count(*) FROM segments s
+                           JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
+                          WHERE s.document_id = d.id AND s.merged_into IS NULL AND r.status = 'approved')
                    FROM documents d
                   WHERE ?1 IS NULL OR d.id = ?1
                   ORDER BY d.id",
@@ -312,12 +359,13 @@ impl Project {
                     row.get::<_, String>(6)?,
                     row.get::<_, i64>(7)?,
                     row.get::<_, i64>(8)?,
+                    row.get::<_, i64>(9)?,
                 ))
             })
             .map_err(self.err())?;
         let mut documents = Vec::new();
         for row in rows {
-            let (id, title, source, target, origin, format, imported_at, segments, translated) =
+            let (id, title, source, target, origin, format, imported_at, segments, translated, approved) =
                 row.map_err(self.err())?;
             documents.push(DocumentSummary {
                 id: DocumentId(id),
@@ -330,6 +378,7 @@ impl Project {
                 imported_at,
                 segments: segments as u64,
                 translated: translated as u64,
+                approved: approved as u64,
             });
         }
         Ok(documents)
@@ -359,7 +408,8 @@ impl Project {
     fn query_segments(&self, filter: &'static str, key: i64) -> Result<Vec<SegmentRow>, StoreError> {
         // `filter` is one of two constant strings above, never user input.
         let sql = format!(
-            "SELECT s.id, s.document_id, p.position, p.kind, p.level, s.position, s.source, r.id, r.text, r.status
+            "SELECT s.id, s.document_id, p.position, p.kind, p.level, s.position, s.source, r.id, r.text, r.status,
+                    (SELECT count(*) FROM comments c WHERE c.segment_id = s.id)
                FROM segments s
                JOIN passages p ON p.id = s.passage_id
                LEFT JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
@@ -380,12 +430,14 @@ impl Project {
                     row.get::<_, Option<i64>>(7)?,
                     row.get::<_, Option<String>>(8)?,
                     row.get::<_, Option<String>>(9)?,
+                    row.get::<_, i64>(10)?,
                 ))
             })
             .map_err(self.err())?;
         let mut segments = Vec::new();
         for row in rows {
-            let (id, doc, passage, kind, level, position, source, revision, text, status) = row.map_err(self.err())?;
+            let (id, doc, passage, kind, level, position, source, revision, text, status, comments) =
+                row.map_err(self.err())?;
             let status = match status {
                 Some(name) => Status::parse(&name).ok_or_else(|| self.corrupt(format!("unknown status {name:?}")))?,
                 None => Status::New,
@@ -402,6 +454,7 @@ impl Project {
                 translation: text,
                 status,
                 revision: revision.map(RevisionId),
+                comments: comments as u32,
             });
         }
         Ok(segments)
@@ -436,24 +489,7 @@ impl Project {
                 their_text: head.map(|(_, text)| text),
             });
         }
-        let revision = tx
-            .query_row(
-                "INSERT INTO revisions (segment_id, parent_id, text, status, author) VALUES (?1, ?2, ?3, ?4, ?5)
-                 RETURNING id, created_at",
-                params![edit.segment.0, head_id.map(|id| id.0), edit.text, edit.status.as_str(), author],
-                |row| {
-                    Ok(Revision {
-                        id: RevisionId(row.get(0)?),
-                        segment: edit.segment,
-                        parent: head_id,
-                        text: edit.text.clone(),
-                        status: edit.status,
-                        author: author.to_string(),
-                        created_at: row.get(1)?,
-                    })
-                },
-            )
-            .map_err(e)?;
+        let revision = insert_revision(&tx, edit.segment, head_id, &edit.text, edit.status, author).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(revision)
     }
@@ -487,11 +523,7 @@ impl Project {
         .map_err(e)?;
         let new_id = tx.last_insert_rowid();
         if let (Some(text), Some(head)) = (&row.translation, row.revision) {
-            tx.execute(
-                "INSERT INTO revisions (segment_id, parent_id, text, status, author) VALUES (?1, ?2, ?3, 'draft', ?4)",
-                params![segment.0, head.0, text, author],
-            )
-            .map_err(e)?;
+            insert_revision(&tx, segment, Some(head), text, Status::Draft, author).map_err(e)?;
         }
         tx.execute(
             "INSERT INTO segment_edits (kind, segment_id, other_id, source_before, author) VALUES ('split', ?1, ?2, ?3, ?4)",
@@ -538,11 +570,7 @@ impl Project {
         tx.execute("UPDATE segments SET source = ?1 WHERE id = ?2", params![source, segment.0]).map_err(e)?;
         shift_positions(&tx, row.document_id.0, i64::from(next.position), -1).map_err(e)?;
         if let Some(text) = translation {
-            tx.execute(
-                "INSERT INTO revisions (segment_id, parent_id, text, status, author) VALUES (?1, ?2, ?3, 'draft', ?4)",
-                params![segment.0, row.revision.map(|r| r.0), text, author],
-            )
-            .map_err(e)?;
+            insert_revision(&tx, segment, row.revision, &text, Status::Draft, author).map_err(e)?;
         }
         tx.execute(
             "INSERT INTO segment_edits (kind, segment_id, other_id, source_before, other_source_before, author)
@@ -552,6 +580,224 @@ impl Project {
         .map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(())
+    }
+
+    /// Records a reviewer's decision as a new revision with the same text.
+    /// Approving or reviewing needs a translation; rejecting needs a comment,
+    /// which is stored against the new revision.
+    pub fn review(
+        &mut self,
+        segment: SegmentId,
+        decision: Decision,
+        comment: Option<&str>,
+        author: &str,
+    ) -> Result<Revision, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let revision = review_in(&tx, segment, decision, comment, author)?;
+        tx.commit().map_err(e)?;
+        Ok(revision)
+    }
+
+    /// Applies one decision to many segments in one transaction; segments
+    /// with nothing to review are skipped and counted.
+    pub fn bulk_review(
+        &mut self,
+        segments: &[SegmentId],
+        decision: Decision,
+        author: &str,
+    ) -> Result<BulkOutcome, StoreError> {
+        if decision == Decision::Rejected {
+            return Err(StoreError::RejectNeedsComment(segments.first().map_or(0, |s| s.0)));
+        }
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let mut outcome = BulkOutcome { changed: 0, skipped: 0 };
+        for &segment in segments {
+            match review_in(&tx, segment, decision, None, author) {
+                Ok(_) => outcome.changed += 1,
+                Err(StoreError::NothingToReview(_)) => outcome.skipped += 1,
+                Err(other) => return Err(other),
+            }
+        }
+        tx.commit().map_err(e)?;
+        Ok(outcome)
+    }
+
+    /// Brings back an earlier revision's text as a new draft revision.
+    pub fn restore_revision(
+        &mut self,
+        segment: SegmentId,
+        revision: RevisionId,
+        author: &str,
+    ) -> Result<Revision, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let text: Option<String> = tx
+            .query_row(
+                "SELECT text FROM revisions WHERE id = ?1 AND segment_id = ?2",
+                params![revision.0, segment.0],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(e)?;
+        let text = text.ok_or(StoreError::ForeignRevision { segment: segment.0, revision: revision.0 })?;
+        let head = current_revision(&tx, segment).map_err(e)?.map(|(id, _, _)| id);
+        let restored = insert_revision(&tx, segment, head, &text, Status::Draft, author).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(restored)
+    }
+
+    pub fn add_comment(&mut self, segment: SegmentId, text: &str, author: &str) -> Result<Comment, StoreError> {
+        if text.trim().is_empty() {
+            return Err(StoreError::EmptyComment);
+        }
+        self.segment(segment)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let head = current_revision(&tx, segment).map_err(e)?.map(|(id, _, _)| id);
+        let comment = insert_comment(&tx, segment, head, text, author).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(comment)
+    }
+
+    pub fn comments(&self, segment: SegmentId) -> Result<Vec<Comment>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, revision_id, author, text, created_at FROM comments WHERE segment_id = ?1 ORDER BY id",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([segment.0], |row| {
+                Ok(Comment {
+                    id: row.get(0)?,
+                    segment,
+                    revision: row.get::<_, Option<i64>>(1)?.map(RevisionId),
+                    author: row.get(2)?,
+                    text: row.get(3)?,
+                    created_at: row.get(4)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+
+    /// Names the document's current state: the current revision of every
+    /// visible segment, in one statement.
+    pub fn create_version(&mut self, document: DocumentId, name: &str, author: &str) -> Result<Version, StoreError> {
+        self.document(document)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM versions WHERE document_id = ?1 AND name = ?2)",
+                params![document.0, name],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
+        if exists {
+            return Err(StoreError::VersionExists(name.into()));
+        }
+        tx.execute(
+            "INSERT INTO versions (document_id, name, author) VALUES (?1, ?2, ?3)",
+            params![document.0, name, author],
+        )
+        .map_err(e)?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO version_revisions (version_id, segment_id, revision_id)
+             SELECT ?1, s.id, (SELECT max(id) FROM revisions WHERE segment_id = s.id)
+               FROM segments s WHERE s.document_id = ?2 AND s.merged_into IS NULL",
+            params![id, document.0],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        self.versions(document)?.into_iter().find(|v| v.id.0 == id).ok_or(StoreError::NoSuchVersion(name.into()))
+    }
+
+    pub fn versions(&self, document: DocumentId) -> Result<Vec<Version>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT v.id, v.name, v.author, v.created_at, (SELECT count(*) FROM version_revisions r WHERE r.version_id = v.id)
+                   FROM versions v WHERE v.document_id = ?1 ORDER BY v.id",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([document.0], |row| {
+                Ok(Version {
+                    id: VersionId(row.get(0)?),
+                    document,
+                    name: row.get(1)?,
+                    author: row.get(2)?,
+                    created_at: row.get(3)?,
+                    segments: row.get::<_, i64>(4)? as u32,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+
+    /// A version by its name, or by its id written as a number.
+    pub fn find_version(&self, document: DocumentId, name_or_id: &str) -> Result<Version, StoreError> {
+        self.versions(document)?
+            .into_iter()
+            .find(|v| v.name == name_or_id || v.id.0.to_string() == name_or_id)
+            .ok_or_else(|| StoreError::NoSuchVersion(name_or_id.into()))
+    }
+
+    /// The document as it was at `version`, or as it is now (`None`).
+    pub fn snapshot(&self, document: DocumentId, version: Option<VersionId>) -> Result<Vec<SegmentState>, StoreError> {
+        let rows = self.segments(document)?;
+        let Some(version) = version else {
+            return Ok(rows
+                .into_iter()
+                .map(|r| SegmentState {
+                    segment: r.id,
+                    position: r.position,
+                    source: r.source,
+                    text: r.translation,
+                    status: r.status,
+                    revision: r.revision,
+                })
+                .collect());
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT v.segment_id, r.id, r.text, r.status FROM version_revisions v
+                   LEFT JOIN revisions r ON r.id = v.revision_id WHERE v.version_id = ?1",
+            )
+            .map_err(self.err())?;
+        let mut at_version = std::collections::HashMap::new();
+        let found = stmt
+            .query_map([version.0], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, Option<i64>>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(self.err())?;
+        for item in found {
+            let (segment, revision, text, status) = item.map_err(self.err())?;
+            let status = status.as_deref().map_or(Some(Status::New), Status::parse).unwrap_or(Status::New);
+            at_version.insert(segment, (revision.map(RevisionId), text, status));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let (revision, text, status) = at_version.remove(&r.id.0).unwrap_or((None, None, Status::New));
+                SegmentState { segment: r.id, position: r.position, source: r.source, text, status, revision }
+            })
+            .collect())
     }
 
     /// Every revision of a segment, oldest first.
@@ -612,6 +858,100 @@ impl Project {
             self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(self.err())?;
         if verdict == "ok" { Ok(()) } else { Err(self.corrupt(verdict)) }
     }
+}
+
+fn insert_revision(
+    tx: &Transaction<'_>,
+    segment: SegmentId,
+    parent: Option<RevisionId>,
+    text: &str,
+    status: Status,
+    author: &str,
+) -> rusqlite::Result<Revision> {
+    tx.query_row(
+        "INSERT INTO revisions (segment_id, parent_id, text, status, author) VALUES (?1, ?2, ?3, ?4, ?5)
+         RETURNING id, created_at",
+        params![segment.0, parent.map(|id| id.0), text, status.as_str(), author],
+        |row| {
+            Ok(Revision {
+                id: RevisionId(row.get(0)?),
+                segment,
+                parent,
+                text: text.to_string(),
+                status,
+                author: author.to_string(),
+                created_at: row.get(1)?,
+            })
+        },
+    )
+}
+
+fn insert_comment(
+    tx: &Transaction<'_>,
+    segment: SegmentId,
+    revision: Option<RevisionId>,
+    text: &str,
+    author: &str,
+) -> rusqlite::Result<Comment> {
+    tx.query_row(
+        "INSERT INTO comments (segment_id, revision_id, author, text) VALUES (?1, ?2, ?3, ?4) RETURNING id, created_at",
+        params![segment.0, revision.map(|r| r.0), author, text.trim()],
+        |row| {
+            Ok(Comment {
+                id: row.get(0)?,
+                segment,
+                revision,
+                author: author.into(),
+                text: text.trim().into(),
+                created_at: row.get(1)?,
+            })
+        },
+    )
+}
+
+/// The newest revision of a segment: id, text, status.
+fn current_revision(
+    tx: &Transaction<'_>,
+    segment: SegmentId,
+) -> rusqlite::Result<Option<(RevisionId, String, String)>> {
+    tx.query_row(
+        "SELECT id, text, status FROM revisions WHERE segment_id = ?1 ORDER BY id DESC LIMIT 1",
+        [segment.0],
+        |row| Ok((RevisionId(row.get(0)?), row.get(1)?, row.get(2)?)),
+    )
+    .optional()
+}
+
+fn review_in(
+    tx: &Transaction<'_>,
+    segment: SegmentId,
+    decision: Decision,
+    comment: Option<&str>,
+    author: &str,
+) -> Result<Revision, StoreError> {
+    let path = tx.path().map(PathBuf::from).unwrap_or_default();
+    let e = |source| sqlite(&path, source);
+    let visible: bool = tx
+        .query_row("SELECT EXISTS (SELECT 1 FROM segments WHERE id = ?1 AND merged_into IS NULL)", [segment.0], |r| {
+            r.get(0)
+        })
+        .map_err(e)?;
+    if !visible {
+        return Err(StoreError::NoSuchSegment(segment.0));
+    }
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    let (head, text, _) = current_revision(tx, segment)
+        .map_err(e)?
+        .filter(|(_, text, _)| !text.trim().is_empty())
+        .ok_or(StoreError::NothingToReview(segment.0))?;
+    if decision == Decision::Rejected && comment.is_none() {
+        return Err(StoreError::RejectNeedsComment(segment.0));
+    }
+    let revision = insert_revision(tx, segment, Some(head), &text, decision.status(), author).map_err(e)?;
+    if let Some(comment) = comment {
+        insert_comment(tx, segment, Some(revision.id), comment, author).map_err(e)?;
+    }
+    Ok(revision)
 }
 
 /// Moves the visible segments of a document at or after `from` by `delta`

@@ -1,0 +1,144 @@
+//! Review workflow against a real project file: status rules, bulk
+//! decisions, restoring history, versions and diffs between them, and a
+//! save conflict with another process.
+
+use std::path::Path;
+use std::process::Command;
+
+use verso::diff::{self, DiffAlgorithm, SpanKind};
+use verso::revision::Decision;
+use verso::{Project, SegmentId, Status, StoreError, TranslationEdit};
+
+fn sample(dir: &Path) -> (Project, Vec<SegmentId>) {
+    let (project, doc) = verso::sample::create_sample_project(&dir.join("review.verso")).expect("sample");
+    let ids = project.segments(doc).expect("rows").into_iter().map(|r| r.id).collect();
+    (project, ids)
+}
+
+fn save(project: &mut Project, segment: SegmentId, text: &str, status: Status) {
+    let base = project.segment(segment).expect("segment").revision;
+    project.save_translation(&TranslationEdit { segment, text: text.into(), status, base }, "ana").expect("save");
+}
+
+#[test]
+fn approving_needs_a_translation_and_rejecting_needs_a_comment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut project, ids) = sample(dir.path());
+    let untranslated = ids[6];
+    assert!(matches!(
+        project.review(untranslated, Decision::Approved, None, "eve"),
+        Err(StoreError::NothingToReview(_))
+    ));
+    let translated = ids[2];
+    assert!(matches!(
+        project.review(translated, Decision::Rejected, Some("  "), "eve"),
+        Err(StoreError::RejectNeedsComment(_))
+    ));
+    let rejected = project.review(translated, Decision::Rejected, Some("Use \"desaladoras\"."), "eve").expect("reject");
+    assert_eq!(rejected.status, Status::Rejected);
+    let comments = project.comments(translated).expect("comments");
+    assert_eq!(comments.len(), 1);
+    assert_eq!((comments[0].author.as_str(), comments[0].revision), ("eve", Some(rejected.id)));
+    assert_eq!(project.segment(translated).expect("row").comments, 1);
+    let approved = project.review(ids[1], Decision::Approved, None, "eve").expect("approve");
+    assert_eq!(approved.text, "Fuente: Ministerio del Agua, oficina de prensa, 3 de septiembre de 2025");
+}
+
+#[test]
+fn bulk_approval_is_one_transaction_and_skips_untranslated_segments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut project, ids) = sample(dir.path());
+    let outcome = project.bulk_review(&ids, Decision::Approved, "eve").expect("bulk");
+    assert_eq!((outcome.changed, outcome.skipped), (4, 6));
+    let doc = project.documents().expect("docs").remove(0);
+    assert_eq!((doc.translated, doc.approved), (4, 4));
+    assert!(matches!(project.bulk_review(&ids, Decision::Rejected, "eve"), Err(StoreError::RejectNeedsComment(_))));
+}
+
+#[test]
+fn restoring_brings_back_old_text_as_a_new_draft() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut project, ids) = sample(dir.path());
+    let segment = ids[3];
+    let first = project.revisions(segment).expect("history").remove(0);
+    save(&mut project, segment, "Las plantas darán agua a 450.000 hogares en 2028.", Status::Translated);
+    let restored = project.restore_revision(segment, first.id, "ana").expect("restore");
+    assert_eq!((restored.text.as_str(), restored.status), (first.text.as_str(), Status::Draft));
+    assert_eq!(project.revisions(segment).expect("history").len(), 3, "nothing is overwritten");
+    let foreign = project.revisions(ids[0]).expect("other")[0].id;
+    assert!(matches!(project.restore_revision(segment, foreign, "ana"), Err(StoreError::ForeignRevision { .. })));
+}
+
+#[test]
+fn versions_name_a_state_and_diff_against_now() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut project, ids) = sample(dir.path());
+    let doc = project.documents().expect("docs")[0].id;
+    let draft = project.create_version(doc, "Draft 1", "ana").expect("version");
+    assert_eq!(draft.segments, 10);
+    assert!(matches!(project.create_version(doc, "Draft 1", "ana"), Err(StoreError::VersionExists(_))));
+    save(&mut project, ids[3], "Las plantas abastecerán a 500.000 hogares en 2028.", Status::Translated);
+    save(&mut project, ids[4], "El programa costará 1.200 millones de dólares.", Status::Draft);
+
+    let old = project.snapshot(doc, Some(draft.id)).expect("then");
+    let now = project.snapshot(doc, None).expect("now");
+    let result = diff::diff_documents("Draft 1", &old, "now", &now, diff::Granularity::Word, DiffAlgorithm::Patience);
+    assert_eq!(result.stats.segments, 10);
+    assert_eq!(result.stats.segments_changed, 2);
+    let changed = &result.segments[3];
+    let deleted: Vec<&str> =
+        changed.diff.spans.iter().filter(|s| s.kind == SpanKind::Delete).map(|s| s.text.as_str()).collect();
+    let inserted: Vec<&str> =
+        changed.diff.spans.iter().filter(|s| s.kind == SpanKind::Insert).map(|s| s.text.as_str()).collect();
+    assert_eq!((deleted, inserted), (vec!["450"], vec!["500"]));
+    assert_eq!((changed.old_status, changed.new_status), (Status::Draft, Status::Translated));
+    assert_eq!(result.segments[4].old_text, None);
+    assert_eq!(project.find_version(doc, &draft.id.0.to_string()).expect("by id").name, "Draft 1");
+}
+
+const CHILD_ENV: &str = "VERSO_CONFLICT_CHILD_PROJECT";
+
+#[test]
+#[ignore = "child process of a_save_from_another_process_is_never_overwritten"]
+fn conflict_writer_child() {
+    let Ok(path) = std::env::var(CHILD_ENV) else { return };
+    let mut project = Project::open(Path::new(&path)).expect("child open");
+    let segment = project.documents().expect("docs")[0].id;
+    let row = project.segments(segment).expect("rows").remove(5);
+    let edit = TranslationEdit {
+        segment: row.id,
+        text: "Texto del otro proceso.".into(),
+        status: Status::Draft,
+        base: row.revision,
+    };
+    project.save_translation(&edit, "otro").expect("child save");
+}
+
+#[test]
+fn a_save_from_another_process_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut project, ids) = sample(dir.path());
+    let path = project.path().to_path_buf();
+    let segment = ids[5];
+    let base = project.segment(segment).expect("row").revision;
+    let status = Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "conflict_writer_child", "--ignored", "--test-threads=1"])
+        .env(CHILD_ENV, &path)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("child");
+    assert!(status.success());
+    let mine = TranslationEdit { segment, text: "Mi texto.".into(), status: Status::Translated, base };
+    match project.save_translation(&mine, "ana") {
+        Err(StoreError::Conflict { their_text, .. }) => {
+            assert_eq!(their_text.as_deref(), Some("Texto del otro proceso."))
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let history = project.revisions(segment).expect("history");
+    assert_eq!(history.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), ["Texto del otro proceso."]);
+    // Choosing "keep mine" saves on top of theirs, which stays in history.
+    let keep = TranslationEdit { base: history.last().map(|r| r.id), ..mine };
+    project.save_translation(&keep, "ana").expect("keep mine");
+    assert_eq!(project.revisions(segment).expect("history").len(), 2);
+}
