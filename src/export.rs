@@ -4,6 +4,9 @@
 //! always whole; the returned [`Export`] says how many did, so callers can
 //! warn that the result is incomplete.
 
+use std::fmt::Write as _;
+
+use crate::diff::{DocumentDiff, Granularity, SpanKind};
 use crate::document::{PassageKind, SegmentRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,4 +75,130 @@ pub fn translation(rows: &[SegmentRow], format: TextFormat) -> Export {
         content.push('\n');
     }
     Export { content, segments: rows.len(), untranslated }
+}
+
+/// What a change report is about, for its heading.
+pub struct ReportContext<'a> {
+    pub document_title: &'a str,
+    pub source_lang: &'a str,
+    pub target_lang: &'a str,
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A self-contained HTML track-changes report of a document diff: inline
+/// styles only, deletions struck through and insertions underlined so the
+/// marks survive printing in black and white.
+pub fn change_report_html(diff: &DocumentDiff, context: &ReportContext<'_>) -> String {
+    let mut out = String::new();
+    let title = escape_html(&format!("Changes in “{}”: {} → {}", context.document_title, diff.from, diff.to));
+    let _ = write!(
+        out,
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\n\
+         <style>body{{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2125;background:#fff}}\
+         table{{border-collapse:collapse;width:100%}}td,th{{border-top:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}}\
+         del{{color:#a4161a;background:#fde8e8;text-decoration:line-through}}ins{{color:#1f6f3f;background:#e6f4ea;text-decoration:underline}}\
+         .n{{color:#666;width:3rem}}.st{{white-space:nowrap;color:#444}}\
+         @media (prefers-color-scheme:dark){{body{{background:#16191c;color:#e6e8ea}}del{{background:#3d1f1c;color:#ffb4a9}}ins{{background:#1c3324;color:#7fd19b}}.n,.st{{color:#aaa}}}}</style>\n\
+         </head><body>\n<h1>{title}</h1>\n",
+        escape_html(context.target_lang)
+    );
+    let stats = &diff.stats;
+    let _ = writeln!(
+        out,
+        "<p>{} of {} segments changed · {} words inserted · {} words deleted · mean edit {:.0}% · {} → {} · compared by {}</p>",
+        stats.segments_changed,
+        stats.segments,
+        stats.words_inserted,
+        stats.words_deleted,
+        stats.mean_edit_percent,
+        escape_html(context.source_lang),
+        escape_html(context.target_lang),
+        if diff.granularity == Granularity::Character { "character" } else { "word" }
+    );
+    out.push_str("<table><thead><tr><th class=\"n\">#</th><th>Source</th><th>Translation (changes)</th><th>Status</th><th>Edit</th></tr></thead><tbody>\n");
+    for change in diff.segments.iter().filter(|c| c.is_changed) {
+        let _ =
+            write!(out, "<tr><td class=\"n\">{}</td><td>{}</td><td>", change.position + 1, escape_html(&change.source));
+        for span in &change.diff.spans {
+            let text = escape_html(&span.text);
+            match span.kind {
+                SpanKind::Equal => out.push_str(&text),
+                SpanKind::Delete => {
+                    let _ = write!(out, "<del>{text}</del>");
+                }
+                SpanKind::Insert => {
+                    let _ = write!(out, "<ins>{text}</ins>");
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "</td><td class=\"st\">{} → {}</td><td class=\"st\">{:.0}%</td></tr>",
+            change.old_status.as_str(),
+            change.new_status.as_str(),
+            change.diff.edit_percent
+        );
+    }
+    out.push_str("</tbody></table>\n</body></html>\n");
+    out
+}
+
+/// The same report in Markdown: deletions as `~~struck~~`, insertions as
+/// `**bold**`, one numbered entry per changed segment.
+pub fn change_report_markdown(diff: &DocumentDiff, context: &ReportContext<'_>) -> String {
+    let mut out = String::new();
+    let stats = &diff.stats;
+    let _ = writeln!(out, "# Changes in “{}”: {} → {}\n", context.document_title, diff.from, diff.to);
+    let _ = writeln!(
+        out,
+        "{} of {} segments changed · {} words inserted · {} words deleted · mean edit {:.0}%\n",
+        stats.segments_changed, stats.segments, stats.words_inserted, stats.words_deleted, stats.mean_edit_percent
+    );
+    let mark = |text: &str, marker: &str| -> String {
+        // Markers must hug the text: keep surrounding spaces outside them.
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return text.to_string();
+        }
+        let lead = &text[..text.len() - text.trim_start().len()];
+        let tail = &text[text.trim_end().len()..];
+        format!("{lead}{marker}{}{marker}{tail}", trimmed.replace(marker, "\\*"))
+    };
+    for change in diff.segments.iter().filter(|c| c.is_changed) {
+        let text: String = change
+            .diff
+            .spans
+            .iter()
+            .map(|span| match span.kind {
+                SpanKind::Equal => span.text.clone(),
+                SpanKind::Delete => mark(&span.text, "~~"),
+                SpanKind::Insert => mark(&span.text, "**"),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}. {}  \n   → {}  \n   *{} → {}, edit {:.0}%*\n",
+            change.position + 1,
+            change.source,
+            text,
+            change.old_status.as_str(),
+            change.new_status.as_str(),
+            change.diff.edit_percent
+        );
+    }
+    out
 }

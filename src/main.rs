@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use verso::export::{self, TextFormat};
 use verso::import::{self, ImportRequest};
+use verso::revision::Decision;
 use verso::segment::srx::SrxDocument;
 use verso::segment::{self, Rules, Segmenter};
 use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, TranslationEdit};
@@ -86,6 +87,40 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Named versions of a document's translation.
+    Version {
+        #[command(subcommand)]
+        action: VersionAction,
+    },
+    /// Compare two versions of a document (or a version and now), word by word.
+    Diff {
+        project: PathBuf,
+        document: i64,
+        /// Version name or id.
+        #[arg(long)]
+        from: String,
+        /// Version name or id; "now" for the current state.
+        #[arg(long, default_value = "now")]
+        to: String,
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Record a review decision on a segment.
+    Review {
+        project: PathBuf,
+        segment: i64,
+        #[arg(value_enum)]
+        decision: DecisionArg,
+        /// Required to reject: what is wrong.
+        #[arg(long)]
+        comment: Option<String>,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a document's translation; untranslated segments keep their source text.
     Export {
         project: PathBuf,
@@ -138,6 +173,39 @@ impl From<StatusArg> for Status {
             StatusArg::Rejected => Status::Rejected,
         }
     }
+}
+
+#[derive(Subcommand)]
+enum VersionAction {
+    /// Name the document's current translation.
+    Create {
+        project: PathBuf,
+        document: i64,
+        name: String,
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// List a document's versions.
+    List {
+        project: PathBuf,
+        document: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Html,
+    Md,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DecisionArg {
+    Reviewed,
+    Approve,
+    Reject,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -221,6 +289,64 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 writeln!(stdout)?;
             } else {
                 print_side_by_side(stdout, &rows)?;
+            }
+        }
+        Command::Version { action: VersionAction::Create { project, document, name, author } } => {
+            let mut project = Project::open(&project)?;
+            let author = author_name(&project, author)?;
+            let version = project.create_version(DocumentId(document), name.trim(), &author)?;
+            writeln!(stdout, "version {} \"{}\": {} segments", version.id.0, version.name, version.segments)?;
+        }
+        Command::Version { action: VersionAction::List { project, document, json } } => {
+            let versions = Project::open(&project)?.versions(DocumentId(document))?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &versions)?;
+                writeln!(stdout)?;
+            } else if versions.is_empty() {
+                writeln!(stdout, "no versions yet; create one with `verso version create`")?;
+            } else {
+                for v in versions {
+                    writeln!(stdout, "{:>4}  {}  by {} at {}", v.id.0, v.name, v.author, v.created_at)?;
+                }
+            }
+        }
+        Command::Diff { project, document, from, to, format, output } => {
+            let project = Project::open(&project)?;
+            let document = DocumentId(document);
+            let pick = |name: &str| -> anyhow::Result<Option<verso::revision::VersionId>> {
+                Ok(if name == "now" { None } else { Some(project.find_version(document, name)?.id) })
+            };
+            let result = verso::session::compare(&project, document, pick(&from)?, pick(&to)?)?;
+            let summary = project.document(document)?;
+            let context = verso::export::ReportContext {
+                document_title: &summary.title,
+                source_lang: summary.source_lang.as_str(),
+                target_lang: summary.target_lang.as_str(),
+            };
+            let content = match format {
+                ReportFormat::Html => verso::export::change_report_html(&result, &context),
+                ReportFormat::Md => verso::export::change_report_markdown(&result, &context),
+                ReportFormat::Json => serde_json::to_string_pretty(&result)? + "\n",
+            };
+            match output {
+                Some(path) => write_atomically(&path, content.as_bytes())?,
+                None => stdout.write_all(content.as_bytes())?,
+            }
+        }
+        Command::Review { project, segment, decision, comment, author, json } => {
+            let mut project = Project::open(&project)?;
+            let author = author_name(&project, author)?;
+            let decision = match decision {
+                DecisionArg::Reviewed => Decision::Reviewed,
+                DecisionArg::Approve => Decision::Approved,
+                DecisionArg::Reject => Decision::Rejected,
+            };
+            let revision = project.review(SegmentId(segment), decision, comment.as_deref(), &author)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &revision)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(stdout, "segment {segment}: {} (revision {})", revision.status.as_str(), revision.id.0)?;
             }
         }
         Command::Split { project, segment, at, author, json } => {

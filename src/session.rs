@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::diff::{self, DiffAlgorithm, DocumentDiff, TextDiff};
 use crate::document::{DocumentId, DocumentSummary, SegmentId, SegmentRow};
+use crate::export::{self, ReportContext};
 use crate::import::{self, ImportError, ImportRequest};
 use crate::lang::LangError;
 use crate::recent::{self, RecentError, RecentProject};
-use crate::revision::{Revision, RevisionId, TranslationEdit};
+use crate::revision::{BulkOutcome, Comment, Decision, Revision, RevisionId, TranslationEdit, Version, VersionId};
 use crate::store::{Project, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,8 @@ pub enum SessionError {
     Lang(#[from] LangError),
     #[error(transparent)]
     Recent(#[from] RecentError),
+    #[error("{path}: cannot write the file: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
 }
 
 /// An error as the UI receives it: a machine-readable kind, a sentence a
@@ -70,11 +74,16 @@ impl From<&SessionError> for ErrorReply {
                 | StoreError::NotAProject { .. }
                 | StoreError::NewerSchema { .. }
                 | StoreError::SplitOutOfRange { .. }
-                | StoreError::NothingToJoin(_),
+                | StoreError::NothingToJoin(_)
+                | StoreError::NothingToReview(_)
+                | StoreError::RejectNeedsComment(_)
+                | StoreError::EmptyComment
+                | StoreError::VersionExists(_)
+                | StoreError::ForeignRevision { .. },
             )
             | SessionError::Import(_)
             | SessionError::Lang(_) => ErrorKind::InvalidInput,
-            SessionError::Store(_) | SessionError::Recent(_) => ErrorKind::Storage,
+            SessionError::Store(_) | SessionError::Recent(_) | SessionError::Write { .. } => ErrorKind::Storage,
         };
         let conflict = match error {
             SessionError::Store(StoreError::Conflict { found, their_text, .. }) => {
@@ -212,10 +221,155 @@ impl Session {
         Ok(project.segments(document)?)
     }
 
+    pub fn set_author(&mut self, name: &str) -> Result<ProjectInfo, SessionError> {
+        self.project_mut()?.set_author(name.trim())?;
+        self.info()
+    }
+
+    /// Records a review decision and returns the segment's updated row.
+    pub fn review(
+        &mut self,
+        segment: SegmentId,
+        decision: Decision,
+        comment: Option<&str>,
+    ) -> Result<SegmentRow, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        project.review(segment, decision, comment, &author)?;
+        Ok(project.segment(segment)?)
+    }
+
+    pub fn bulk_review(&mut self, segments: &[SegmentId], decision: Decision) -> Result<BulkOutcome, SessionError> {
+        let author = self.info()?.author;
+        Ok(self.project_mut()?.bulk_review(segments, decision, &author)?)
+    }
+
+    pub fn comments(&self, segment: SegmentId) -> Result<Vec<Comment>, SessionError> {
+        Ok(self.project()?.comments(segment)?)
+    }
+
+    pub fn add_comment(&mut self, segment: SegmentId, text: &str) -> Result<Vec<Comment>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        project.add_comment(segment, text, &author)?;
+        Ok(project.comments(segment)?)
+    }
+
+    /// Every revision of a segment, newest first, each with its diff
+    /// against the revision before it.
+    pub fn history(&self, segment: SegmentId) -> Result<Vec<HistoryEntry>, SessionError> {
+        let project = self.project()?;
+        let document = project.segment(segment)?.document_id;
+        let granularity = diff::granularity_for(&project.document(document)?.target_lang);
+        let revisions = project.revisions(segment)?;
+        let mut entries = Vec::with_capacity(revisions.len());
+        let mut previous = "";
+        for revision in &revisions {
+            let change = diff::diff_text(previous, &revision.text, granularity, DiffAlgorithm::Patience);
+            entries.push(HistoryEntry { revision: revision.clone(), diff: change });
+            previous = &revision.text;
+        }
+        entries.reverse();
+        Ok(entries)
+    }
+
+    pub fn restore(&mut self, segment: SegmentId, revision: RevisionId) -> Result<SegmentRow, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        project.restore_revision(segment, revision, &author)?;
+        Ok(project.segment(segment)?)
+    }
+
+    pub fn versions(&self, document: DocumentId) -> Result<Vec<Version>, SessionError> {
+        Ok(self.project()?.versions(document)?)
+    }
+
+    pub fn create_version(&mut self, document: DocumentId, name: &str) -> Result<Vec<Version>, SessionError> {
+        let author = self.info()?.author;
+        let name = name.trim();
+        let project = self.project_mut()?;
+        project.create_version(document, name, &author)?;
+        Ok(project.versions(document)?)
+    }
+
+    /// Compares two states of a document; `None` means "now".
+    pub fn diff_document(
+        &self,
+        document: DocumentId,
+        from: Option<VersionId>,
+        to: Option<VersionId>,
+    ) -> Result<DocumentDiff, SessionError> {
+        compare(self.project()?, document, from, to)
+    }
+
+    /// Writes the change report between two states to `path` (HTML or
+    /// Markdown by the file's extension).
+    pub fn write_change_report(
+        &self,
+        document: DocumentId,
+        from: Option<VersionId>,
+        to: Option<VersionId>,
+        path: &Path,
+    ) -> Result<(), SessionError> {
+        let project = self.project()?;
+        let summary = project.document(document)?;
+        let result = compare(project, document, from, to)?;
+        let context = ReportContext {
+            document_title: &summary.title,
+            source_lang: summary.source_lang.as_str(),
+            target_lang: summary.target_lang.as_str(),
+        };
+        let is_markdown = path.extension().is_some_and(|e| e == "md" || e == "markdown");
+        let content = if is_markdown {
+            export::change_report_markdown(&result, &context)
+        } else {
+            export::change_report_html(&result, &context)
+        };
+        let temporary = path.with_extension("verso-tmp");
+        let write = |source| SessionError::Write { path: path.to_path_buf(), source };
+        std::fs::write(&temporary, content).map_err(write)?;
+        std::fs::rename(&temporary, path).map_err(write)
+    }
+
     pub fn save_translation(&mut self, edit: &TranslationEdit) -> Result<Revision, SessionError> {
         let author = self.info()?.author;
         Ok(self.project_mut()?.save_translation(edit, &author)?)
     }
+}
+
+/// Compares two states of a document (`None` = now) with the diff
+/// granularity its target language calls for.
+pub fn compare(
+    project: &Project,
+    document: DocumentId,
+    from: Option<VersionId>,
+    to: Option<VersionId>,
+) -> Result<DocumentDiff, SessionError> {
+    let summary = project.document(document)?;
+    let label = |version: Option<VersionId>| -> Result<String, SessionError> {
+        Ok(match version {
+            None => "now".to_string(),
+            Some(id) => project.find_version(document, &id.0.to_string())?.name,
+        })
+    };
+    let old = project.snapshot(document, from)?;
+    let new = project.snapshot(document, to)?;
+    Ok(diff::diff_documents(
+        &label(from)?,
+        &old,
+        &label(to)?,
+        &new,
+        diff::granularity_for(&summary.target_lang),
+        DiffAlgorithm::Patience,
+    ))
+}
+
+/// One revision in a segment's history, with what it changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct HistoryEntry {
+    pub revision: Revision,
+    pub diff: TextDiff,
 }
 
 #[cfg(test)]

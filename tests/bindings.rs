@@ -4,10 +4,13 @@
 #![cfg(feature = "bindings")]
 
 use ts_rs::{Config, TS};
+use verso::diff::{DiffSpan, DiffStats, DocumentDiff, Granularity, SegmentChange, SpanKind, TextDiff};
 use verso::document::{DocumentId, DocumentSummary, PassageKind, SegmentId, SegmentRow, SourceFormat};
 use verso::recent::RecentProject;
-use verso::revision::{Revision, RevisionId, Status, TranslationEdit};
-use verso::session::{ConflictReply, ErrorKind, ErrorReply, ProjectInfo};
+use verso::revision::{
+    BulkOutcome, Comment, Decision, Revision, RevisionId, Status, TranslationEdit, Version, VersionId,
+};
+use verso::session::{ConflictReply, ErrorKind, ErrorReply, HistoryEntry, ProjectInfo};
 
 fn generated() -> String {
     // IDs and counts stay far below 2^53, so JavaScript numbers hold them.
@@ -28,6 +31,19 @@ fn generated() -> String {
         ErrorKind::decl(&cfg),
         ConflictReply::decl(&cfg),
         ErrorReply::decl(&cfg),
+        Decision::decl(&cfg),
+        BulkOutcome::decl(&cfg),
+        Comment::decl(&cfg),
+        VersionId::decl(&cfg),
+        Version::decl(&cfg),
+        Granularity::decl(&cfg),
+        SpanKind::decl(&cfg),
+        DiffSpan::decl(&cfg),
+        TextDiff::decl(&cfg),
+        SegmentChange::decl(&cfg),
+        DiffStats::decl(&cfg),
+        DocumentDiff::decl(&cfg),
+        HistoryEntry::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by tests/bindings.rs. Do not edit.\n\n");
     for declaration in declarations {

@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 
 use tauri::State;
+use verso::diff::DocumentDiff;
 use verso::recent::RecentProject;
-use verso::session::{ErrorKind, ErrorReply, ProjectInfo, Session, SessionError};
-use verso::{DocumentId, DocumentSummary, Revision, SegmentId, SegmentRow, TranslationEdit};
+use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
+use verso::session::{ErrorKind, ErrorReply, HistoryEntry, ProjectInfo, Session, SessionError};
+use verso::{DocumentId, DocumentSummary, Revision, RevisionId, SegmentId, SegmentRow, TranslationEdit};
 
 use crate::AppState;
 
@@ -93,4 +95,75 @@ pub fn split_segment(state: State<'_, AppState>, segment: SegmentId, at: usize) 
 #[tauri::command(async)]
 pub fn join_segments(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<SegmentRow>> {
     with_session(&state, |s| s.join_with_next(segment))
+}
+
+#[tauri::command(async)]
+pub fn set_author(state: State<'_, AppState>, name: String) -> Reply<ProjectInfo> {
+    with_session(&state, |s| s.set_author(&name))
+}
+
+#[tauri::command(async)]
+pub fn review_segment(
+    state: State<'_, AppState>,
+    segment: SegmentId,
+    decision: Decision,
+    comment: Option<String>,
+) -> Reply<SegmentRow> {
+    with_session(&state, |s| s.review(segment, decision, comment.as_deref()))
+}
+
+#[tauri::command(async)]
+pub fn bulk_review(state: State<'_, AppState>, segments: Vec<SegmentId>, decision: Decision) -> Reply<BulkOutcome> {
+    with_session(&state, |s| s.bulk_review(&segments, decision))
+}
+
+#[tauri::command(async)]
+pub fn segment_comments(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<Comment>> {
+    with_session(&state, |s| s.comments(segment))
+}
+
+#[tauri::command(async)]
+pub fn add_comment(state: State<'_, AppState>, segment: SegmentId, text: String) -> Reply<Vec<Comment>> {
+    with_session(&state, |s| s.add_comment(segment, &text))
+}
+
+#[tauri::command(async)]
+pub fn segment_history(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<HistoryEntry>> {
+    with_session(&state, |s| s.history(segment))
+}
+
+#[tauri::command(async)]
+pub fn restore_revision(state: State<'_, AppState>, segment: SegmentId, revision: RevisionId) -> Reply<SegmentRow> {
+    with_session(&state, |s| s.restore(segment, revision))
+}
+
+#[tauri::command(async)]
+pub fn list_versions(state: State<'_, AppState>, document: DocumentId) -> Reply<Vec<Version>> {
+    with_session(&state, |s| s.versions(document))
+}
+
+#[tauri::command(async)]
+pub fn create_version(state: State<'_, AppState>, document: DocumentId, name: String) -> Reply<Vec<Version>> {
+    with_session(&state, |s| s.create_version(document, &name))
+}
+
+#[tauri::command(async)]
+pub fn diff_document(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    from: Option<VersionId>,
+    to: Option<VersionId>,
+) -> Reply<DocumentDiff> {
+    with_session(&state, |s| s.diff_document(document, from, to))
+}
+
+#[tauri::command(async)]
+pub fn export_change_report(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    from: Option<VersionId>,
+    to: Option<VersionId>,
+    path: PathBuf,
+) -> Reply<()> {
+    with_session(&state, |s| s.write_change_report(document, from, to, &path))
 }

@@ -47,6 +47,17 @@ fn main() {
             commands::save_translation,
             commands::split_segment,
             commands::join_segments,
+            commands::set_author,
+            commands::review_segment,
+            commands::bulk_review,
+            commands::segment_comments,
+            commands::add_comment,
+            commands::segment_history,
+            commands::restore_revision,
+            commands::list_versions,
+            commands::create_version,
+            commands::diff_document,
+            commands::export_change_report,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -379,3 +379,86 @@ async fn a_segment_is_split_at_the_caret_and_joined_again_from_the_keyboard() ->
     assert_eq!(rows[0].source, "The council approved the budget; the mayor signed it on Friday.");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_editor_reviews_changed_words_since_a_version_and_approves() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project =
+        project_with_text(dir.path(), "plan.txt", "The plants will supply 450,000 households. Work starts in May.")?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let first = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    first.click().await?;
+    first.send_keys("Las plantas abastecerán a 450.000 hogares.").await?;
+    first.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until(
+        "segment 1 is translated",
+        &format!("document.querySelector(\"{ROW}[data-position='0']\").dataset.status === 'translated'"),
+    )
+    .await?;
+
+    app.wait_for("[data-testid=create-version]").await?.click().await?;
+    let name = app.wait_for("[data-testid=version-name]").await?;
+    name.send_keys("Draft 1").await?;
+    app.wait_for("[data-testid=version-save]").await?.click().await?;
+    app.wait_for("[data-testid=create-version]").await?;
+
+    // Edit again: a different number and one more word.
+    let first = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    first.click().await?;
+    app.eval(&format!(
+        "(() => {{ const t = document.querySelector(\"{ROW}[data-position='0'] [data-testid=segment-target]\"); t.select(); return true; }})()"
+    ))
+    .await?;
+    first.send_keys("Las plantas abastecerán a 500.000 hogares costeros.").await?;
+    first.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until(
+        "the second edit is stored",
+        &format!("document.querySelector(\"{ROW}[data-position='0'] [data-testid=segment-target]\").value.includes('500.000')"),
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    app.wait_for("[data-testid=review-changes]").await?.click().await?;
+    app.wait_for("[data-testid=review-view]").await?;
+    let item = app.wait_for("[data-testid=review-item]").await?;
+    let deleted = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=review-item] del')).map(e => e.textContent)")
+        .await?;
+    let inserted = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=review-item] ins')).map(e => e.textContent)")
+        .await?;
+    assert_eq!(deleted, json!(["450"]));
+    assert_eq!(inserted, json!(["500", " costeros"]));
+    let decoration = app
+        .eval("getComputedStyle(document.querySelector('[data-testid=review-item] del')).textDecorationLine")
+        .await?;
+    assert_eq!(decoration, json!("line-through"), "deletions are marked by more than colour");
+    let progress = app.wait_for("[data-testid=review-progress]").await?.text().await?;
+    assert_eq!(progress, "0 of 1 changed segments decided");
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        std::fs::write(Path::new(&shots).join("review.png"), app.client.screenshot().await?)?;
+    }
+
+    item.find(Locator::Css("[data-testid=approve]")).await?.click().await?;
+    app.wait_until(
+        "the review progress counts the decision",
+        "document.querySelector('[data-testid=review-progress]').textContent === '1 of 1 changed segments decided'",
+    )
+    .await?;
+    app.wait_until(
+        "the document list shows it approved",
+        "document.querySelector('[data-testid=document-approved]').textContent === '1 approved'",
+    )
+    .await?;
+    app.quit().await?;
+
+    let stored = Project::open(&project)?;
+    let row = &stored.segments(stored.documents()?[0].id)?[0];
+    assert_eq!(
+        (row.status, row.translation.as_deref()),
+        (Status::Approved, Some("Las plantas abastecerán a 500.000 hogares costeros."))
+    );
+    Ok(())
+}

@@ -2,7 +2,15 @@
 // which is generated from the Rust core; only command names live here.
 import { invoke } from "@tauri-apps/api/core";
 import type {
+  BulkOutcome,
+  Comment,
+  Decision,
+  DocumentDiff,
   DocumentId,
+  HistoryEntry,
+  RevisionId,
+  Version,
+  VersionId,
   DocumentSummary,
   ErrorReply,
   ProjectInfo,
@@ -25,6 +33,20 @@ export const api = {
     invoke<DocumentSummary>("import_document", { path, sourceLang, targetLang, title }),
   documentSegments: (document: DocumentId) => invoke<SegmentRow[]>("document_segments", { document }),
   saveTranslation: (edit: TranslationEdit) => invoke<Revision>("save_translation", { edit }),
+  setAuthor: (name: string) => invoke<ProjectInfo>("set_author", { name }),
+  reviewSegment: (segment: SegmentId, decision: Decision, comment: string | null) =>
+    invoke<SegmentRow>("review_segment", { segment, decision, comment }),
+  bulkReview: (segments: SegmentId[], decision: Decision) => invoke<BulkOutcome>("bulk_review", { segments, decision }),
+  segmentComments: (segment: SegmentId) => invoke<Comment[]>("segment_comments", { segment }),
+  addComment: (segment: SegmentId, text: string) => invoke<Comment[]>("add_comment", { segment, text }),
+  segmentHistory: (segment: SegmentId) => invoke<HistoryEntry[]>("segment_history", { segment }),
+  restoreRevision: (segment: SegmentId, revision: RevisionId) => invoke<SegmentRow>("restore_revision", { segment, revision }),
+  listVersions: (document: DocumentId) => invoke<Version[]>("list_versions", { document }),
+  createVersion: (document: DocumentId, name: string) => invoke<Version[]>("create_version", { document, name }),
+  diffDocument: (document: DocumentId, from: VersionId | null, to: VersionId | null) =>
+    invoke<DocumentDiff>("diff_document", { document, from, to }),
+  exportChangeReport: (document: DocumentId, from: VersionId | null, to: VersionId | null, path: string) =>
+    invoke<null>("export_change_report", { document, from, to, path }),
   splitSegment: (segment: SegmentId, at: number) => invoke<SegmentRow[]>("split_segment", { segment, at }),
   joinSegments: (segment: SegmentId) => invoke<SegmentRow[]>("join_segments", { segment }),
 };

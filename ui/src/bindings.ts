@@ -16,9 +16,13 @@ export type DocumentSummary = { id: DocumentId, title: string, source_lang: stri
 /**
  * Segments whose current status is translated, reviewed or approved.
  */
-translated: number, };
+translated: number, approved: number, };
 
-export type SegmentRow = { id: SegmentId, document_id: DocumentId, passage: number, passage_kind: PassageKind, passage_level: number, position: number, source: string, translation: string | null, status: Status, revision: RevisionId | null, };
+export type SegmentRow = { id: SegmentId, document_id: DocumentId, passage: number, passage_kind: PassageKind, passage_level: number, position: number, source: string, translation: string | null, status: Status, revision: RevisionId | null, 
+/**
+ * Comments in the segment's thread.
+ */
+comments: number, };
 
 export type Revision = { id: RevisionId, segment: SegmentId, parent: RevisionId | null, text: string, status: Status, author: string, created_at: string, };
 
@@ -37,4 +41,39 @@ export type ErrorKind = "no_project" | "not_found" | "invalid_input" | "conflict
 export type ConflictReply = { revision: RevisionId | null, text: string | null, };
 
 export type ErrorReply = { kind: ErrorKind, message: string, conflict: ConflictReply | null, };
+
+export type Decision = "reviewed" | "approved" | "rejected";
+
+export type BulkOutcome = { changed: number, skipped: number, };
+
+export type Comment = { id: number, segment: SegmentId, revision: RevisionId | null, author: string, text: string, created_at: string, };
+
+export type VersionId = number;
+
+export type Version = { id: VersionId, document: DocumentId, name: string, author: string, created_at: string, segments: number, };
+
+export type Granularity = "word" | "character";
+
+export type SpanKind = "equal" | "insert" | "delete";
+
+export type DiffSpan = { kind: SpanKind, text: string, };
+
+export type TextDiff = { spans: Array<DiffSpan>, words_inserted: number, words_deleted: number, 
+/**
+ * Token-level edit distance as a share of the longer text (0–100):
+ * how much a reviewer changed.
+ */
+edit_percent: number, };
+
+export type SegmentChange = { segment: SegmentId, position: number, source: string, old_text: string | null, new_text: string | null, old_status: Status, new_status: Status, diff: TextDiff, is_changed: boolean, };
+
+export type DiffStats = { segments: number, segments_changed: number, words_inserted: number, words_deleted: number, 
+/**
+ * Mean edit percentage over the changed segments.
+ */
+mean_edit_percent: number, };
+
+export type DocumentDiff = { from: string, to: string, granularity: Granularity, segments: Array<SegmentChange>, stats: DiffStats, };
+
+export type HistoryEntry = { revision: Revision, diff: TextDiff, };
 
