@@ -260,12 +260,12 @@ impl Session {
     pub fn history(&self, segment: SegmentId) -> Result<Vec<HistoryEntry>, SessionError> {
         let project = self.project()?;
         let document = project.segment(segment)?.document_id;
-        let granularity = diff::granularity_for(&project.document(document)?.target_lang);
+        let granularity = diff::granularity_for(&project.target_language(document)?);
         let revisions = project.revisions(segment)?;
         let mut entries = Vec::with_capacity(revisions.len());
         let mut previous = "";
         for revision in &revisions {
-            let change = diff::diff_text(previous, &revision.text, granularity, DiffAlgorithm::Patience);
+            let change = diff::diff_text(previous, &revision.text, granularity, DiffAlgorithm::Auto);
             entries.push(HistoryEntry { revision: revision.clone(), diff: change });
             previous = &revision.text;
         }
@@ -345,22 +345,21 @@ pub fn compare(
     from: Option<VersionId>,
     to: Option<VersionId>,
 ) -> Result<DocumentDiff, SessionError> {
-    let summary = project.document(document)?;
+    let target = project.target_language(document)?;
     let label = |version: Option<VersionId>| -> Result<String, SessionError> {
         Ok(match version {
             None => "now".to_string(),
             Some(id) => project.find_version(document, &id.0.to_string())?.name,
         })
     };
-    let old = project.snapshot(document, from)?;
-    let new = project.snapshot(document, to)?;
+    let (old, new) = project.snapshots(document, from, to)?;
     Ok(diff::diff_documents(
         &label(from)?,
         &old,
         &label(to)?,
         &new,
-        diff::granularity_for(&summary.target_lang),
-        DiffAlgorithm::Patience,
+        diff::granularity_for(&target),
+        DiffAlgorithm::Auto,
     ))
 }
 

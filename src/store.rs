@@ -384,6 +384,16 @@ impl Project {
         Ok(documents)
     }
 
+    /// The document's target language; also a cheap check that it exists.
+    pub fn target_language(&self, doc: DocumentId) -> Result<LangTag, StoreError> {
+        let tag: Option<String> = self
+            .conn
+            .query_row("SELECT target_lang FROM documents WHERE id = ?1", [doc.0], |r| r.get(0))
+            .optional()
+            .map_err(self.err())?;
+        self.stored_lang(&tag.ok_or(StoreError::NoSuchDocument(doc))?)
+    }
+
     fn stored_lang(&self, tag: &str) -> Result<LangTag, StoreError> {
         tag.parse().map_err(|_| self.corrupt(format!("invalid language tag {tag:?}")))
     }
@@ -394,7 +404,7 @@ impl Project {
 
     /// The editor rows of a document, in reading order.
     pub fn segments(&self, doc: DocumentId) -> Result<Vec<SegmentRow>, StoreError> {
-        self.document(doc)?;
+        self.target_language(doc)?;
         self.query_segments("s.document_id = ?1 AND s.merged_into IS NULL", doc.0)
     }
 
@@ -755,18 +765,31 @@ impl Project {
     /// The document as it was at `version`, or as it is now (`None`).
     pub fn snapshot(&self, document: DocumentId, version: Option<VersionId>) -> Result<Vec<SegmentState>, StoreError> {
         let rows = self.segments(document)?;
+        self.snapshot_of(&rows, version)
+    }
+
+    /// Two snapshots from one read of the document's rows, for comparing.
+    pub fn snapshots(
+        &self,
+        document: DocumentId,
+        from: Option<VersionId>,
+        to: Option<VersionId>,
+    ) -> Result<(Vec<SegmentState>, Vec<SegmentState>), StoreError> {
+        let rows = self.segments(document)?;
+        Ok((self.snapshot_of(&rows, from)?, self.snapshot_of(&rows, to)?))
+    }
+
+    fn snapshot_of(&self, rows: &[SegmentRow], version: Option<VersionId>) -> Result<Vec<SegmentState>, StoreError> {
+        let state = |r: &SegmentRow, revision, text, status| SegmentState {
+            segment: r.id,
+            position: r.position,
+            source: r.source.clone(),
+            text,
+            status,
+            revision,
+        };
         let Some(version) = version else {
-            return Ok(rows
-                .into_iter()
-                .map(|r| SegmentState {
-                    segment: r.id,
-                    position: r.position,
-                    source: r.source,
-                    text: r.translation,
-                    status: r.status,
-                    revision: r.revision,
-                })
-                .collect());
+            return Ok(rows.iter().map(|r| state(r, r.revision, r.translation.clone(), r.status)).collect());
         };
         let mut stmt = self
             .conn
@@ -775,7 +798,7 @@ impl Project {
                    LEFT JOIN revisions r ON r.id = v.revision_id WHERE v.version_id = ?1",
             )
             .map_err(self.err())?;
-        let mut at_version = std::collections::HashMap::new();
+        let mut at_version = std::collections::HashMap::with_capacity(rows.len());
         let found = stmt
             .query_map([version.0], |row| {
                 Ok((
@@ -792,10 +815,10 @@ impl Project {
             at_version.insert(segment, (revision.map(RevisionId), text, status));
         }
         Ok(rows
-            .into_iter()
+            .iter()
             .map(|r| {
                 let (revision, text, status) = at_version.remove(&r.id.0).unwrap_or((None, None, Status::New));
-                SegmentState { segment: r.id, position: r.position, source: r.source, text, status, revision }
+                state(r, revision, text, status)
             })
             .collect())
     }

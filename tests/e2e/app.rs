@@ -15,7 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use verso::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
 use verso::import::{self, ImportRequest};
-use verso::{Project, Status};
+use verso::{Project, Status, TranslationEdit};
 
 /// One app at a time: every test starts its own tauri-driver on one port.
 static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -288,7 +288,23 @@ async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyh
         format: SourceFormat::Text,
         passages,
     };
-    project.add_document(&document)?;
+    let doc = project.add_document(&document)?;
+    // Translate everything, name a version, then revise every tenth segment.
+    for row in project.segments(doc)? {
+        let text = format!("Frase {} del párrafo {}: la cifra subió.", row.position % 5, row.passage);
+        project.save_translation(
+            &TranslationEdit { segment: row.id, text, status: Status::Translated, base: None },
+            "e2e",
+        )?;
+    }
+    project.create_version(doc, "v1", "e2e")?;
+    for row in project.segments(doc)?.into_iter().filter(|r| r.position % 10 == 0) {
+        let text = format!("Frase {} del párrafo {}: la cifra bajó un poco.", row.position % 5, row.passage);
+        project.save_translation(
+            &TranslationEdit { segment: row.id, text, status: Status::Reviewed, base: row.revision },
+            "e2e",
+        )?;
+    }
     drop(project);
 
     let started = Instant::now();
@@ -304,6 +320,14 @@ async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyh
     // Jump to the end with the keyboard path's own scrolling, then check the last row.
     app.eval("(() => { const s = document.querySelector('[data-testid=segment-list] > div'); s.scrollTop = s.scrollHeight; return true; })()").await?;
     app.wait_for(&format!("{ROW}[data-position='9999']")).await?;
+    app.wait_for("[data-testid=review-changes]").await?.click().await?;
+    app.wait_for("[data-testid=review-item]").await?;
+    let review_ms = app.wait_until("the review view reports its time", "document.body.dataset.lastReviewMs").await?;
+    let progress = app.wait_for("[data-testid=review-progress]").await?.text().await?;
+    assert_eq!(progress, "0 of 1000 changed segments decided");
+    println!(
+        "10,000-segment review, 1,000 changed: first screen of changes in {review_ms} ms (command + diff + render)"
+    );
     println!(
         "10,000-segment document: first row visible {:.2} s after launch (app start included); editor load {} ms",
         to_first_row.as_secs_f64(),
