@@ -83,7 +83,7 @@ fn main() {
     let mut changed = 0;
     for _ in 0..7 {
         let started = Instant::now();
-        let result = verso::session::compare(&project, doc, Some(version.id), None).expect("compare");
+        let result = verso::session::compare(&project, doc, Some(version.id), None, false).expect("compare");
         core.push(started.elapsed().as_secs_f64() * 1000.0);
         changed = result.stats.segments_changed;
     }

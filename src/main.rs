@@ -104,6 +104,9 @@ enum Command {
         to: String,
         #[arg(long, value_enum, default_value = "md")]
         format: ReportFormat,
+        /// Compare character by character whatever the language.
+        #[arg(long)]
+        chars: bool,
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -310,13 +313,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Diff { project, document, from, to, format, output } => {
+        Command::Diff { project, document, from, to, format, chars, output } => {
             let project = Project::open(&project)?;
             let document = DocumentId(document);
             let pick = |name: &str| -> anyhow::Result<Option<verso::revision::VersionId>> {
                 Ok(if name == "now" { None } else { Some(project.find_version(document, name)?.id) })
             };
-            let result = verso::session::compare(&project, document, pick(&from)?, pick(&to)?)?;
+            let result = verso::session::compare(&project, document, pick(&from)?, pick(&to)?, chars)?;
             let summary = project.document(document)?;
             let context = verso::export::ReportContext {
                 document_title: &summary.title,

@@ -33,6 +33,23 @@ const STATEMENT: &[(PassageKind, u8, &[&str])] = &[
     (PassageKind::Paragraph, 0, &["Environmental groups welcomed the plan but asked for studies on brine discharge."]),
 ];
 
+/// A short news summary of the statement, for the summary writer's side.
+/// Until summaries are their own kind of document it is a second document
+/// of the sample, ready to be translated and checked against the source.
+const SUMMARY: &[(PassageKind, u8, &[&str])] = &[
+    (PassageKind::Heading, 2, &["News Summary"]),
+    (
+        PassageKind::Paragraph,
+        0,
+        &[
+            "The Ministry of Water will build three desalination plants on the northern coast to supply 450,000 households by 2028.",
+            "The programme will cost $1.2 billion over five years.",
+            "Reservoirs fell to 31% in August, their lowest level since records began in 1962.",
+            "Environmental groups asked for studies on brine discharge.",
+        ],
+    ),
+];
+
 /// Spanish translations of the first segments, so the sample shows every
 /// state: approved, translated, draft and untranslated rows.
 const TRANSLATIONS: &[(&str, Status)] = &[
@@ -64,6 +81,19 @@ pub fn create_sample_project(path: &Path) -> Result<(Project, DocumentId), Store
             .collect(),
     };
     let id = project.add_document(&document)?;
+    let summary = NewDocument {
+        title: "News summary (sample)".into(),
+        passages: SUMMARY
+            .iter()
+            .map(|(kind, level, sentences)| NewPassage {
+                kind: *kind,
+                level: *level,
+                sentences: sentences.iter().map(|s| s.to_string()).collect(),
+            })
+            .collect(),
+        ..document
+    };
+    project.add_document(&summary)?;
     let rows = project.segments(id)?;
     for (row, (text, status)) in rows.iter().zip(TRANSLATIONS) {
         let edit = TranslationEdit { segment: row.id, text: text.to_string(), status: *status, base: None };

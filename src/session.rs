@@ -31,11 +31,13 @@ pub enum SessionError {
     Recent(#[from] RecentError),
     #[error("{path}: cannot write the file: {source}")]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("{source}")]
+    Conflict { source: StoreError, diff: TextDiff },
 }
 
 /// An error as the UI receives it: a machine-readable kind, a sentence a
 /// translator understands, and for conflicts the text that was kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ErrorReply {
     pub kind: ErrorKind,
@@ -54,11 +56,13 @@ pub enum ErrorKind {
     Storage,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ConflictReply {
     pub revision: Option<RevisionId>,
     pub text: Option<String>,
+    /// From the stored text to the refused one.
+    pub diff: Option<TextDiff>,
 }
 
 impl From<&SessionError> for ErrorReply {
@@ -68,7 +72,7 @@ impl From<&SessionError> for ErrorReply {
             SessionError::Store(
                 StoreError::NotFound { .. } | StoreError::NoSuchDocument(_) | StoreError::NoSuchSegment(_),
             ) => ErrorKind::NotFound,
-            SessionError::Store(StoreError::Conflict { .. }) => ErrorKind::Conflict,
+            SessionError::Store(StoreError::Conflict { .. }) | SessionError::Conflict { .. } => ErrorKind::Conflict,
             SessionError::Store(
                 StoreError::AlreadyExists { .. }
                 | StoreError::NotAProject { .. }
@@ -87,7 +91,10 @@ impl From<&SessionError> for ErrorReply {
         };
         let conflict = match error {
             SessionError::Store(StoreError::Conflict { found, their_text, .. }) => {
-                Some(ConflictReply { revision: *found, text: their_text.clone() })
+                Some(ConflictReply { revision: *found, text: their_text.clone(), diff: None })
+            }
+            SessionError::Conflict { source: StoreError::Conflict { found, their_text, .. }, diff } => {
+                Some(ConflictReply { revision: *found, text: their_text.clone(), diff: Some(diff.clone()) })
             }
             _ => None,
         };
@@ -298,8 +305,9 @@ impl Session {
         document: DocumentId,
         from: Option<VersionId>,
         to: Option<VersionId>,
+        by_character: bool,
     ) -> Result<DocumentDiff, SessionError> {
-        compare(self.project()?, document, from, to)
+        compare(self.project()?, document, from, to, by_character)
     }
 
     /// Writes the change report between two states to `path` (HTML or
@@ -313,7 +321,7 @@ impl Session {
     ) -> Result<(), SessionError> {
         let project = self.project()?;
         let summary = project.document(document)?;
-        let result = compare(project, document, from, to)?;
+        let result = compare(project, document, from, to, false)?;
         let context = ReportContext {
             document_title: &summary.title,
             source_lang: summary.source_lang.as_str(),
@@ -331,19 +339,35 @@ impl Session {
         std::fs::rename(&temporary, path).map_err(write)
     }
 
+    /// Saves a translation; a conflict carries the diff from the stored
+    /// text to the refused one, so the user sees what differs.
     pub fn save_translation(&mut self, edit: &TranslationEdit) -> Result<Revision, SessionError> {
         let author = self.info()?.author;
-        Ok(self.project_mut()?.save_translation(edit, &author)?)
+        let project = self.project_mut()?;
+        match project.save_translation(edit, &author) {
+            Err(StoreError::Conflict { segment, expected, found, their_text }) => {
+                let document = project.segment(edit.segment)?.document_id;
+                let granularity = diff::granularity_for(&project.target_language(document)?);
+                let change =
+                    diff::diff_text(their_text.as_deref().unwrap_or(""), &edit.text, granularity, DiffAlgorithm::Auto);
+                Err(SessionError::Conflict {
+                    source: StoreError::Conflict { segment, expected, found, their_text },
+                    diff: change,
+                })
+            }
+            other => Ok(other?),
+        }
     }
 }
 
 /// Compares two states of a document (`None` = now) with the diff
-/// granularity its target language calls for.
+/// granularity its target language calls for, or by character throughout.
 pub fn compare(
     project: &Project,
     document: DocumentId,
     from: Option<VersionId>,
     to: Option<VersionId>,
+    by_character: bool,
 ) -> Result<DocumentDiff, SessionError> {
     let target = project.target_language(document)?;
     let label = |version: Option<VersionId>| -> Result<String, SessionError> {
@@ -358,7 +382,7 @@ pub fn compare(
         &old,
         &label(to)?,
         &new,
-        diff::granularity_for(&target),
+        if by_character { diff::Granularity::Character } else { diff::granularity_for(&target) },
         DiffAlgorithm::Auto,
     ))
 }
@@ -411,6 +435,9 @@ mod tests {
         let stale = TranslationEdit { segment: row.id, text: "Otro".into(), status: Status::Draft, base: None };
         let reply = ErrorReply::from(&session.save_translation(&stale).expect_err("conflict"));
         assert_eq!(reply.kind, ErrorKind::Conflict);
-        assert_eq!(reply.conflict.and_then(|c| c.text).as_deref(), row.translation.as_deref());
+        let conflict = reply.conflict.expect("conflict details");
+        assert_eq!(conflict.text.as_deref(), row.translation.as_deref());
+        let spans = conflict.diff.expect("diff").spans;
+        assert!(spans.iter().any(|s| s.kind == diff::SpanKind::Insert && s.text == "Otro"), "{spans:?}");
     }
 }

@@ -153,8 +153,9 @@ pub fn diff_document(
     document: DocumentId,
     from: Option<VersionId>,
     to: Option<VersionId>,
+    by_character: bool,
 ) -> Reply<DocumentDiff> {
-    with_session(&state, |s| s.diff_document(document, from, to))
+    with_session(&state, |s| s.diff_document(document, from, to, by_character))
 }
 
 #[tauri::command(async)]

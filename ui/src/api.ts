@@ -43,8 +43,8 @@ export const api = {
   restoreRevision: (segment: SegmentId, revision: RevisionId) => invoke<SegmentRow>("restore_revision", { segment, revision }),
   listVersions: (document: DocumentId) => invoke<Version[]>("list_versions", { document }),
   createVersion: (document: DocumentId, name: string) => invoke<Version[]>("create_version", { document, name }),
-  diffDocument: (document: DocumentId, from: VersionId | null, to: VersionId | null) =>
-    invoke<DocumentDiff>("diff_document", { document, from, to }),
+  diffDocument: (document: DocumentId, from: VersionId | null, to: VersionId | null, byCharacter = false) =>
+    invoke<DocumentDiff>("diff_document", { document, from, to, byCharacter }),
   exportChangeReport: (document: DocumentId, from: VersionId | null, to: VersionId | null, path: string) =>
     invoke<null>("export_change_report", { document, from, to, path }),
   splitSegment: (segment: SegmentId, at: number) => invoke<SegmentRow[]>("split_segment", { segment, at }),

@@ -38,7 +38,11 @@ export type ProjectInfo = { path: string, name: string, author: string, };
 
 export type ErrorKind = "no_project" | "not_found" | "invalid_input" | "conflict" | "storage";
 
-export type ConflictReply = { revision: RevisionId | null, text: string | null, };
+export type ConflictReply = { revision: RevisionId | null, text: string | null, 
+/**
+ * From the stored text to the refused one.
+ */
+diff: TextDiff | null, };
 
 export type ErrorReply = { kind: ErrorKind, message: string, conflict: ConflictReply | null, };
 
