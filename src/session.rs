@@ -32,7 +32,7 @@ pub enum SessionError {
     #[error("{path}: cannot write the file: {source}")]
     Write { path: PathBuf, source: std::io::Error },
     #[error("{source}")]
-    Conflict { source: StoreError, diff: TextDiff },
+    Conflict { source: Box<StoreError>, diff: Box<TextDiff> },
 }
 
 /// An error as the UI receives it: a machine-readable kind, a sentence a
@@ -93,9 +93,12 @@ impl From<&SessionError> for ErrorReply {
             SessionError::Store(StoreError::Conflict { found, their_text, .. }) => {
                 Some(ConflictReply { revision: *found, text: their_text.clone(), diff: None })
             }
-            SessionError::Conflict { source: StoreError::Conflict { found, their_text, .. }, diff } => {
-                Some(ConflictReply { revision: *found, text: their_text.clone(), diff: Some(diff.clone()) })
-            }
+            SessionError::Conflict { source, diff } => match source.as_ref() {
+                StoreError::Conflict { found, their_text, .. } => {
+                    Some(ConflictReply { revision: *found, text: their_text.clone(), diff: Some(diff.as_ref().clone()) })
+                }
+                _ => None,
+            },
             _ => None,
         };
         ErrorReply { kind, message: error.to_string(), conflict }
