@@ -354,8 +354,8 @@ impl Session {
                 let change =
                     diff::diff_text(their_text.as_deref().unwrap_or(""), &edit.text, granularity, DiffAlgorithm::Auto);
                 Err(SessionError::Conflict {
-                    source: StoreError::Conflict { segment, expected, found, their_text },
-                    diff: change,
+                    source: Box::new(StoreError::Conflict { segment, expected, found, their_text }),
+                    diff: Box::new(change),
                 })
             }
             other => Ok(other?),
