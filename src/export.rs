@@ -202,3 +202,26 @@ pub fn change_report_markdown(diff: &DocumentDiff, context: &ReportContext<'_>) 
     }
     out
 }
+
+/// Translation pairs as a TMX 1.4b document (one `<tu>` per pair).
+pub fn tmx_pairs(pairs: impl Iterator<Item = (String, String)>, source_lang: &str, target_lang: &str) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n");
+    let _ = writeln!(
+        out,
+        "  <header creationtool=\"Verso\" creationtoolversion=\"{}\" segtype=\"sentence\" o-tmf=\"verso\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\"/>\n  <body>",
+        env!("CARGO_PKG_VERSION"),
+        escape_html(source_lang)
+    );
+    for (source, target) in pairs {
+        let _ = writeln!(
+            out,
+            "    <tu>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n    </tu>",
+            escape_html(source_lang),
+            escape_html(&source),
+            escape_html(target_lang),
+            escape_html(&target)
+        );
+    }
+    out.push_str("  </body>\n</tmx>\n");
+    out
+}

@@ -15,6 +15,7 @@ pub use document::{DocumentId, DocumentSummary, NewDocument, PassageKind, Segmen
 pub use lang::LangTag;
 pub use revision::{Revision, RevisionId, Status, TranslationEdit};
 pub use store::{Project, StoreError};
+pub mod align;
 pub mod diff;
 pub mod recent;
 pub mod sample;

@@ -148,6 +148,26 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Align a text with its translation, sentence by sentence.
+    Align {
+        source: PathBuf,
+        target: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Take each line as one sentence (pre-segmented test sets).
+        #[arg(long)]
+        lines: bool,
+        #[arg(long)]
+        json: bool,
+        /// Write the aligned pairs as TMX 1.4b.
+        #[arg(long, conflicts_with = "json")]
+        tmx: bool,
+        /// Print time and peak memory to stderr.
+        #[arg(long)]
+        stats: bool,
+    },
     /// Write Verso's abbreviation and terminator rules for a language as SRX 2.0.
     SrxExport {
         #[arg(long)]
@@ -450,6 +470,82 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "{count} sentences, {:.1} MB in {seconds:.2} s = {:.1} MB/s, peak memory {}",
                     bytes as f64 / 1e6,
                     bytes as f64 / 1e6 / seconds,
+                    peak_memory().unwrap_or_else(|| "unknown".into())
+                );
+            }
+        }
+        Command::Align { source, target, from, to, lines, json, tmx, stats } => {
+            let (from, to) = (lang(&from)?, lang(&to)?);
+            let read = |path: &Path, tag: &LangTag| -> anyhow::Result<Vec<String>> {
+                let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
+                let text = import::decode(path, &bytes)?;
+                Ok(if lines {
+                    text.lines().map(str::to_string).collect()
+                } else {
+                    segment::split_text(&text, tag).map(|s| s.replace(['\n', '\r'], " ")).collect()
+                })
+            };
+            let (src, tgt) = (read(&source, &from)?, read(&target, &to)?);
+            let started = std::time::Instant::now();
+            let beads = verso::align::align(
+                &src.iter().map(String::as_str).collect::<Vec<_>>(),
+                &tgt.iter().map(String::as_str).collect::<Vec<_>>(),
+            )?;
+            let elapsed = started.elapsed();
+            let join = |ids: &[u32], side: &[String]| {
+                ids.iter().map(|&i| side[i as usize].as_str()).collect::<Vec<_>>().join(" ")
+            };
+            if json {
+                let items: Vec<_> = beads
+                    .iter()
+                    .map(|b| {
+                        serde_json::json!({
+                            "source": b.source, "target": b.target, "confidence": b.confidence,
+                            "source_text": join(&b.source, &src), "target_text": join(&b.target, &tgt),
+                        })
+                    })
+                    .collect();
+                serde_json::to_writer_pretty(&mut *stdout, &items)?;
+                writeln!(stdout)?;
+            } else if tmx {
+                stdout.write_all(
+                    verso::export::tmx_pairs(
+                        beads
+                            .iter()
+                            .filter(|b| !b.source.is_empty() && !b.target.is_empty())
+                            .map(|b| (join(&b.source, &src), join(&b.target, &tgt))),
+                        from.as_str(),
+                        to.as_str(),
+                    )
+                    .as_bytes(),
+                )?;
+            } else {
+                for bead in &beads {
+                    writeln!(stdout, "{}", bead.to_gold_format())?;
+                }
+            }
+            let doubtful = beads.iter().filter(|b| b.confidence < verso::align::LOW_CONFIDENCE).count();
+            let (short, long) = (src.len().min(tgt.len()), src.len().max(tgt.len()));
+            if long > 2 * short.max(1) {
+                eprintln!(
+                    "verso: warning: the texts differ widely in length ({} and {} sentences); the alignment is doubtful",
+                    src.len(),
+                    tgt.len()
+                );
+            }
+            if doubtful * 3 > beads.len() {
+                eprintln!(
+                    "verso: warning: {doubtful} of {} beads have low confidence; check the alignment (are these really the same text?)",
+                    beads.len()
+                );
+            }
+            if stats {
+                eprintln!(
+                    "{} × {} sentences aligned in {:.2} s, {} beads, peak memory {}",
+                    src.len(),
+                    tgt.len(),
+                    elapsed.as_secs_f64(),
+                    beads.len(),
                     peak_memory().unwrap_or_else(|| "unknown".into())
                 );
             }

@@ -94,9 +94,11 @@ impl From<&SessionError> for ErrorReply {
                 Some(ConflictReply { revision: *found, text: their_text.clone(), diff: None })
             }
             SessionError::Conflict { source, diff } => match source.as_ref() {
-                StoreError::Conflict { found, their_text, .. } => {
-                    Some(ConflictReply { revision: *found, text: their_text.clone(), diff: Some(diff.as_ref().clone()) })
-                }
+                StoreError::Conflict { found, their_text, .. } => Some(ConflictReply {
+                    revision: *found,
+                    text: their_text.clone(),
+                    diff: Some(diff.as_ref().clone()),
+                }),
                 _ => None,
             },
             _ => None,

@@ -1,0 +1,532 @@
+//! Sentence alignment of a text and its translation, without model
+//! weights: dynamic programming over beads (1–1, 1–0, 0–1, 2–1, 1–2,
+//! 2–2, 3–1, 1–3) scored by sentence-length agreement in the Gale–Church
+//! manner, with the length ratio estimated from the two documents, and by
+//! lexical anchors that need no dictionary: numbers, names, identical
+//! strings and cognates (shared beginnings after folding case and accents).
+//!
+//! Long documents are searched in a band around the length diagonal, so
+//! time and memory grow linearly with the document.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AlignError {
+    #[error("the source text has no sentences to align")]
+    EmptySource,
+    #[error("the translation has no sentences to align")]
+    EmptyTarget,
+}
+
+/// One alignment bead: source and target sentence indices (0-based).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Bead {
+    pub source: Vec<u32>,
+    pub target: Vec<u32>,
+    /// 0 (doubtful) to 1 (certain), from length agreement and anchors.
+    pub confidence: f32,
+}
+
+impl Bead {
+    /// The `[i, j]:[k]` form used by public alignment test sets.
+    pub fn to_gold_format(&self) -> String {
+        let list = |ids: &[u32]| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        format!("[{}]:[{}]", list(&self.source), list(&self.target))
+    }
+}
+
+/// Below this confidence a bead is shown to the reviewer as doubtful.
+pub const LOW_CONFIDENCE: f32 = 0.35;
+
+/// Bead shapes with their prior probabilities (after Gale and Church,
+/// with 3–1 and 1–3 added for the long merges news translations make).
+const SHAPES: [(usize, usize, f64); 8] = [
+    (1, 1, 0.89),
+    (1, 0, 0.002),
+    (0, 1, 0.002),
+    (2, 1, 0.07),
+    (1, 2, 0.07),
+    (2, 2, 0.03),
+    (3, 1, 0.002),
+    (1, 3, 0.002),
+];
+
+/// Variance of the length difference per character (Gale and Church).
+const VARIANCE: f64 = 6.8;
+/// How much a perfect lexical match lowers a bead's cost.
+const ANCHOR_WEIGHT: f64 = 25.0;
+/// Sentences shorter than this (in characters) are cheaper to leave
+/// unaligned, in proportion.
+const DELETION_FULL_COST_LENGTH: f64 = 40.0;
+const DELETION_MIN_SHARE: f64 = 0.6;
+
+/// What a sentence offers for alignment: its length and anchor tokens.
+struct Profile {
+    length: f64,
+    anchors: Vec<u64>,
+    /// Folded words of three letters or more, for learning a dictionary.
+    words: Vec<String>,
+}
+
+fn fold(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ß' => 's',
+        _ => c,
+    }
+}
+
+fn hash(text: &str) -> u64 {
+    // FNV-1a: stable, fast, no allocation.
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn profile(sentence: &str) -> Profile {
+    let mut anchors = Vec::new();
+    // Numbers are the surest anchors: each counts twice.
+    let number = |digits: &str, anchors: &mut Vec<u64>| {
+        anchors.push(hash(&format!("#{digits}")));
+        anchors.push(hash(&format!("##{digits}")));
+    };
+    let mut word = String::new();
+    let mut digits = String::new();
+    let flush = |word: &mut String, anchors: &mut Vec<u64>| {
+        let length = word.chars().count();
+        if length >= 4 {
+            // Cognates share their beginning: "Expedition" ~ "expédition".
+            let stem: String = word.chars().take(5).collect();
+            anchors.push(hash(&stem));
+        }
+
+        word.clear();
+    };
+    for c in sentence.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            flush(&mut word, &mut anchors);
+        } else if c.is_alphabetic() {
+            if !digits.is_empty() {
+                number(&digits, &mut anchors);
+                digits.clear();
+            }
+            word.extend(c.to_lowercase().map(fold));
+        } else {
+            // A separator inside a number ("8839,8", "1'000") keeps it whole.
+            if !digits.is_empty() && !matches!(c, '.' | ',' | '\'' | '’') {
+                number(&digits, &mut anchors);
+                digits.clear();
+            }
+            flush(&mut word, &mut anchors);
+            if matches!(c, '?' | '!' | '(' | '"' | '«' | ':') {
+                anchors.push(hash(&c.to_string()));
+            }
+        }
+    }
+    flush(&mut word, &mut anchors);
+    if !digits.is_empty() {
+        number(&digits, &mut anchors);
+    }
+    anchors.sort_unstable();
+    anchors.dedup();
+    let mut words: Vec<String> = sentence
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| w.chars().flat_map(char::to_lowercase).map(fold).collect())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    Profile { length: sentence.chars().filter(|c| !c.is_whitespace()).count() as f64, anchors, words }
+}
+
+/// The total weight of the anchors two sorted lists share.
+fn shared_weight(a: &[u64], b: &[u64], weight: &std::collections::HashMap<u64, f64>) -> f64 {
+    let (mut i, mut j, mut shared) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += weight.get(&a[i]).copied().unwrap_or(1.0);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
+/// Standard normal cumulative distribution (Abramowitz–Stegun 7.1.26).
+fn normal_cdf(x: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs() / std::f64::consts::SQRT_2);
+    let poly =
+        t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-(x * x) / 2.0).exp();
+    if x >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
+}
+
+/// The band of target positions searched for each source position.
+struct Band {
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    offset: Vec<usize>,
+    cells: usize,
+}
+
+impl Band {
+    fn new(n: usize, m: usize) -> Band {
+        // The diagonal follows the overall length ratio; the band only has
+        // to hold local drift (a run of captions, a dropped paragraph).
+        let half = (n.max(m) / 10).clamp(40, 100) + n.abs_diff(m).min(100);
+        let slope = m as f64 / n.max(1) as f64;
+        let (mut lo, mut hi, mut offset) =
+            (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+        let mut cells = 0;
+        for i in 0..=n {
+            let centre = (i as f64 * slope).round() as usize;
+            let l = centre.saturating_sub(half);
+            let h = (centre + half).min(m);
+            lo.push(l);
+            hi.push(h);
+            offset.push(cells);
+            cells += h - l + 1;
+        }
+        Band { lo, hi, offset, cells }
+    }
+
+    fn index(&self, i: usize, j: usize) -> Option<usize> {
+        (j >= self.lo[i] && j <= self.hi[i]).then(|| self.offset[i] + j - self.lo[i])
+    }
+}
+
+struct Scorer<'a> {
+    source: &'a [Profile],
+    target: &'a [Profile],
+    ratio: f64,
+    /// Anchor weight of each sentence, and the weight each source sentence
+    /// shares with each target sentence in (a little more than) the band.
+    source_weight: Vec<f64>,
+    target_weight: Vec<f64>,
+    /// For source sentence i: the first target index stored, then weights.
+    shared: Vec<(usize, Vec<f32>)>,
+}
+
+impl Scorer<'_> {
+    /// Cost of a bead covering source[i..i+a] and target[j..j+b], and its
+    /// lexical overlap (weighted Dice over the union of anchors).
+    fn cost(&self, i: usize, a: usize, j: usize, b: usize, prior: f64) -> (f64, f64) {
+        let l1: f64 = self.source[i..i + a].iter().map(|p| p.length).sum();
+        let l2: f64 = self.target[j..j + b].iter().map(|p| p.length).sum();
+        if a == 0 || b == 0 {
+            // A sentence with no counterpart (a caption, a credit line, OCR
+            // debris): its length says nothing, and short debris is cheap.
+            let length = l1 + l2;
+            return (-prior.ln() * (length / DELETION_FULL_COST_LENGTH).clamp(DELETION_MIN_SHARE, 1.0), 0.0);
+        }
+        let mean = ((l1 + l2 / self.ratio) / 2.0).max(1.0);
+        let delta = (l2 - l1 * self.ratio) / (mean * VARIANCE).sqrt();
+        let p_length = (2.0 * (1.0 - normal_cdf(delta.abs()))).max(1e-12);
+        let total: f64 =
+            self.source_weight[i..i + a].iter().sum::<f64>() + self.target_weight[j..j + b].iter().sum::<f64>();
+        let mut common = 0.0;
+        for x in i..i + a {
+            for y in j..j + b {
+                let (first, row) = &self.shared[x];
+                common += f64::from(y.checked_sub(*first).and_then(|k| row.get(k)).copied().unwrap_or(0.0));
+            }
+        }
+        let lexical = if total > 0.0 { (2.0 * common / total).min(1.0) } else { 0.0 };
+        (-prior.ln() - p_length.ln() - ANCHOR_WEIGHT * lexical, lexical)
+    }
+}
+
+/// Aligns two lists of sentences: a first pass on length and anchors,
+/// then a second pass that also uses word pairs learned from the first
+/// pass's 1–1 beads (words that keep appearing in aligned sentences).
+pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> {
+    if source.is_empty() {
+        return Err(AlignError::EmptySource);
+    }
+    if target.is_empty() {
+        return Err(AlignError::EmptyTarget);
+    }
+    let mut source: Vec<Profile> = source.iter().map(|s| profile(s)).collect();
+    let mut target: Vec<Profile> = target.iter().map(|s| profile(s)).collect();
+    let first = align_profiles(&source, &target);
+    let dictionary = learn_dictionary(&first, &source, &target);
+    if dictionary.is_empty() {
+        return Ok(first);
+    }
+    for p in &mut source {
+        let extra: Vec<u64> =
+            p.words.iter().filter_map(|w| dictionary.get(w)).map(|t| hash(&format!("d:{t}"))).collect();
+        p.anchors.extend(extra);
+        p.anchors.sort_unstable();
+        p.anchors.dedup();
+    }
+    let known: HashSet<&String> = dictionary.values().collect();
+    for p in &mut target {
+        let extra: Vec<u64> = p.words.iter().filter(|w| known.contains(w)).map(|t| hash(&format!("d:{t}"))).collect();
+        p.anchors.extend(extra);
+        p.anchors.sort_unstable();
+        p.anchors.dedup();
+    }
+    Ok(align_profiles(&source, &target))
+}
+
+/// Word pairs that co-occur in 1–1 beads far more than chance (Dice ≥ 0.5,
+/// at least twice): a small bilingual dictionary learned from the
+/// documents themselves.
+fn learn_dictionary(
+    beads: &[Bead],
+    source: &[Profile],
+    target: &[Profile],
+) -> std::collections::HashMap<String, String> {
+    use std::collections::HashMap;
+    // The most confident 1–1 beads, at most a couple of thousand: enough
+    // to learn the words that recur, and bounded on long documents.
+    let mut ones: Vec<&Bead> = beads.iter().filter(|b| b.source.len() == 1 && b.target.len() == 1).collect();
+    ones.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    ones.truncate(2_000);
+    let pairs: Vec<(&Profile, &Profile)> =
+        ones.iter().map(|b| (&source[b.source[0] as usize], &target[b.target[0] as usize])).collect();
+    let mut source_count: HashMap<&str, f64> = HashMap::new();
+    let mut target_count: HashMap<&str, f64> = HashMap::new();
+    let mut together: HashMap<(&str, &str), f64> = HashMap::new();
+    for (s, t) in &pairs {
+        for w in &s.words {
+            *source_count.entry(w).or_default() += 1.0;
+        }
+        for w in &t.words {
+            *target_count.entry(w).or_default() += 1.0;
+        }
+        for sw in &s.words {
+            for tw in &t.words {
+                *together.entry((sw, tw)).or_default() += 1.0;
+            }
+        }
+    }
+    let mut best: HashMap<&str, (&str, f64)> = HashMap::new();
+    for ((sw, tw), n) in together {
+        if n < 2.0 {
+            continue;
+        }
+        let dice = 2.0 * n / (source_count[sw] + target_count[tw]);
+        if dice >= 0.5 && best.get(sw).is_none_or(|(_, d)| dice > *d) {
+            best.insert(sw, (tw, dice));
+        }
+    }
+    best.into_iter().map(|(s, (t, _))| (s.to_string(), t.to_string())).collect()
+}
+
+fn align_profiles(source: &[Profile], target: &[Profile]) -> Vec<Bead> {
+    let total_source: f64 = source.iter().map(|p| p.length).sum::<f64>().max(1.0);
+    let total_target: f64 = target.iter().map(|p| p.length).sum::<f64>().max(1.0);
+    let (n, m) = (source.len(), target.len());
+    let band = Band::new(n, m);
+    // Inverse document frequency of each anchor over both texts.
+    let mut frequency: std::collections::HashMap<u64, f64> = std::collections::HashMap::new();
+    for profile in source.iter().chain(target) {
+        for &anchor in &profile.anchors {
+            *frequency.entry(anchor).or_default() += 1.0;
+        }
+    }
+    let sentences = (n + m) as f64;
+    let weight: std::collections::HashMap<u64, f64> =
+        frequency.into_iter().map(|(anchor, df)| (anchor, (sentences / df).ln().max(0.1))).collect();
+    let sentence_weight = |p: &Profile| p.anchors.iter().map(|a| weight[a]).sum::<f64>();
+    let shared: Vec<(usize, Vec<f32>)> = (0..n)
+        .map(|i| {
+            // Beads reach up to three sentences back from a band cell.
+            let (lo, hi) = (band.lo[i].saturating_sub(3), (band.hi[(i + 1).min(n)] + 3).min(m));
+            (lo, (lo..hi).map(|j| shared_weight(&source[i].anchors, &target[j].anchors, &weight) as f32).collect())
+        })
+        .collect();
+    let scorer = Scorer {
+        source,
+        target,
+        ratio: total_target / total_source,
+        source_weight: source.iter().map(sentence_weight).collect(),
+        target_weight: target.iter().map(sentence_weight).collect(),
+        shared,
+    };
+    let mut best = vec![f64::INFINITY; band.cells];
+    let mut back: Vec<u8> = vec![u8::MAX; band.cells];
+    if let Some(origin) = band.index(0, 0) {
+        best[origin] = 0.0;
+    }
+    for i in 0..=n {
+        for j in band.lo[i]..=band.hi[i] {
+            if (i, j) == (0, 0) {
+                continue;
+            }
+            let Some(here) = band.index(i, j) else { continue };
+            for (shape, &(a, b, prior)) in SHAPES.iter().enumerate() {
+                if a > i || b > j {
+                    continue;
+                }
+                let Some(previous) = band.index(i - a, j - b) else { continue };
+                let before = best[previous];
+                if !before.is_finite() {
+                    continue;
+                }
+                let (cost, _) = scorer.cost(i - a, a, j - b, b, prior);
+                if before + cost < best[here] {
+                    best[here] = before + cost;
+                    back[here] = shape as u8;
+                }
+            }
+        }
+    }
+    let mut beads = Vec::new();
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        let Some(here) = band.index(i, j) else { break };
+        let Some(&(a, b, prior)) = SHAPES.get(back[here] as usize) else { break };
+        let (cost, lexical) = scorer.cost(i - a, a, j - b, b, prior);
+        // Either good length agreement or shared anchors make a bead
+        // credible; a bead with neither is shown as doubtful.
+        let p_length = (-(cost + ANCHOR_WEIGHT * lexical + prior.ln()).max(0.0)).exp();
+        let confidence = if a == 0 || b == 0 { 0.2 } else { p_length.sqrt().max(2.0 * lexical).min(1.0) as f32 };
+        beads.push(Bead {
+            source: ((i - a) as u32..i as u32).collect(),
+            target: ((j - b) as u32..j as u32).collect(),
+            confidence,
+        });
+        i -= a;
+        j -= b;
+    }
+    beads.reverse();
+    beads
+}
+
+/// Strict and lax precision, recall and F1 of predicted beads against
+/// gold beads, over several documents, as the public scorer of the
+/// Bleualign/Vecalign test sets defines them: precision over every
+/// predicted bead, recall over the beads with both sides non-empty.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AlignmentScore {
+    pub precision_strict: f64,
+    pub recall_strict: f64,
+    pub f1_strict: f64,
+    pub precision_lax: f64,
+    pub recall_lax: f64,
+    pub f1_lax: f64,
+}
+
+type GoldBead = (Vec<u32>, Vec<u32>);
+
+/// [true strict, false strict, true lax, false lax] for `test` against `gold`.
+fn counts(gold: &[GoldBead], test: &[GoldBead]) -> [u64; 4] {
+    let gold: HashSet<&GoldBead> = gold.iter().filter(|(s, t)| !s.is_empty() || !t.is_empty()).collect();
+    let test: HashSet<&GoldBead> = test.iter().filter(|(s, t)| !s.is_empty() || !t.is_empty()).collect();
+    let mut targets_of_source: std::collections::HashMap<u32, HashSet<u32>> = Default::default();
+    for (s, t) in &gold {
+        for &id in s {
+            targets_of_source.entry(id).or_default().extend(t.iter().copied());
+        }
+    }
+    let mut c = [0u64; 4];
+    for bead in test {
+        if gold.contains(bead) {
+            c[0] += 1;
+            c[2] += 1;
+        } else {
+            c[1] += 1;
+            let lax = bead
+                .0
+                .iter()
+                .any(|id| targets_of_source.get(id).is_some_and(|targets| bead.1.iter().any(|t| targets.contains(t))));
+            if lax { c[2] += 1 } else { c[3] += 1 }
+        }
+    }
+    c
+}
+
+pub fn score(documents: &[(Vec<GoldBead>, Vec<GoldBead>)]) -> AlignmentScore {
+    let (mut p, mut r) = ([0u64; 4], [0u64; 4]);
+    for (gold, test) in documents {
+        let pc = counts(gold, test);
+        let both = |beads: &[GoldBead]| {
+            beads.iter().filter(|(s, t)| !s.is_empty() && !t.is_empty()).cloned().collect::<Vec<_>>()
+        };
+        let rc = counts(&both(test), &both(gold));
+        for k in 0..4 {
+            p[k] += pc[k];
+            r[k] += rc[k];
+        }
+    }
+    let ratio = |a: u64, b: u64| if a + b == 0 { 0.0 } else { a as f64 / (a + b) as f64 };
+    let f1 = |p: f64, r: f64| if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let (ps, rs, pl, rl) = (ratio(p[0], p[1]), ratio(r[0], r[1]), ratio(p[2], p[3]), ratio(r[2], r[3]));
+    AlignmentScore {
+        precision_strict: ps,
+        recall_strict: rs,
+        f1_strict: f1(ps, rs),
+        precision_lax: pl,
+        recall_lax: rl,
+        f1_lax: f1(pl, rl),
+    }
+}
+
+/// Parses one gold line such as `[6, 7]:[9, 10]`.
+pub fn parse_gold_bead(line: &str) -> Option<GoldBead> {
+    let (left, right) = line.trim().split_once("]:[")?;
+    let ids = |part: &str| -> Option<Vec<u32>> {
+        part.trim_matches(['[', ']'])
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().ok())
+            .collect()
+    };
+    Some((ids(left)?, ids(right)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_names_pull_sentences_into_place() {
+        let source = [
+            "Am 3. Mai 2021 bestiegen wir den Piz Bernina.",
+            "Das Wetter war schlecht, es regnete ohne Pause den ganzen Tag lang.",
+            "Wir kehrten um 18 Uhr zurück.",
+        ];
+        let target = [
+            "Le 3 mai 2021, nous avons gravi le Piz Bernina.",
+            "Le temps était mauvais.",
+            "Il pleuvait sans arrêt toute la journée.",
+            "Nous sommes rentrés à 18 heures.",
+        ];
+        let beads: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
+        assert_eq!(beads, ["[0]:[0]", "[1]:[1, 2]", "[2]:[3]"]);
+    }
+
+    #[test]
+    fn empty_sides_are_refused() {
+        assert_eq!(align(&[], &["x"]), Err(AlignError::EmptySource));
+        assert_eq!(align(&["x"], &[]), Err(AlignError::EmptyTarget));
+    }
+
+    #[test]
+    fn scorer_counts_strict_and_lax_matches_like_the_public_one() {
+        let gold = vec![(vec![0], vec![0]), (vec![1, 2], vec![1]), (vec![3], vec![2])];
+        let test = vec![(vec![0], vec![0]), (vec![1], vec![1]), (vec![2], vec![]), (vec![3], vec![2])];
+        let s = score(&[(gold, test)]);
+        assert!((s.precision_strict - 0.5).abs() < 1e-9, "{s:?}");
+        assert!((s.recall_strict - 2.0 / 3.0).abs() < 1e-9, "{s:?}");
+        assert!((s.precision_lax - 0.75).abs() < 1e-9 && (s.recall_lax - 1.0).abs() < 1e-9, "{s:?}");
+        assert_eq!(parse_gold_bead("[6, 7]:[9, 10]"), Some((vec![6, 7], vec![9, 10])));
+        assert_eq!(parse_gold_bead("[]:[3]"), Some((vec![], vec![3])));
+    }
+}

@@ -1,0 +1,126 @@
+//! Sentence alignment measured against public gold alignments, read from
+//! `$VERSO_TEST_DATA`. Figures are printed; goals are asserted.
+
+use std::path::PathBuf;
+
+use verso::align::{self, AlignmentScore};
+
+fn data_dir() -> PathBuf {
+    let dir = std::env::var_os("VERSO_TEST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    assert!(dir.is_dir(), "test data not found at {}: set VERSO_TEST_DATA", dir.display());
+    dir
+}
+
+fn lines(path: PathBuf) -> Vec<String> {
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // ParIce lines read "index<TAB>sentence".
+    text.lines()
+        .map(|l| l.split_once('\t').filter(|(i, _)| i.parse::<u32>().is_ok()).map_or(l, |(_, s)| s).to_string())
+        .collect()
+}
+
+/// Aligns each (source, target, gold) document and scores them together.
+fn run(set: &str, documents: &[(&str, &str, &str)]) -> AlignmentScore {
+    let dir = data_dir().join(set);
+    let mut scored = Vec::new();
+    for (source, target, gold) in documents {
+        let src = lines(dir.join(source));
+        let tgt = lines(dir.join(target));
+        let src: Vec<&str> = src.iter().map(String::as_str).collect();
+        let tgt: Vec<&str> = tgt.iter().map(String::as_str).collect();
+        let predicted = align::align(&src, &tgt).expect("align");
+        let gold: Vec<_> = lines(dir.join(gold)).iter().filter_map(|l| align::parse_gold_bead(l)).collect();
+        if std::env::var_os("VERSO_ALIGN_DEBUG").is_some() {
+            let pred: Vec<_> = predicted.iter().map(|b| (b.source.clone(), b.target.clone())).collect();
+            for p in &pred {
+                if !gold.contains(p) {
+                    println!("extra {:?}", p);
+                }
+            }
+            for g in &gold {
+                if !pred.contains(g) {
+                    let near: Vec<_> = pred
+                        .iter()
+                        .filter(|p| p.0.iter().any(|i| g.0.contains(i)) || p.1.iter().any(|i| g.1.contains(i)))
+                        .collect();
+                    println!("gold {:?} predicted {:?}", g, near);
+                    for i in &g.0 {
+                        println!("   de {i}: {}", src[*i as usize]);
+                    }
+                    for i in &g.1 {
+                        println!("   fr {i}: {}", tgt[*i as usize]);
+                    }
+                }
+            }
+        }
+        scored.push((gold, predicted.into_iter().map(|b| (b.source, b.target)).collect()));
+    }
+    align::score(&scored)
+}
+
+fn report(name: &str, s: &AlignmentScore) {
+    println!(
+        "{name:<34} strict P {:.4} R {:.4} F1 {:.4} | lax P {:.4} R {:.4} F1 {:.4}",
+        s.precision_strict, s.recall_strict, s.f1_strict, s.precision_lax, s.recall_lax, s.f1_lax
+    );
+}
+
+#[test]
+fn bleualign_german_french_test_set() {
+    let dev = run("bleualign_text_berg_de_fr", &[("dev.de", "dev.fr", "dev.defr")]);
+    report("Bleualign de-fr dev (tuning)", &dev);
+    let names: Vec<(String, String, String)> =
+        (0..7).map(|i| (format!("test{i}.de"), format!("test{i}.fr"), format!("test{i}.defr"))).collect();
+    let docs: Vec<(&str, &str, &str)> = names.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+    let test = run("bleualign_text_berg_de_fr", &docs);
+    report("Bleualign de-fr test (7 documents)", &test);
+    // Regression floor. The goal is 0.85 strict F1; Verso reaches
+    // 0.845 with no model weights (docs/benchmarks.md), so the goal is
+    // still open and this guards what is there.
+    assert!(test.f1_strict >= 0.84, "strict F1 {:.4} fell below the 0.84 floor", test.f1_strict);
+}
+
+#[test]
+fn parice_english_icelandic_set() {
+    let names = ["es_1", "n_1", "n_2", "n_3", "s_1", "s_2", "s_3", "t_1", "t_2", "u_1"];
+    let paths: Vec<(String, String, String)> =
+        names.iter().map(|n| (format!("eng/{n}.txt"), format!("isl/{n}.txt"), format!("gold/{n}.txt"))).collect();
+    let docs: Vec<(&str, &str, &str)> = paths.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+    let score = run("parice_en_is_alignment_gold", &docs);
+    report("ParIce en-is (10 documents)", &score);
+    assert!(score.f1_strict >= 0.80, "strict F1 {:.4} fell below the 0.80 floor", score.f1_strict);
+}
+
+/// NTREX English–Spanish news is 1:1 by line; deleting and merging lines
+/// on the Spanish side gives a gold alignment with 1–0 and 1–2 beads.
+#[test]
+fn ntrex_with_deletions_and_merges() {
+    let dir = data_dir().join("ntrex_en_es_news");
+    let english = lines(dir.join("newstest2019-src.eng.txt"));
+    let spanish = lines(dir.join("newstest2019-ref.spa.txt"));
+    let mut target = Vec::new();
+    let mut gold = Vec::new();
+    let mut i = 0;
+    while i < english.len() {
+        if i % 37 == 5 {
+            gold.push((vec![i as u32], vec![])); // deleted in the translation
+            i += 1;
+        } else if i % 23 == 7 && i + 1 < english.len() {
+            gold.push((vec![i as u32, i as u32 + 1], vec![target.len() as u32]));
+            target.push(format!("{} {}", spanish[i], spanish[i + 1]));
+            i += 2;
+        } else {
+            gold.push((vec![i as u32], vec![target.len() as u32]));
+            target.push(spanish[i].clone());
+            i += 1;
+        }
+    }
+    let src: Vec<&str> = english.iter().map(String::as_str).collect();
+    let tgt: Vec<&str> = target.iter().map(String::as_str).collect();
+    let predicted = align::align(&src, &tgt).expect("align");
+    let score = align::score(&[(gold, predicted.into_iter().map(|b| (b.source, b.target)).collect())]);
+    report("NTREX en-es, deletions + merges", &score);
+    assert!(score.f1_strict >= 0.90, "strict F1 {:.4} fell below the 0.90 floor", score.f1_strict);
+}
