@@ -118,7 +118,7 @@ pub struct DocumentSummary {
 
 /// One row of the side-by-side editor: a source sentence and its current
 /// translation (the newest revision), with the passage it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct SegmentRow {
     pub id: SegmentId,
@@ -133,4 +133,8 @@ pub struct SegmentRow {
     pub revision: Option<RevisionId>,
     /// Comments in the segment's thread.
     pub comments: u32,
+    /// Where the current translation came from when not typed (`aligned`).
+    pub origin: Option<String>,
+    /// For a segment paired by the aligner: how sure it was (0–1).
+    pub confidence: Option<f32>,
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use crate::align;
 use crate::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
 use crate::lang::LangTag;
 use crate::segment::Segmenter;
@@ -33,6 +34,8 @@ pub enum ImportError {
     TooLarge { path: PathBuf, size: u64, max: u64 },
     #[error("{path}: unsupported file type \"{extension}\" (Verso imports .txt and .md)")]
     UnsupportedFormat { path: PathBuf, extension: String },
+    #[error("{path}: cannot align this translation with its source: {reason}")]
+    Alignment { path: PathBuf, reason: String },
 }
 
 /// What the user asked to import.
@@ -81,6 +84,69 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
         format,
         passages,
     })
+}
+
+/// A source and its existing translation, read and aligned: the document
+/// (one segment per bead, in the source's passages) and for each segment
+/// its translation and the aligner's confidence.
+pub struct AlignedImport {
+    pub document: NewDocument,
+    pub pairs: Vec<(Option<String>, f32)>,
+}
+
+/// Reads a source and its translation (any supported format each),
+/// segments both and aligns their sentences.
+pub fn read_with_translation(request: &ImportRequest, translation: &Path) -> Result<AlignedImport, ImportError> {
+    let source = read_document(request)?;
+    let target_request = ImportRequest {
+        path: translation.to_path_buf(),
+        source_lang: request.target_lang.clone(),
+        target_lang: request.source_lang.clone(),
+        title: None,
+    };
+    let target = read_document(&target_request)?;
+    // Sentences in reading order, with the passage each belongs to.
+    let flat: Vec<(usize, &str)> = source
+        .passages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, passage)| passage.sentences.iter().map(move |s| (p, s.as_str())))
+        .collect();
+    let target_sentences: Vec<&str> =
+        target.passages.iter().flat_map(|p| p.sentences.iter().map(String::as_str)).collect();
+    let source_sentences: Vec<&str> = flat.iter().map(|(_, s)| *s).collect();
+    let beads = align::align(&source_sentences, &target_sentences)
+        .map_err(|error| ImportError::Alignment { path: translation.to_path_buf(), reason: error.to_string() })?;
+    let joiner = |lang: &LangTag| if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
+    let (source_join, target_join) = (joiner(&request.source_lang), joiner(&request.target_lang));
+    let mut passages: Vec<NewPassage> =
+        source.passages.iter().map(|p| NewPassage { kind: p.kind, level: p.level, sentences: Vec::new() }).collect();
+    let mut pairs: Vec<(Option<String>, f32)> = Vec::new();
+    let mut pending_target: Vec<&str> = Vec::new();
+    for bead in &beads {
+        let target_text: Vec<&str> = bead.target.iter().map(|&j| target_sentences[j as usize]).collect();
+        if bead.source.is_empty() {
+            // A sentence only in the translation joins its neighbour's.
+            match pairs.last_mut() {
+                Some((Some(text), _)) => {
+                    text.push_str(target_join);
+                    text.push_str(&target_text.join(target_join));
+                }
+                Some((slot @ None, _)) => *slot = Some(target_text.join(target_join)),
+                None => pending_target.extend(target_text),
+            }
+            continue;
+        }
+        let passage = flat[bead.source[0] as usize].0;
+        let text: Vec<&str> = bead.source.iter().map(|&i| flat[i as usize].1).collect();
+        passages[passage].sentences.push(text.join(source_join));
+        let mut translation: Vec<&str> = std::mem::take(&mut pending_target);
+        translation.extend(target_text);
+        let translation = (!translation.is_empty()).then(|| translation.join(target_join));
+        pairs.push((translation, bead.confidence));
+    }
+    passages.retain(|p| !p.sentences.is_empty());
+    Ok(AlignedImport { document: NewDocument { passages, ..source }, pairs })
 }
 
 fn format_of(path: &Path) -> Result<SourceFormat, ImportError> {

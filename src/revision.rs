@@ -59,6 +59,8 @@ pub struct Revision {
     pub status: Status,
     pub author: String,
     pub created_at: String,
+    /// Where the text came from when not typed: `aligned`, …
+    pub origin: Option<String>,
 }
 
 /// A request to store a new translation of one segment.

@@ -346,6 +346,45 @@ impl Session {
 
     /// Saves a translation; a conflict carries the diff from the stored
     /// text to the refused one, so the user sees what differs.
+    /// Imports a source together with its published translation, aligned
+    /// sentence by sentence; the pairs arrive as drafts to be reviewed.
+    pub fn import_with_translation(
+        &mut self,
+        path: &Path,
+        translation: &Path,
+        source_lang: &str,
+        target_lang: &str,
+        title: Option<String>,
+    ) -> Result<DocumentSummary, SessionError> {
+        let request = ImportRequest {
+            path: path.to_path_buf(),
+            source_lang: source_lang.parse()?,
+            target_lang: target_lang.parse()?,
+            title,
+        };
+        let aligned = import::read_with_translation(&request, translation)?;
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let id = project.add_aligned_document(&aligned.document, &aligned.pairs, &author)?;
+        Ok(project.document(id)?)
+    }
+
+    /// Confirms every aligned pair of a document and adds them to the
+    /// translation memory; returns how many pairs were added.
+    pub fn confirm_alignment(&mut self, document: DocumentId) -> Result<u32, SessionError> {
+        let author = self.info()?.author;
+        Ok(self.project_mut()?.confirm_alignment(document, &author)?)
+    }
+
+    /// Moves a translated sentence between a segment and the next one.
+    pub fn shift_translation(&mut self, segment: SegmentId, down: bool) -> Result<Vec<SegmentRow>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let document = project.segment(segment)?.document_id;
+        project.shift_translation(segment, down, &author)?;
+        Ok(project.segments(document)?)
+    }
+
     pub fn save_translation(&mut self, edit: &TranslationEdit) -> Result<Revision, SessionError> {
         let author = self.info()?.author;
         let project = self.project_mut()?;

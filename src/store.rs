@@ -118,6 +118,25 @@ CREATE TABLE comments (
 
 CREATE INDEX comments_by_segment ON comments (segment_id);
 "#,
+    r#"
+-- Where a revision's text came from ("aligned" for an imported translation),
+-- how sure the aligner was of a segment's pairing, and the translation
+-- memory that confirmed pairs go into.
+ALTER TABLE revisions ADD COLUMN origin TEXT;
+ALTER TABLE segments ADD COLUMN alignment_confidence REAL;
+
+CREATE TABLE translation_units (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    origin      TEXT NOT NULL,
+    document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+"#,
 ];
 
 /// Where a hidden (joined) segment's position goes: out of the way of the
@@ -291,33 +310,36 @@ impl Project {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
-        tx.execute(
-            "INSERT INTO documents (title, source_lang, target_lang, origin, format) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![doc.title, doc.source_lang.as_str(), doc.target_lang.as_str(), doc.origin, doc.format.as_str()],
-        )
-        .map_err(e)?;
-        let doc_id = tx.last_insert_rowid();
-        {
-            let mut insert_passage = tx
-                .prepare("INSERT INTO passages (document_id, position, kind, level) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(e)?;
-            let mut insert_segment = tx
-                .prepare("INSERT INTO segments (document_id, passage_id, position, source) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(e)?;
-            let mut position = 0i64;
-            for (index, passage) in doc.passages.iter().enumerate() {
-                insert_passage
-                    .execute(params![doc_id, index as i64, passage.kind.as_str(), passage.level])
-                    .map_err(e)?;
-                let passage_id = tx.last_insert_rowid();
-                for sentence in &passage.sentences {
-                    insert_segment.execute(params![doc_id, passage_id, position, sentence]).map_err(e)?;
-                    position += 1;
-                }
+        let (id, _) = insert_document(&tx, doc).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(id)
+    }
+
+    /// Stores a document together with its existing translation, as the
+    /// aligner paired them: one draft revision per segment (origin
+    /// `aligned`) and the aligner's confidence, in one transaction.
+    pub fn add_aligned_document(
+        &mut self,
+        doc: &NewDocument,
+        pairs: &[(Option<String>, f32)],
+        author: &str,
+    ) -> Result<DocumentId, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let (id, segments) = insert_document(&tx, doc).map_err(e)?;
+        for (segment, (translation, confidence)) in segments.iter().zip(pairs) {
+            tx.execute(
+                "UPDATE segments SET alignment_confidence = ?1 WHERE id = ?2",
+                params![f64::from(*confidence), segment.0],
+            )
+            .map_err(e)?;
+            if let Some(text) = translation {
+                insert_revision_from(&tx, *segment, None, text, Status::Draft, author, Some("aligned")).map_err(e)?;
             }
         }
         tx.commit().map_err(e)?;
-        Ok(DocumentId(doc_id))
+        Ok(id)
     }
 
     /// Every document with its progress, oldest first.
@@ -419,7 +441,7 @@ impl Project {
         // `filter` is one of two constant strings above, never user input.
         let sql = format!(
             "SELECT s.id, s.document_id, p.position, p.kind, p.level, s.position, s.source, r.id, r.text, r.status,
-                    (SELECT count(*) FROM comments c WHERE c.segment_id = s.id)
+                    (SELECT count(*) FROM comments c WHERE c.segment_id = s.id), r.origin, s.alignment_confidence
                FROM segments s
                JOIN passages p ON p.id = s.passage_id
                LEFT JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
@@ -441,12 +463,14 @@ impl Project {
                     row.get::<_, Option<String>>(8)?,
                     row.get::<_, Option<String>>(9)?,
                     row.get::<_, i64>(10)?,
+                    row.get::<_, Option<String>>(11)?,
+                    row.get::<_, Option<f64>>(12)?,
                 ))
             })
             .map_err(self.err())?;
         let mut segments = Vec::new();
         for row in rows {
-            let (id, doc, passage, kind, level, position, source, revision, text, status, comments) =
+            let (id, doc, passage, kind, level, position, source, revision, text, status, comments, origin, confidence) =
                 row.map_err(self.err())?;
             let status = match status {
                 Some(name) => Status::parse(&name).ok_or_else(|| self.corrupt(format!("unknown status {name:?}")))?,
@@ -465,6 +489,8 @@ impl Project {
                 status,
                 revision: revision.map(RevisionId),
                 comments: comments as u32,
+                origin,
+                confidence: confidence.map(|c| c as f32),
             });
         }
         Ok(segments)
@@ -823,12 +849,115 @@ impl Project {
             .collect())
     }
 
+    /// Confirms an aligned document: every segment whose translation is
+    /// still a draft becomes `translated`, and every pair with both sides
+    /// goes into the project's translation memory. Returns the pairs added.
+    pub fn confirm_alignment(&mut self, document: DocumentId, author: &str) -> Result<u32, StoreError> {
+        let summary = self.document(document)?;
+        let rows = self.segments(document)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let mut added = 0;
+        for row in &rows {
+            let Some(text) = row.translation.as_deref().filter(|t| !t.trim().is_empty()) else { continue };
+            if row.status == Status::Draft {
+                insert_revision_from(
+                    &tx,
+                    row.id,
+                    row.revision,
+                    text,
+                    Status::Translated,
+                    author,
+                    row.origin.as_deref(),
+                )
+                .map_err(e)?;
+            }
+            tx.execute(
+                "INSERT INTO translation_units (source_lang, target_lang, source, target, origin, document_id, author)
+                 VALUES (?1, ?2, ?3, ?4, 'aligned', ?5, ?6)",
+                params![
+                    summary.source_lang.as_str(),
+                    summary.target_lang.as_str(),
+                    row.source,
+                    text,
+                    document.0,
+                    author
+                ],
+            )
+            .map_err(e)?;
+            added += 1;
+        }
+        tx.commit().map_err(e)?;
+        Ok(added)
+    }
+
+    /// Units in the project's translation memory.
+    pub fn translation_unit_count(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM translation_units", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(self.err())
+    }
+
+    /// Moves one translated sentence across the boundary between a segment
+    /// and the next: `down` moves this segment's last sentence to the start
+    /// of the next one's translation, otherwise the next one's first
+    /// sentence moves up. Both changes are draft revisions of one action.
+    pub fn shift_translation(&mut self, segment: SegmentId, down: bool, author: &str) -> Result<(), StoreError> {
+        let row = self.segment(segment)?;
+        let rows = self.segments(row.document_id)?;
+        let next = rows.iter().find(|r| r.position == row.position + 1).ok_or(StoreError::NothingToJoin(segment.0))?;
+        let lang = self.target_language(row.document_id)?;
+        let separator = if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
+        let sentences = |text: &Option<String>| -> Vec<String> {
+            text.as_deref()
+                .map(|t| crate::segment::split_text(t, &lang).map(str::to_string).collect())
+                .unwrap_or_default()
+        };
+        let (mut mine, mut theirs) = (sentences(&row.translation), sentences(&next.translation));
+        if down {
+            let moved = mine.pop().ok_or(StoreError::NothingToReview(segment.0))?;
+            theirs.insert(0, moved);
+        } else {
+            if theirs.is_empty() {
+                return Err(StoreError::NothingToReview(next.id.0));
+            }
+            mine.push(theirs.remove(0));
+        }
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        insert_revision_from(
+            &tx,
+            row.id,
+            row.revision,
+            &mine.join(separator),
+            Status::Draft,
+            author,
+            row.origin.as_deref(),
+        )
+        .map_err(e)?;
+        insert_revision_from(
+            &tx,
+            next.id,
+            next.revision,
+            &theirs.join(separator),
+            Status::Draft,
+            author,
+            next.origin.as_deref(),
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+
     /// Every revision of a segment, oldest first.
     pub fn revisions(&self, segment: SegmentId) -> Result<Vec<Revision>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, parent_id, text, status, author, created_at FROM revisions WHERE segment_id = ?1 ORDER BY id",
+                "SELECT id, parent_id, text, status, author, created_at, origin FROM revisions WHERE segment_id = ?1 ORDER BY id",
             )
             .map_err(self.err())?;
         let rows = stmt
@@ -840,12 +969,13 @@ impl Project {
                     row.get::<_, String>(3)?,
                     row.get::<_, String>(4)?,
                     row.get::<_, String>(5)?,
+                    row.get::<_, Option<String>>(6)?,
                 ))
             })
             .map_err(self.err())?;
         let mut revisions = Vec::new();
         for row in rows {
-            let (id, parent, text, status, author, created_at) = row.map_err(self.err())?;
+            let (id, parent, text, status, author, created_at, origin) = row.map_err(self.err())?;
             revisions.push(Revision {
                 id: RevisionId(id),
                 segment,
@@ -854,6 +984,7 @@ impl Project {
                 status: Status::parse(&status).ok_or_else(|| self.corrupt(format!("unknown status {status:?}")))?,
                 author,
                 created_at,
+                origin,
             });
         }
         Ok(revisions)
@@ -883,6 +1014,32 @@ impl Project {
     }
 }
 
+/// Inserts a document, its passages and segments; returns the document id
+/// and the segment ids in reading order.
+fn insert_document(tx: &Transaction<'_>, doc: &NewDocument) -> rusqlite::Result<(DocumentId, Vec<SegmentId>)> {
+    tx.execute(
+        "INSERT INTO documents (title, source_lang, target_lang, origin, format) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![doc.title, doc.source_lang.as_str(), doc.target_lang.as_str(), doc.origin, doc.format.as_str()],
+    )?;
+    let doc_id = tx.last_insert_rowid();
+    let mut segments = Vec::new();
+    let mut insert_passage =
+        tx.prepare("INSERT INTO passages (document_id, position, kind, level) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut insert_segment =
+        tx.prepare("INSERT INTO segments (document_id, passage_id, position, source) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut position = 0i64;
+    for (index, passage) in doc.passages.iter().enumerate() {
+        insert_passage.execute(params![doc_id, index as i64, passage.kind.as_str(), passage.level])?;
+        let passage_id = tx.last_insert_rowid();
+        for sentence in &passage.sentences {
+            insert_segment.execute(params![doc_id, passage_id, position, sentence])?;
+            segments.push(SegmentId(tx.last_insert_rowid()));
+            position += 1;
+        }
+    }
+    Ok((DocumentId(doc_id), segments))
+}
+
 fn insert_revision(
     tx: &Transaction<'_>,
     segment: SegmentId,
@@ -891,10 +1048,23 @@ fn insert_revision(
     status: Status,
     author: &str,
 ) -> rusqlite::Result<Revision> {
+    insert_revision_from(tx, segment, parent, text, status, author, None)
+}
+
+/// Inserts a revision noting where its text came from (`aligned`, …).
+fn insert_revision_from(
+    tx: &Transaction<'_>,
+    segment: SegmentId,
+    parent: Option<RevisionId>,
+    text: &str,
+    status: Status,
+    author: &str,
+    origin: Option<&str>,
+) -> rusqlite::Result<Revision> {
     tx.query_row(
-        "INSERT INTO revisions (segment_id, parent_id, text, status, author) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO revisions (segment_id, parent_id, text, status, author, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          RETURNING id, created_at",
-        params![segment.0, parent.map(|id| id.0), text, status.as_str(), author],
+        params![segment.0, parent.map(|id| id.0), text, status.as_str(), author, origin],
         |row| {
             Ok(Revision {
                 id: RevisionId(row.get(0)?),
@@ -904,6 +1074,7 @@ fn insert_revision(
                 status,
                 author: author.to_string(),
                 created_at: row.get(1)?,
+                origin: origin.map(str::to_string),
             })
         },
     )

@@ -124,3 +124,60 @@ fn ntrex_with_deletions_and_merges() {
     report("NTREX en-es, deletions + merges", &score);
     assert!(score.f1_strict >= 0.90, "strict F1 {:.4} fell below the 0.90 floor", score.f1_strict);
 }
+
+#[test]
+fn a_source_imported_with_its_translation_becomes_reviewable_pairs() {
+    use verso::Status;
+    use verso::session::Session;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let de = dir.path().join("bericht.txt");
+    let fr = dir.path().join("rapport.txt");
+    std::fs::write(
+        &de,
+        "Bergbericht 2021\n\nAm 3. Mai 2021 bestiegen wir den Piz Bernina. Das Wetter war schlecht, es regnete ohne Pause den ganzen Tag lang. Wir kehrten um 18 Uhr zurück.\n",
+    )
+    .expect("write de");
+    std::fs::write(
+        &fr,
+        "Rapport de montagne 2021\n\nLe 3 mai 2021, nous avons gravi le Piz Bernina. Le temps était mauvais. Il pleuvait sans arrêt toute la journée. Nous sommes rentrés à 18 heures.\n",
+    )
+    .expect("write fr");
+    let mut session = Session::new(dir.path().join("config"), "ana".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let doc = session.import_with_translation(&de, &fr, "de", "fr", None).expect("import");
+    let rows = session.segments(doc.id).expect("rows");
+    let pairs: Vec<(&str, Option<&str>)> = rows.iter().map(|r| (r.source.as_str(), r.translation.as_deref())).collect();
+    assert_eq!(
+        pairs[2],
+        (
+            "Das Wetter war schlecht, es regnete ohne Pause den ganzen Tag lang.",
+            Some("Le temps était mauvais. Il pleuvait sans arrêt toute la journée.")
+        )
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r.status == Status::Draft && r.origin.as_deref() == Some("aligned") && r.confidence.is_some())
+    );
+
+    // Shift the second French sentence down to the next pair, then back.
+    let rows = session.shift_translation(rows[2].id, true).expect("shift down");
+    assert_eq!(
+        rows[3].translation.as_deref(),
+        Some("Il pleuvait sans arrêt toute la journée. Nous sommes rentrés à 18 heures.")
+    );
+    let rows = session.shift_translation(rows[2].id, false).expect("shift up");
+    assert_eq!(
+        rows[2].translation.as_deref(),
+        Some("Le temps était mauvais. Il pleuvait sans arrêt toute la journée.")
+    );
+
+    assert_eq!(session.confirm_alignment(doc.id).expect("confirm"), 4);
+    let rows = session.segments(doc.id).expect("rows");
+    assert!(rows.iter().all(|r| r.status == Status::Translated));
+
+    std::fs::write(dir.path().join("empty.txt"), "").expect("write");
+    let error =
+        session.import_with_translation(&de, &dir.path().join("empty.txt"), "de", "fr", None).expect_err("empty");
+    assert!(error.to_string().contains("empty.txt") && error.to_string().contains("empty"), "{error}");
+    assert_eq!(session.documents().expect("docs").len(), 1, "a refused import adds nothing");
+}

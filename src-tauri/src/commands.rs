@@ -168,3 +168,25 @@ pub fn export_change_report(
 ) -> Reply<()> {
     with_session(&state, |s| s.write_change_report(document, from, to, &path))
 }
+
+#[tauri::command(async)]
+pub fn import_with_translation(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    translation: PathBuf,
+    source_lang: String,
+    target_lang: String,
+    title: Option<String>,
+) -> Reply<DocumentSummary> {
+    with_session(&state, |s| s.import_with_translation(&path, &translation, &source_lang, &target_lang, title))
+}
+
+#[tauri::command(async)]
+pub fn confirm_alignment(state: State<'_, AppState>, document: DocumentId) -> Reply<u32> {
+    with_session(&state, |s| s.confirm_alignment(document))
+}
+
+#[tauri::command(async)]
+pub fn shift_translation(state: State<'_, AppState>, segment: SegmentId, down: bool) -> Reply<Vec<SegmentRow>> {
+    with_session(&state, |s| s.shift_translation(segment, down))
+}

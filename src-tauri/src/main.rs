@@ -58,6 +58,9 @@ fn main() {
             commands::create_version,
             commands::diff_document,
             commands::export_change_report,
+            commands::import_with_translation,
+            commands::confirm_alignment,
+            commands::shift_translation,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

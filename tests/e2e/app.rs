@@ -486,3 +486,72 @@ async fn an_editor_reviews_changed_words_since_a_version_and_approves() -> anyho
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_source_and_its_translation_are_aligned_reviewed_and_confirmed() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = dir.path().join("aligned.verso");
+    Project::create(&project)?;
+    let de = dir.path().join("bericht.txt");
+    let fr = dir.path().join("rapport.txt");
+    std::fs::write(
+        &de,
+        "Am 3. Mai 2021 bestiegen wir den Piz Bernina. Der Aufstieg dauerte sechs Stunden. Oben war es kalt. Wir kehrten um 18 Uhr zurück.\n",
+    )?;
+    std::fs::write(
+        &fr,
+        "Le 3 mai 2021, nous avons gravi le Piz Bernina. La montée a duré six heures et il faisait froid au sommet. Nous sommes rentrés à 18 heures.\n",
+    )?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    app.wait_for("[data-testid=import-button]").await?.click().await?;
+    app.wait_for("[data-testid=import-path]").await?.send_keys(&de.display().to_string()).await?;
+    app.wait_for("[data-testid=import-translation]").await?.send_keys(&fr.display().to_string()).await?;
+    let from = app.wait_for("[data-testid=import-from]").await?;
+    from.clear().await?;
+    from.send_keys("de").await?;
+    let to = app.wait_for("[data-testid=import-to]").await?;
+    to.clear().await?;
+    to.send_keys("fr").await?;
+    app.wait_for("[data-testid=import-submit]").await?.click().await?;
+
+    app.wait_for("[data-testid=alignment-banner]").await?;
+    let pairs = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=segment-row]')).map(r => [r.querySelector('[data-testid=segment-source]').textContent, r.querySelector('textarea').value])")
+        .await?;
+    assert_eq!(
+        pairs[0],
+        json!(["Am 3. Mai 2021 bestiegen wir den Piz Bernina.", "Le 3 mai 2021, nous avons gravi le Piz Bernina."])
+    );
+    assert_eq!(
+        pairs.as_array().map(Vec::len),
+        Some(3),
+        "the two short German sentences pair with one French one: {pairs}"
+    );
+    assert_eq!(app.eval("document.querySelectorAll('[data-testid=pairing]').length").await?, json!(3));
+
+    // The translator merges the last two rows into one pair, from the keyboard.
+    let second = app.wait_for(&format!("{ROW}[data-position='1'] [data-testid=segment-target]")).await?;
+    second.click().await?;
+    second.send_keys(&(Key::Control + &Key::Shift + "j")).await?;
+    app.wait_until("two rows remain", "document.querySelector('[data-testid=segment-list]').dataset.count === '2'")
+        .await?;
+
+    app.wait_for("[data-testid=confirm-alignment]").await?.click().await?;
+    app.wait_until(
+        "every pair is confirmed",
+        "Array.from(document.querySelectorAll('[data-testid=segment-row]')).every(r => r.dataset.status === 'translated')",
+    )
+    .await?;
+    assert_eq!(app.eval("document.querySelector('[data-testid=alignment-banner]') === null").await?, json!(true));
+    app.quit().await?;
+
+    let stored = Project::open(&project)?;
+    assert_eq!(stored.translation_unit_count()?, 2, "the confirmed pairs went into the translation memory");
+    let rows = stored.segments(stored.documents()?[0].id)?;
+    assert_eq!(
+        rows[1].translation.as_deref(),
+        Some("La montée a duré six heures et il faisait froid au sommet. Nous sommes rentrés à 18 heures.")
+    );
+    Ok(())
+}

@@ -47,6 +47,10 @@ export const api = {
     invoke<DocumentDiff>("diff_document", { document, from, to, byCharacter }),
   exportChangeReport: (document: DocumentId, from: VersionId | null, to: VersionId | null, path: string) =>
     invoke<null>("export_change_report", { document, from, to, path }),
+  importWithTranslation: (path: string, translation: string, sourceLang: string, targetLang: string, title: string | null) =>
+    invoke<DocumentSummary>("import_with_translation", { path, translation, sourceLang, targetLang, title }),
+  confirmAlignment: (document: DocumentId) => invoke<number>("confirm_alignment", { document }),
+  shiftTranslation: (segment: SegmentId, down: boolean) => invoke<SegmentRow[]>("shift_translation", { segment, down }),
   splitSegment: (segment: SegmentId, at: number) => invoke<SegmentRow[]>("split_segment", { segment, at }),
   joinSegments: (segment: SegmentId) => invoke<SegmentRow[]>("join_segments", { segment }),
 };

@@ -16,6 +16,7 @@ function fakeStore() {
       status: edit.status,
       author: "test",
       created_at: "now",
+      origin: null,
     };
     revisions.push(revision);
     return revision;

@@ -22,9 +22,21 @@ export type SegmentRow = { id: SegmentId, document_id: DocumentId, passage: numb
 /**
  * Comments in the segment's thread.
  */
-comments: number, };
+comments: number, 
+/**
+ * Where the current translation came from when not typed (`aligned`).
+ */
+origin: string | null, 
+/**
+ * For a segment paired by the aligner: how sure it was (0–1).
+ */
+confidence: number | null, };
 
-export type Revision = { id: RevisionId, segment: SegmentId, parent: RevisionId | null, text: string, status: Status, author: string, created_at: string, };
+export type Revision = { id: RevisionId, segment: SegmentId, parent: RevisionId | null, text: string, status: Status, author: string, created_at: string, 
+/**
+ * Where the text came from when not typed: `aligned`, …
+ */
+origin: string | null, };
 
 export type TranslationEdit = { segment: SegmentId, text: string, status: Status, base: RevisionId | null, };
 
