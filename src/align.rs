@@ -147,30 +147,22 @@ fn profile(sentence: &str) -> Profile {
     Profile { length: sentence.chars().filter(|c| !c.is_whitespace()).count() as f64, anchors, words }
 }
 
-/// The total weight of the anchors two sorted lists share.
-fn shared_weight(a: &[u64], b: &[u64], weight: &std::collections::HashMap<u64, f64>) -> f64 {
+/// The total weight of the anchors two sorted lists share; `weights`
+/// runs parallel to `a`.
+fn shared_weight(a: &[u64], weights: &[f64], b: &[u64]) -> f64 {
     let (mut i, mut j, mut shared) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                shared += weight.get(&a[i]).copied().unwrap_or(1.0);
+                shared += weights[i];
                 i += 1;
                 j += 1;
             }
         }
     }
     shared
-}
-
-/// Standard normal cumulative distribution (Abramowitz–Stegun 7.1.26).
-fn normal_cdf(x: f64) -> f64 {
-    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs() / std::f64::consts::SQRT_2);
-    let poly =
-        t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erf = 1.0 - poly * (-(x * x) / 2.0).exp();
-    if x >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
 }
 
 /// The band of target positions searched for each source position.
@@ -185,7 +177,7 @@ impl Band {
     fn new(n: usize, m: usize) -> Band {
         // The diagonal follows the overall length ratio; the band only has
         // to hold local drift (a run of captions, a dropped paragraph).
-        let half = (n.max(m) / 10).clamp(40, 100) + n.abs_diff(m).min(100);
+        let half = (n.max(m) / 10).clamp(40, 60) + n.abs_diff(m).min(60);
         let slope = m as f64 / n.max(1) as f64;
         let (mut lo, mut hi, mut offset) =
             (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
@@ -202,40 +194,99 @@ impl Band {
         Band { lo, hi, offset, cells }
     }
 
+    /// A narrow band around a known path (the first pass's beads): the
+    /// second pass only refines locally.
+    fn around(beads: &[Bead], n: usize, m: usize, margin: usize) -> Band {
+        let mut low = vec![usize::MAX; n + 1];
+        let mut high = vec![0usize; n + 1];
+        let (mut i, mut j) = (0usize, 0usize);
+        let mark = |i: usize, j: usize, low: &mut Vec<usize>, high: &mut Vec<usize>| {
+            low[i] = low[i].min(j);
+            high[i] = high[i].max(j);
+        };
+        mark(0, 0, &mut low, &mut high);
+        for bead in beads {
+            i += bead.source.len();
+            j += bead.target.len();
+            mark(i, j, &mut low, &mut high);
+        }
+        // Rows the path jumped over inherit their neighbours' range.
+        for k in 1..=n {
+            if low[k] == usize::MAX {
+                low[k] = low[k - 1];
+                high[k] = high[k - 1];
+            }
+        }
+        let (mut lo, mut hi, mut offset) =
+            (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+        let mut cells = 0;
+        for k in 0..=n {
+            let l = low[k].saturating_sub(margin);
+            let h = (high[k] + margin).min(m);
+            lo.push(l);
+            hi.push(h);
+            offset.push(cells);
+            cells += h - l + 1;
+        }
+        Band { lo, hi, offset, cells }
+    }
+
     fn index(&self, i: usize, j: usize) -> Option<usize> {
         (j >= self.lo[i] && j <= self.hi[i]).then(|| self.offset[i] + j - self.lo[i])
     }
 }
 
-struct Scorer<'a> {
-    source: &'a [Profile],
-    target: &'a [Profile],
+struct Scorer {
+    /// Prefix sums of sentence lengths and anchor weights, so a bead's
+    /// totals cost two subtractions whatever its size.
+    source_length: Vec<f64>,
+    target_length: Vec<f64>,
+    source_weight_sum: Vec<f64>,
+    target_weight_sum: Vec<f64>,
     ratio: f64,
     /// Anchor weight of each sentence, and the weight each source sentence
     /// shares with each target sentence in (a little more than) the band.
-    source_weight: Vec<f64>,
-    target_weight: Vec<f64>,
     /// For source sentence i: the first target index stored, then weights.
     shared: Vec<(usize, Vec<f32>)>,
+    /// `-ln(prior)` of each bead shape.
+    prior_cost: [f64; SHAPES.len()],
 }
 
-impl Scorer<'_> {
+fn prefix_sums(values: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut sums = vec![0.0];
+    for value in values {
+        let last = sums[sums.len() - 1];
+        sums.push(last + value);
+    }
+    sums
+}
+
+/// `-ln(2 (1 - Φ(|δ|)))`, the Gale–Church length cost, straight from the
+/// erfc approximation (Abramowitz–Stegun 7.1.26) without an exp/ln pair.
+fn length_cost(delta: f64) -> f64 {
+    let z = delta.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * z);
+    let poly =
+        t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    (z * z - poly.ln()).min(27.6)
+}
+
+impl Scorer {
     /// Cost of a bead covering source[i..i+a] and target[j..j+b], and its
     /// lexical overlap (weighted Dice over the union of anchors).
-    fn cost(&self, i: usize, a: usize, j: usize, b: usize, prior: f64) -> (f64, f64) {
-        let l1: f64 = self.source[i..i + a].iter().map(|p| p.length).sum();
-        let l2: f64 = self.target[j..j + b].iter().map(|p| p.length).sum();
+    fn cost(&self, i: usize, a: usize, j: usize, b: usize, shape: usize) -> (f64, f64) {
+        let l1 = self.source_length[i + a] - self.source_length[i];
+        let l2 = self.target_length[j + b] - self.target_length[j];
         if a == 0 || b == 0 {
             // A sentence with no counterpart (a caption, a credit line, OCR
             // debris): its length says nothing, and short debris is cheap.
             let length = l1 + l2;
-            return (-prior.ln() * (length / DELETION_FULL_COST_LENGTH).clamp(DELETION_MIN_SHARE, 1.0), 0.0);
+            return (self.prior_cost[shape] * (length / DELETION_FULL_COST_LENGTH).clamp(DELETION_MIN_SHARE, 1.0), 0.0);
         }
         let mean = ((l1 + l2 / self.ratio) / 2.0).max(1.0);
         let delta = (l2 - l1 * self.ratio) / (mean * VARIANCE).sqrt();
-        let p_length = (2.0 * (1.0 - normal_cdf(delta.abs()))).max(1e-12);
-        let total: f64 =
-            self.source_weight[i..i + a].iter().sum::<f64>() + self.target_weight[j..j + b].iter().sum::<f64>();
+        let total = (self.source_weight_sum[i + a] - self.source_weight_sum[i])
+            + (self.target_weight_sum[j + b] - self.target_weight_sum[j]);
         let mut common = 0.0;
         for x in i..i + a {
             for y in j..j + b {
@@ -244,7 +295,7 @@ impl Scorer<'_> {
             }
         }
         let lexical = if total > 0.0 { (2.0 * common / total).min(1.0) } else { 0.0 };
-        (-prior.ln() - p_length.ln() - ANCHOR_WEIGHT * lexical, lexical)
+        (self.prior_cost[shape] + length_cost(delta) - ANCHOR_WEIGHT * lexical, lexical)
     }
 }
 
@@ -260,7 +311,8 @@ pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> 
     }
     let mut source: Vec<Profile> = source.iter().map(|s| profile(s)).collect();
     let mut target: Vec<Profile> = target.iter().map(|s| profile(s)).collect();
-    let first = align_profiles(&source, &target);
+    let first_shapes = if source.len().max(target.len()) > LONG_DOCUMENT { FIRST_PASS_SHAPES } else { SHAPES.len() };
+    let first = align_profiles(&source, &target, Band::new(source.len(), target.len()), first_shapes);
     let dictionary = learn_dictionary(&first, &source, &target);
     if dictionary.is_empty() {
         return Ok(first);
@@ -279,8 +331,18 @@ pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> 
         p.anchors.sort_unstable();
         p.anchors.dedup();
     }
-    Ok(align_profiles(&source, &target))
+    let band = Band::around(&first, source.len(), target.len(), SECOND_PASS_MARGIN);
+    Ok(align_profiles(&source, &target, band, SHAPES.len()))
 }
+
+/// On long documents the first pass only looks for the path with the
+/// common shapes (the first five); the second pass, close to that path,
+/// tries them all.
+const FIRST_PASS_SHAPES: usize = 5;
+const LONG_DOCUMENT: usize = 5_000;
+
+/// How far the second pass may stray from the first pass's path.
+const SECOND_PASS_MARGIN: usize = 12;
 
 /// Word pairs that co-occur in 1–1 beads far more than chance (Dice ≥ 0.5,
 /// at least twice): a small bilingual dictionary learned from the
@@ -320,18 +382,19 @@ fn learn_dictionary(
             continue;
         }
         let dice = 2.0 * n / (source_count[sw] + target_count[tw]);
-        if dice >= 0.5 && best.get(sw).is_none_or(|(_, d)| dice > *d) {
+        // Ties go to the alphabetically first word, so runs are repeatable.
+        let better = |(word, d): &(&str, f64)| dice > *d || (dice == *d && tw < *word);
+        if dice >= 0.5 && best.get(sw).is_none_or(better) {
             best.insert(sw, (tw, dice));
         }
     }
     best.into_iter().map(|(s, (t, _))| (s.to_string(), t.to_string())).collect()
 }
 
-fn align_profiles(source: &[Profile], target: &[Profile]) -> Vec<Bead> {
+fn align_profiles(source: &[Profile], target: &[Profile], band: Band, shapes: usize) -> Vec<Bead> {
     let total_source: f64 = source.iter().map(|p| p.length).sum::<f64>().max(1.0);
     let total_target: f64 = target.iter().map(|p| p.length).sum::<f64>().max(1.0);
     let (n, m) = (source.len(), target.len());
-    let band = Band::new(n, m);
     // Inverse document frequency of each anchor over both texts.
     let mut frequency: std::collections::HashMap<u64, f64> = std::collections::HashMap::new();
     for profile in source.iter().chain(target) {
@@ -343,20 +406,26 @@ fn align_profiles(source: &[Profile], target: &[Profile]) -> Vec<Bead> {
     let weight: std::collections::HashMap<u64, f64> =
         frequency.into_iter().map(|(anchor, df)| (anchor, (sentences / df).ln().max(0.1))).collect();
     let sentence_weight = |p: &Profile| p.anchors.iter().map(|a| weight[a]).sum::<f64>();
+    let source_anchor_weights: Vec<Vec<f64>> =
+        source.iter().map(|p| p.anchors.iter().map(|a| weight[a]).collect()).collect();
     let shared: Vec<(usize, Vec<f32>)> = (0..n)
         .map(|i| {
             // Beads reach up to three sentences back from a band cell.
             let (lo, hi) = (band.lo[i].saturating_sub(3), (band.hi[(i + 1).min(n)] + 3).min(m));
-            (lo, (lo..hi).map(|j| shared_weight(&source[i].anchors, &target[j].anchors, &weight) as f32).collect())
+            let row = (lo..hi)
+                .map(|j| shared_weight(&source[i].anchors, &source_anchor_weights[i], &target[j].anchors) as f32)
+                .collect();
+            (lo, row)
         })
         .collect();
     let scorer = Scorer {
-        source,
-        target,
+        source_length: prefix_sums(source.iter().map(|p| p.length)),
+        target_length: prefix_sums(target.iter().map(|p| p.length)),
+        source_weight_sum: prefix_sums(source.iter().map(sentence_weight)),
+        target_weight_sum: prefix_sums(target.iter().map(sentence_weight)),
         ratio: total_target / total_source,
-        source_weight: source.iter().map(sentence_weight).collect(),
-        target_weight: target.iter().map(sentence_weight).collect(),
         shared,
+        prior_cost: SHAPES.map(|(_, _, prior)| -prior.ln()),
     };
     let mut best = vec![f64::INFINITY; band.cells];
     let mut back: Vec<u8> = vec![u8::MAX; band.cells];
@@ -369,7 +438,7 @@ fn align_profiles(source: &[Profile], target: &[Profile]) -> Vec<Bead> {
                 continue;
             }
             let Some(here) = band.index(i, j) else { continue };
-            for (shape, &(a, b, prior)) in SHAPES.iter().enumerate() {
+            for (shape, &(a, b, _)) in SHAPES.iter().enumerate().take(shapes) {
                 if a > i || b > j {
                     continue;
                 }
@@ -378,7 +447,7 @@ fn align_profiles(source: &[Profile], target: &[Profile]) -> Vec<Bead> {
                 if !before.is_finite() {
                     continue;
                 }
-                let (cost, _) = scorer.cost(i - a, a, j - b, b, prior);
+                let (cost, _) = scorer.cost(i - a, a, j - b, b, shape);
                 if before + cost < best[here] {
                     best[here] = before + cost;
                     back[here] = shape as u8;
@@ -390,11 +459,12 @@ fn align_profiles(source: &[Profile], target: &[Profile]) -> Vec<Bead> {
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
         let Some(here) = band.index(i, j) else { break };
-        let Some(&(a, b, prior)) = SHAPES.get(back[here] as usize) else { break };
-        let (cost, lexical) = scorer.cost(i - a, a, j - b, b, prior);
+        let shape = back[here] as usize;
+        let Some(&(a, b, _)) = SHAPES.get(shape) else { break };
+        let (cost, lexical) = scorer.cost(i - a, a, j - b, b, shape);
         // Either good length agreement or shared anchors make a bead
         // credible; a bead with neither is shown as doubtful.
-        let p_length = (-(cost + ANCHOR_WEIGHT * lexical + prior.ln()).max(0.0)).exp();
+        let p_length = (-(cost + ANCHOR_WEIGHT * lexical - scorer.prior_cost[shape]).max(0.0)).exp();
         let confidence = if a == 0 || b == 0 { 0.2 } else { p_length.sqrt().max(2.0 * lexical).min(1.0) as f32 };
         beads.push(Bead {
             source: ((i - a) as u32..i as u32).collect(),
