@@ -62,6 +62,16 @@ const TRANSLATIONS: &[(&str, Status)] = &[
     ("Las plantas abastecerán a 450.000 hogares en 2028.", Status::Draft),
 ];
 
+fn passages(spec: &[(PassageKind, u8, &[&str])]) -> Vec<NewPassage> {
+    spec.iter()
+        .map(|(kind, level, sentences)| NewPassage {
+            kind: *kind,
+            level: *level,
+            sentences: sentences.iter().map(|s| s.to_string()).collect(),
+        })
+        .collect()
+}
+
 /// Creates a new project at `path` holding the sample statement.
 pub fn create_sample_project(path: &Path) -> Result<(Project, DocumentId), StoreError> {
     let mut project = Project::create(path)?;
@@ -71,28 +81,10 @@ pub fn create_sample_project(path: &Path) -> Result<(Project, DocumentId), Store
         target_lang: crate::lang::LangTag::spanish(),
         origin: "Verso sample".into(),
         format: SourceFormat::Text,
-        passages: STATEMENT
-            .iter()
-            .map(|(kind, level, sentences)| NewPassage {
-                kind: *kind,
-                level: *level,
-                sentences: sentences.iter().map(|s| s.to_string()).collect(),
-            })
-            .collect(),
+        passages: passages(STATEMENT),
     };
     let id = project.add_document(&document)?;
-    let summary = NewDocument {
-        title: "News summary (sample)".into(),
-        passages: SUMMARY
-            .iter()
-            .map(|(kind, level, sentences)| NewPassage {
-                kind: *kind,
-                level: *level,
-                sentences: sentences.iter().map(|s| s.to_string()).collect(),
-            })
-            .collect(),
-        ..document
-    };
+    let summary = NewDocument { title: "News summary (sample)".into(), passages: passages(SUMMARY), ..document };
     project.add_document(&summary)?;
     let rows = project.segments(id)?;
     for (row, (text, status)) in rows.iter().zip(TRANSLATIONS) {

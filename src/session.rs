@@ -202,13 +202,7 @@ impl Session {
         target_lang: &str,
         title: Option<String>,
     ) -> Result<DocumentSummary, SessionError> {
-        let request = ImportRequest {
-            path: path.to_path_buf(),
-            source_lang: source_lang.parse()?,
-            target_lang: target_lang.parse()?,
-            title,
-        };
-        let document = import::read_document(&request)?;
+        let document = import::read_document(&import_request(path, source_lang, target_lang, title)?)?;
         let project = self.project_mut()?;
         let id = project.add_document(&document)?;
         Ok(project.document(id)?)
@@ -356,12 +350,7 @@ impl Session {
         target_lang: &str,
         title: Option<String>,
     ) -> Result<DocumentSummary, SessionError> {
-        let request = ImportRequest {
-            path: path.to_path_buf(),
-            source_lang: source_lang.parse()?,
-            target_lang: target_lang.parse()?,
-            title,
-        };
+        let request = import_request(path, source_lang, target_lang, title)?;
         let aligned = import::read_with_translation(&request, translation)?;
         let author = self.info()?.author;
         let project = self.project_mut()?;
@@ -402,6 +391,21 @@ impl Session {
             other => Ok(other?),
         }
     }
+}
+
+/// Parses what the user asked to import: language tags are checked here.
+fn import_request(
+    path: &Path,
+    source_lang: &str,
+    target_lang: &str,
+    title: Option<String>,
+) -> Result<ImportRequest, SessionError> {
+    Ok(ImportRequest {
+        path: path.to_path_buf(),
+        source_lang: source_lang.parse()?,
+        target_lang: target_lang.parse()?,
+        title,
+    })
 }
 
 /// Compares two states of a document (`None` = now) with the diff
