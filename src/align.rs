@@ -312,7 +312,14 @@ pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> 
     let mut source: Vec<Profile> = source.iter().map(|s| profile(s)).collect();
     let mut target: Vec<Profile> = target.iter().map(|s| profile(s)).collect();
     let first_shapes = if source.len().max(target.len()) > LONG_DOCUMENT { FIRST_PASS_SHAPES } else { SHAPES.len() };
-    let first = align_profiles(&source, &target, Band::new(source.len(), target.len()), first_shapes);
+    let first = align_profiles(&source, &target, Band::new(source.len(), target.len()), first_shapes, None);
+    // Unaligned captions and debris skew the whole-document length ratio;
+    // the first pass's 1–1 pairs give a cleaner one.
+    let (l1, l2) =
+        first.iter().filter(|b| b.source.len() == 1 && b.target.len() == 1).fold((0.0, 0.0), |(a, b), bead| {
+            (a + source[bead.source[0] as usize].length, b + target[bead.target[0] as usize].length)
+        });
+    let ratio = (l1 > 0.0).then(|| l2 / l1);
     let dictionary = learn_dictionary(&first, &source, &target);
     if dictionary.is_empty() {
         return Ok(first);
@@ -332,7 +339,7 @@ pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> 
         p.anchors.dedup();
     }
     let band = Band::around(&first, source.len(), target.len(), SECOND_PASS_MARGIN);
-    Ok(align_profiles(&source, &target, band, SHAPES.len()))
+    Ok(align_profiles(&source, &target, band, SHAPES.len(), ratio))
 }
 
 /// On long documents the first pass only looks for the path with the
@@ -391,9 +398,10 @@ fn learn_dictionary(
     best.into_iter().map(|(s, (t, _))| (s.to_string(), t.to_string())).collect()
 }
 
-fn align_profiles(source: &[Profile], target: &[Profile], band: Band, shapes: usize) -> Vec<Bead> {
+fn align_profiles(source: &[Profile], target: &[Profile], band: Band, shapes: usize, ratio: Option<f64>) -> Vec<Bead> {
     let total_source: f64 = source.iter().map(|p| p.length).sum::<f64>().max(1.0);
     let total_target: f64 = target.iter().map(|p| p.length).sum::<f64>().max(1.0);
+    let ratio = ratio.unwrap_or(total_target / total_source);
     let (n, m) = (source.len(), target.len());
     // Inverse document frequency of each anchor over both texts.
     let mut frequency: std::collections::HashMap<u64, f64> = std::collections::HashMap::new();
@@ -423,7 +431,7 @@ fn align_profiles(source: &[Profile], target: &[Profile], band: Band, shapes: us
         target_length: prefix_sums(target.iter().map(|p| p.length)),
         source_weight_sum: prefix_sums(source.iter().map(sentence_weight)),
         target_weight_sum: prefix_sums(target.iter().map(sentence_weight)),
-        ratio: total_target / total_source,
+        ratio,
         shared,
         prior_cost: SHAPES.map(|(_, _, prior)| -prior.ln()),
     };
