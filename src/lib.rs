@@ -17,6 +17,7 @@ pub use revision::{Revision, RevisionId, Status, TranslationEdit};
 pub use store::{Project, StoreError};
 pub mod align;
 pub mod diff;
+pub mod provenance;
 pub mod recent;
 pub mod sample;
 pub mod session;

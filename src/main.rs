@@ -168,6 +168,20 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Check a summary against its source: links per sentence and flags.
+    CheckSummary {
+        summary: PathBuf,
+        #[arg(long)]
+        source: PathBuf,
+        /// Language of the source.
+        #[arg(long)]
+        from: String,
+        /// Language of the summary (default: the source's).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write Verso's abbreviation and terminator rules for a language as SRX 2.0.
     SrxExport {
         #[arg(long)]
@@ -548,6 +562,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     beads.len(),
                     peak_memory().unwrap_or_else(|| "unknown".into())
                 );
+            }
+        }
+        Command::CheckSummary { summary, source, from, lang: summary_lang, json } => {
+            let source_lang = lang(&from)?;
+            let summary_lang = match summary_lang {
+                Some(tag) => lang(&tag)?,
+                None => source_lang.clone(),
+            };
+            let read = |path: &Path| -> anyhow::Result<String> {
+                let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
+                Ok(import::decode(path, &bytes)?)
+            };
+            let (source_text, summary_text) = (read(&source)?, read(&summary)?);
+            let sources: Vec<verso::provenance::SourceSegment> = segment::split_text(&source_text, &source_lang)
+                .map(|s| verso::provenance::SourceSegment { text: s.replace(['\n', '\r'], " "), translation: None })
+                .collect();
+            let texts: Vec<String> = sources.iter().map(|s| s.text.clone()).collect();
+            let linker = verso::provenance::Linker::new(sources, source_lang, None);
+            let checks: Vec<_> =
+                segment::split_text(&summary_text, &summary_lang).map(|s| linker.check(s, &summary_lang)).collect();
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &checks)?;
+                writeln!(stdout)?;
+            } else {
+                for (n, check) in checks.iter().enumerate() {
+                    writeln!(stdout, "{}. {}  [support {:.0}%]", n + 1, check.sentence, check.support * 100.0)?;
+                    for link in &check.links {
+                        writeln!(stdout, "   ← source {}: {}", link.segment + 1, texts[link.segment])?;
+                    }
+                    for flag in &check.flags {
+                        writeln!(
+                            stdout,
+                            "   ⚑ {}: {}",
+                            serde_json::to_value(flag.kind)?.as_str().unwrap_or_default(),
+                            flag.detail
+                        )?;
+                    }
+                }
             }
         }
         Command::SrxExport { lang: tag, output } => {

@@ -1,0 +1,640 @@
+//! Provenance: which source passages support each sentence of a summary,
+//! with the evidence as character offsets, and flags for what nothing
+//! supports: numbers absent from or contradicting the source, names the
+//! source never mentions, a negation the source does not make.
+//!
+//! No model weights: BM25 retrieval over each source segment and its
+//! translation (so a summary in either language finds its passages), a
+//! greedy cover of up to three segments scored by recall of the sentence's
+//! content words, and rules for numbers, names and negation.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::LangTag;
+
+/// One source segment, with its translation when there is one.
+#[derive(Debug, Clone)]
+pub struct SourceSegment {
+    pub text: String,
+    pub translation: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlagKind {
+    Unsupported,
+    NumberNotInSource,
+    NumberMismatch,
+    EntityNotInSource,
+    NegationMismatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flag {
+    pub kind: FlagKind,
+    /// What to tell the writer, e.g. "31% here, 13% in the source".
+    pub detail: String,
+}
+
+/// A link from a summary sentence to one source segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// Index of the segment in the sources given to the linker.
+    pub segment: usize,
+    /// Share of the sentence's content this segment covers (0–1).
+    pub support: f32,
+    /// Matched words in the summary sentence and in the segment (or its
+    /// translation, when `in_translation`), as character offsets.
+    pub sentence_spans: Vec<Range<usize>>,
+    pub segment_spans: Vec<Range<usize>>,
+    pub in_translation: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentenceCheck {
+    pub sentence: String,
+    pub links: Vec<Link>,
+    /// Share of the sentence's content covered by all its links together.
+    pub support: f32,
+    pub flags: Vec<Flag>,
+}
+
+/// How many segments on each side of a linked one a number may stand in.
+const NEIGHBOURS: usize = 2;
+
+/// Below this support a claim is flagged `unsupported`. Chosen on the
+/// SummEdits *evaluation* split (tests/provenance.rs), reported on *test*.
+pub const SUPPORT_THRESHOLD: f32 = 0.5;
+
+// ---------------------------------------------------------------- tokens
+
+fn fold(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        _ => c,
+    }
+}
+
+const STOPWORDS: &[&str] = &[
+    // English
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are",
+    "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we",
+    "his", "her", "their", "our", "has", "have", "had", "will", "would", "can", "could", "also", "which", "who",
+    "whom", "than", "then", "there", "here", "about", "into", "over", "after", "before", "said", "says", "say",
+    "after", "up", // Spanish
+    "el", "la", "los", "las", "un", "una", "unos", "unas", "y", "o", "de", "del", "al", "en", "por", "para", "con",
+    "que", "se", "su", "sus", "es", "son", "fue", "ha", "han", "como", "lo", "le", "les", "este", "esta", "estos",
+    // German / French (common function words)
+    "der", "die", "das", "und", "den", "dem", "des", "ein", "eine", "ist", "le", "les", "des", "et", "du", "une", "est",
+    // Words that only qualify a number, which counts by its value instead.
+    "per", "cent", "percent", "ciento", "por", "prozent", "million", "billion", "millones", "mil",
+];
+
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "none", "nor", "without", "n't", "nunca", "ningun", "ninguna", "sin", "nicht", "kein",
+    "keine", "pas", "jamais",
+];
+
+struct Token {
+    range: Range<usize>,
+    term: String,
+    is_capitalised: bool,
+}
+
+fn stemmer_for(lang: &LangTag) -> Option<rust_stemmers::Stemmer> {
+    use rust_stemmers::Algorithm::*;
+    let algorithm = match lang.primary() {
+        "en" => English,
+        "es" => Spanish,
+        "de" => German,
+        "fr" => French,
+        "it" => Italian,
+        "pt" => Portuguese,
+        "nl" => Dutch,
+        "ru" => Russian,
+        "da" => Danish,
+        "sv" => Swedish,
+        "no" | "nb" => Norwegian,
+        "fi" => Finnish,
+        "hu" => Hungarian,
+        "ro" => Romanian,
+        "tr" => Turkish,
+        "ar" => Arabic,
+        "el" => Greek,
+        _ => return None,
+    };
+    Some(rust_stemmers::Stemmer::create(algorithm))
+}
+
+/// Content words of a text with their byte ranges; Chinese and Japanese
+/// contribute character bigrams.
+fn tokens(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let push = |out: &mut Vec<Token>, range: Range<usize>| {
+        let word = &text[range.clone()];
+        let lower: String = word.chars().flat_map(char::to_lowercase).map(fold).collect();
+        if lower.chars().all(|c| c.is_ascii_digit()) || STOPWORDS.contains(&lower.as_str()) {
+            return;
+        }
+        let cjk = word.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c));
+        if cjk {
+            let chars: Vec<(usize, char)> = word.char_indices().collect();
+            for pair in chars.windows(2) {
+                let end = pair[1].0 + pair[1].1.len_utf8();
+                out.push(Token {
+                    range: range.start + pair[0].0..range.start + end,
+                    term: format!("{}{}", pair[0].1, pair[1].1),
+                    is_capitalised: false,
+                });
+            }
+            return;
+        }
+        let term = match stemmer {
+            Some(s) => s.stem(&lower).into_owned(),
+            None => lower,
+        };
+        let is_capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        out.push(Token { range, term, is_capitalised });
+    };
+    for (i, c) in text.char_indices() {
+        let is_word = c.is_alphanumeric() || (c == '\'' && start.is_some());
+        match (is_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                push(&mut out, s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        push(&mut out, s..text.len());
+    }
+    out
+}
+
+// ---------------------------------------------------------------- numbers
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberKind {
+    Percent,
+    Money,
+    Year,
+    Count,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    pub value: f64,
+    pub kind: NumberKind,
+    pub text: String,
+    /// Spelled out ("three"): matched, but never flagged, since "one of
+    /// them" is rarely a claim about a count.
+    pub is_written: bool,
+}
+
+fn number_pattern() -> &'static regex::Regex {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| {
+        regex::Regex::new(
+            r"(?ix)
+            (?P<cur>[$€£]|US\$)?\s?
+            (?P<num>\d{1,3}(?:[.,\u{202f}\u{a0}\x20]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)
+            (?:\s?(?P<pct>%|\bper\s?cent\b|\bpercent\b|\bpor\s+ciento\b|\bprozent\b|\bpour\s+cent\b))?
+            (?:\s?(?P<scale>\btrillion\b|\bbillion\b|\bbn\b|\bmillion\b|\bmn\b|\bthousand\b|\bmil\s+millones\b|\bmillones\b|\bmillón\b|\bmilliarden?\b|\bmillionen?\b|\bmilliards?\b|\bmillions?\b))?
+            (?:\s?(?:de\s)?(?P<unit>\bdollars?\b|\beuros?\b|\bd[oó]lares\b|\bpounds?\b|\busd\b|\beur\b))?",
+        )
+        .unwrap_or_else(|_| unreachable_pattern())
+    })
+}
+
+/// The pattern above is a constant; this keeps `unwrap` out of the core.
+fn unreachable_pattern() -> regex::Regex {
+    regex::Regex::new("$^").unwrap_or_else(|_| std::process::abort())
+}
+
+const WRITTEN: &[(&str, f64)] = &[
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("twenty", 20.0),
+    ("hundred", 100.0),
+    ("uno", 1.0),
+    ("dos", 2.0),
+    ("tres", 3.0),
+    ("cuatro", 4.0),
+    ("cinco", 5.0),
+    ("seis", 6.0),
+    ("siete", 7.0),
+    ("ocho", 8.0),
+    ("nueve", 9.0),
+    ("diez", 10.0),
+    ("veinte", 20.0),
+    ("cien", 100.0),
+];
+
+/// Numbers in a text, normalised: "11,017" (English) and "11.017"
+/// (Spanish) are both 11017; "53 per cent" is 53 percent; "$46 billion"
+/// is 46,000,000,000 in money.
+pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
+    let decimal_comma = !matches!(lang.primary(), "en" | "zh" | "ja" | "ko" | "he" | "th");
+    let mut out = Vec::new();
+    for caps in number_pattern().captures_iter(text) {
+        let Some(num) = caps.name("num") else { continue };
+        let raw = num.as_str();
+        let digits: String = raw.chars().filter(|c| !matches!(c, '\u{202f}' | '\u{a0}' | ' ')).collect();
+        let grouped =
+            raw.len() > 4 && raw.chars().filter(|c| matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\u{202f}')).count() >= 1;
+        let value: Option<f64> = {
+            let (thousands, decimal) = if decimal_comma { ('.', ',') } else { (',', '.') };
+            let last_sep = digits.rfind([',', '.']);
+            let is_grouping = |sep: char| {
+                last_sep.is_some_and(|p| digits[p + 1..].len() == 3 && digits.as_bytes()[p] as char == sep) && grouped
+            };
+            let cleaned: String =
+                if is_grouping(thousands) || is_grouping(decimal) && !digits.contains(thousands) && digits.len() > 5 {
+                    digits
+                        .chars()
+                        .filter(|c| c.is_ascii_digit() || *c == decimal)
+                        .map(|c| if c == decimal { '.' } else { c })
+                        .collect()
+                } else {
+                    digits.chars().filter(|c| *c != thousands).map(|c| if c == decimal { '.' } else { c }).collect()
+                };
+            cleaned.parse().ok()
+        };
+        let Some(mut value) = value else { continue };
+        let scale = caps.name("scale").map(|s| s.as_str().to_lowercase());
+        value *= match scale.as_deref() {
+            Some("trillion") => 1e12,
+            Some("billion" | "bn" | "mil millones" | "milliarde" | "milliarden" | "milliard" | "milliards") => 1e9,
+            Some("million" | "mn" | "millones" | "millón" | "millionen" | "millions") => 1e6,
+            Some("thousand") => 1e3,
+            _ => 1.0,
+        };
+        let kind = if caps.name("pct").is_some() {
+            NumberKind::Percent
+        } else if caps.name("cur").is_some() || caps.name("unit").is_some() {
+            NumberKind::Money
+        } else if scale.is_none() && value.fract() == 0.0 && (1900.0..=2100.0).contains(&value) && raw.len() == 4 {
+            NumberKind::Year
+        } else {
+            NumberKind::Count
+        };
+        out.push(Quantity {
+            value,
+            kind,
+            text: caps.get(0).map_or(raw, |m| m.as_str()).trim().to_string(),
+            is_written: false,
+        });
+    }
+    for token in text.split(|c: char| !c.is_alphabetic()) {
+        let lower = token.to_lowercase();
+        if let Some((_, value)) = WRITTEN.iter().find(|(w, _)| *w == lower) {
+            out.push(Quantity { value: *value, kind: NumberKind::Count, text: token.to_string(), is_written: true });
+        }
+    }
+    out
+}
+
+/// A number as a retrieval term: language-neutral, so it links a summary
+/// to an untranslated segment.
+fn number_term(value: f64) -> String {
+    format!("#{value}")
+}
+
+fn same_value(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+// ---------------------------------------------------------------- linker
+
+/// Indexes source segments once and checks summary sentences against them.
+pub struct Linker {
+    sources: Vec<SourceSegment>,
+    source_lang: LangTag,
+    target_lang: Option<LangTag>,
+    /// term → (segment, term frequency), over segment text and translation.
+    postings: HashMap<String, Vec<(usize, f32)>>,
+    lengths: Vec<f32>,
+    average_length: f32,
+    /// Folded words of the whole source, for names and spot checks.
+    vocabulary: HashSet<String>,
+    numbers: Vec<Vec<Quantity>>,
+}
+
+fn folded_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().flat_map(char::to_lowercase).map(fold).collect())
+}
+
+impl Linker {
+    pub fn new(sources: Vec<SourceSegment>, source_lang: LangTag, target_lang: Option<LangTag>) -> Linker {
+        let source_stemmer = stemmer_for(&source_lang);
+        let target_stemmer = target_lang.as_ref().and_then(stemmer_for);
+        let mut postings: HashMap<String, Vec<(usize, f32)>> = HashMap::new();
+        let mut lengths = Vec::with_capacity(sources.len());
+        let mut vocabulary = HashSet::new();
+        let mut numbers = Vec::with_capacity(sources.len());
+        for (index, segment) in sources.iter().enumerate() {
+            let mut counts: HashMap<String, f32> = HashMap::new();
+            let mut length = 0.0;
+            for token in tokens(&segment.text, source_stemmer.as_ref()) {
+                *counts.entry(token.term).or_default() += 1.0;
+                length += 1.0;
+            }
+            vocabulary.extend(folded_words(&segment.text));
+            let mut found = quantities(&segment.text, &source_lang);
+            if let (Some(translation), Some(lang)) = (&segment.translation, &target_lang) {
+                for token in tokens(translation, target_stemmer.as_ref()) {
+                    *counts.entry(token.term).or_default() += 1.0;
+                    length += 1.0;
+                }
+                vocabulary.extend(folded_words(translation));
+                found.extend(quantities(translation, lang));
+            }
+            for quantity in &found {
+                *counts.entry(number_term(quantity.value)).or_default() += 1.0;
+            }
+            for (term, tf) in counts {
+                postings.entry(term).or_default().push((index, tf));
+            }
+            lengths.push(length);
+            numbers.push(found);
+        }
+        let average_length = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
+        Linker { sources, source_lang, target_lang, postings, lengths, average_length, vocabulary, numbers }
+    }
+
+    fn idf(&self, term: &str) -> f32 {
+        let n = self.sources.len() as f32;
+        let df = self.postings.get(term).map_or(0.0, |p| p.len() as f32);
+        ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+    }
+
+    /// Checks one summary sentence written in `lang`.
+    pub fn check(&self, sentence: &str, lang: &LangTag) -> SentenceCheck {
+        let stemmer = stemmer_for(lang);
+        let query = tokens(sentence, stemmer.as_ref());
+        let number_terms: Vec<String> = quantities(sentence, lang).iter().map(|q| number_term(q.value)).collect();
+        let mut weights: HashMap<&str, f32> = HashMap::new();
+        for term in query.iter().map(|t| t.term.as_str()).chain(number_terms.iter().map(String::as_str)) {
+            weights.insert(term, self.idf(term).max(0.05));
+        }
+        // BM25 candidates.
+        let (k1, b) = (1.2f32, 0.75f32);
+        let mut scores: HashMap<usize, f32> = HashMap::new();
+        for (term, weight) in &weights {
+            for &(segment, tf) in self.postings.get(*term).map_or(&[][..], Vec::as_slice) {
+                let norm = tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * self.lengths[segment] / self.average_length));
+                *scores.entry(segment).or_default() += weight * norm;
+            }
+        }
+        let mut candidates: Vec<(usize, f32)> = scores.into_iter().collect();
+        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.truncate(10);
+        // Greedy cover: segments that add the most uncovered content.
+        let total: f32 = weights.values().sum::<f32>().max(1e-6);
+        let mut covered: HashSet<&str> = HashSet::new();
+        let mut links = Vec::new();
+        for _ in 0..3 {
+            let best = candidates
+                .iter()
+                .filter(|(segment, _)| !links.iter().any(|l: &Link| l.segment == *segment))
+                .map(|&(segment, _)| {
+                    let terms = self.segment_terms(segment);
+                    let gain: f32 = weights
+                        .iter()
+                        .filter(|(t, _)| !covered.contains(*t) && terms.contains(**t))
+                        .map(|(_, w)| w)
+                        .sum();
+                    (segment, gain)
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            let Some((segment, gain)) = best else { break };
+            if gain / total < 0.15 {
+                break;
+            }
+            let terms = self.segment_terms(segment);
+            covered.extend(weights.keys().filter(|t| terms.contains(**t)).copied());
+            links.push(self.link(segment, &query, gain / total));
+        }
+        let support = covered.iter().map(|t| weights[t]).sum::<f32>() / total;
+        let flags = self.flags(sentence, lang, &query, &links, support);
+        SentenceCheck { sentence: sentence.to_string(), links, support, flags }
+    }
+
+    fn segment_terms(&self, segment: usize) -> HashSet<String> {
+        let source = &self.sources[segment];
+        let mut terms: HashSet<String> =
+            tokens(&source.text, stemmer_for(&self.source_lang).as_ref()).into_iter().map(|t| t.term).collect();
+        terms.extend(self.numbers[segment].iter().map(|q| number_term(q.value)));
+        if let (Some(translation), Some(lang)) = (&source.translation, &self.target_lang) {
+            terms.extend(tokens(translation, stemmer_for(lang).as_ref()).into_iter().map(|t| t.term));
+        }
+        terms
+    }
+
+    /// The evidence for a link: matched words on both sides.
+    fn link(&self, segment: usize, query: &[Token], support: f32) -> Link {
+        let source = &self.sources[segment];
+        let in_source = tokens(&source.text, stemmer_for(&self.source_lang).as_ref());
+        let (side, side_text_tokens, in_translation) = match (&source.translation, &self.target_lang) {
+            (Some(translation), Some(lang)) => {
+                let in_translation = tokens(translation, stemmer_for(lang).as_ref());
+                let hits_source = query.iter().filter(|q| in_source.iter().any(|t| t.term == q.term)).count();
+                let hits_translation = query.iter().filter(|q| in_translation.iter().any(|t| t.term == q.term)).count();
+                if hits_translation > hits_source {
+                    (translation.as_str(), in_translation, true)
+                } else {
+                    (source.text.as_str(), in_source, false)
+                }
+            }
+            _ => (source.text.as_str(), in_source, false),
+        };
+        let _ = side;
+        let matched: HashSet<&str> = query
+            .iter()
+            .filter(|q| side_text_tokens.iter().any(|t| t.term == q.term))
+            .map(|q| q.term.as_str())
+            .collect();
+        Link {
+            segment,
+            support,
+            sentence_spans: query
+                .iter()
+                .filter(|q| matched.contains(q.term.as_str()))
+                .map(|q| q.range.clone())
+                .collect(),
+            segment_spans: side_text_tokens
+                .iter()
+                .filter(|t| matched.contains(t.term.as_str()))
+                .map(|t| t.range.clone())
+                .collect(),
+            in_translation,
+        }
+    }
+
+    fn flags(&self, sentence: &str, lang: &LangTag, query: &[Token], links: &[Link], support: f32) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        if support < SUPPORT_THRESHOLD {
+            flags.push(Flag {
+                kind: FlagKind::Unsupported,
+                detail: format!("only {:.0}% of this sentence's content appears in the source", support * 100.0),
+            });
+        }
+        // Numbers: each must appear in the source, and is compared with
+        // the numbers of the same kind in the linked passages.
+        let linked: Vec<&Quantity> = links.iter().flat_map(|l| self.numbers[l.segment].iter()).collect();
+        for quantity in quantities(sentence, lang).into_iter().filter(|q| !q.is_written) {
+            // The linked passages and their neighbours: a figure is often
+            // stated a sentence before or after the one that matched best.
+            let nearby = links.iter().any(|l| {
+                let (from, to) =
+                    (l.segment.saturating_sub(NEIGHBOURS), (l.segment + NEIGHBOURS + 1).min(self.numbers.len()));
+                self.numbers[from..to].iter().flatten().any(|q| same_value(q.value, quantity.value))
+            });
+            if nearby
+                || (links.is_empty() && self.numbers.iter().flatten().any(|q| same_value(q.value, quantity.value)))
+            {
+                continue;
+            }
+            let rival = linked.iter().find(|q| q.kind == quantity.kind && quantity.kind != NumberKind::Year);
+            match rival {
+                Some(other) => flags.push(Flag {
+                    kind: FlagKind::NumberMismatch,
+                    detail: format!("“{}” here, “{}” in the source", quantity.text, other.text),
+                }),
+                None if quantity.value.fract() != 0.0
+                    || quantity.value >= 10.0
+                    || quantity.kind != NumberKind::Count =>
+                {
+                    flags.push(Flag {
+                        kind: FlagKind::NumberNotInSource,
+                        detail: format!("“{}” appears in no linked passage", quantity.text),
+                    })
+                }
+                None => {}
+            }
+        }
+        // Names: a capitalised word (not opening the sentence) the source never uses.
+        for token in query.iter().filter(|t| t.is_capitalised && t.range.start > 0) {
+            let word: String = sentence[token.range.clone()].chars().flat_map(char::to_lowercase).map(fold).collect();
+            if !self.vocabulary.contains(&word)
+                && !self.vocabulary.iter().any(|v| v.len() > 3 && word.starts_with(v.as_str()))
+            {
+                flags.push(Flag {
+                    kind: FlagKind::EntityNotInSource,
+                    detail: format!("“{}” is not named in the source", &sentence[token.range.clone()]),
+                });
+            }
+        }
+        // Negation: the sentence denies what its best passage asserts, or the reverse.
+        if let Some(best) = links.first() {
+            let negated = |text: &str| {
+                folded_words(text).filter(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't")).count() % 2
+            };
+            let passage = &self.sources[best.segment];
+            let passage_text = if best.in_translation {
+                passage.translation.as_deref().unwrap_or(&passage.text)
+            } else {
+                &passage.text
+            };
+            if negated(sentence) != negated(passage_text) && best.support > 0.3 {
+                flags.push(Flag {
+                    kind: FlagKind::NegationMismatch,
+                    detail: "negation differs from the linked passage".into(),
+                });
+            }
+        }
+        flags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn en() -> LangTag {
+        "en".parse().expect("tag")
+    }
+
+    fn values(text: &str, lang: &str) -> Vec<(f64, NumberKind)> {
+        quantities(text, &lang.parse().expect("tag")).into_iter().map(|q| (q.value, q.kind)).collect()
+    }
+
+    #[test]
+    fn numbers_normalise_across_locales() {
+        assert_eq!(values("11,017 people", "en"), [(11017.0, NumberKind::Count)]);
+        assert_eq!(values("11.017 personas", "es"), [(11017.0, NumberKind::Count)]);
+        assert_eq!(values("53% and 53 per cent", "en"), [(53.0, NumberKind::Percent), (53.0, NumberKind::Percent)]);
+        assert_eq!(values("el 53 por ciento", "es"), [(53.0, NumberKind::Percent)]);
+        assert_eq!(values("a $46 billion package", "en"), [(46e9, NumberKind::Money)]);
+        assert_eq!(values("3,5 millones de euros", "es"), [(3.5e6, NumberKind::Money)]);
+        assert_eq!(values("in 2023, three plants", "en"), [(2023.0, NumberKind::Year), (3.0, NumberKind::Count)]);
+    }
+
+    #[test]
+    fn links_find_evidence_and_flag_a_wrong_percentage() {
+        let sources = vec![
+            SourceSegment { text: "Reservoir levels fell to 31% in August.".into(), translation: None },
+            SourceSegment { text: "The plants will supply 450,000 households by 2028.".into(), translation: None },
+            SourceSegment { text: "Environmental groups welcomed the plan.".into(), translation: None },
+        ];
+        let linker = Linker::new(sources, en(), None);
+        let good = linker.check("The plants will supply 450,000 households.", &en());
+        assert_eq!(good.links.first().map(|l| l.segment), Some(1));
+        assert!(good.flags.is_empty(), "{:?}", good.flags);
+        let wrong = linker.check("Reservoir levels fell to 13% in August.", &en());
+        assert_eq!(wrong.links.first().map(|l| l.segment), Some(0));
+        let kinds: Vec<FlagKind> = wrong.flags.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [FlagKind::NumberMismatch]);
+        assert!(wrong.flags[0].detail.contains("13%") && wrong.flags[0].detail.contains("31%"));
+        let invented = linker.check("Officials in Madrid praised the solar panels.", &en());
+        assert!(invented.flags.iter().any(|f| f.kind == FlagKind::Unsupported));
+    }
+
+    #[test]
+    fn a_summary_in_the_target_language_links_through_the_translation() {
+        let sources = vec![
+            SourceSegment {
+                text: "Los embalses cayeron al 31% en agosto.".into(),
+                translation: Some("Reservoirs fell to 31% in August.".into()),
+            },
+            SourceSegment { text: "Las plantas costarán 1.200 millones de dólares.".into(), translation: None },
+        ];
+        let linker = Linker::new(sources, "es".parse().expect("tag"), Some(en()));
+        let check = linker.check("Reservoirs fell to 31 per cent in August.", &en());
+        assert_eq!(check.links.first().map(|l| (l.segment, l.in_translation)), Some((0, true)));
+        assert!(check.flags.is_empty(), "{:?}", check.flags);
+        // No translation yet: the number and the currency still link across languages.
+        let money = linker.check("The plants will cost $1.2 billion.", &en());
+        assert_eq!(money.links.first().map(|l| l.segment), Some(1));
+        assert!(
+            !money.flags.iter().any(|f| matches!(f.kind, FlagKind::NumberMismatch | FlagKind::NumberNotInSource)),
+            "{:?}",
+            money.flags
+        );
+    }
+}

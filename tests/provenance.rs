@@ -1,0 +1,129 @@
+//! The provenance checker measured on SummEdits (summaries labelled
+//! consistent or inconsistent with their source), read from
+//! `$VERSO_TEST_DATA/summedits`. The `unsupported` threshold is chosen on
+//! the evaluation split; figures are reported on the test split.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use serde_json::Value;
+use verso::LangTag;
+use verso::provenance::{FlagKind, Linker, SourceSegment, quantities};
+use verso::segment;
+
+fn data_dir() -> PathBuf {
+    let dir = std::env::var_os("VERSO_TEST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+        .join("summedits");
+    assert!(dir.is_dir(), "SummEdits not found at {}: set VERSO_TEST_DATA", dir.display());
+    dir
+}
+
+fn jsonl(name: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(data_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("json")).collect()
+}
+
+/// Per item: the lowest sentence support, whether any other flag fired,
+/// whether a number flag fired, and the label (true = consistent).
+struct Outcome {
+    domain: String,
+    split: String,
+    min_support: f32,
+    other_flag: bool,
+    number_flag: bool,
+    consistent: bool,
+    numbers_edited: bool,
+}
+
+fn balanced_accuracy(items: &[&Outcome], threshold: f32) -> f64 {
+    let flagged = |o: &Outcome| o.other_flag || o.min_support < threshold;
+    let positives: Vec<_> = items.iter().filter(|o| !o.consistent).collect();
+    let negatives: Vec<_> = items.iter().filter(|o| o.consistent).collect();
+    let tpr = positives.iter().filter(|o| flagged(o)).count() as f64 / positives.len().max(1) as f64;
+    let tnr = negatives.iter().filter(|o| !flagged(o)).count() as f64 / negatives.len().max(1) as f64;
+    50.0 * (tpr + tnr)
+}
+
+#[test]
+fn summedits_balanced_accuracy_and_number_edits() {
+    let en: LangTag = "en".parse().expect("tag");
+    let docs: HashMap<String, String> = jsonl("docs.jsonl")
+        .into_iter()
+        .map(|d| (d["doc_id"].to_string(), d["text"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    let mut linkers: HashMap<String, Linker> = HashMap::new();
+    let mut outcomes = Vec::new();
+    for item in jsonl("items.jsonl") {
+        let doc_id = item["doc_id"].to_string();
+        let linker = linkers.entry(doc_id.clone()).or_insert_with(|| {
+            let sources = segment::split_text(&docs[&doc_id], &en)
+                .map(|s| SourceSegment { text: s.to_string(), translation: None })
+                .collect();
+            Linker::new(sources, en.clone(), None)
+        });
+        let summary = item["summary"].as_str().unwrap_or_default();
+        let checks: Vec<_> = segment::split_text(summary, &en).map(|s| linker.check(s, &en)).collect();
+        let numbers = |text: &str| {
+            let mut values: Vec<String> = quantities(text, &en).iter().map(|q| format!("{}", q.value)).collect();
+            values.sort();
+            values
+        };
+        outcomes.push(Outcome {
+            domain: item["domain"].as_str().unwrap_or_default().to_string(),
+            split: item["split"].as_str().unwrap_or_default().to_string(),
+            min_support: checks.iter().map(|c| c.support).fold(1.0, f32::min),
+            other_flag: checks.iter().flat_map(|c| &c.flags).any(|f| f.kind != FlagKind::Unsupported),
+            number_flag: checks
+                .iter()
+                .flat_map(|c| &c.flags)
+                .any(|f| matches!(f.kind, FlagKind::NumberMismatch | FlagKind::NumberNotInSource)),
+            consistent: item["label"].as_i64() == Some(1),
+            numbers_edited: numbers(summary) != numbers(item["original_summary"].as_str().unwrap_or_default()),
+        });
+    }
+    // Threshold from the evaluation split only: best mean balanced accuracy over the domains.
+    let domains: Vec<String> = {
+        let mut d: Vec<String> = outcomes.iter().map(|o| o.domain.clone()).collect();
+        d.sort();
+        d.dedup();
+        d
+    };
+    let split = |name: &str, domain: &str| -> Vec<&Outcome> {
+        outcomes.iter().filter(|o| o.split == name && o.domain == domain).collect()
+    };
+    let candidates: Vec<f32> = (4..=18).map(|k| k as f32 * 0.05).collect();
+    let chosen = candidates
+        .iter()
+        .copied()
+        .max_by(|a, b| {
+            let mean = |t: f32| domains.iter().map(|d| balanced_accuracy(&split("evaluation", d), t)).sum::<f64>();
+            mean(*a).total_cmp(&mean(*b))
+        })
+        .unwrap_or(0.5);
+    println!(
+        "\nSummEdits, flag = any sentence with support < {chosen:.2} (chosen on the evaluation split) or another flag"
+    );
+    let mut report = BTreeMap::new();
+    for domain in &domains {
+        let test = split("test", domain);
+        let ba = balanced_accuracy(&test, chosen);
+        println!("  {domain:<12} test items {:>4}  balanced accuracy {ba:.1}", test.len());
+        report.insert(domain.clone(), ba);
+    }
+    let edited: Vec<&Outcome> = outcomes.iter().filter(|o| !o.consistent && o.numbers_edited).collect();
+    let recall = edited.iter().filter(|o| o.number_flag).count() as f64 / edited.len().max(1) as f64;
+    let consistent: Vec<&Outcome> = outcomes.iter().filter(|o| o.consistent).collect();
+    let false_flags = consistent.iter().filter(|o| o.number_flag).count() as f64 / consistent.len().max(1) as f64;
+    println!(
+        "  number edits: recall {:.1}% on {} inconsistent items that change a number; number flags on {:.1}% of {} consistent items",
+        100.0 * recall,
+        edited.len(),
+        100.0 * false_flags,
+        consistent.len()
+    );
+    // Regression floors; the goals are higher (docs/benchmarks.md).
+    assert!(report.get("news").copied().unwrap_or(0.0) >= 55.0, "news balanced accuracy fell: {report:?}");
+    assert!(recall >= 0.5, "number-edit recall fell to {recall:.3}");
+}
