@@ -54,6 +54,18 @@ const SHAPES: [(usize, usize, f64); 8] = [
     (1, 3, 0.002),
 ];
 
+/// Gale and Church's priors for the same shapes (3–1 and 1–3 not used).
+const CLASSIC_SHAPES: [(usize, usize, f64); 8] = [
+    (1, 1, 0.89),
+    (1, 0, 0.0099 / 2.0),
+    (0, 1, 0.0099 / 2.0),
+    (2, 1, 0.089 / 2.0),
+    (1, 2, 0.089 / 2.0),
+    (2, 2, 0.011),
+    (3, 1, 1e-12),
+    (1, 3, 1e-12),
+];
+
 /// Variance of the length difference per character (Gale and Church).
 const VARIANCE: f64 = 6.8;
 /// How much a perfect lexical match lowers a bead's cost.
@@ -250,6 +262,8 @@ struct Scorer {
     shared: Vec<(usize, Vec<f32>)>,
     /// `-ln(prior)` of each bead shape.
     prior_cost: [f64; SHAPES.len()],
+    /// Gale and Church's own deletion cost (by length), for comparison.
+    classic: bool,
 }
 
 fn prefix_sums(values: impl Iterator<Item = f64>) -> Vec<f64> {
@@ -277,7 +291,7 @@ impl Scorer {
     fn cost(&self, i: usize, a: usize, j: usize, b: usize, shape: usize) -> (f64, f64) {
         let l1 = self.source_length[i + a] - self.source_length[i];
         let l2 = self.target_length[j + b] - self.target_length[j];
-        if a == 0 || b == 0 {
+        if (a == 0 || b == 0) && !self.classic {
             // A sentence with no counterpart (a caption, a credit line, OCR
             // debris): its length says nothing, and short debris is cheap.
             let length = l1 + l2;
@@ -312,7 +326,7 @@ pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> 
     let mut source: Vec<Profile> = source.iter().map(|s| profile(s)).collect();
     let mut target: Vec<Profile> = target.iter().map(|s| profile(s)).collect();
     let first_shapes = if source.len().max(target.len()) > LONG_DOCUMENT { FIRST_PASS_SHAPES } else { SHAPES.len() };
-    let first = align_profiles(&source, &target, Band::new(source.len(), target.len()), first_shapes, None);
+    let first = align_profiles(&source, &target, Band::new(source.len(), target.len()), first_shapes, None, false);
     // Unaligned captions and debris skew the whole-document length ratio;
     // the first pass's 1–1 pairs give a cleaner one.
     let (l1, l2) =
@@ -339,7 +353,24 @@ pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> 
         p.anchors.dedup();
     }
     let band = Band::around(&first, source.len(), target.len(), SECOND_PASS_MARGIN);
-    Ok(align_profiles(&source, &target, band, SHAPES.len(), ratio))
+    Ok(align_profiles(&source, &target, band, SHAPES.len(), ratio, false))
+}
+
+/// Classic Gale–Church alignment (sentence lengths only, their priors and
+/// deletion cost, no anchors), kept to check the scorer against the
+/// published Gale–Church figure on public test sets.
+pub fn align_gale_church(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> {
+    if source.is_empty() {
+        return Err(AlignError::EmptySource);
+    }
+    if target.is_empty() {
+        return Err(AlignError::EmptyTarget);
+    }
+    let strip = |s: &&str| Profile { anchors: Vec::new(), words: Vec::new(), ..profile(s) };
+    let source: Vec<Profile> = source.iter().map(strip).collect();
+    let target: Vec<Profile> = target.iter().map(strip).collect();
+    let band = Band::new(source.len(), target.len());
+    Ok(align_profiles(&source, &target, band, SHAPES.len(), None, true))
 }
 
 /// On long documents the first pass only looks for the path with the
@@ -398,7 +429,14 @@ fn learn_dictionary(
     best.into_iter().map(|(s, (t, _))| (s.to_string(), t.to_string())).collect()
 }
 
-fn align_profiles(source: &[Profile], target: &[Profile], band: Band, shapes: usize, ratio: Option<f64>) -> Vec<Bead> {
+fn align_profiles(
+    source: &[Profile],
+    target: &[Profile],
+    band: Band,
+    shapes: usize,
+    ratio: Option<f64>,
+    classic: bool,
+) -> Vec<Bead> {
     let total_source: f64 = source.iter().map(|p| p.length).sum::<f64>().max(1.0);
     let total_target: f64 = target.iter().map(|p| p.length).sum::<f64>().max(1.0);
     let ratio = ratio.unwrap_or(total_target / total_source);
@@ -433,7 +471,12 @@ fn align_profiles(source: &[Profile], target: &[Profile], band: Band, shapes: us
         target_weight_sum: prefix_sums(target.iter().map(sentence_weight)),
         ratio,
         shared,
-        prior_cost: SHAPES.map(|(_, _, prior)| -prior.ln()),
+        prior_cost: if classic {
+            CLASSIC_SHAPES.map(|(_, _, p)| -p.ln())
+        } else {
+            SHAPES.map(|(_, _, prior)| -prior.ln())
+        },
+        classic,
     };
     let mut best = vec![f64::INFINITY; band.cells];
     let mut back: Vec<u8> = vec![u8::MAX; band.cells];

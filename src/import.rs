@@ -115,8 +115,29 @@ pub fn read_with_translation(request: &ImportRequest, translation: &Path) -> Res
     let target_sentences: Vec<&str> =
         target.passages.iter().flat_map(|p| p.sentences.iter().map(String::as_str)).collect();
     let source_sentences: Vec<&str> = flat.iter().map(|(_, s)| *s).collect();
-    let beads = align::align(&source_sentences, &target_sentences)
-        .map_err(|error| ImportError::Alignment { path: translation.to_path_buf(), reason: error.to_string() })?;
+    let failed = |error: align::AlignError| ImportError::Alignment {
+        path: translation.to_path_buf(),
+        reason: error.to_string(),
+    };
+    // Paragraph boundaries are strong anchors: when both sides have the
+    // same paragraphs, each pair is aligned on its own.
+    let beads = if source.passages.len() == target.passages.len() && source.passages.len() > 1 {
+        let (mut beads, mut i0, mut j0) = (Vec::new(), 0u32, 0u32);
+        for (s, t) in source.passages.iter().zip(&target.passages) {
+            let left: Vec<&str> = s.sentences.iter().map(String::as_str).collect();
+            let right: Vec<&str> = t.sentences.iter().map(String::as_str).collect();
+            for mut bead in align::align(&left, &right).map_err(failed)? {
+                bead.source.iter_mut().for_each(|i| *i += i0);
+                bead.target.iter_mut().for_each(|j| *j += j0);
+                beads.push(bead);
+            }
+            i0 += left.len() as u32;
+            j0 += right.len() as u32;
+        }
+        beads
+    } else {
+        align::align(&source_sentences, &target_sentences).map_err(failed)?
+    };
     let joiner = |lang: &LangTag| if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
     let (source_join, target_join) = (joiner(&request.source_lang), joiner(&request.target_lang));
     let mut passages: Vec<NewPassage> =
