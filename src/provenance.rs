@@ -402,18 +402,7 @@ impl Linker {
         for term in query.iter().map(|t| t.term.as_str()).chain(number_terms.iter().map(String::as_str)) {
             weights.insert(term, self.idf(term).max(0.05));
         }
-        // BM25 candidates.
-        let (k1, b) = (1.2f32, 0.75f32);
-        let mut scores: HashMap<usize, f32> = HashMap::new();
-        for (term, weight) in &weights {
-            for &(segment, tf) in self.postings.get(*term).map_or(&[][..], Vec::as_slice) {
-                let norm = tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * self.lengths[segment] / self.average_length));
-                *scores.entry(segment).or_default() += weight * norm;
-            }
-        }
-        let mut candidates: Vec<(usize, f32)> = scores.into_iter().collect();
-        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        candidates.truncate(10);
+        let candidates = self.bm25(&weights, 10);
         // Greedy cover: segments that add the most uncovered content.
         let total: f32 = weights.values().sum::<f32>().max(1e-6);
         let mut covered: HashSet<&str> = HashSet::new();
@@ -443,6 +432,40 @@ impl Linker {
         let support = covered.iter().map(|t| weights[t]).sum::<f32>() / total;
         let flags = self.flags(sentence, lang, &query, &links, support);
         SentenceCheck { sentence: sentence.to_string(), links, support, flags }
+    }
+
+    /// The best `limit` segments for weighted query terms, by BM25.
+    fn bm25(&self, weights: &HashMap<&str, f32>, limit: usize) -> Vec<(usize, f32)> {
+        let (k1, b) = (1.2f32, 0.75f32);
+        let mut scores: HashMap<usize, f32> = HashMap::new();
+        for (term, weight) in weights {
+            for &(segment, tf) in self.postings.get(*term).map_or(&[][..], Vec::as_slice) {
+                let norm = tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * self.lengths[segment] / self.average_length));
+                *scores.entry(segment).or_default() += weight * norm;
+            }
+        }
+        let mut candidates: Vec<(usize, f32)> = scores.into_iter().collect();
+        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.truncate(limit);
+        candidates
+    }
+
+    /// Segments ranked for a sentence: its links first, then the other
+    /// retrieval candidates. What "recall@k" measures.
+    pub fn ranked(&self, sentence: &str, lang: &LangTag, k: usize) -> Vec<usize> {
+        let check = self.check(sentence, lang);
+        let stemmer = stemmer_for(lang);
+        let query = tokens(sentence, stemmer.as_ref());
+        let weights: HashMap<&str, f32> =
+            query.iter().map(|t| (t.term.as_str(), self.idf(&t.term).max(0.05))).collect();
+        let mut ranked: Vec<usize> = check.links.iter().map(|l| l.segment).collect();
+        for (segment, _) in self.bm25(&weights, k + ranked.len()) {
+            if !ranked.contains(&segment) {
+                ranked.push(segment);
+            }
+        }
+        ranked.truncate(k);
+        ranked
     }
 
     fn segment_terms(&self, segment: usize) -> HashSet<String> {

@@ -127,3 +127,75 @@ fn summedits_balanced_accuracy_and_number_edits() {
     assert!(report.get("news").copied().unwrap_or(0.0) >= 55.0, "news balanced accuracy fell: {report:?}");
     assert!(recall >= 0.5, "number-edit recall fell to {recall:.3}");
 }
+
+/// SuperPAL (MultiNews): summary sentences with their gold source
+/// sentences. All document sentences of a topic are pooled as candidates;
+/// recall@k is how often a gold sentence is among the first k.
+#[test]
+fn superpal_gold_passages_rank_first() {
+    let en: LangTag = "en".parse().expect("tag");
+    let dir = data_dir().parent().map(|d| d.join("superpal_multinews")).expect("data dir");
+    for split in ["dev", "test"] {
+        let path = dir.join(format!("{split}_MN_only.csv"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let rows = parse_csv(&text);
+        let header = &rows[0];
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+        let (topic, summary, document) = (column("topic"), column("scuSentence"), column("docSentText"));
+        let mut pools: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut gold: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+        for row in &rows[1..] {
+            let pool = pools.entry(&row[topic]).or_default();
+            if !pool.contains(&row[document].as_str()) {
+                pool.push(&row[document]);
+            }
+            gold.entry((&row[topic], &row[summary])).or_default().push(&row[document]);
+        }
+        let mut hits = [0usize; 2];
+        for ((topic, sentence), answers) in &gold {
+            let pool = &pools[topic];
+            let sources = pool.iter().map(|s| SourceSegment { text: s.to_string(), translation: None }).collect();
+            let linker = Linker::new(sources, en.clone(), None);
+            let ranked = linker.ranked(sentence, &en, 3);
+            let is_gold = |i: &usize| answers.contains(&pool[*i]);
+            hits[0] += usize::from(ranked.first().is_some_and(is_gold));
+            hits[1] += usize::from(ranked.iter().any(is_gold));
+        }
+        let n = gold.len().max(1) as f64;
+        println!(
+            "SuperPAL MultiNews {split}: {} summary sentences, recall@1 {:.1}%, recall@3 {:.1}%",
+            gold.len(),
+            100.0 * hits[0] as f64 / n,
+            100.0 * hits[1] as f64 / n
+        );
+        assert!(hits[1] as f64 / n >= 0.7, "{split}: recall@3 fell below 70%");
+    }
+}
+
+/// A small CSV reader (quoted fields, doubled quotes, newlines in quotes).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            ('\r', false) => {}
+            _ => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
