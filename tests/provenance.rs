@@ -199,3 +199,65 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     }
     rows
 }
+
+/// Verso's own cross-lingual set: a Spanish statement (translated only in
+/// part) and an English summary whose supporting segments and expected
+/// flags were labelled by hand.
+#[test]
+fn cross_lingual_summary_links_through_translations_and_numbers() {
+    let es: LangTag = "es".parse().expect("tag");
+    let en: LangTag = "en".parse().expect("tag");
+    let source: [(&str, Option<&str>); 8] = [
+        (
+            "El Ministerio de Sanidad anunció el lunes la apertura de doce hospitales comarcales.",
+            Some("The Ministry of Health announced on Monday the opening of twelve district hospitals."),
+        ),
+        ("La inversión total asciende a 850 millones de euros.", None),
+        (
+            "Los centros atenderán a 1,3 millones de pacientes al año.",
+            Some("The centres will treat 1.3 million patients a year."),
+        ),
+        ("La ministra Elena Castro visitó el primer hospital en Teruel.", None),
+        ("Las obras comenzarán en marzo de 2026.", Some("Work will begin in March 2026.")),
+        ("Los sindicatos de enfermería reclamaron más personal.", Some("Nursing unions called for more staff.")),
+        ("El 40% de los nuevos puestos serán para médicos de familia.", None),
+        (
+            "La oposición criticó que el plan no incluye hospitales en la costa.",
+            Some("The opposition criticised that the plan does not include hospitals on the coast."),
+        ),
+    ];
+    // (summary sentence, gold segment, expected flag kinds)
+    let summary: [(&str, Option<usize>, &[FlagKind]); 7] = [
+        ("The Ministry of Health will open twelve district hospitals.", Some(0), &[]),
+        ("The investment totals 850 million euros.", Some(1), &[]),
+        ("The hospitals will treat 1.3 million patients a year.", Some(2), &[]),
+        ("Minister Elena Castro visited the first hospital in Teruel.", Some(3), &[]),
+        ("Work will begin in March 2026.", Some(4), &[]),
+        ("Half of the new posts, 50%, will go to family doctors.", Some(6), &[FlagKind::NumberMismatch]),
+        ("The plan also includes a hospital in Valencia.", None, &[FlagKind::EntityNotInSource]),
+    ];
+    let sources = source
+        .iter()
+        .map(|(t, tr)| SourceSegment { text: t.to_string(), translation: tr.map(str::to_string) })
+        .collect();
+    let linker = Linker::new(sources, es, Some(en.clone()));
+    let mut linked_right = 0;
+    let mut flags_right = 0;
+    for (sentence, gold, expected) in summary {
+        let check = linker.check(sentence, &en);
+        let first = check.links.first().map(|l| l.segment);
+        if gold.is_none() || first == gold {
+            linked_right += 1;
+        }
+        let kinds: Vec<FlagKind> = check.flags.iter().map(|f| f.kind).filter(|k| *k != FlagKind::Unsupported).collect();
+        if expected.iter().all(|k| kinds.contains(k)) && (!expected.is_empty() || kinds.is_empty()) {
+            flags_right += 1;
+        } else {
+            println!("  {sentence:?}: expected {expected:?}, got {kinds:?}");
+        }
+    }
+    println!(
+        "cross-lingual es→en set: {linked_right}/7 sentences linked to the labelled segment, {flags_right}/7 with the expected flags"
+    );
+    assert!(linked_right >= 6 && flags_right >= 6, "cross-lingual set regressed");
+}
