@@ -317,6 +317,16 @@ impl Scorer {
 /// then a second pass that also uses word pairs learned from the first
 /// pass's 1–1 beads (words that keep appearing in aligned sentences).
 pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> {
+    align_with_examples(source, target, &[])
+}
+
+/// Like [`align`], with known translation pairs (from the translation
+/// memory) to learn word pairs from as well, as a bilingual dictionary.
+pub fn align_with_examples(
+    source: &[&str],
+    target: &[&str],
+    examples: &[(String, String)],
+) -> Result<Vec<Bead>, AlignError> {
     if source.is_empty() {
         return Err(AlignError::EmptySource);
     }
@@ -334,7 +344,8 @@ pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> 
             (a + source[bead.source[0] as usize].length, b + target[bead.target[0] as usize].length)
         });
     let ratio = (l1 > 0.0).then(|| l2 / l1);
-    let dictionary = learn_dictionary(&first, &source, &target);
+    let known: Vec<(Profile, Profile)> = examples.iter().map(|(a, b)| (profile(a), profile(b))).collect();
+    let dictionary = learn_dictionary(&first, &source, &target, &known);
     if dictionary.is_empty() {
         return Ok(first);
     }
@@ -389,6 +400,7 @@ fn learn_dictionary(
     beads: &[Bead],
     source: &[Profile],
     target: &[Profile],
+    known: &[(Profile, Profile)],
 ) -> std::collections::HashMap<String, String> {
     use std::collections::HashMap;
     // The most confident 1–1 beads, at most a couple of thousand: enough
@@ -396,8 +408,11 @@ fn learn_dictionary(
     let mut ones: Vec<&Bead> = beads.iter().filter(|b| b.source.len() == 1 && b.target.len() == 1).collect();
     ones.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     ones.truncate(2_000);
-    let pairs: Vec<(&Profile, &Profile)> =
-        ones.iter().map(|b| (&source[b.source[0] as usize], &target[b.target[0] as usize])).collect();
+    let pairs: Vec<(&Profile, &Profile)> = ones
+        .iter()
+        .map(|b| (&source[b.source[0] as usize], &target[b.target[0] as usize]))
+        .chain(known.iter().map(|(a, b)| (a, b)))
+        .collect();
     let mut source_count: HashMap<&str, f64> = HashMap::new();
     let mut target_count: HashMap<&str, f64> = HashMap::new();
     let mut together: HashMap<(&str, &str), f64> = HashMap::new();
@@ -631,6 +646,37 @@ mod tests {
         ];
         let beads: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
         assert_eq!(beads, ["[0]:[0]", "[1]:[1, 2]", "[2]:[3]"]);
+    }
+
+    #[test]
+    fn translation_memory_pairs_act_as_a_dictionary() {
+        let source = [
+            "Am 3. Mai 2021 bestiegen wir den Piz Bernina.",
+            "Wir kehrten um 18 Uhr zurück.",
+            "Der Gletscher schmolz am Nachmittag.",
+            "Die Hütte blieb den Winter leer.",
+            "Im Jahr 2022 kamen wir mit 12 Freunden wieder.",
+        ];
+        let target = [
+            "Le 3 mai 2021, nous avons gravi le Piz Bernina.",
+            "Nous sommes rentrés à 18 heures.",
+            "La cabane resta vide tout l'hiver.",
+            "En 2022, nous sommes revenus avec 12 amis.",
+        ];
+        let memory: Vec<(String, String)> = [
+            ("Die Hütte war alt.", "La cabane était vieille."),
+            ("Die Hütte brannte ab.", "La cabane brûla."),
+            ("Der Raum war leer.", "La pièce était vide."),
+            ("Ganz leer, sagte er.", "Tout à fait vide, dit-il."),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let with = align_with_examples(&source, &target, &memory).expect("align");
+        let beads: Vec<String> = with.iter().map(Bead::to_gold_format).collect();
+        assert_eq!(beads, ["[0]:[0]", "[1]:[1]", "[2]:[]", "[3]:[2]", "[4]:[3]"]);
+        let without: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
+        assert_ne!(without, beads, "the memory should be what decides this case");
     }
 
     #[test]

@@ -96,7 +96,13 @@ pub struct AlignedImport {
 
 /// Reads a source and its translation (any supported format each),
 /// segments both and aligns their sentences.
-pub fn read_with_translation(request: &ImportRequest, translation: &Path) -> Result<AlignedImport, ImportError> {
+/// `memory` holds known translation pairs for this language pair, which the
+/// aligner uses as a dictionary.
+pub fn read_with_translation(
+    request: &ImportRequest,
+    translation: &Path,
+    memory: &[(String, String)],
+) -> Result<AlignedImport, ImportError> {
     let source = read_document(request)?;
     let target_request = ImportRequest {
         path: translation.to_path_buf(),
@@ -126,7 +132,7 @@ pub fn read_with_translation(request: &ImportRequest, translation: &Path) -> Res
         for (s, t) in source.passages.iter().zip(&target.passages) {
             let left: Vec<&str> = s.sentences.iter().map(String::as_str).collect();
             let right: Vec<&str> = t.sentences.iter().map(String::as_str).collect();
-            for mut bead in align::align(&left, &right).map_err(failed)? {
+            for mut bead in align::align_with_examples(&left, &right, memory).map_err(failed)? {
                 bead.source.iter_mut().for_each(|i| *i += i0);
                 bead.target.iter_mut().for_each(|j| *j += j0);
                 beads.push(bead);
@@ -136,7 +142,7 @@ pub fn read_with_translation(request: &ImportRequest, translation: &Path) -> Res
         }
         beads
     } else {
-        align::align(&source_sentences, &target_sentences).map_err(failed)?
+        align::align_with_examples(&source_sentences, &target_sentences, memory).map_err(failed)?
     };
     let joiner = |lang: &LangTag| if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
     let (source_join, target_join) = (joiner(&request.source_lang), joiner(&request.target_lang));

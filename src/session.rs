@@ -351,7 +351,8 @@ impl Session {
         title: Option<String>,
     ) -> Result<DocumentSummary, SessionError> {
         let request = import_request(path, source_lang, target_lang, title)?;
-        let aligned = import::read_with_translation(&request, translation)?;
+        let memory = self.project()?.translation_pairs(&request.source_lang, &request.target_lang, 5_000)?;
+        let aligned = import::read_with_translation(&request, translation, &memory)?;
         let author = self.info()?.author;
         let project = self.project_mut()?;
         let id = project.add_aligned_document(&aligned.document, &aligned.pairs, &author)?;

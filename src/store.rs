@@ -892,6 +892,26 @@ impl Project {
         Ok(added)
     }
 
+    /// Translation-memory pairs for a language pair, newest first, at most
+    /// `limit`: what the aligner learns a dictionary from.
+    pub fn translation_pairs(
+        &self,
+        source: &LangTag,
+        target: &LangTag,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT source, target FROM translation_units WHERE source_lang = ?1 AND target_lang = ?2 ORDER BY id DESC LIMIT ?3",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![source.as_str(), target.as_str(), limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+
     /// Units in the project's translation memory.
     pub fn translation_unit_count(&self) -> Result<u64, StoreError> {
         self.conn
