@@ -309,6 +309,18 @@ impl Session {
         compare(self.project()?, document, from, to, by_character)
     }
 
+    /// Writes a document's translation to `path` (Markdown for `.md`,
+    /// plain text otherwise); returns how many segments were left in the
+    /// source language for want of a translation.
+    pub fn export_translation(&self, document: DocumentId, path: &Path) -> Result<u32, SessionError> {
+        let rows = self.project()?.segments(document)?;
+        let is_markdown = path.extension().is_some_and(|e| e == "md" || e == "markdown");
+        let format = if is_markdown { export::TextFormat::Markdown } else { export::TextFormat::Text };
+        let exported = export::translation(&rows, format);
+        write_atomically(path, &exported.content)?;
+        Ok(exported.untranslated as u32)
+    }
+
     /// Writes the change report between two states to `path` (HTML or
     /// Markdown by the file's extension).
     pub fn write_change_report(
@@ -332,10 +344,7 @@ impl Session {
         } else {
             export::change_report_html(&result, &context)
         };
-        let temporary = path.with_extension("verso-tmp");
-        let write = |source| SessionError::Write { path: path.to_path_buf(), source };
-        std::fs::write(&temporary, content).map_err(write)?;
-        std::fs::rename(&temporary, path).map_err(write)
+        write_atomically(path, &content)
     }
 
     /// Saves a translation; a conflict carries the diff from the stored
@@ -392,6 +401,15 @@ impl Session {
             other => Ok(other?),
         }
     }
+}
+
+/// Writes through a temporary file and a rename, so an interrupted write
+/// never leaves half a file where a good one was.
+fn write_atomically(path: &Path, content: &str) -> Result<(), SessionError> {
+    let temporary = path.with_extension("verso-tmp");
+    let write = |source| SessionError::Write { path: path.to_path_buf(), source };
+    std::fs::write(&temporary, content).map_err(write)?;
+    std::fs::rename(&temporary, path).map_err(write)
 }
 
 /// Parses what the user asked to import: language tags are checked here.
@@ -471,6 +489,19 @@ mod tests {
         let again = session.segments(docs[0].id).expect("rows");
         assert_eq!(again[5].translation.as_deref(), Some("Hola."));
         assert_eq!(session.recent_projects().len(), 1);
+    }
+
+    #[test]
+    fn exporting_the_sample_writes_markdown_and_counts_untranslated_segments() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut session = Session::new(dir.path().join("config"), "Ana".into());
+        session.open_sample().expect("sample");
+        let path = dir.path().join("out.md");
+        let untranslated = session.export_translation(DocumentId(1), &path).expect("export");
+        assert_eq!(untranslated, 6);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.starts_with("# El Ministerio del Agua anuncia"), "{text}");
+        assert!(!dir.path().join("out.verso-tmp").exists());
     }
 
     #[test]

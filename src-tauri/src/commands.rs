@@ -190,3 +190,8 @@ pub fn confirm_alignment(state: State<'_, AppState>, document: DocumentId) -> Re
 pub fn shift_translation(state: State<'_, AppState>, segment: SegmentId, down: bool) -> Reply<Vec<SegmentRow>> {
     with_session(&state, |s| s.shift_translation(segment, down))
 }
+
+#[tauri::command(async)]
+pub fn export_translation(state: State<'_, AppState>, document: DocumentId, path: PathBuf) -> Reply<u32> {
+    with_session(&state, |s| s.export_translation(document, &path))
+}

@@ -61,6 +61,7 @@ fn main() {
             commands::import_with_translation,
             commands::confirm_alignment,
             commands::shift_translation,
+            commands::export_translation,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

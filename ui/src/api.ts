@@ -51,6 +51,7 @@ export const api = {
     invoke<DocumentSummary>("import_with_translation", { path, translation, sourceLang, targetLang, title }),
   confirmAlignment: (document: DocumentId) => invoke<number>("confirm_alignment", { document }),
   shiftTranslation: (segment: SegmentId, down: boolean) => invoke<SegmentRow[]>("shift_translation", { segment, down }),
+  exportTranslation: (document: DocumentId, path: string) => invoke<number>("export_translation", { document, path }),
   splitSegment: (segment: SegmentId, at: number) => invoke<SegmentRow[]>("split_segment", { segment, at }),
   joinSegments: (segment: SegmentId) => invoke<SegmentRow[]>("join_segments", { segment }),
 };
