@@ -370,11 +370,8 @@ async fn a_segment_is_split_at_the_caret_and_joined_again_from_the_keyboard() ->
     )
     .await?;
     press_ctrl_shift(&app, 's').await?;
-    app.wait_until(
-        "the split shows three rows",
-        "document.querySelector('[data-testid=segment-list]').dataset.count === '3'",
-    )
-    .await?;
+    app.wait_until("the split shows three rows", "document.querySelectorAll('[data-testid=segment-row]').length === 3")
+        .await?;
     let sources = app
         .eval("Array.from(document.querySelectorAll('[data-testid=segment-source]')).map(e => e.textContent)")
         .await?;
@@ -387,11 +384,8 @@ async fn a_segment_is_split_at_the_caret_and_joined_again_from_the_keyboard() ->
     let target = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
     target.click().await?;
     target.send_keys(&(Key::Control + &Key::Shift + "j")).await?;
-    app.wait_until(
-        "the join shows two rows",
-        "document.querySelector('[data-testid=segment-list]').dataset.count === '2'",
-    )
-    .await?;
+    app.wait_until("the join shows two rows", "document.querySelectorAll('[data-testid=segment-row]').length === 2")
+        .await?;
     let joined = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-source]")).await?;
     assert_eq!(joined.text().await?, "The council approved the budget; the mayor signed it on Friday.");
     app.quit().await?;
@@ -516,6 +510,12 @@ async fn a_source_and_its_translation_are_aligned_reviewed_and_confirmed() -> an
     app.wait_for("[data-testid=import-submit]").await?.click().await?;
 
     app.wait_for("[data-testid=alignment-banner]").await?;
+    // The virtualized list renders its rows a frame after the data arrives.
+    app.wait_until(
+        "the aligned rows are rendered",
+        "document.querySelectorAll('[data-testid=segment-row]').length === 3",
+    )
+    .await?;
     let pairs = app
         .eval("Array.from(document.querySelectorAll('[data-testid=segment-row]')).map(r => [r.querySelector('[data-testid=segment-source]').textContent, r.querySelector('textarea').value])")
         .await?;
@@ -534,13 +534,12 @@ async fn a_source_and_its_translation_are_aligned_reviewed_and_confirmed() -> an
     let second = app.wait_for(&format!("{ROW}[data-position='1'] [data-testid=segment-target]")).await?;
     second.click().await?;
     second.send_keys(&(Key::Control + &Key::Shift + "j")).await?;
-    app.wait_until("two rows remain", "document.querySelector('[data-testid=segment-list]').dataset.count === '2'")
-        .await?;
+    app.wait_until("two rows remain", "document.querySelectorAll('[data-testid=segment-row]').length === 2").await?;
 
     app.wait_for("[data-testid=confirm-alignment]").await?.click().await?;
     app.wait_until(
         "every pair is confirmed",
-        "Array.from(document.querySelectorAll('[data-testid=segment-row]')).every(r => r.dataset.status === 'translated')",
+        "(rows => rows.length === 2 && rows.every(r => r.dataset.status === 'translated'))(Array.from(document.querySelectorAll('[data-testid=segment-row]')))",
     )
     .await?;
     assert_eq!(app.eval("document.querySelector('[data-testid=alignment-banner]') === null").await?, json!(true));
