@@ -12,6 +12,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::lang::fold_diacritic as fold;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AlignError {
     #[error("the source text has no sentences to align")]
@@ -81,20 +83,6 @@ struct Profile {
     anchors: Vec<u64>,
     /// Folded words of three letters or more, for learning a dictionary.
     words: Vec<String>,
-}
-
-fn fold(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        'ß' => 's',
-        _ => c,
-    }
 }
 
 fn hash(text: &str) -> u64 {

@@ -51,6 +51,22 @@ impl LangTag {
     }
 }
 
+/// A Latin letter without its accent ("é" → "e", "ñ" → "n", "ß" → "s"),
+/// so cognates and names compare across languages.
+pub fn fold_diacritic(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ß' => 's',
+        _ => c,
+    }
+}
+
 impl FromStr for LangTag {
     type Err = LangError;
 

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::lang::LangTag;
+use crate::lang::{LangTag, fold_diacritic as fold};
 
 /// One source segment, with its translation when there is one.
 #[derive(Debug, Clone)]
@@ -70,19 +70,6 @@ const NEIGHBOURS: usize = 2;
 pub const SUPPORT_THRESHOLD: f32 = 0.5;
 
 // ---------------------------------------------------------------- tokens
-
-fn fold(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        _ => c,
-    }
-}
 
 const STOPWORDS: &[&str] = &[
     // English
