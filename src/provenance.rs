@@ -202,13 +202,8 @@ fn number_pattern() -> &'static regex::Regex {
             (?:\s?(?P<scale>\btrillion\b|\bbillion\b|\bbn\b|\bmillion\b|\bmn\b|\bthousand\b|\bmil\s+millones\b|\bmillones\b|\bmillón\b|\bmilliarden?\b|\bmillionen?\b|\bmilliards?\b|\bmillions?\b))?
             (?:\s?(?:de\s)?(?P<unit>\bdollars?\b|\beuros?\b|\bd[oó]lares\b|\bpounds?\b|\busd\b|\beur\b))?",
         )
-        .unwrap_or_else(|_| unreachable_pattern())
+        .expect("the number pattern is a valid constant")
     })
-}
-
-/// The pattern above is a constant; this keeps `unwrap` out of the core.
-fn unreachable_pattern() -> regex::Regex {
-    regex::Regex::new("$^").unwrap_or_else(|_| std::process::abort())
 }
 
 const WRITTEN: &[(&str, f64)] = &[
@@ -328,6 +323,9 @@ pub struct Linker {
     /// Folded words of the whole source, for names and spot checks.
     vocabulary: HashSet<String>,
     numbers: Vec<Vec<Quantity>>,
+    /// Each segment's terms (text, translation and numbers), computed once
+    /// here rather than for every sentence checked.
+    terms: Vec<HashSet<String>>,
 }
 
 fn folded_words(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -344,6 +342,7 @@ impl Linker {
         let mut lengths = Vec::with_capacity(sources.len());
         let mut vocabulary = HashSet::new();
         let mut numbers = Vec::with_capacity(sources.len());
+        let mut terms = Vec::with_capacity(sources.len());
         for (index, segment) in sources.iter().enumerate() {
             let mut counts: HashMap<String, f32> = HashMap::new();
             let mut length = 0.0;
@@ -364,6 +363,7 @@ impl Linker {
             for quantity in &found {
                 *counts.entry(number_term(quantity.value)).or_default() += 1.0;
             }
+            terms.push(counts.keys().cloned().collect());
             for (term, tf) in counts {
                 postings.entry(term).or_default().push((index, tf));
             }
@@ -371,7 +371,7 @@ impl Linker {
             numbers.push(found);
         }
         let average_length = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
-        Linker { sources, source_lang, target_lang, postings, lengths, average_length, vocabulary, numbers }
+        Linker { sources, source_lang, target_lang, postings, lengths, average_length, vocabulary, numbers, terms }
     }
 
     fn idf(&self, term: &str) -> f32 {
@@ -399,7 +399,7 @@ impl Linker {
                 .iter()
                 .filter(|(segment, _)| !links.iter().any(|l: &Link| l.segment == *segment))
                 .map(|&(segment, _)| {
-                    let terms = self.segment_terms(segment);
+                    let terms = &self.terms[segment];
                     let gain: f32 = weights
                         .iter()
                         .filter(|(t, _)| !covered.contains(*t) && terms.contains(**t))
@@ -412,7 +412,7 @@ impl Linker {
             if gain / total < 0.15 {
                 break;
             }
-            let terms = self.segment_terms(segment);
+            let terms = &self.terms[segment];
             covered.extend(weights.keys().filter(|t| terms.contains(**t)).copied());
             links.push(self.link(segment, &query, gain / total));
         }
@@ -455,35 +455,19 @@ impl Linker {
         ranked
     }
 
-    fn segment_terms(&self, segment: usize) -> HashSet<String> {
-        let source = &self.sources[segment];
-        let mut terms: HashSet<String> =
-            tokens(&source.text, stemmer_for(&self.source_lang).as_ref()).into_iter().map(|t| t.term).collect();
-        terms.extend(self.numbers[segment].iter().map(|q| number_term(q.value)));
-        if let (Some(translation), Some(lang)) = (&source.translation, &self.target_lang) {
-            terms.extend(tokens(translation, stemmer_for(lang).as_ref()).into_iter().map(|t| t.term));
-        }
-        terms
-    }
-
     /// The evidence for a link: matched words on both sides.
     fn link(&self, segment: usize, query: &[Token], support: f32) -> Link {
         let source = &self.sources[segment];
         let in_source = tokens(&source.text, stemmer_for(&self.source_lang).as_ref());
-        let (side, side_text_tokens, in_translation) = match (&source.translation, &self.target_lang) {
+        let (side_text_tokens, in_translation) = match (&source.translation, &self.target_lang) {
             (Some(translation), Some(lang)) => {
                 let in_translation = tokens(translation, stemmer_for(lang).as_ref());
                 let hits_source = query.iter().filter(|q| in_source.iter().any(|t| t.term == q.term)).count();
                 let hits_translation = query.iter().filter(|q| in_translation.iter().any(|t| t.term == q.term)).count();
-                if hits_translation > hits_source {
-                    (translation.as_str(), in_translation, true)
-                } else {
-                    (source.text.as_str(), in_source, false)
-                }
+                if hits_translation > hits_source { (in_translation, true) } else { (in_source, false) }
             }
-            _ => (source.text.as_str(), in_source, false),
+            _ => (in_source, false),
         };
-        let _ = side;
         let matched: HashSet<&str> = query
             .iter()
             .filter(|q| side_text_tokens.iter().any(|t| t.term == q.term))
