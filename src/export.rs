@@ -84,7 +84,16 @@ pub struct ReportContext<'a> {
     pub target_lang: &'a str,
 }
 
-fn escape_html(text: &str) -> String {
+/// Writes through a temporary file and a rename, so an interrupted write
+/// never leaves half a file where a good one was.
+pub fn write_atomically(path: &std::path::Path, content: &[u8]) -> std::io::Result<()> {
+    let temporary = path.with_extension("verso-tmp");
+    std::fs::write(&temporary, content)?;
+    std::fs::rename(&temporary, path)
+}
+
+/// Escapes text for XML and HTML content and attribute values.
+pub(crate) fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -104,7 +113,7 @@ fn escape_html(text: &str) -> String {
 /// marks survive printing in black and white.
 pub fn change_report_html(diff: &DocumentDiff, context: &ReportContext<'_>) -> String {
     let mut out = String::new();
-    let title = escape_html(&format!("Changes in “{}”: {} → {}", context.document_title, diff.from, diff.to));
+    let title = escape_markup(&format!("Changes in “{}”: {} → {}", context.document_title, diff.from, diff.to));
     let _ = write!(
         out,
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\n\
@@ -114,7 +123,7 @@ pub fn change_report_html(diff: &DocumentDiff, context: &ReportContext<'_>) -> S
          .n{{color:#666;width:3rem}}.st{{white-space:nowrap;color:#444}}\
          @media (prefers-color-scheme:dark){{body{{background:#16191c;color:#e6e8ea}}del{{background:#3d1f1c;color:#ffb4a9}}ins{{background:#1c3324;color:#7fd19b}}.n,.st{{color:#aaa}}}}</style>\n\
          </head><body>\n<h1>{title}</h1>\n",
-        escape_html(context.target_lang)
+        escape_markup(context.target_lang)
     );
     let stats = &diff.stats;
     let _ = writeln!(
@@ -125,16 +134,20 @@ pub fn change_report_html(diff: &DocumentDiff, context: &ReportContext<'_>) -> S
         stats.words_inserted,
         stats.words_deleted,
         stats.mean_edit_percent,
-        escape_html(context.source_lang),
-        escape_html(context.target_lang),
+        escape_markup(context.source_lang),
+        escape_markup(context.target_lang),
         if diff.granularity == Granularity::Character { "character" } else { "word" }
     );
     out.push_str("<table><thead><tr><th class=\"n\">#</th><th>Source</th><th>Translation (changes)</th><th>Status</th><th>Edit</th></tr></thead><tbody>\n");
     for change in diff.segments.iter().filter(|c| c.is_changed) {
-        let _ =
-            write!(out, "<tr><td class=\"n\">{}</td><td>{}</td><td>", change.position + 1, escape_html(&change.source));
+        let _ = write!(
+            out,
+            "<tr><td class=\"n\">{}</td><td>{}</td><td>",
+            change.position + 1,
+            escape_markup(&change.source)
+        );
         for span in &change.diff.spans {
-            let text = escape_html(&span.text);
+            let text = escape_markup(&span.text);
             match span.kind {
                 SpanKind::Equal => out.push_str(&text),
                 SpanKind::Delete => {
@@ -210,16 +223,16 @@ pub fn tmx_pairs(pairs: impl Iterator<Item = (String, String)>, source_lang: &st
         out,
         "  <header creationtool=\"Verso\" creationtoolversion=\"{}\" segtype=\"sentence\" o-tmf=\"verso\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\"/>\n  <body>",
         env!("CARGO_PKG_VERSION"),
-        escape_html(source_lang)
+        escape_markup(source_lang)
     );
     for (source, target) in pairs {
         let _ = writeln!(
             out,
             "    <tu>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n    </tu>",
-            escape_html(source_lang),
-            escape_html(&source),
-            escape_html(target_lang),
-            escape_html(&target)
+            escape_markup(source_lang),
+            escape_markup(&source),
+            escape_markup(target_lang),
+            escape_markup(&target)
         );
     }
     out.push_str("  </body>\n</tmx>\n");

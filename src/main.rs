@@ -491,8 +491,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Align { source, target, from, to, lines, json, tmx, stats } => {
             let (from, to) = (lang(&from)?, lang(&to)?);
             let read = |path: &Path, tag: &LangTag| -> anyhow::Result<Vec<String>> {
-                let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
-                let text = import::decode(path, &bytes)?;
+                let text = read_text(path)?;
                 Ok(if lines {
                     text.lines().map(str::to_string).collect()
                 } else {
@@ -570,11 +569,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(tag) => lang(&tag)?,
                 None => source_lang.clone(),
             };
-            let read = |path: &Path| -> anyhow::Result<String> {
-                let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
-                Ok(import::decode(path, &bytes)?)
-            };
-            let (source_text, summary_text) = (read(&source)?, read(&summary)?);
+            let (source_text, summary_text) = (read_text(&source)?, read_text(&summary)?);
             let sources: Vec<verso::provenance::SourceSegment> = segment::split_text(&source_text, &source_lang)
                 .map(|s| verso::provenance::SourceSegment { text: s.replace(['\n', '\r'], " "), translation: None })
                 .collect();
@@ -629,13 +624,14 @@ fn author_name(project: &Project, given: Option<String>) -> anyhow::Result<Strin
     })
 }
 
-/// Writes through a temporary file and a rename, so an interrupted export
-/// never leaves half a file where a good one was.
+/// A text file decoded as import decodes it (BOMs, UTF-16, refusals).
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
+    Ok(import::decode(path, &bytes)?)
+}
+
 fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
-    let temporary = path.with_extension("verso-tmp");
-    std::fs::write(&temporary, content).with_context(|| format!("{}: cannot write", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
+    export::write_atomically(path, content).with_context(|| format!("{}: cannot write", path.display()))
 }
 
 const COLUMN: usize = 46;

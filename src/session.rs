@@ -403,13 +403,9 @@ impl Session {
     }
 }
 
-/// Writes through a temporary file and a rename, so an interrupted write
-/// never leaves half a file where a good one was.
 fn write_atomically(path: &Path, content: &str) -> Result<(), SessionError> {
-    let temporary = path.with_extension("verso-tmp");
-    let write = |source| SessionError::Write { path: path.to_path_buf(), source };
-    std::fs::write(&temporary, content).map_err(write)?;
-    std::fs::rename(&temporary, path).map_err(write)
+    export::write_atomically(path, content.as_bytes())
+        .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
 }
 
 /// Parses what the user asked to import: language tags are checked here.

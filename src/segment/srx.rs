@@ -262,14 +262,18 @@ impl SrxDocument {
         let _ =
             writeln!(out, "  <header segmentsubflows=\"yes\" cascade=\"{cascade}\"/>\n  <body>\n    <languagerules>");
         for language in &self.language_rules {
-            let _ = writeln!(out, "      <languagerule languagerulename=\"{}\">", escape(&language.name));
+            let _ = writeln!(
+                out,
+                "      <languagerule languagerulename=\"{}\">",
+                crate::export::escape_markup(&language.name)
+            );
             for rule in &language.rules {
                 let kind = if rule.is_break { "yes" } else { "no" };
                 let _ = writeln!(
                     out,
                     "        <rule break=\"{kind}\"><beforebreak>{}</beforebreak><afterbreak>{}</afterbreak></rule>",
-                    escape(&rule.before),
-                    escape(&rule.after)
+                    crate::export::escape_markup(&rule.before),
+                    crate::export::escape_markup(&rule.after)
                 );
             }
             out.push_str("      </languagerule>\n");
@@ -279,8 +283,8 @@ impl SrxDocument {
             let _ = writeln!(
                 out,
                 "      <languagemap languagepattern=\"{}\" languagerulename=\"{}\"/>",
-                escape(&map.pattern),
-                escape(&map.rule_name)
+                crate::export::escape_markup(&map.pattern),
+                crate::export::escape_markup(&map.rule_name)
             );
         }
         out.push_str("    </maprules>\n  </body>\n</srx>\n");
@@ -328,10 +332,6 @@ impl SrxDocument {
             path: PathBuf::from(format!("verso-{}.srx", lang.primary())),
         }
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A compiled pattern: the fast engine when it can, look-around otherwise.
