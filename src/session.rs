@@ -79,6 +79,7 @@ impl From<&SessionError> for ErrorReply {
                 | StoreError::NewerSchema { .. }
                 | StoreError::SplitOutOfRange { .. }
                 | StoreError::NothingToJoin(_)
+                | StoreError::NothingToShift(_)
                 | StoreError::NothingToReview(_)
                 | StoreError::RejectNeedsComment(_)
                 | StoreError::EmptyComment

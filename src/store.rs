@@ -166,6 +166,8 @@ pub enum StoreError {
     SplitOutOfRange { segment: i64, at: usize },
     #[error("segment {0} is the last of its document; there is no next segment to join it with")]
     NothingToJoin(i64),
+    #[error("there is no translated sentence to move across the boundary after segment {0}")]
+    NothingToShift(i64),
     #[error("segment {0} has no translation yet; only a translated segment can be reviewed, approved or rejected")]
     NothingToReview(i64),
     #[error("rejecting segment {0} needs a comment saying what is wrong")]
@@ -408,12 +410,35 @@ impl Project {
 
     /// The document's target language; also a cheap check that it exists.
     pub fn target_language(&self, doc: DocumentId) -> Result<LangTag, StoreError> {
-        let tag: Option<String> = self
+        Ok(self.languages(doc)?.1)
+    }
+
+    /// Source and target language, without the progress counts that
+    /// [`Project::document`] computes.
+    pub fn languages(&self, doc: DocumentId) -> Result<(LangTag, LangTag), StoreError> {
+        let tags: Option<(String, String)> = self
             .conn
-            .query_row("SELECT target_lang FROM documents WHERE id = ?1", [doc.0], |r| r.get(0))
+            .query_row("SELECT source_lang, target_lang FROM documents WHERE id = ?1", [doc.0], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .map_err(self.err())?;
-        self.stored_lang(&tag.ok_or(StoreError::NoSuchDocument(doc))?)
+        let (source, target) = tags.ok_or(StoreError::NoSuchDocument(doc))?;
+        Ok((self.stored_lang(&source)?, self.stored_lang(&target)?))
+    }
+
+    /// The visible segment after `row` in its document, if any.
+    fn next_segment(&self, row: &SegmentRow) -> Result<Option<SegmentRow>, StoreError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM segments WHERE document_id = ?1 AND position = ?2 AND merged_into IS NULL",
+                params![row.document_id.0, i64::from(row.position) + 1],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        id.map(|id| self.segment(SegmentId(id))).transpose()
     }
 
     fn stored_lang(&self, tag: &str) -> Result<LangTag, StoreError> {
@@ -575,14 +600,10 @@ impl Project {
     /// translations, if any, are joined into a new `draft` revision.
     pub fn join_with_next(&mut self, segment: SegmentId, author: &str) -> Result<(), StoreError> {
         let row = self.segment(segment)?;
-        let rows = self.query_segments("s.document_id = ?1 AND s.merged_into IS NULL", row.document_id.0)?;
-        let next = rows.iter().find(|r| r.position == row.position + 1).ok_or(StoreError::NothingToJoin(segment.0))?;
-        let lang: String = self
-            .conn
-            .query_row("SELECT source_lang FROM documents WHERE id = ?1", [row.document_id.0], |r| r.get(0))
-            .map_err(self.err())?;
+        let next = self.next_segment(&row)?.ok_or(StoreError::NothingToJoin(segment.0))?;
+        let (lang, _) = self.languages(row.document_id)?;
         // Chinese and Japanese write sentences without a space between them.
-        let separator = if matches!(lang.split('-').next(), Some("zh" | "ja")) { "" } else { " " };
+        let separator = if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
         let source = format!("{}{separator}{}", row.source, next.source);
         let translation = match (&row.translation, &next.translation) {
             (None, None) => None,
@@ -853,7 +874,7 @@ impl Project {
     /// still a draft becomes `translated`, and every pair with both sides
     /// goes into the project's translation memory. Returns the pairs added.
     pub fn confirm_alignment(&mut self, document: DocumentId, author: &str) -> Result<u32, StoreError> {
-        let summary = self.document(document)?;
+        let (source_lang, target_lang) = self.languages(document)?;
         let rows = self.segments(document)?;
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
@@ -876,14 +897,7 @@ impl Project {
             tx.execute(
                 "INSERT INTO translation_units (source_lang, target_lang, source, target, origin, document_id, author)
                  VALUES (?1, ?2, ?3, ?4, 'aligned', ?5, ?6)",
-                params![
-                    summary.source_lang.as_str(),
-                    summary.target_lang.as_str(),
-                    row.source,
-                    text,
-                    document.0,
-                    author
-                ],
+                params![source_lang.as_str(), target_lang.as_str(), row.source, text, document.0, author],
             )
             .map_err(e)?;
             added += 1;
@@ -926,8 +940,7 @@ impl Project {
     /// sentence moves up. Both changes are draft revisions of one action.
     pub fn shift_translation(&mut self, segment: SegmentId, down: bool, author: &str) -> Result<(), StoreError> {
         let row = self.segment(segment)?;
-        let rows = self.segments(row.document_id)?;
-        let next = rows.iter().find(|r| r.position == row.position + 1).ok_or(StoreError::NothingToJoin(segment.0))?;
+        let next = self.next_segment(&row)?.ok_or(StoreError::NothingToShift(segment.0))?;
         let lang = self.target_language(row.document_id)?;
         let separator = if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
         let sentences = |text: &Option<String>| -> Vec<String> {
@@ -937,11 +950,11 @@ impl Project {
         };
         let (mut mine, mut theirs) = (sentences(&row.translation), sentences(&next.translation));
         if down {
-            let moved = mine.pop().ok_or(StoreError::NothingToReview(segment.0))?;
+            let moved = mine.pop().ok_or(StoreError::NothingToShift(segment.0))?;
             theirs.insert(0, moved);
         } else {
             if theirs.is_empty() {
-                return Err(StoreError::NothingToReview(next.id.0));
+                return Err(StoreError::NothingToShift(next.id.0));
             }
             mine.push(theirs.remove(0));
         }
