@@ -4,6 +4,7 @@
 mod commands;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Mutex;
 
 use tauri::Manager;
@@ -16,7 +17,9 @@ pub struct AppState {
     startup_project: Mutex<Option<PathBuf>>,
 }
 
-fn main() {
+fn main() -> ExitCode {
+    // The first argument is the program itself; a `.verso` path after it
+    // opens that project (`verso-desktop news.verso`).
     let startup_project =
         std::env::args_os().skip(1).map(PathBuf::from).find(|arg| arg.extension().is_some_and(|e| e == "verso"));
     let result = tauri::Builder::default()
@@ -64,8 +67,11 @@ fn main() {
             commands::export_translation,
         ])
         .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("Verso could not start: {error}");
-        std::process::exit(1);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Verso could not start: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
