@@ -9,14 +9,7 @@ mod common;
 use std::io::Write;
 
 fn main() {
-    let dir = common::data_dir().join("ntrex_en_es_news");
-    let read = |f: &str| -> Vec<String> {
-        std::fs::read_to_string(dir.join(f))
-            .unwrap_or_else(|e| panic!("{f}: {e}"))
-            .lines()
-            .map(str::to_string)
-            .collect()
-    };
+    let read = |f: &str| common::lines(&format!("ntrex_en_es_news/{f}"));
     let english = read("newstest2019-src.eng.txt");
     let spanish = read("newstest2019-ref.spa.txt");
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");

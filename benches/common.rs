@@ -9,3 +9,12 @@ pub fn data_dir() -> PathBuf {
     assert!(dir.is_dir(), "test data not found at {}: set VERSO_TEST_DATA", dir.display());
     dir
 }
+
+/// The lines of a file under the data folder (`set/file`), loudly.
+pub fn lines(relative: &str) -> Vec<String> {
+    std::fs::read_to_string(data_dir().join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"))
+        .lines()
+        .map(str::to_string)
+        .collect()
+}

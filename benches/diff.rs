@@ -27,14 +27,7 @@ fn median(mut samples: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let data = common::data_dir().join("ntrex_en_es_news");
-    let read = |f: &str| -> Vec<String> {
-        std::fs::read_to_string(data.join(f))
-            .unwrap_or_else(|e| panic!("{f}: {e}"))
-            .lines()
-            .map(str::to_string)
-            .collect()
-    };
+    let read = |f: &str| common::lines(&format!("ntrex_en_es_news/{f}"));
     let english = read("newstest2019-src.eng.txt");
     let first = read("newstest2019-ref.spa.txt");
     let second = read("newstest2019-ref-2.spa.txt");

@@ -18,15 +18,8 @@ use verso::segment::{Rules, Segmenter};
 
 /// (language, paragraphs) pairs read from the shared data.
 fn corpus() -> Vec<(String, Vec<String>)> {
-    let data = common::data_dir();
     let mut out = Vec::new();
-    let lines = |file: &str| -> Vec<String> {
-        std::fs::read_to_string(data.join(file))
-            .unwrap_or_else(|e| panic!("{file}: {e}"))
-            .lines()
-            .map(str::to_string)
-            .collect()
-    };
+    let lines = common::lines;
     let paragraphs = |lines: Vec<String>| -> Vec<String> { lines.chunks(6).map(|c| c.join(" ")).collect() };
     out.push(("en".into(), paragraphs(lines("ntrex_en_es_news/newstest2019-src.eng.txt"))));
     out.push(("es".into(), paragraphs(lines("ntrex_en_es_news/newstest2019-ref.spa.txt"))));

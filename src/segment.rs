@@ -694,12 +694,6 @@ pub fn segment_stream(
     Ok(offset as u64)
 }
 
-/// Splits one passage of text into sentences, as byte ranges that exclude
-/// surrounding whitespace. Build a [`Segmenter`] to split many passages.
-pub fn sentence_ranges(text: &str, lang: &LangTag) -> Vec<Range<usize>> {
-    Segmenter::new(lang).sentence_ranges(text)
-}
-
 /// Structure first: splits plain text into blocks (blank lines and hard
 /// line breaks bound sentences), then each block into sentences. Returns
 /// ranges into `text`.
@@ -802,11 +796,6 @@ impl Segmenter {
     }
 }
 
-/// Convenience for callers that want the sentences as strings.
-pub fn sentences<'t>(text: &'t str, lang: &LangTag) -> Vec<&'t str> {
-    sentence_ranges(text, lang).into_iter().map(|range| &text[range]).collect()
-}
-
 /// The token just before a terminator, back to whitespace or an opening
 /// bracket/quote, limited to the current sentence.
 fn word_before<'t>(text: &'t str, chars: &[(usize, char)], sentence_start: usize, run_start: usize) -> &'t str {
@@ -844,6 +833,14 @@ pub(crate) fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sentence_ranges(text: &str, lang: &LangTag) -> Vec<Range<usize>> {
+        Segmenter::new(lang).sentence_ranges(text)
+    }
+
+    fn sentences<'t>(text: &'t str, lang: &LangTag) -> Vec<&'t str> {
+        sentence_ranges(text, lang).into_iter().map(|range| &text[range]).collect()
+    }
     use proptest::prelude::*;
 
     fn check(lang: &str, text: &str, expected: &[&str]) {
