@@ -77,6 +77,26 @@ impl SourceFormat {
     }
 }
 
+/// A translation (source segments with their translations) or a summary
+/// (sentences written against other documents, see `summary`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum DocumentKind {
+    Translation,
+    Summary,
+}
+
+impl DocumentKind {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "translation" => Some(DocumentKind::Translation),
+            "summary" => Some(DocumentKind::Summary),
+            _ => None,
+        }
+    }
+}
+
 /// A passage about to be stored: its kind and its sentences, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPassage {
@@ -102,6 +122,7 @@ pub struct NewDocument {
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct DocumentSummary {
     pub id: DocumentId,
+    pub kind: DocumentKind,
     pub title: String,
     #[cfg_attr(feature = "bindings", ts(type = "string"))]
     pub source_lang: LangTag,

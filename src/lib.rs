@@ -11,7 +11,9 @@ pub mod revision;
 pub mod segment;
 pub mod store;
 
-pub use document::{DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat};
+pub use document::{
+    DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat,
+};
 pub use lang::LangTag;
 pub use revision::{Revision, RevisionId, Status, TranslationEdit};
 pub use store::{Project, StoreError};
@@ -21,3 +23,4 @@ pub mod provenance;
 pub mod recent;
 pub mod sample;
 pub mod session;
+pub mod summary;

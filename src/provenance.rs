@@ -24,6 +24,7 @@ pub struct SourceSegment {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub enum FlagKind {
     Unsupported,
     NumberNotInSource,
@@ -33,6 +34,7 @@ pub enum FlagKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Flag {
     pub kind: FlagKind,
     /// What to tell the writer, e.g. "31% here, 13% in the source".
@@ -374,6 +376,11 @@ impl Linker {
         Linker { sources, source_lang, target_lang, postings, lengths, average_length, vocabulary, numbers, terms }
     }
 
+    /// The segments this linker was built over, in the order links name them.
+    pub fn sources(&self) -> &[SourceSegment] {
+        &self.sources
+    }
+
     fn idf(&self, term: &str) -> f32 {
         let n = self.sources.len() as f32;
         let df = self.postings.get(term).map_or(0.0, |p| p.len() as f32);
@@ -382,6 +389,18 @@ impl Linker {
 
     /// Checks one summary sentence written in `lang`.
     pub fn check(&self, sentence: &str, lang: &LangTag) -> SentenceCheck {
+        self.check_decided(sentence, lang, &[], &[])
+    }
+
+    /// Checks a sentence honouring people's decisions: `confirmed` segments
+    /// are linked first whatever their score, `rejected` ones never are.
+    pub fn check_decided(
+        &self,
+        sentence: &str,
+        lang: &LangTag,
+        confirmed: &[usize],
+        rejected: &[usize],
+    ) -> SentenceCheck {
         let stemmer = stemmer_for(lang);
         let query = tokens(sentence, stemmer.as_ref());
         let number_terms: Vec<String> = quantities(sentence, lang).iter().map(|q| number_term(q.value)).collect();
@@ -389,15 +408,24 @@ impl Linker {
         for term in query.iter().map(|t| t.term.as_str()).chain(number_terms.iter().map(String::as_str)) {
             weights.insert(term, self.idf(term).max(0.05));
         }
-        let candidates = self.bm25(&weights, 10);
+        let candidates = self.bm25(&weights, 10 + rejected.len());
         // Greedy cover: segments that add the most uncovered content.
         let total: f32 = weights.values().sum::<f32>().max(1e-6);
         let mut covered: HashSet<&str> = HashSet::new();
         let mut links = Vec::new();
-        for _ in 0..3 {
+        for &segment in confirmed.iter().filter(|&&s| s < self.sources.len()) {
+            let terms = &self.terms[segment];
+            let gain: f32 =
+                weights.iter().filter(|(t, _)| !covered.contains(*t) && terms.contains(**t)).map(|(_, w)| w).sum();
+            covered.extend(weights.keys().filter(|t| terms.contains(**t)).copied());
+            links.push(self.link(segment, &query, gain / total));
+        }
+        while links.len() < 3 + confirmed.len() {
             let best = candidates
                 .iter()
-                .filter(|(segment, _)| !links.iter().any(|l: &Link| l.segment == *segment))
+                .filter(|(segment, _)| {
+                    !rejected.contains(segment) && !links.iter().any(|l: &Link| l.segment == *segment)
+                })
                 .map(|&(segment, _)| {
                     let terms = &self.terms[segment];
                     let gain: f32 = weights

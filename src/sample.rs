@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::document::{DocumentId, NewDocument, NewPassage, PassageKind, SourceFormat};
 use crate::revision::{Status, TranslationEdit};
 use crate::store::{Project, StoreError};
+use crate::summary::{DEFAULT_SECTIONS, NewSummary, SentenceKind};
 
 const STATEMENT: &[(PassageKind, u8, &[&str])] = &[
     (PassageKind::Heading, 1, &["Ministry of Water announces coastal desalination plan"]),
@@ -33,21 +34,19 @@ const STATEMENT: &[(PassageKind, u8, &[&str])] = &[
     (PassageKind::Paragraph, 0, &["Environmental groups welcomed the plan but asked for studies on brine discharge."]),
 ];
 
-/// A short news summary of the statement, for the summary writer's side.
-/// Until summaries are their own kind of document it is a second document
-/// of the sample, ready to be translated and checked against the source.
-const SUMMARY: &[(PassageKind, u8, &[&str])] = &[
-    (PassageKind::Heading, 2, &["News Summary"]),
+/// A short news summary of the statement, for the summary writer's side:
+/// sentences per section (by position in the default sections) and kind.
+/// The last claim gets a year wrong on purpose, so the sample shows a flag.
+const SUMMARY: &[(u32, SentenceKind, &str)] = &[
     (
-        PassageKind::Paragraph,
         0,
-        &[
-            "The Ministry of Water will build three desalination plants on the northern coast to supply 450,000 households by 2028.",
-            "The programme will cost $1.2 billion over five years.",
-            "Reservoirs fell to 31% in August, their lowest level since records began in 1962.",
-            "Environmental groups asked for studies on brine discharge.",
-        ],
+        SentenceKind::Claim,
+        "The Ministry of Water will build three desalination plants on the northern coast to supply 450,000 households by 2028.",
     ),
+    (0, SentenceKind::Claim, "The programme will cost $1.2 billion over five years."),
+    (0, SentenceKind::Claim, "Reservoirs fell to 31% in August, their lowest level since records began in 1962."),
+    (0, SentenceKind::Claim, "Construction of the first plant begins in March 2025."),
+    (2, SentenceKind::Commentary, "Desalination eases droughts but its energy use and brine need watching."),
 ];
 
 /// Spanish translations of the first segments, so the sample shows every
@@ -84,8 +83,16 @@ pub fn create_sample_project(path: &Path) -> Result<(Project, DocumentId), Store
         passages: passages(STATEMENT),
     };
     let id = project.add_document(&document)?;
-    let summary = NewDocument { title: "News summary (sample)".into(), passages: passages(SUMMARY), ..document };
-    project.add_document(&summary)?;
+    let summary = project.create_summary(&NewSummary {
+        title: "News summary (sample)".into(),
+        lang: crate::lang::LangTag::english(),
+        sources: vec![id],
+        sections: DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect(),
+        references: Vec::new(),
+    })?;
+    for (section, kind, text) in SUMMARY {
+        project.add_summary_sentences(summary, *section, &[text.to_string()], *kind, "Verso sample")?;
+    }
     let rows = project.segments(id)?;
     for (row, (text, status)) in rows.iter().zip(TRANSLATIONS) {
         let edit = TranslationEdit { segment: row.id, text: text.to_string(), status: *status, base: None };

@@ -16,6 +16,7 @@ use crate::lang::LangError;
 use crate::recent::{self, RecentError, RecentProject};
 use crate::revision::{BulkOutcome, Comment, Decision, Revision, RevisionId, TranslationEdit, Version, VersionId};
 use crate::store::{Project, StoreError};
+use crate::summary::{self, LinkDecision, NewSummary, SentenceKind, SourceIndex, SummaryError, SummaryView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -33,6 +34,17 @@ pub enum SessionError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("{source}")]
     Conflict { source: Box<StoreError>, diff: Box<TextDiff> },
+    #[error(transparent)]
+    Summary(SummaryError),
+}
+
+impl From<SummaryError> for SessionError {
+    fn from(error: SummaryError) -> SessionError {
+        match error {
+            SummaryError::Store(store) => SessionError::Store(store),
+            other => SessionError::Summary(other),
+        }
+    }
 }
 
 /// An error as the UI receives it: a machine-readable kind, a sentence a
@@ -54,6 +66,8 @@ pub enum ErrorKind {
     InvalidInput,
     Conflict,
     Storage,
+    /// Refused until something is resolved (a summary's open flags).
+    Blocked,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,11 +98,20 @@ impl From<&SessionError> for ErrorReply {
                 | StoreError::RejectNeedsComment(_)
                 | StoreError::EmptyComment
                 | StoreError::VersionExists(_)
-                | StoreError::ForeignRevision { .. },
+                | StoreError::ForeignRevision { .. }
+                | StoreError::NotASummary(_)
+                | StoreError::NotASource(_)
+                | StoreError::NoSuchSection(_)
+                | StoreError::NoSources,
             )
             | SessionError::Import(_)
+            | SessionError::Summary(SummaryError::Empty | SummaryError::NotASourcePassage(_))
             | SessionError::Lang(_) => ErrorKind::InvalidInput,
-            SessionError::Store(_) | SessionError::Recent(_) | SessionError::Write { .. } => ErrorKind::Storage,
+            SessionError::Summary(SummaryError::Blocked { .. }) => ErrorKind::Blocked,
+            SessionError::Store(_)
+            | SessionError::Summary(SummaryError::Store(_))
+            | SessionError::Recent(_)
+            | SessionError::Write { .. } => ErrorKind::Storage,
         };
         let conflict = match error {
             SessionError::Store(StoreError::Conflict { found, their_text, .. }) => {
@@ -122,11 +145,13 @@ pub struct Session {
     config_dir: PathBuf,
     project: Option<Project>,
     default_author: String,
+    /// The open summary's sources, indexed once while they stay unchanged.
+    source_index: Option<SourceIndex>,
 }
 
 impl Session {
     pub fn new(config_dir: PathBuf, default_author: String) -> Session {
-        Session { config_dir, project: None, default_author }
+        Session { config_dir, project: None, default_author, source_index: None }
     }
 
     fn recent_list(&self) -> PathBuf {
@@ -163,11 +188,13 @@ impl Session {
     fn adopt(&mut self, project: Project) -> Result<ProjectInfo, SessionError> {
         recent::remember(&self.recent_list(), project.path())?;
         self.project = Some(project);
+        self.source_index = None;
         self.info()
     }
 
     pub fn close_project(&mut self) {
         self.project = None;
+        self.source_index = None;
     }
 
     pub fn info(&self) -> Result<ProjectInfo, SessionError> {
@@ -401,6 +428,115 @@ impl Session {
             }
             other => Ok(other?),
         }
+    }
+}
+
+/// Summaries: every change returns the whole summary, relinked.
+impl Session {
+    /// Creates a summary of `sources`, with the default article sections
+    /// unless others are given.
+    pub fn create_summary(
+        &mut self,
+        title: &str,
+        lang: &str,
+        sources: &[DocumentId],
+        sections: Option<Vec<String>>,
+    ) -> Result<DocumentSummary, SessionError> {
+        let summary = NewSummary {
+            title: title.trim().to_string(),
+            lang: lang.parse()?,
+            sources: sources.to_vec(),
+            sections: sections
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| summary::DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect()),
+            references: Vec::new(),
+        };
+        let project = self.project_mut()?;
+        let id = project.create_summary(&summary)?;
+        Ok(project.document(id)?)
+    }
+
+    /// The source index for `summary`, rebuilt only if its sources changed.
+    fn index_for(&mut self, summary: DocumentId) -> Result<(), SessionError> {
+        let project = self.project.as_ref().ok_or(SessionError::NoProject)?;
+        let current = match &self.source_index {
+            Some(index) => index.is_current(project, summary)?,
+            None => false,
+        };
+        if !current {
+            self.source_index = Some(SourceIndex::build(project, summary)?);
+        }
+        Ok(())
+    }
+
+    pub fn summary(&mut self, summary: DocumentId) -> Result<SummaryView, SessionError> {
+        self.index_for(summary)?;
+        let (Some(project), Some(index)) = (&self.project, &self.source_index) else {
+            return Err(SessionError::NoProject);
+        };
+        Ok(summary::view(project, summary, index)?)
+    }
+
+    /// Splits pasted or typed text into sentences and appends them to a section.
+    pub fn add_summary_text(
+        &mut self,
+        summary: DocumentId,
+        section: u32,
+        text: &str,
+        kind: SentenceKind,
+    ) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let lang = project.languages(summary)?.0;
+        let sentences: Vec<String> = crate::segment::split_text(text, &lang).map(str::to_string).collect();
+        project.add_summary_sentences(summary, section, &sentences, kind, &author)?;
+        self.summary(summary)
+    }
+
+    pub fn remove_summary_sentence(&mut self, sentence: SegmentId) -> Result<SummaryView, SessionError> {
+        let project = self.project_mut()?;
+        let summary = project.segment(sentence)?.document_id;
+        project.remove_summary_sentence(sentence)?;
+        self.summary(summary)
+    }
+
+    pub fn set_sentence_kind(&mut self, sentence: SegmentId, kind: SentenceKind) -> Result<SummaryView, SessionError> {
+        let project = self.project_mut()?;
+        let summary = project.segment(sentence)?.document_id;
+        project.set_sentence_kind(sentence, kind)?;
+        self.summary(summary)
+    }
+
+    pub fn decide_link(
+        &mut self,
+        sentence: SegmentId,
+        source: SegmentId,
+        decision: LinkDecision,
+    ) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
+        let summary = self.project()?.segment(sentence)?.document_id;
+        self.index_for(summary)?;
+        let (Some(project), Some(index)) = (&mut self.project, &self.source_index) else {
+            return Err(SessionError::NoProject);
+        };
+        summary::decide(project, index, sentence, source, decision, &author)?;
+        self.summary(summary)
+    }
+
+    /// Approves the summary; refused while claims carry flags, unless
+    /// `override_reason` records why they may stand.
+    pub fn approve_summary(
+        &mut self,
+        summary: DocumentId,
+        override_reason: Option<&str>,
+    ) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
+        self.index_for(summary)?;
+        let (Some(project), Some(index)) = (&mut self.project, &self.source_index) else {
+            return Err(SessionError::NoProject);
+        };
+        summary::approve(project, summary, index, override_reason, &author)?;
+        self.summary(summary)
     }
 }
 

@@ -9,8 +9,12 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
+mod summary;
+
 use crate::diff::SegmentState;
-use crate::document::{DocumentId, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat};
+use crate::document::{
+    DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat,
+};
 use crate::lang::LangTag;
 use crate::revision::{
     BulkOutcome, Comment, Decision, Revision, RevisionId, Status, TranslationEdit, Version, VersionId,
@@ -137,6 +141,51 @@ CREATE TABLE translation_units (
     created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 "#,
+    r#"
+-- Summaries are documents too: their sections are passages (with a title),
+-- their sentences segments whose words live in revisions, so statuses,
+-- versions and diffs work on them unchanged.
+ALTER TABLE documents ADD COLUMN kind TEXT NOT NULL DEFAULT 'translation'
+    CHECK (kind IN ('translation', 'summary'));
+ALTER TABLE passages ADD COLUMN title TEXT;
+ALTER TABLE segments ADD COLUMN sentence_kind TEXT CHECK (sentence_kind IN ('claim', 'commentary'));
+
+CREATE TABLE summary_sources (
+    summary_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (summary_id, document_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE summary_references (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    summary_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    title      TEXT NOT NULL,
+    url        TEXT
+) STRICT;
+
+-- People's decisions on links, append-only: the newest per pair counts.
+-- The sentence's text at the time tells when a decision has gone stale.
+CREATE TABLE link_decisions (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    sentence_id    INTEGER NOT NULL REFERENCES segments(id),
+    source_id      INTEGER NOT NULL REFERENCES segments(id),
+    decision       TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected', 'cleared')),
+    sentence_text  TEXT NOT NULL,
+    author         TEXT NOT NULL,
+    created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+CREATE INDEX link_decisions_by_sentence ON link_decisions (sentence_id, source_id, id);
+
+CREATE TABLE summary_approvals (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    summary_id      INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    open_flags      INTEGER NOT NULL,
+    override_reason TEXT,
+    author          TEXT NOT NULL,
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+"#,
 ];
 
 /// Where a hidden (joined) segment's position goes: out of the way of the
@@ -185,6 +234,14 @@ pub enum StoreError {
          you started from {expected:?}); your text was not saved over it"
     )]
     Conflict { segment: i64, expected: Option<RevisionId>, found: Option<RevisionId>, their_text: Option<String> },
+    #[error("document {0} is not a summary")]
+    NotASummary(DocumentId),
+    #[error("document {0} is a summary; a summary's sources must be documents with source text")]
+    NotASource(DocumentId),
+    #[error("the summary has no section {0}")]
+    NoSuchSection(u32),
+    #[error("a summary needs at least one source document")]
+    NoSources,
     #[error("{path}: {source}")]
     Sqlite { path: PathBuf, source: rusqlite::Error },
     #[error("{path}: stored data is damaged: {detail}")]
@@ -365,7 +422,8 @@ impl Project {
                             AND r.status IN ('translated', 'reviewed', 'approved')),
                         (SELECT count(*) FROM segments s
                            JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
-                          WHERE s.document_id = d.id AND s.merged_into IS NULL AND r.status = 'approved')
+                          WHERE s.document_id = d.id AND s.merged_into IS NULL AND r.status = 'approved'),
+                        d.kind
                    FROM documents d
                   WHERE ?1 IS NULL OR d.id = ?1
                   ORDER BY d.id",
@@ -384,15 +442,18 @@ impl Project {
                     row.get::<_, i64>(7)?,
                     row.get::<_, i64>(8)?,
                     row.get::<_, i64>(9)?,
+                    row.get::<_, String>(10)?,
                 ))
             })
             .map_err(self.err())?;
         let mut documents = Vec::new();
         for row in rows {
-            let (id, title, source, target, origin, format, imported_at, segments, translated, approved) =
+            let (id, title, source, target, origin, format, imported_at, segments, translated, approved, kind) =
                 row.map_err(self.err())?;
             documents.push(DocumentSummary {
                 id: DocumentId(id),
+                kind: DocumentKind::parse(&kind)
+                    .ok_or_else(|| self.corrupt(format!("unknown document kind {kind:?}")))?,
                 title,
                 source_lang: self.stored_lang(&source)?,
                 target_lang: self.stored_lang(&target)?,

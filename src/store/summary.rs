@@ -1,0 +1,343 @@
+//! The SQL behind summaries: their sources, sections, sentence kinds,
+//! people's link decisions and approvals. Sentences themselves are segments
+//! with revisions, written by the functions in the parent module.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{HIDDEN_POSITION_BASE, Project, StoreError, insert_revision, review_in, shift_positions, sqlite};
+use crate::document::{DocumentId, DocumentSummary, SegmentId};
+use crate::revision::{Decision, Status};
+use crate::summary::{Approval, LinkDecision, NewSummary, Reference, Section, SentenceKind, StoredDecision};
+
+impl Project {
+    /// Creates an empty summary of `summary.sources` with its sections.
+    pub fn create_summary(&mut self, summary: &NewSummary) -> Result<DocumentId, StoreError> {
+        if summary.sources.is_empty() {
+            return Err(StoreError::NoSources);
+        }
+        for &source in &summary.sources {
+            if self.document(source)?.kind != crate::document::DocumentKind::Translation {
+                return Err(StoreError::NotASource(source));
+            }
+        }
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let lang = summary.lang.as_str();
+        tx.execute(
+            "INSERT INTO documents (title, source_lang, target_lang, origin, format, kind)
+             VALUES (?1, ?2, ?2, 'summary', 'text', 'summary')",
+            params![summary.title.trim(), lang],
+        )
+        .map_err(e)?;
+        let id = tx.last_insert_rowid();
+        for (position, title) in summary.sections.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO passages (document_id, position, kind, level, title) VALUES (?1, ?2, 'paragraph', 0, ?3)",
+                params![id, position as i64, title.trim()],
+            )
+            .map_err(e)?;
+        }
+        for (position, source) in summary.sources.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO summary_sources (summary_id, document_id, position) VALUES (?1, ?2, ?3)",
+                params![id, source.0, position as i64],
+            )
+            .map_err(e)?;
+        }
+        for reference in &summary.references {
+            tx.execute(
+                "INSERT INTO summary_references (summary_id, title, url) VALUES (?1, ?2, ?3)",
+                params![id, reference.title.trim(), reference.url.as_deref()],
+            )
+            .map_err(e)?;
+        }
+        tx.commit().map_err(e)?;
+        Ok(DocumentId(id))
+    }
+
+    /// The document row of a summary; refuses other documents.
+    pub fn summary_document(&self, summary: DocumentId) -> Result<DocumentSummary, StoreError> {
+        let document = self.document(summary)?;
+        if document.kind != crate::document::DocumentKind::Summary {
+            return Err(StoreError::NotASummary(summary));
+        }
+        Ok(document)
+    }
+
+    pub fn summary_sources(&self, summary: DocumentId) -> Result<Vec<DocumentId>, StoreError> {
+        self.summary_document(summary)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT document_id FROM summary_sources WHERE summary_id = ?1 ORDER BY position")
+            .map_err(self.err())?;
+        let ids = stmt.query_map([summary.0], |r| r.get(0).map(DocumentId)).map_err(self.err())?;
+        ids.collect::<Result<_, _>>().map_err(self.err())
+    }
+
+    pub fn summary_references(&self, summary: DocumentId) -> Result<Vec<Reference>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT title, url FROM summary_references WHERE summary_id = ?1 ORDER BY id")
+            .map_err(self.err())?;
+        let rows =
+            stmt.query_map([summary.0], |r| Ok(Reference { title: r.get(0)?, url: r.get(1)? })).map_err(self.err())?;
+        rows.collect::<Result<_, _>>().map_err(self.err())
+    }
+
+    pub fn summary_sections(&self, summary: DocumentId) -> Result<Vec<Section>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT position, coalesce(title, '') FROM passages WHERE document_id = ?1 ORDER BY position",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([summary.0], |r| Ok(Section { position: r.get::<_, i64>(0)? as u32, title: r.get(1)? }))
+            .map_err(self.err())?;
+        rows.collect::<Result<_, _>>().map_err(self.err())
+    }
+
+    /// What changes when source passages are added, joined or retranslated:
+    /// visible segments, the newest segment and the newest revision.
+    pub fn segments_stamp(&self, documents: &[DocumentId]) -> Result<(i64, i64, i64), StoreError> {
+        let mut stamp = (0, 0, 0);
+        for document in documents {
+            let (count, segment, revision): (i64, i64, i64) = self
+                .conn
+                .query_row(
+                    "SELECT count(*), coalesce(max(s.id), 0),
+                            coalesce((SELECT max(r.id) FROM revisions r
+                                       WHERE r.segment_id IN (SELECT id FROM segments WHERE document_id = ?1)), 0)
+                       FROM segments s WHERE s.document_id = ?1 AND s.merged_into IS NULL",
+                    [document.0],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .map_err(self.err())?;
+            stamp = (stamp.0 + count, stamp.1.max(segment), stamp.2.max(revision));
+        }
+        Ok(stamp)
+    }
+
+    pub fn sentence_kinds(&self, summary: DocumentId) -> Result<HashMap<SegmentId, SentenceKind>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, sentence_kind FROM segments
+                  WHERE document_id = ?1 AND merged_into IS NULL AND sentence_kind IS NOT NULL",
+            )
+            .map_err(self.err())?;
+        let rows =
+            stmt.query_map([summary.0], |r| Ok((SegmentId(r.get(0)?), r.get::<_, String>(1)?))).map_err(self.err())?;
+        let mut kinds = HashMap::new();
+        for row in rows {
+            let (id, kind) = row.map_err(self.err())?;
+            let kind =
+                SentenceKind::parse(&kind).ok_or_else(|| self.corrupt(format!("unknown sentence kind {kind:?}")))?;
+            kinds.insert(id, kind);
+        }
+        Ok(kinds)
+    }
+
+    /// Appends sentences to the end of a section, each a segment with one
+    /// draft revision holding its text, in one transaction.
+    pub fn add_summary_sentences(
+        &mut self,
+        summary: DocumentId,
+        section: u32,
+        sentences: &[String],
+        kind: SentenceKind,
+        author: &str,
+    ) -> Result<Vec<SegmentId>, StoreError> {
+        self.summary_document(summary)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let passage: i64 = tx
+            .query_row(
+                "SELECT id FROM passages WHERE document_id = ?1 AND position = ?2",
+                params![summary.0, i64::from(section)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(e)?
+            .ok_or(StoreError::NoSuchSection(section))?;
+        let last: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(s.position), -1) FROM segments s JOIN passages p ON p.id = s.passage_id
+                  WHERE s.document_id = ?1 AND p.position <= ?2 AND s.merged_into IS NULL",
+                params![summary.0, i64::from(section)],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
+        let sentences: Vec<&str> = sentences.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        shift_positions(&tx, summary.0, last, sentences.len() as i64).map_err(e)?;
+        let mut ids = Vec::new();
+        for (offset, text) in sentences.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO segments (document_id, passage_id, position, source, sentence_kind)
+                 VALUES (?1, ?2, ?3, '', ?4)",
+                params![summary.0, passage, last + 1 + offset as i64, kind.as_str()],
+            )
+            .map_err(e)?;
+            let id = SegmentId(tx.last_insert_rowid());
+            insert_revision(&tx, id, None, text, Status::Draft, author).map_err(e)?;
+            ids.push(id);
+        }
+        tx.commit().map_err(e)?;
+        Ok(ids)
+    }
+
+    /// Takes a sentence out of its summary. Like a joined segment it is
+    /// hidden, not deleted, so its revisions stay in the file.
+    pub fn remove_summary_sentence(&mut self, sentence: SegmentId) -> Result<(), StoreError> {
+        let row = self.segment(sentence)?;
+        self.summary_document(row.document_id)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        tx.execute(
+            "UPDATE segments SET merged_into = ?1, position = ?2 WHERE id = ?1",
+            params![sentence.0, HIDDEN_POSITION_BASE - sentence.0],
+        )
+        .map_err(e)?;
+        shift_positions(&tx, row.document_id.0, i64::from(row.position), -1).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+
+    pub fn set_sentence_kind(&mut self, sentence: SegmentId, kind: SentenceKind) -> Result<(), StoreError> {
+        let row = self.segment(sentence)?;
+        self.summary_document(row.document_id)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        tx.execute("UPDATE segments SET sentence_kind = ?1 WHERE id = ?2", params![kind.as_str(), sentence.0])
+            .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+
+    /// Records a decision on the link between a summary sentence and a
+    /// source passage, with the sentence as it reads now.
+    pub fn decide_link(
+        &mut self,
+        sentence: SegmentId,
+        source: SegmentId,
+        decision: LinkDecision,
+        sentence_text: &str,
+        author: &str,
+    ) -> Result<(), StoreError> {
+        let row = self.segment(sentence)?;
+        self.summary_document(row.document_id)?;
+        self.segment(source)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        tx.execute(
+            "INSERT INTO link_decisions (sentence_id, source_id, decision, sentence_text, author)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sentence.0, source.0, decision.as_str(), sentence_text, author],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+
+    /// The newest decision per (sentence, passage) pair, withdrawn ones left out.
+    pub fn link_decisions(&self, summary: DocumentId) -> Result<Vec<StoredDecision>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT d.sentence_id, d.source_id, d.decision, d.sentence_text FROM link_decisions d
+                  WHERE d.sentence_id IN (SELECT id FROM segments WHERE document_id = ?1)
+                    AND d.id = (SELECT max(id) FROM link_decisions
+                                 WHERE sentence_id = d.sentence_id AND source_id = d.source_id)
+                  ORDER BY d.id",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([summary.0], |r| {
+                Ok((SegmentId(r.get(0)?), SegmentId(r.get(1)?), r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })
+            .map_err(self.err())?;
+        let mut decisions = Vec::new();
+        for row in rows {
+            let (sentence, source, decision, sentence_text) = row.map_err(self.err())?;
+            let decision =
+                LinkDecision::parse(&decision).ok_or_else(|| self.corrupt(format!("unknown decision {decision:?}")))?;
+            if decision != LinkDecision::Cleared {
+                decisions.push(StoredDecision { sentence, source, decision, sentence_text });
+            }
+        }
+        Ok(decisions)
+    }
+
+    /// Approves the given sentences and records who approved the summary,
+    /// how many flags were open and why they were overridden, atomically.
+    pub fn approve_summary(
+        &mut self,
+        summary: DocumentId,
+        sentences: &[SegmentId],
+        open_flags: u32,
+        override_reason: Option<&str>,
+        author: &str,
+    ) -> Result<Approval, StoreError> {
+        self.summary_document(summary)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        for &sentence in sentences {
+            let current: Option<String> = tx
+                .query_row(
+                    "SELECT status FROM revisions WHERE segment_id = ?1 ORDER BY id DESC LIMIT 1",
+                    [sentence.0],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(e)?;
+            if current.as_deref() != Some(Status::Approved.as_str()) {
+                review_in(&tx, sentence, Decision::Approved, None, author)?;
+            }
+        }
+        let approval = tx
+            .query_row(
+                "INSERT INTO summary_approvals (summary_id, open_flags, override_reason, author)
+                 VALUES (?1, ?2, ?3, ?4) RETURNING created_at",
+                params![summary.0, open_flags, override_reason, author],
+                |r| {
+                    Ok(Approval {
+                        author: author.to_string(),
+                        created_at: r.get(0)?,
+                        open_flags,
+                        override_reason: override_reason.map(str::to_string),
+                    })
+                },
+            )
+            .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(approval)
+    }
+
+    /// The newest approval of a summary, if it was ever approved.
+    pub fn summary_approval(&self, summary: DocumentId) -> Result<Option<Approval>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT author, created_at, open_flags, override_reason FROM summary_approvals
+                  WHERE summary_id = ?1 ORDER BY id DESC LIMIT 1",
+                [summary.0],
+                |r| {
+                    Ok(Approval {
+                        author: r.get(0)?,
+                        created_at: r.get(1)?,
+                        open_flags: r.get::<_, i64>(2)? as u32,
+                        override_reason: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(self.err())
+    }
+}

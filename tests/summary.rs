@@ -1,0 +1,238 @@
+//! Summaries against a real project file, through the same session the
+//! desktop window uses: a Spanish statement partly translated into English,
+//! an English summary of it, links, flags, people's decisions, approval.
+
+use verso::provenance::FlagKind;
+use verso::session::{ErrorKind, ErrorReply, Session};
+use verso::summary::{LinkDecision, LinkOrigin, SentenceKind, SentenceView, SummaryView};
+use verso::{DocumentId, DocumentKind, Status, TranslationEdit};
+
+const STATEMENT: &str = "El Gobierno aprobó el martes un plan de vivienda de 3.000 millones de euros. \
+El plan prevé construir 40.000 viviendas sociales hasta 2030. \
+El desempleo juvenil bajó al 27% en octubre. \
+La oposición criticó que el plan llega tarde.";
+
+const TRANSLATIONS: [&str; 3] = [
+    "The Government approved on Tuesday a housing plan worth 3 billion euros.",
+    "The plan foresees building 40,000 social homes by 2030.",
+    "Youth unemployment fell to 27% in October.",
+];
+
+struct Fixture {
+    session: Session,
+    source: DocumentId,
+    summary: DocumentId,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = Session::new(dir.path().join("config"), "Sam".into());
+    session.create_project(&dir.path().join("news.verso")).expect("project");
+    let file = dir.path().join("comunicado.txt");
+    std::fs::write(&file, STATEMENT).expect("write");
+    let source = session.import(&file, "es", "en", Some("Comunicado".into())).expect("import").id;
+    let rows = session.segments(source).expect("rows");
+    assert_eq!(rows.len(), 4, "the statement has four sentences");
+    for (row, text) in rows.iter().zip(TRANSLATIONS) {
+        let edit = TranslationEdit { segment: row.id, text: text.into(), status: Status::Translated, base: None };
+        session.save_translation(&edit).expect("translate");
+    }
+    let summary = session.create_summary("Housing plan", "en", &[source], None).expect("summary");
+    assert_eq!(summary.kind, DocumentKind::Summary);
+    Fixture { session, source, summary: summary.id, _dir: dir }
+}
+
+fn sentences(view: &SummaryView) -> Vec<&SentenceView> {
+    view.sections.iter().flat_map(|s| &s.sentences).collect()
+}
+
+fn flags(sentence: &SentenceView) -> Vec<FlagKind> {
+    sentence.flags.iter().map(|f| f.kind).collect()
+}
+
+fn write(f: &mut Fixture, text: &str) -> SummaryView {
+    f.session.add_summary_text(f.summary, 0, text, SentenceKind::Claim).expect("add")
+}
+
+fn edit(f: &mut Fixture, sentence: &SentenceView, text: &str) {
+    let edit =
+        TranslationEdit { segment: sentence.id, text: text.into(), status: Status::Draft, base: sentence.revision };
+    f.session.save_translation(&edit).expect("edit");
+}
+
+const THREE: &str = "The Government approved a 3 billion euro housing plan on Tuesday. \
+The plan will build 40,000 social homes by 2030. Youth unemployment fell to 22% in October.";
+
+#[test]
+fn each_sentence_links_to_its_passage_with_evidence_and_a_wrong_percentage_is_flagged() {
+    let mut f = fixture();
+    let view = write(&mut f, THREE);
+    let rows = f.session.segments(f.source).expect("rows");
+    let all = sentences(&view);
+    assert_eq!(all.len(), 3, "pasted text is split into sentences");
+    for (sentence, row) in all.iter().zip(&rows) {
+        let link = sentence.links.first().unwrap_or_else(|| panic!("no link for {:?}", sentence.text));
+        assert_eq!(link.segment, row.id, "{:?}", sentence.text);
+        assert_eq!(link.origin, LinkOrigin::Found);
+        assert!(link.in_translation, "an English summary finds a Spanish passage through its translation");
+        assert!(!link.sentence_spans.is_empty() && !link.passage_spans.is_empty());
+    }
+    assert_eq!(flags(all[0]), [], "{:?}", all[0].flags);
+    assert_eq!(flags(all[1]), [], "{:?}", all[1].flags);
+    assert_eq!(flags(all[2]), [FlagKind::NumberMismatch]);
+    assert!(all[2].flags[0].detail.contains("22%") && all[2].flags[0].detail.contains("27%"));
+    // The evidence spans point at the matched words, counted in characters.
+    let link = &all[2].links[0];
+    let chars: Vec<char> = TRANSLATIONS[2].chars().collect();
+    let words: Vec<String> =
+        link.passage_spans.iter().map(|s| chars[s.start as usize..s.end as usize].iter().collect()).collect();
+    assert!(words.contains(&"unemployment".to_string()), "{words:?}");
+    assert_eq!(
+        (view.coverage.claims, view.coverage.supported, view.coverage.passages, view.coverage.cited),
+        (3, 3, 4, 3)
+    );
+    assert_eq!(view.blocking, 1);
+}
+
+#[test]
+fn approval_is_blocked_by_flags_until_fixed_or_overridden_with_a_reason() {
+    let mut f = fixture();
+    let view = write(&mut f, THREE);
+    let blocked = f.session.approve_summary(f.summary, None).expect_err("blocked");
+    let reply = ErrorReply::from(&blocked);
+    assert_eq!(reply.kind, ErrorKind::Blocked);
+    assert!(reply.message.contains("22%"), "{}", reply.message);
+    assert!(!f.session.summary(f.summary).expect("view").approved);
+    // Overridden with a reason: approved, and the reason is on record.
+    let approved = f.session.approve_summary(f.summary, Some("The 22% is from the ministry's own update")).expect("ok");
+    assert!(approved.approved);
+    let approval = approved.approval.expect("approval");
+    assert_eq!((approval.open_flags, approval.author.as_str()), (1, "Sam"));
+    assert_eq!(approval.override_reason.as_deref(), Some("The 22% is from the ministry's own update"));
+    // Editing a sentence takes the approval away; fixing the number frees it.
+    let wrong = sentences(&view)[2].clone();
+    let current = sentences(&f.session.summary(f.summary).expect("view"))[2].revision;
+    edit(&mut f, &SentenceView { revision: current, ..wrong }, "Youth unemployment fell to 27% in October.");
+    let fixed = f.session.summary(f.summary).expect("view");
+    assert!(!fixed.approved);
+    assert_eq!(fixed.blocking, 0);
+    let approved = f.session.approve_summary(f.summary, None).expect("approve");
+    assert!(approved.approved && sentences(&approved).iter().all(|s| s.status == Status::Approved));
+    assert_eq!(approved.approval.expect("approval").override_reason, None);
+}
+
+#[test]
+fn decisions_survive_relinking_and_go_stale_when_the_sentence_is_rewritten() {
+    let mut f = fixture();
+    let rows = f.session.segments(f.source).expect("rows");
+    let view = write(&mut f, "The opposition said the plan comes too late.");
+    let sentence = sentences(&view)[0].clone();
+    assert!(flags(&sentence).contains(&FlagKind::Unsupported), "{:?}", sentence);
+    // A person links the untranslated passage: the sentence is supported.
+    let view = f.session.decide_link(sentence.id, rows[3].id, LinkDecision::Confirmed).expect("confirm");
+    let linked = sentences(&view)[0];
+    assert_eq!(linked.links[0].segment, rows[3].id);
+    assert_eq!(linked.links[0].origin, LinkOrigin::Confirmed);
+    assert!(!flags(linked).contains(&FlagKind::Unsupported));
+    assert_eq!(view.blocking, 0);
+    // A small edit keeps the decision; a rewrite leaves it stale, and the
+    // sentence is unsupported again.
+    edit(&mut f, linked, "The opposition said that the plan comes too late.");
+    let kept = f.session.summary(f.summary).expect("view");
+    assert!(!sentences(&kept)[0].links[0].stale);
+    edit(&mut f, sentences(&kept)[0], "Critics fear that building costs will keep rising next year.");
+    let stale = f.session.summary(f.summary).expect("view");
+    let rewritten = sentences(&stale)[0];
+    assert!(rewritten.links.iter().any(|l| l.segment == rows[3].id && l.stale), "{:?}", rewritten.links);
+    assert!(flags(rewritten).contains(&FlagKind::Unsupported));
+    // A rejected link stays rejected after edits.
+    let view = write(&mut f, "Youth unemployment fell to 27% in October.");
+    let third = sentences(&view)[1].clone();
+    assert_eq!(third.links[0].segment, rows[2].id);
+    let view = f.session.decide_link(third.id, rows[2].id, LinkDecision::Rejected).expect("reject");
+    assert!(sentences(&view)[1].links.iter().all(|l| l.segment != rows[2].id));
+    assert_eq!(sentences(&view)[1].rejected, [rows[2].id]);
+    edit(&mut f, sentences(&view)[1], "Youth unemployment fell to 27 per cent in October.");
+    let after = f.session.summary(f.summary).expect("view");
+    assert!(sentences(&after)[1].links.iter().all(|l| l.segment != rows[2].id));
+    // Cleared, the linker's choice comes back.
+    let view = f.session.decide_link(third.id, rows[2].id, LinkDecision::Cleared).expect("clear");
+    assert_eq!(sentences(&view)[1].links[0].segment, rows[2].id);
+    // Only the summary's own passages can be linked.
+    let foreign = f.session.decide_link(third.id, third.id, LinkDecision::Confirmed).expect_err("not a source");
+    assert_eq!(ErrorReply::from(&foreign).kind, ErrorKind::InvalidInput);
+}
+
+#[test]
+fn commentary_does_not_block_and_removed_sentences_keep_their_history() {
+    let mut f = fixture();
+    write(&mut f, "The plan will build 40,000 social homes by 2030.");
+    let view = f
+        .session
+        .add_summary_text(f.summary, 2, "This looks like an election promise.", SentenceKind::Claim)
+        .expect("add");
+    assert_eq!(view.sections[2].title, "Expert Analysis");
+    let opinion = view.sections[2].sentences[0].clone();
+    assert!(opinion.blocking && flags(&opinion).contains(&FlagKind::Unsupported));
+    let view = f.session.set_sentence_kind(opinion.id, SentenceKind::Commentary).expect("kind");
+    let opinion = &view.sections[2].sentences[0];
+    assert_eq!((opinion.kind, opinion.blocking), (SentenceKind::Commentary, false));
+    assert_eq!((view.blocking, view.coverage.claims), (0, 1));
+    // Removing hides the sentence; its revisions stay in the file.
+    let view = f.session.remove_summary_sentence(opinion.id).expect("remove");
+    assert!(view.sections[2].sentences.is_empty());
+    assert_eq!(f.session.history(opinion.id).err().map(|e| ErrorReply::from(&e).kind), Some(ErrorKind::NotFound));
+    assert_eq!(f.session.documents().expect("docs")[1].segments, 1);
+}
+
+#[test]
+fn a_summary_links_through_new_translations_and_shares_versions_and_diffs() {
+    let mut f = fixture();
+    let rows = f.session.segments(f.source).expect("rows");
+    let view = write(&mut f, "The opposition criticised that the plan comes late.");
+    assert!(sentences(&view)[0].links.iter().all(|l| !l.in_translation));
+    // Translating the last passage is seen by the next check (the index is rebuilt).
+    let edit = TranslationEdit {
+        segment: rows[3].id,
+        text: "The opposition criticised that the plan comes late.".into(),
+        status: Status::Translated,
+        base: None,
+    };
+    f.session.save_translation(&edit).expect("translate");
+    let view = f.session.summary(f.summary).expect("view");
+    let link = &sentences(&view)[0].links[0];
+    assert_eq!((link.segment, link.in_translation), (rows[3].id, true));
+    assert!(sentences(&view)[0].flags.is_empty());
+    // Versions and diffs are the translation machinery, unchanged.
+    f.session.create_version(f.summary, "draft 1").expect("version");
+    let sentence = sentences(&view)[0].clone();
+    let edit = TranslationEdit {
+        segment: sentence.id,
+        text: "The opposition said the plan comes late.".into(),
+        status: Status::Draft,
+        base: sentence.revision,
+    };
+    f.session.save_translation(&edit).expect("edit");
+    let version = f.session.versions(f.summary).expect("versions")[0].id;
+    let diff = f.session.diff_document(f.summary, Some(version), None, false).expect("diff");
+    assert_eq!(diff.stats.segments_changed, 1);
+}
+
+#[test]
+fn bad_requests_are_refused_and_change_nothing() {
+    let mut f = fixture();
+    let kind = |e: verso::session::SessionError| ErrorReply::from(&e).kind;
+    assert_eq!(f.session.create_summary("x", "en", &[], None).map_err(kind).err(), Some(ErrorKind::InvalidInput));
+    assert_eq!(
+        f.session.create_summary("x", "en", &[f.summary], None).map_err(kind).err(),
+        Some(ErrorKind::InvalidInput)
+    );
+    assert_eq!(
+        f.session.add_summary_text(f.summary, 40, "Text.", SentenceKind::Claim).map_err(kind).err(),
+        Some(ErrorKind::InvalidInput)
+    );
+    assert_eq!(f.session.summary(f.source).map_err(kind).err(), Some(ErrorKind::InvalidInput));
+    assert_eq!(f.session.approve_summary(f.summary, None).map_err(kind).err(), Some(ErrorKind::InvalidInput));
+    assert_eq!(f.session.documents().expect("docs").len(), 2);
+}
