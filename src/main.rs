@@ -11,6 +11,7 @@ use verso::import::{self, ImportRequest};
 use verso::revision::Decision;
 use verso::segment::srx::SrxDocument;
 use verso::segment::{self, Rules, Segmenter};
+use verso::summary::{self, LinkDecision, LinkOrigin, SentenceKind, SourceIndex};
 use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, TranslationEdit};
 
 #[derive(Parser)]
@@ -182,6 +183,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Summaries traced to their sources: write, check, link, approve.
+    Summary {
+        #[command(subcommand)]
+        action: SummaryAction,
+    },
     /// Write Verso's abbreviation and terminator rules for a language as SRX 2.0.
     SrxExport {
         #[arg(long)]
@@ -231,6 +237,69 @@ enum VersionAction {
     },
 }
 
+#[derive(Subcommand)]
+enum SummaryAction {
+    /// Create a summary of source documents from a text or Markdown file
+    /// (`#` headings pick sections; every sentence starts as a claim).
+    Add {
+        project: PathBuf,
+        file: PathBuf,
+        /// A source document id; repeat for several.
+        #[arg(long = "source", required = true)]
+        sources: Vec<i64>,
+        #[arg(long)]
+        title: Option<String>,
+        /// Language of the summary (BCP 47): a source's own language or
+        /// the language it is translated into.
+        #[arg(long)]
+        lang: String,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link every sentence to its source passages and list the flags;
+    /// exits non-zero when claims carry unresolved flags.
+    Check {
+        project: PathBuf,
+        summary: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm (or add) a link between a summary sentence and a source segment.
+    Link {
+        project: PathBuf,
+        sentence: i64,
+        segment: i64,
+        /// Reject the link instead.
+        #[arg(long, conflicts_with = "clear")]
+        reject: bool,
+        /// Withdraw an earlier decision.
+        #[arg(long)]
+        clear: bool,
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Mark a sentence as a claim (must be supported) or commentary.
+    Mark { project: PathBuf, sentence: i64, kind: KindArg },
+    /// Approve the summary; refused while claims carry flags unless overridden.
+    Approve {
+        project: PathBuf,
+        summary: i64,
+        /// Approve despite open flags, recording why.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Claim,
+    Commentary,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Html,
@@ -269,9 +338,12 @@ fn main() -> ExitCode {
 
 /// `verso show … | head` closes the pipe early; that is not an error.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
 }
 
 fn lang(tag: &str) -> anyhow::Result<LangTag> {
@@ -597,11 +669,127 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Summary { action } => run_summary(action, stdout)?,
         Command::SrxExport { lang: tag, output } => {
             let xml = SrxDocument::from_builtin(&lang(&tag)?).to_xml();
             match output {
                 Some(path) => write_atomically(&path, xml.as_bytes())?,
                 None => stdout.write_all(xml.as_bytes())?,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+    match action {
+        SummaryAction::Add { project, file, sources, title, lang: summary_lang, author, json } => {
+            let text = read_text(&file)?;
+            let mut project = Project::open(&project)?;
+            let sources: Vec<DocumentId> = sources.into_iter().map(DocumentId).collect();
+            let summary_lang = lang(&summary_lang)?;
+            let title = title.unwrap_or_else(|| file.file_stem().unwrap_or_default().to_string_lossy().into_owned());
+            let author = author_name(&project, author)?;
+            let id = summary::create_from_text(&mut project, &title, summary_lang, sources, &text, &author)?;
+            let document = project.document(id)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &document)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(stdout, "created summary {}: \"{}\", {} sentences", id.0, document.title, document.segments)?;
+            }
+        }
+        SummaryAction::Check { project, summary, json } => {
+            let project = Project::open(&project)?;
+            let summary = DocumentId(summary);
+            let index = SourceIndex::build(&project, summary)?;
+            let view = summary::view(&project, summary, &index)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &view)?;
+                writeln!(stdout)?;
+            } else {
+                print_summary(stdout, &project, &view)?;
+            }
+            if view.blocking > 0 {
+                bail!("{} claim sentence(s) have unresolved flags", view.blocking);
+            }
+        }
+        SummaryAction::Link { project, sentence, segment, reject, clear, author } => {
+            let mut project = Project::open(&project)?;
+            let author = author_name(&project, author)?;
+            let sentence = SegmentId(sentence);
+            let index = SourceIndex::build(&project, project.segment(sentence)?.document_id)?;
+            let decision = match (reject, clear) {
+                (true, _) => LinkDecision::Rejected,
+                (_, true) => LinkDecision::Cleared,
+                _ => LinkDecision::Confirmed,
+            };
+            summary::decide(&mut project, &index, sentence, SegmentId(segment), decision, &author)?;
+            writeln!(stdout, "sentence {}: link to segment {segment} {}", sentence.0, decision.as_str())?;
+        }
+        SummaryAction::Mark { project, sentence, kind } => {
+            let kind = match kind {
+                KindArg::Claim => SentenceKind::Claim,
+                KindArg::Commentary => SentenceKind::Commentary,
+            };
+            Project::open(&project)?.set_sentence_kind(SegmentId(sentence), kind)?;
+            writeln!(stdout, "sentence {sentence} is now {}", kind.as_str())?;
+        }
+        SummaryAction::Approve { project, summary, override_reason, author } => {
+            let mut project = Project::open(&project)?;
+            let author = author_name(&project, author)?;
+            let summary = DocumentId(summary);
+            let index = SourceIndex::build(&project, summary)?;
+            let approval = summary::approve(&mut project, summary, &index, override_reason.as_deref(), &author)?;
+            match approval.override_reason {
+                Some(reason) => writeln!(
+                    stdout,
+                    "approved summary {} with {} open flag(s) overridden: {reason}",
+                    summary.0, approval.open_flags
+                )?,
+                None => writeln!(stdout, "approved summary {}", summary.0)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_summary(out: &mut impl Write, project: &Project, view: &summary::SummaryView) -> anyhow::Result<()> {
+    let c = view.coverage;
+    writeln!(
+        out,
+        "{}: {}/{} claims supported, {}/{} source passages cited{}",
+        view.title,
+        c.supported,
+        c.claims,
+        c.cited,
+        c.passages,
+        if view.approved { ", approved" } else { "" }
+    )?;
+    for section in view.sections.iter().filter(|s| !s.sentences.is_empty()) {
+        writeln!(out, "\n## {}", section.title)?;
+        for sentence in &section.sentences {
+            let kind = if sentence.kind == SentenceKind::Commentary { " (commentary)" } else { "" };
+            writeln!(out, "#{} {}{kind}  [support {:.0}%]", sentence.id.0, sentence.text, sentence.support * 100.0)?;
+            for link in &sentence.links {
+                let row = project.segment(link.segment)?;
+                let text = if link.in_translation { row.translation.unwrap_or_default() } else { row.source };
+                let how = if link.stale {
+                    "stale"
+                } else if link.origin == LinkOrigin::Confirmed {
+                    "confirmed"
+                } else {
+                    "found"
+                };
+                writeln!(out, "   ← segment {} ({how}): {text}", link.segment.0)?;
+            }
+            for flag in &sentence.flags {
+                writeln!(
+                    out,
+                    "   ⚑ {}: {}",
+                    serde_json::to_value(flag.kind)?.as_str().unwrap_or_default(),
+                    flag.detail
+                )?;
             }
         }
     }

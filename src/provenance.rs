@@ -444,7 +444,8 @@ impl Linker {
             covered.extend(weights.keys().filter(|t| terms.contains(**t)).copied());
             links.push(self.link(segment, &query, gain / total));
         }
-        let support = covered.iter().map(|t| weights[t]).sum::<f32>() / total;
+        // `+ 0.0` turns the empty sum's -0.0 into 0.
+        let support = covered.iter().map(|t| weights[t]).sum::<f32>() / total + 0.0;
         let flags = self.flags(sentence, lang, &query, &links, support);
         SentenceCheck { sentence: sentence.to_string(), links, support, flags }
     }

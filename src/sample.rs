@@ -45,7 +45,7 @@ const SUMMARY: &[(u32, SentenceKind, &str)] = &[
     ),
     (0, SentenceKind::Claim, "The programme will cost $1.2 billion over five years."),
     (0, SentenceKind::Claim, "Reservoirs fell to 31% in August, their lowest level since records began in 1962."),
-    (0, SentenceKind::Claim, "Construction of the first plant begins in March 2025."),
+    (0, SentenceKind::Claim, "Construction of the first plant begins in March 2027."),
     (2, SentenceKind::Commentary, "Desalination eases droughts but its energy use and brine need watching."),
 ];
 

@@ -470,15 +470,97 @@ pub fn decide(
     Ok(())
 }
 
+/// A summary written as text: `#` headings name sections, other lines are
+/// sentences (list markers dropped), split as the summary's language needs.
+/// Returns (section title, sentences) in order; text before any heading
+/// belongs to the first default section.
+pub fn outline(text: &str, lang: &LangTag) -> Vec<(String, Vec<String>)> {
+    let mut sections: Vec<(String, Vec<String>)> = vec![(DEFAULT_SECTIONS[0].to_string(), Vec::new())];
+    let mut block = String::new();
+    let flush = |block: &mut String, sections: &mut Vec<(String, Vec<String>)>| {
+        let sentences: Vec<String> = crate::segment::split_text(block, lang)
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        if let Some((_, current)) = sections.last_mut() {
+            current.extend(sentences);
+        }
+        block.clear();
+    };
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(heading) = trimmed.strip_prefix('#') {
+            flush(&mut block, &mut sections);
+            let title = heading.trim_start_matches('#').trim().to_string();
+            if sections.len() == 1 && sections[0].1.is_empty() {
+                sections[0].0 = title;
+            } else {
+                sections.push((title, Vec::new()));
+            }
+            continue;
+        }
+        let item = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* "));
+        if item.is_some() || trimmed.is_empty() {
+            flush(&mut block, &mut sections);
+        }
+        block.push_str(item.unwrap_or(trimmed));
+        block.push('\n');
+    }
+    flush(&mut block, &mut sections);
+    sections.retain(|(_, sentences)| !sentences.is_empty());
+    sections
+}
+
+/// Creates a summary of `sources` from text (see [`outline`]): the default
+/// sections, plus any other heading the text uses, all sentences claims.
+pub fn create_from_text(
+    project: &mut Project,
+    title: &str,
+    lang: LangTag,
+    sources: Vec<DocumentId>,
+    text: &str,
+    author: &str,
+) -> Result<DocumentId, SummaryError> {
+    let parts = outline(text, &lang);
+    let mut sections: Vec<String> = DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect();
+    for (heading, _) in &parts {
+        if !sections.iter().any(|s| s.eq_ignore_ascii_case(heading)) {
+            sections.push(heading.clone());
+        }
+    }
+    let summary = project.create_summary(&NewSummary {
+        title: title.to_string(),
+        lang,
+        sources,
+        sections: sections.clone(),
+        references: Vec::new(),
+    })?;
+    for (heading, sentences) in &parts {
+        let position = sections.iter().position(|s| s.eq_ignore_ascii_case(heading)).unwrap_or(0) as u32;
+        project.add_summary_sentences(summary, position, sentences, SentenceKind::Claim, author)?;
+    }
+    Ok(summary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn an_outline_follows_headings_and_bullets() {
+        let text = "Plants will be built. They cost $1.2 billion.\n\n## Key points\n- Three plants.\n- By 2028.\n\n# Views\nGood.";
+        let parts = outline(text, &"en".parse().expect("tag"));
+        let titles: Vec<&str> = parts.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(titles, ["News Summary", "Key points", "Views"]);
+        assert_eq!(parts[0].1, ["Plants will be built.", "They cost $1.2 billion."]);
+        assert_eq!(parts[1].1, ["Three plants.", "By 2028."]);
+    }
+
+    #[test]
     fn spans_count_characters_not_bytes() {
         let text = "Año 2023: 31 %";
         let start = text.find("2023").expect("found");
-        assert_eq!(char_spans(text, &[start..start + 4]), [Span { start: 4, end: 8 }]);
+        let year = start..start + 4;
+        assert_eq!(char_spans(text, std::slice::from_ref(&year)), [Span { start: 4, end: 8 }]);
     }
 
     #[test]

@@ -236,3 +236,38 @@ fn bad_requests_are_refused_and_change_nothing() {
     assert_eq!(f.session.approve_summary(f.summary, None).map_err(kind).err(), Some(ErrorKind::InvalidInput));
     assert_eq!(f.session.documents().expect("docs").len(), 2);
 }
+
+#[test]
+fn the_command_line_writes_checks_and_approves_a_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let verso = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_verso"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run")
+    };
+    assert!(verso(&["sample", "p.verso"]).status.success());
+    std::fs::write(
+        dir.path().join("s.md"),
+        "Reservoir levels fell to 13% in August.\n\n## Key points\n- The plants will supply 450,000 households.\n",
+    )
+    .expect("write");
+    let added = verso(&["summary", "add", "p.verso", "s.md", "--source", "1", "--lang", "en", "--json"]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let id = serde_json::from_slice::<serde_json::Value>(&added.stdout).expect("json")["id"].to_string();
+    let check = verso(&["summary", "check", "p.verso", &id, "--json"]);
+    assert!(!check.status.success(), "open flags make `check` fail");
+    let view: SummaryView = serde_json::from_slice(&check.stdout).expect("view");
+    assert_eq!(view.sections[3].title, "Key points");
+    let wrong = sentences(&view)[0];
+    assert_eq!(flags(wrong), [FlagKind::NumberMismatch]);
+    let refused = verso(&["summary", "approve", "p.verso", &id]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("13%"), "{refused:?}");
+    let approved = verso(&["summary", "approve", "p.verso", &id, "--override", "checked with the ministry"]);
+    assert!(approved.status.success());
+    let after: SummaryView =
+        serde_json::from_slice(&verso(&["summary", "check", "p.verso", &id, "--json"]).stdout).expect("view");
+    assert!(after.approved);
+    assert_eq!(after.approval.and_then(|a| a.override_reason).as_deref(), Some("checked with the ministry"));
+}

@@ -190,6 +190,25 @@ impl Project {
         Ok(ids)
     }
 
+    /// Adds an empty section at the end of a summary; returns its position.
+    pub fn add_summary_section(&mut self, summary: DocumentId, title: &str) -> Result<u32, StoreError> {
+        self.summary_document(summary)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let position: i64 = tx
+            .query_row(
+                "INSERT INTO passages (document_id, position, kind, level, title)
+                 SELECT ?1, coalesce(max(position), -1) + 1, 'paragraph', 0, ?2 FROM passages WHERE document_id = ?1
+                 RETURNING position",
+                params![summary.0, title.trim()],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(position as u32)
+    }
+
     /// Takes a sentence out of its summary. Like a joined segment it is
     /// hidden, not deleted, so its revisions stay in the file.
     pub fn remove_summary_sentence(&mut self, sentence: SegmentId) -> Result<(), StoreError> {
