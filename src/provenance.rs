@@ -188,6 +188,8 @@ pub struct Quantity {
     pub value: f64,
     pub kind: NumberKind,
     pub text: String,
+    /// Where it stands in the text (bytes), for highlighting.
+    pub range: Range<usize>,
     /// Spelled out ("three"): matched, but never flagged, since "one of
     /// them" is rarely a claim about a count.
     pub is_written: bool,
@@ -285,18 +287,32 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
         } else {
             NumberKind::Count
         };
+        let whole = caps.get(0).map_or(num.range(), |m| m.range());
+        let (start, end) = (whole.start, whole.end);
+        let trimmed = text[start..end].trim();
+        let lead = text[start..end].len() - text[start..end].trim_start().len();
         out.push(Quantity {
             value,
             kind,
-            text: caps.get(0).map_or(raw, |m| m.as_str()).trim().to_string(),
+            text: trimmed.to_string(),
+            range: start + lead..start + lead + trimmed.len(),
             is_written: false,
         });
     }
+    let mut offset = 0;
     for token in text.split(|c: char| !c.is_alphabetic()) {
         let lower = token.to_lowercase();
         if let Some((_, value)) = WRITTEN.iter().find(|(w, _)| *w == lower) {
-            out.push(Quantity { value: *value, kind: NumberKind::Count, text: token.to_string(), is_written: true });
+            out.push(Quantity {
+                value: *value,
+                kind: NumberKind::Count,
+                text: token.to_string(),
+                range: offset..offset + token.len(),
+                is_written: true,
+            });
         }
+        // Every separator is one character; step over it.
+        offset += token.len() + text[offset + token.len()..].chars().next().map_or(0, char::len_utf8);
     }
     out
 }
@@ -418,7 +434,7 @@ impl Linker {
             let gain: f32 =
                 weights.iter().filter(|(t, _)| !covered.contains(*t) && terms.contains(**t)).map(|(_, w)| w).sum();
             covered.extend(weights.keys().filter(|t| terms.contains(**t)).copied());
-            links.push(self.link(segment, &query, gain / total));
+            links.push(self.link(segment, sentence, lang, &query, gain / total));
         }
         while links.len() < 3 + confirmed.len() {
             let best = candidates
@@ -442,7 +458,7 @@ impl Linker {
             }
             let terms = &self.terms[segment];
             covered.extend(weights.keys().filter(|t| terms.contains(**t)).copied());
-            links.push(self.link(segment, &query, gain / total));
+            links.push(self.link(segment, sentence, lang, &query, gain / total));
         }
         // `+ 0.0` turns the empty sum's -0.0 into 0.
         let support = covered.iter().map(|t| weights[t]).sum::<f32>() / total + 0.0;
@@ -485,38 +501,42 @@ impl Linker {
     }
 
     /// The evidence for a link: matched words on both sides.
-    fn link(&self, segment: usize, query: &[Token], support: f32) -> Link {
+    fn link(&self, segment: usize, sentence: &str, lang: &LangTag, query: &[Token], support: f32) -> Link {
         let source = &self.sources[segment];
         let in_source = tokens(&source.text, stemmer_for(&self.source_lang).as_ref());
-        let (side_text_tokens, in_translation) = match (&source.translation, &self.target_lang) {
-            (Some(translation), Some(lang)) => {
-                let in_translation = tokens(translation, stemmer_for(lang).as_ref());
+        let (side_tokens, in_translation) = match (&source.translation, &self.target_lang) {
+            (Some(translation), Some(target)) => {
+                let in_translation = tokens(translation, stemmer_for(target).as_ref());
                 let hits_source = query.iter().filter(|q| in_source.iter().any(|t| t.term == q.term)).count();
                 let hits_translation = query.iter().filter(|q| in_translation.iter().any(|t| t.term == q.term)).count();
                 if hits_translation > hits_source { (in_translation, true) } else { (in_source, false) }
             }
             _ => (in_source, false),
         };
-        let matched: HashSet<&str> = query
-            .iter()
-            .filter(|q| side_text_tokens.iter().any(|t| t.term == q.term))
-            .map(|q| q.term.as_str())
-            .collect();
-        Link {
-            segment,
-            support,
-            sentence_spans: query
-                .iter()
-                .filter(|q| matched.contains(q.term.as_str()))
-                .map(|q| q.range.clone())
-                .collect(),
-            segment_spans: side_text_tokens
-                .iter()
-                .filter(|t| matched.contains(t.term.as_str()))
-                .map(|t| t.range.clone())
-                .collect(),
-            in_translation,
+        let (side_text, side_lang) = match (in_translation, &source.translation, &self.target_lang) {
+            (true, Some(translation), Some(target)) => (translation.as_str(), target),
+            _ => (source.text.as_str(), &self.source_lang),
+        };
+        let matched: HashSet<&str> =
+            query.iter().filter(|q| side_tokens.iter().any(|t| t.term == q.term)).map(|q| q.term.as_str()).collect();
+        let mut sentence_spans: Vec<Range<usize>> =
+            query.iter().filter(|q| matched.contains(q.term.as_str())).map(|q| q.range.clone()).collect();
+        let mut segment_spans: Vec<Range<usize>> =
+            side_tokens.iter().filter(|t| matched.contains(t.term.as_str())).map(|t| t.range.clone()).collect();
+        // Numbers of equal value are evidence too, whatever their spelling.
+        let (mine, theirs) = (quantities(sentence, lang), quantities(side_text, side_lang));
+        for quantity in &mine {
+            let same: Vec<&Quantity> = theirs.iter().filter(|q| same_value(q.value, quantity.value)).collect();
+            if !same.is_empty() {
+                sentence_spans.push(quantity.range.clone());
+                segment_spans.extend(same.iter().map(|q| q.range.clone()));
+            }
         }
+        for spans in [&mut sentence_spans, &mut segment_spans] {
+            spans.sort_by_key(|r| (r.start, r.end));
+            spans.dedup();
+        }
+        Link { segment, support, sentence_spans, segment_spans, in_translation }
     }
 
     fn flags(&self, sentence: &str, lang: &LangTag, query: &[Token], links: &[Link], support: f32) -> Vec<Flag> {
@@ -616,6 +636,13 @@ mod tests {
         assert_eq!(values("a $46 billion package", "en"), [(46e9, NumberKind::Money)]);
         assert_eq!(values("3,5 millones de euros", "es"), [(3.5e6, NumberKind::Money)]);
         assert_eq!(values("in 2023, three plants", "en"), [(2023.0, NumberKind::Year), (3.0, NumberKind::Count)]);
+    }
+
+    #[test]
+    fn numbers_know_where_they_stand() {
+        let text = "In 2023 — three plants, a $46 billion plan";
+        let found: Vec<&str> = quantities(text, &en()).iter().map(|q| &text[q.range.clone()]).collect();
+        assert_eq!(found, ["2023", "$46 billion", "three"]);
     }
 
     #[test]

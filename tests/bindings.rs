@@ -5,12 +5,17 @@
 
 use ts_rs::{Config, TS};
 use verso::diff::{DiffSpan, DiffStats, DocumentDiff, Granularity, SegmentChange, SpanKind, TextDiff};
-use verso::document::{DocumentId, DocumentSummary, PassageKind, SegmentId, SegmentRow, SourceFormat};
+use verso::document::{DocumentId, DocumentKind, DocumentSummary, PassageKind, SegmentId, SegmentRow, SourceFormat};
+use verso::provenance::{Flag, FlagKind};
 use verso::recent::RecentProject;
 use verso::revision::{
     BulkOutcome, Comment, Decision, Revision, RevisionId, Status, TranslationEdit, Version, VersionId,
 };
 use verso::session::{ConflictReply, ErrorKind, ErrorReply, HistoryEntry, ProjectInfo};
+use verso::summary::{
+    Approval, Coverage, LinkDecision, LinkOrigin, LinkView, Reference, SectionView, SentenceKind, SentenceView,
+    SourceDocument, Span, SummaryView,
+};
 
 fn generated() -> String {
     // IDs and counts stay far below 2^53, so JavaScript numbers hold them.
@@ -19,6 +24,7 @@ fn generated() -> String {
         DocumentId::decl(&cfg),
         SegmentId::decl(&cfg),
         RevisionId::decl(&cfg),
+        DocumentKind::decl(&cfg),
         PassageKind::decl(&cfg),
         SourceFormat::decl(&cfg),
         Status::decl(&cfg),
@@ -44,6 +50,20 @@ fn generated() -> String {
         DiffStats::decl(&cfg),
         DocumentDiff::decl(&cfg),
         HistoryEntry::decl(&cfg),
+        FlagKind::decl(&cfg),
+        Flag::decl(&cfg),
+        SentenceKind::decl(&cfg),
+        LinkDecision::decl(&cfg),
+        LinkOrigin::decl(&cfg),
+        Span::decl(&cfg),
+        LinkView::decl(&cfg),
+        SentenceView::decl(&cfg),
+        SectionView::decl(&cfg),
+        Coverage::decl(&cfg),
+        SourceDocument::decl(&cfg),
+        Reference::decl(&cfg),
+        Approval::decl(&cfg),
+        SummaryView::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by tests/bindings.rs. Do not edit.\n\n");
     for declaration in declarations {

@@ -8,6 +8,7 @@ use verso::diff::DocumentDiff;
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
 use verso::session::{ErrorKind, ErrorReply, HistoryEntry, ProjectInfo, Session, SessionError};
+use verso::summary::{LinkDecision, SentenceKind, SummaryView};
 use verso::{DocumentId, DocumentSummary, Revision, RevisionId, SegmentId, SegmentRow, TranslationEdit};
 
 use crate::AppState;
@@ -194,4 +195,59 @@ pub fn shift_translation(state: State<'_, AppState>, segment: SegmentId, down: b
 #[tauri::command(async)]
 pub fn export_translation(state: State<'_, AppState>, document: DocumentId, path: PathBuf) -> Reply<u32> {
     with_session(&state, |s| s.export_translation(document, &path))
+}
+
+#[tauri::command(async)]
+pub fn create_summary(
+    state: State<'_, AppState>,
+    title: String,
+    lang: String,
+    sources: Vec<DocumentId>,
+) -> Reply<DocumentSummary> {
+    with_session(&state, |s| s.create_summary(&title, &lang, &sources, None))
+}
+
+#[tauri::command(async)]
+pub fn summary_view(state: State<'_, AppState>, summary: DocumentId) -> Reply<SummaryView> {
+    with_session(&state, |s| s.summary(summary))
+}
+
+#[tauri::command(async)]
+pub fn add_summary_text(
+    state: State<'_, AppState>,
+    summary: DocumentId,
+    section: u32,
+    text: String,
+    kind: SentenceKind,
+) -> Reply<SummaryView> {
+    with_session(&state, |s| s.add_summary_text(summary, section, &text, kind))
+}
+
+#[tauri::command(async)]
+pub fn remove_summary_sentence(state: State<'_, AppState>, sentence: SegmentId) -> Reply<SummaryView> {
+    with_session(&state, |s| s.remove_summary_sentence(sentence))
+}
+
+#[tauri::command(async)]
+pub fn set_sentence_kind(state: State<'_, AppState>, sentence: SegmentId, kind: SentenceKind) -> Reply<SummaryView> {
+    with_session(&state, |s| s.set_sentence_kind(sentence, kind))
+}
+
+#[tauri::command(async)]
+pub fn decide_link(
+    state: State<'_, AppState>,
+    sentence: SegmentId,
+    source: SegmentId,
+    decision: LinkDecision,
+) -> Reply<SummaryView> {
+    with_session(&state, |s| s.decide_link(sentence, source, decision))
+}
+
+#[tauri::command(async)]
+pub fn approve_summary(
+    state: State<'_, AppState>,
+    summary: DocumentId,
+    override_reason: Option<String>,
+) -> Reply<SummaryView> {
+    with_session(&state, |s| s.approve_summary(summary, override_reason.as_deref()))
 }

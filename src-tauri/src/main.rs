@@ -65,6 +65,13 @@ fn main() -> ExitCode {
             commands::confirm_alignment,
             commands::shift_translation,
             commands::export_translation,
+            commands::create_summary,
+            commands::summary_view,
+            commands::add_summary_text,
+            commands::remove_summary_sentence,
+            commands::set_sentence_kind,
+            commands::decide_link,
+            commands::approve_summary,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -554,3 +554,98 @@ async fn a_source_and_its_translation_are_aligned_reviewed_and_confirmed() -> an
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_approval() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(
+        dir.path(),
+        "statement.txt",
+        "The Ministry of Water announced a plan to build three desalination plants on the northern coast. \
+         The plants will supply 450,000 households by 2028. \
+         Reservoir levels fell to 31% in August, the lowest figure since records began. \
+         Environmental groups welcomed the plan.",
+    )?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    app.wait_for(ROW).await?;
+    app.wait_for("[data-testid=new-summary]").await?.click().await?;
+    app.wait_for("[data-testid=new-summary-dialog]").await?;
+    app.wait_for("[data-testid=summary-name]").await?.send_keys("Desalination summary").await?;
+    let lang = app.wait_for("[data-testid=summary-lang]").await?;
+    lang.clear().await?;
+    lang.send_keys("en").await?;
+    app.wait_for("[data-testid=summary-create]").await?.click().await?;
+    app.wait_for("[data-testid=summary-view]").await?;
+
+    let composer = app.wait_for("[data-testid=composer-text]").await?;
+    composer
+        .send_keys(
+            "The ministry will build three desalination plants on the northern coast. \
+             The plants will supply 450,000 households by 2028. \
+             Reservoir levels fell to 13% in August.",
+        )
+        .await?;
+    app.wait_for("[data-testid=composer-add]").await?.click().await?;
+    app.wait_until("three sentences", "document.querySelectorAll('[data-testid=summary-sentence]').length === 3")
+        .await?;
+    let links = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=summary-sentence]')).map(s => Number(s.dataset.links) > 0)")
+        .await?;
+    assert_eq!(links, json!([true, true, true]), "every sentence is linked to a passage");
+    let flags =
+        app.eval("Array.from(document.querySelectorAll('[data-testid=flag]')).map(f => f.dataset.kind)").await?;
+    assert_eq!(flags, json!(["number-mismatch"]));
+    let title = app.eval("document.querySelector('[data-testid=flag]').title").await?;
+    assert!(title.as_str().is_some_and(|t| t.contains("13%") && t.contains("31%")), "{title}");
+
+    // Selecting a sentence highlights its evidence in the linked passage.
+    app.client.find(Locator::Css("[data-testid=summary-sentence]:nth-of-type(2) textarea")).await?.click().await?;
+    app.wait_until(
+        "a passage is linked",
+        "document.querySelectorAll('[data-testid=source-passage][data-linked=true]').length > 0",
+    )
+    .await?;
+    let evidence = app
+        .eval(
+            "Array.from(document.querySelectorAll('[data-testid=source-passage][data-linked=true] mark')).map(m => m.textContent)",
+        )
+        .await?;
+    let words: Vec<String> = serde_json::from_value(evidence)?;
+    assert!(
+        ["households", "plants", "450,000", "2028"].iter().all(|word| words.iter().any(|w| w == word)),
+        "{words:?}"
+    );
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        std::fs::write(Path::new(&shots).join("summary.png"), app.client.screenshot().await?)?;
+    }
+
+    // Approving is blocked while the wrong percentage stands.
+    app.wait_for("[data-testid=approve-summary]").await?.click().await?;
+    let message = app.wait_for("[data-testid=blocked-message]").await?.text().await?;
+    assert!(message.contains("13%"), "{message}");
+    app.client.find(Locator::Css("[data-testid=override-dialog] button")).await?.click().await?;
+
+    // Fixed, the flag goes away and the summary can be approved.
+    let wrong = app.client.find(Locator::Css("[data-testid=summary-sentence]:nth-of-type(3) textarea")).await?;
+    wrong.click().await?;
+    app.eval("(() => { const t = document.querySelector('[data-testid=summary-sentence]:nth-of-type(3) textarea'); t.select(); return true; })()")
+        .await?;
+    wrong.send_keys("Reservoir levels fell to 31% in August.").await?;
+    app.wait_until("the flag is gone", "document.querySelectorAll('[data-testid=flag]').length === 0").await?;
+    app.wait_for("[data-testid=approve-summary]").await?.click().await?;
+    app.wait_for("[data-testid=summary-approved]").await?;
+    app.quit().await?;
+
+    let stored = Project::open(&project)?;
+    let summary =
+        stored.documents()?.into_iter().find(|d| d.kind == verso::DocumentKind::Summary).context("summary")?;
+    assert_eq!((summary.segments, summary.approved), (3, 3));
+    let texts: Vec<String> =
+        stored.segments(summary.id)?.into_iter().map(|r| r.translation.unwrap_or_default()).collect();
+    assert_eq!(texts[2], "Reservoir levels fell to 31% in August.");
+    let approval = stored.summary_approval(summary.id)?.context("approval recorded")?;
+    assert_eq!((approval.open_flags, approval.override_reason), (0, None));
+    Ok(())
+}

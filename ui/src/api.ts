@@ -19,6 +19,9 @@ import type {
   SegmentId,
   SegmentRow,
   TranslationEdit,
+  LinkDecision,
+  SentenceKind,
+  SummaryView,
 } from "./bindings";
 
 export const api = {
@@ -54,6 +57,17 @@ export const api = {
   exportTranslation: (document: DocumentId, path: string) => invoke<number>("export_translation", { document, path }),
   splitSegment: (segment: SegmentId, at: number) => invoke<SegmentRow[]>("split_segment", { segment, at }),
   joinSegments: (segment: SegmentId) => invoke<SegmentRow[]>("join_segments", { segment }),
+  createSummary: (title: string, lang: string, sources: DocumentId[]) =>
+    invoke<DocumentSummary>("create_summary", { title, lang, sources }),
+  summaryView: (summary: DocumentId) => invoke<SummaryView>("summary_view", { summary }),
+  addSummaryText: (summary: DocumentId, section: number, text: string, kind: SentenceKind) =>
+    invoke<SummaryView>("add_summary_text", { summary, section, text, kind }),
+  removeSummarySentence: (sentence: SegmentId) => invoke<SummaryView>("remove_summary_sentence", { sentence }),
+  setSentenceKind: (sentence: SegmentId, kind: SentenceKind) => invoke<SummaryView>("set_sentence_kind", { sentence, kind }),
+  decideLink: (sentence: SegmentId, source: SegmentId, decision: LinkDecision) =>
+    invoke<SummaryView>("decide_link", { sentence, source, decision }),
+  approveSummary: (summary: DocumentId, overrideReason: string | null) =>
+    invoke<SummaryView>("approve_summary", { summary, overrideReason }),
 };
 
 /** Whether a rejected command carried the core's structured error. */

@@ -6,13 +6,15 @@ export type SegmentId = number;
 
 export type RevisionId = number;
 
+export type DocumentKind = "translation" | "summary";
+
 export type PassageKind = "heading" | "paragraph" | "list_item" | "quote";
 
 export type SourceFormat = "text" | "markdown";
 
 export type Status = "new" | "draft" | "translated" | "reviewed" | "approved" | "rejected";
 
-export type DocumentSummary = { id: DocumentId, title: string, source_lang: string, target_lang: string, origin: string, format: SourceFormat, imported_at: string, segments: number, 
+export type DocumentSummary = { id: DocumentId, kind: DocumentKind, title: string, source_lang: string, target_lang: string, origin: string, format: SourceFormat, imported_at: string, segments: number, 
 /**
  * Segments whose current status is translated, reviewed or approved.
  */
@@ -48,7 +50,7 @@ exists: boolean, };
 
 export type ProjectInfo = { path: string, name: string, author: string, };
 
-export type ErrorKind = "no_project" | "not_found" | "invalid_input" | "conflict" | "storage";
+export type ErrorKind = "no_project" | "not_found" | "invalid_input" | "conflict" | "storage" | "blocked";
 
 export type ConflictReply = { revision: RevisionId | null, text: string | null, 
 /**
@@ -92,4 +94,76 @@ mean_edit_percent: number, };
 export type DocumentDiff = { from: string, to: string, granularity: Granularity, segments: Array<SegmentChange>, stats: DiffStats, };
 
 export type HistoryEntry = { revision: Revision, diff: TextDiff, };
+
+export type FlagKind = "unsupported" | "number-not-in-source" | "number-mismatch" | "entity-not-in-source" | "negation-mismatch";
+
+export type Flag = { kind: FlagKind, 
+/**
+ * What to tell the writer, e.g. "31% here, 13% in the source".
+ */
+detail: string, };
+
+export type SentenceKind = "claim" | "commentary";
+
+export type LinkDecision = "confirmed" | "rejected" | "cleared";
+
+export type LinkOrigin = "found" | "confirmed";
+
+export type Span = { start: number, end: number, };
+
+export type LinkView = { document: DocumentId, segment: SegmentId, support: number, 
+/**
+ * Matched words in the sentence.
+ */
+sentence_spans: Array<Span>, 
+/**
+ * Matched words in the passage, or in its translation when `in_translation`.
+ */
+passage_spans: Array<Span>, in_translation: boolean, origin: LinkOrigin, 
+/**
+ * Confirmed for a sentence that has changed substantially since.
+ */
+stale: boolean, };
+
+export type SentenceView = { id: SegmentId, revision: RevisionId | null, text: string, status: Status, kind: SentenceKind, support: number, links: Array<LinkView>, flags: Array<Flag>, 
+/**
+ * Source passages a person rejected for this sentence.
+ */
+rejected: Array<SegmentId>, 
+/**
+ * Whether its flags keep the summary from being approved.
+ */
+blocking: boolean, };
+
+export type SectionView = { position: number, title: string, sentences: Array<SentenceView>, };
+
+export type Coverage = { claims: number, 
+/**
+ * Claims not flagged `unsupported`.
+ */
+supported: number, passages: number, 
+/**
+ * Source passages at least one sentence links to.
+ */
+cited: number, };
+
+export type SourceDocument = { id: DocumentId, title: string, };
+
+export type Reference = { title: string, url: string | null, };
+
+export type Approval = { author: string, created_at: string, 
+/**
+ * Claim sentences still flagged when it was approved.
+ */
+open_flags: number, override_reason: string | null, };
+
+export type SummaryView = { id: DocumentId, title: string, lang: string, sources: Array<SourceDocument>, references: Array<Reference>, sections: Array<SectionView>, coverage: Coverage, 
+/**
+ * Claim sentences with unresolved flags.
+ */
+blocking: number, 
+/**
+ * Every sentence approved.
+ */
+approved: boolean, approval: Approval | null, };
 
