@@ -34,7 +34,8 @@ struct Outcome {
     other_flag: bool,
     number_flag: bool,
     consistent: bool,
-    numbers_edited: bool,
+    /// The summary states a value its unedited seed summary did not.
+    new_number: bool,
 }
 
 fn balanced_accuracy(items: &[&Outcome], threshold: f32) -> f64 {
@@ -65,11 +66,8 @@ fn summedits_balanced_accuracy_and_number_edits() {
         });
         let summary = item["summary"].as_str().unwrap_or_default();
         let checks: Vec<_> = segment::split_text(summary, &en).map(|s| linker.check(s, &en)).collect();
-        let numbers = |text: &str| {
-            let mut values: Vec<String> = quantities(text, &en).iter().map(|q| format!("{}", q.value)).collect();
-            values.sort();
-            values
-        };
+        let seed: Vec<f64> =
+            quantities(item["original_summary"].as_str().unwrap_or_default(), &en).iter().map(|q| q.value).collect();
         outcomes.push(Outcome {
             domain: item["domain"].as_str().unwrap_or_default().to_string(),
             split: item["split"].as_str().unwrap_or_default().to_string(),
@@ -80,7 +78,7 @@ fn summedits_balanced_accuracy_and_number_edits() {
                 .flat_map(|c| &c.flags)
                 .any(|f| matches!(f.kind, FlagKind::NumberMismatch | FlagKind::NumberNotInSource)),
             consistent: item["label"].as_i64() == Some(1),
-            numbers_edited: numbers(summary) != numbers(item["original_summary"].as_str().unwrap_or_default()),
+            new_number: quantities(summary, &en).iter().any(|q| !seed.contains(&q.value)),
         });
     }
     // Threshold from the evaluation split only: best mean balanced accuracy over the domains.
@@ -109,23 +107,36 @@ fn summedits_balanced_accuracy_and_number_edits() {
     for domain in &domains {
         let test = split("test", domain);
         let ba = balanced_accuracy(&test, chosen);
-        println!("  {domain:<12} test items {:>4}  balanced accuracy {ba:.1}", test.len());
+        let evaluation = balanced_accuracy(&split("evaluation", domain), chosen);
+        println!(
+            "  {domain:<12} test items {:>4}  balanced accuracy {ba:.1}  (evaluation {evaluation:.1})",
+            test.len()
+        );
         report.insert(domain.clone(), ba);
     }
-    let edited: Vec<&Outcome> = outcomes.iter().filter(|o| !o.consistent && o.numbers_edited).collect();
-    let recall = edited.iter().filter(|o| o.number_flag).count() as f64 / edited.len().max(1) as f64;
-    let consistent: Vec<&Outcome> = outcomes.iter().filter(|o| o.consistent).collect();
-    let false_flags = consistent.iter().filter(|o| o.number_flag).count() as f64 / consistent.len().max(1) as f64;
-    println!(
-        "  number edits: recall {:.1}% on {} inconsistent items that change a number; number flags on {:.1}% of {} consistent items",
-        100.0 * recall,
-        edited.len(),
-        100.0 * false_flags,
-        consistent.len()
-    );
-    // Regression floors; the issue's goals are higher (docs/benchmarks.md).
-    assert!(report.get("news").copied().unwrap_or(0.0) >= 55.0, "news balanced accuracy fell: {report:?}");
-    assert!(recall >= 0.5, "number-edit recall fell to {recall:.3}");
+    // Number edits: inconsistent items whose summary states a value its
+    // seed did not, against number flags on consistent items.
+    let mut figures = Vec::new();
+    for name in ["evaluation", "test"] {
+        let edited: Vec<&Outcome> =
+            outcomes.iter().filter(|o| o.split == name && !o.consistent && o.new_number).collect();
+        let recall = edited.iter().filter(|o| o.number_flag).count() as f64 / edited.len().max(1) as f64;
+        let consistent: Vec<&Outcome> = outcomes.iter().filter(|o| o.split == name && o.consistent).collect();
+        let false_flags = consistent.iter().filter(|o| o.number_flag).count() as f64 / consistent.len().max(1) as f64;
+        println!(
+            "  number edits ({name}): recall {:.1}% on {} inconsistent items stating a new value; \
+             number flags on {:.1}% of {} consistent items",
+            100.0 * recall,
+            edited.len(),
+            100.0 * false_flags,
+            consistent.len()
+        );
+        figures.push((recall, false_flags));
+    }
+    // Regression floors just under today's figures (docs/benchmarks.md).
+    assert!(report.get("news").copied().unwrap_or(0.0) >= 58.0, "news balanced accuracy fell: {report:?}");
+    let (recall, false_flags) = figures[1];
+    assert!(recall >= 0.88 && false_flags <= 0.11, "number edits fell to {recall:.3} / {false_flags:.3}");
 }
 
 /// SuperPAL (MultiNews): summary sentences with their gold source
