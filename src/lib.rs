@@ -18,6 +18,7 @@ pub use lang::LangTag;
 pub use revision::{Revision, RevisionId, Status, TranslationEdit};
 pub use store::{Project, StoreError};
 pub mod align;
+pub mod bench;
 pub mod diff;
 pub mod provenance;
 pub mod recent;

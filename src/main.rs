@@ -183,6 +183,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print speed figures measured on public data (VERSO_TEST_DATA).
+    Bench { what: BenchArg },
     /// Summaries traced to their sources: write, check, link, approve.
     Summary {
         #[command(subcommand)]
@@ -292,6 +294,14 @@ enum SummaryAction {
         #[arg(long)]
         author: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BenchArg {
+    /// Align two 20,000-sentence documents.
+    Align,
+    /// Link a 50-sentence summary to 10,000 source segments.
+    Provenance,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -556,7 +566,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "{count} sentences, {:.1} MB in {seconds:.2} s = {:.1} MB/s, peak memory {}",
                     bytes as f64 / 1e6,
                     bytes as f64 / 1e6 / seconds,
-                    peak_memory().unwrap_or_else(|| "unknown".into())
+                    verso::bench::peak_memory().unwrap_or_else(|| "unknown".into())
                 );
             }
         }
@@ -631,7 +641,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     tgt.len(),
                     elapsed.as_secs_f64(),
                     beads.len(),
-                    peak_memory().unwrap_or_else(|| "unknown".into())
+                    verso::bench::peak_memory().unwrap_or_else(|| "unknown".into())
                 );
             }
         }
@@ -670,6 +680,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Summary { action } => run_summary(action, stdout)?,
+        Command::Bench { what } => {
+            let data = verso::bench::data_dir();
+            match what {
+                BenchArg::Align => verso::bench::align(&data, stdout)?,
+                BenchArg::Provenance => verso::bench::provenance(&data, stdout)?,
+            }
+        }
         Command::SrxExport { lang: tag, output } => {
             let xml = SrxDocument::from_builtin(&lang(&tag)?).to_xml();
             match output {
@@ -794,13 +811,6 @@ fn print_summary(out: &mut impl Write, project: &Project, view: &summary::Summar
         }
     }
     Ok(())
-}
-
-/// Peak resident memory of this process (Linux `VmHWM`), for `--stats`.
-fn peak_memory() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    Some(line.trim_start_matches("VmHWM:").trim().to_string())
 }
 
 /// The name recorded on revisions: `--author`, else the project's author,
