@@ -6,6 +6,9 @@
 
 use std::fmt::Write as _;
 
+pub mod article;
+mod docx;
+
 use crate::diff::{DocumentDiff, Granularity, SpanKind};
 use crate::document::{PassageKind, SegmentRow};
 

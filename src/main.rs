@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use verso::export::article::{self, SummaryFormat};
 use verso::export::{self, TextFormat};
 use verso::import::{self, ImportRequest};
 use verso::revision::Decision;
@@ -134,6 +135,9 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Export a summary that is not approved yet, marked DRAFT.
+        #[arg(long)]
+        draft: bool,
     },
     /// Split a text file into sentences (streams: any file size).
     Segment {
@@ -282,6 +286,16 @@ enum SummaryAction {
         #[arg(long)]
         author: Option<String>,
     },
+    /// Show the project's article template for summary exports, or set it.
+    Template {
+        project: PathBuf,
+        /// Use this minijinja template (it renders Markdown).
+        #[arg(long, conflicts_with = "reset")]
+        set: Option<PathBuf>,
+        /// Go back to Verso's default template.
+        #[arg(long)]
+        reset: bool,
+    },
     /// Mark a sentence as a claim (must be supported) or commentary.
     Mark { project: PathBuf, sentence: i64, kind: KindArg },
     /// Approve the summary; refused while claims carry flags unless overridden.
@@ -328,6 +342,9 @@ enum DecisionArg {
 enum FormatArg {
     Txt,
     Md,
+    Html,
+    Docx,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -507,11 +524,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 writeln!(stdout, "segment {segment}: revision {} ({})", revision.id.0, revision.status.as_str())?;
             }
         }
-        Command::Export { project, document, format, output } => {
-            let rows = Project::open(&project)?.segments(DocumentId(document))?;
+        Command::Export { project, document, format, output, draft } => {
+            let project = Project::open(&project)?;
+            let document = DocumentId(document);
+            if project.document(document)?.kind == verso::DocumentKind::Summary {
+                let format = match format {
+                    FormatArg::Md => SummaryFormat::Markdown,
+                    FormatArg::Html => SummaryFormat::Html,
+                    FormatArg::Docx => SummaryFormat::Docx,
+                    FormatArg::Json => SummaryFormat::Json,
+                    FormatArg::Txt => bail!("a summary exports as md, html, docx or json (--format)"),
+                };
+                let view = summary::view(&project, document, &SourceIndex::build(&project, document)?)?;
+                let bytes = article::export(&project, &view, format, draft)?;
+                match output {
+                    Some(path) => write_atomically(&path, &bytes)?,
+                    None => stdout.write_all(&bytes)?,
+                }
+                return Ok(());
+            }
+            let rows = project.segments(document)?;
             let format = match format {
                 FormatArg::Txt => TextFormat::Text,
                 FormatArg::Md => TextFormat::Markdown,
+                FormatArg::Html | FormatArg::Docx | FormatArg::Json => {
+                    bail!("a translation exports as txt or md; html, docx and json are for summaries")
+                }
             };
             let exported = export::translation(&rows, format);
             match output {
@@ -743,6 +781,21 @@ fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result
             };
             summary::decide(&mut project, &index, sentence, SegmentId(segment), decision, &author)?;
             writeln!(stdout, "sentence {}: link to segment {segment} {}", sentence.0, decision.as_str())?;
+        }
+        SummaryAction::Template { project, set, reset } => {
+            let mut project = Project::open(&project)?;
+            if let Some(path) = set {
+                let template = read_text(&path)?;
+                article::check_template(&template).with_context(|| path.display().to_string())?;
+                project.set_summary_template(Some(&template))?;
+                writeln!(stdout, "the project's summaries now export with {}", path.display())?;
+            } else if reset {
+                project.set_summary_template(None)?;
+                writeln!(stdout, "the project's summaries export with Verso's default template again")?;
+            } else {
+                let template = project.summary_template()?.unwrap_or_else(|| article::DEFAULT_TEMPLATE.to_string());
+                writeln!(stdout, "{template}")?;
+            }
         }
         SummaryAction::Mark { project, sentence, kind } => {
             let kind = match kind {

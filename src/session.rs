@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diff::{self, DiffAlgorithm, DocumentDiff, TextDiff};
 use crate::document::{DocumentId, DocumentSummary, SegmentId, SegmentRow};
+use crate::export::article::{self, ArticleError, SummaryFormat};
 use crate::export::{self, ReportContext};
 use crate::import::{self, ImportError, ImportRequest};
 use crate::lang::LangError;
@@ -36,6 +37,17 @@ pub enum SessionError {
     Conflict { source: Box<StoreError>, diff: Box<TextDiff> },
     #[error(transparent)]
     Summary(SummaryError),
+    #[error(transparent)]
+    Article(ArticleError),
+}
+
+impl From<ArticleError> for SessionError {
+    fn from(error: ArticleError) -> SessionError {
+        match error {
+            ArticleError::Store(store) => SessionError::Store(store),
+            other => SessionError::Article(other),
+        }
+    }
 }
 
 impl From<SummaryError> for SessionError {
@@ -107,9 +119,12 @@ impl From<&SessionError> for ErrorReply {
             | SessionError::Import(_)
             | SessionError::Summary(SummaryError::Empty | SummaryError::NotASourcePassage(_))
             | SessionError::Lang(_) => ErrorKind::InvalidInput,
-            SessionError::Summary(SummaryError::Blocked { .. }) => ErrorKind::Blocked,
+            SessionError::Summary(SummaryError::Blocked { .. })
+            | SessionError::Article(ArticleError::NotApproved { .. }) => ErrorKind::Blocked,
+            SessionError::Article(ArticleError::Template(_)) => ErrorKind::InvalidInput,
             SessionError::Store(_)
             | SessionError::Summary(SummaryError::Store(_))
+            | SessionError::Article(ArticleError::Store(_) | ArticleError::Docx(_))
             | SessionError::Recent(_)
             | SessionError::Write { .. } => ErrorKind::Storage,
         };
@@ -521,6 +536,33 @@ impl Session {
         };
         summary::decide(project, index, sentence, source, decision, &author)?;
         self.summary(summary)
+    }
+
+    /// The summary as it would export, in Markdown (or JSON), for a preview.
+    pub fn preview_summary(
+        &mut self,
+        summary: DocumentId,
+        format: SummaryFormat,
+        draft: bool,
+    ) -> Result<String, SessionError> {
+        let view = self.summary(summary)?;
+        let format = if format == SummaryFormat::Json { SummaryFormat::Json } else { SummaryFormat::Markdown };
+        let bytes = article::export(self.project()?, &view, format, draft)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Writes the summary to `path`; refused unless approved or `draft`.
+    pub fn export_summary(
+        &mut self,
+        summary: DocumentId,
+        format: SummaryFormat,
+        path: &Path,
+        draft: bool,
+    ) -> Result<(), SessionError> {
+        let view = self.summary(summary)?;
+        let bytes = article::export(self.project()?, &view, format, draft)?;
+        export::write_atomically(path, &bytes)
+            .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
     }
 
     /// Approves the summary; refused while claims carry flags, unless

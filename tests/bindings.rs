@@ -6,6 +6,7 @@
 use ts_rs::{Config, TS};
 use verso::diff::{DiffSpan, DiffStats, DocumentDiff, Granularity, SegmentChange, SpanKind, TextDiff};
 use verso::document::{DocumentId, DocumentKind, DocumentSummary, PassageKind, SegmentId, SegmentRow, SourceFormat};
+use verso::export::article::SummaryFormat;
 use verso::provenance::{Flag, FlagKind};
 use verso::recent::RecentProject;
 use verso::revision::{
@@ -64,6 +65,7 @@ fn generated() -> String {
         Reference::decl(&cfg),
         Approval::decl(&cfg),
         SummaryView::decl(&cfg),
+        SummaryFormat::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by tests/bindings.rs. Do not edit.\n\n");
     for declaration in declarations {

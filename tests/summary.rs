@@ -271,3 +271,96 @@ fn the_command_line_writes_checks_and_approves_a_summary() {
     assert!(after.approved);
     assert_eq!(after.approval.and_then(|a| a.override_reason).as_deref(), Some("checked with the ministry"));
 }
+
+/// An approved summary of an imported statement in all four formats, with
+/// citations that work: Markdown footnotes, HTML anchors, JSON notes, and
+/// real Word footnotes that LibreOffice renders into a PDF.
+#[test]
+fn an_approved_summary_exports_with_citations_in_every_format() {
+    use verso::export::article::SummaryFormat;
+    let mut f = fixture();
+    let view =
+        write(&mut f, "The plan will build 40,000 social homes by 2030. Youth unemployment fell to 27% in October.");
+    f.session
+        .add_summary_text(
+            f.summary,
+            2,
+            "The plan may come too late for <b>young</b> families.",
+            SentenceKind::Commentary,
+        )
+        .expect("commentary");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = |ext: &str| dir.path().join(format!("summary.{ext}"));
+    // Not approved: refused, and nothing is written.
+    let refused = f.session.export_summary(f.summary, SummaryFormat::Markdown, &path("md"), false).expect_err("draft");
+    assert_eq!(ErrorReply::from(&refused).kind, ErrorKind::Blocked);
+    assert!(!path("md").exists());
+    assert!(sentences(&view).iter().all(|s| s.flags.is_empty()));
+    f.session.approve_summary(f.summary, None).expect("approve");
+    for format in [SummaryFormat::Markdown, SummaryFormat::Html, SummaryFormat::Docx, SummaryFormat::Json] {
+        f.session.export_summary(f.summary, format, &path(format.extension()), false).expect("export");
+    }
+
+    let markdown = std::fs::read_to_string(path("md")).expect("md");
+    assert!(markdown.contains("Please verify the original source"), "{markdown}");
+    assert!(markdown.contains("# Housing plan") && markdown.contains("## News Summary"));
+    assert!(markdown.contains("**Source:** Comunicado"));
+    assert!(markdown.contains("by 2030.[^1]") && markdown.contains("in October.[^2]"), "{markdown}");
+    assert!(
+        markdown.contains("[^1]: “El plan prevé construir 40.000 viviendas sociales hasta 2030.” — “The plan foresees")
+    );
+    assert!(
+        markdown.contains("### Expert Analysis") && markdown.contains(r"\<b\>young\</b\> families. *(commentary)*")
+    );
+    assert!(!markdown.contains("DRAFT"));
+
+    let html = std::fs::read_to_string(path("html")).expect("html");
+    assert!(html.contains(r##"<a href="#1">1</a>"##) && html.contains(r#"id="1""#), "citations link to their notes");
+    assert!(html.contains("&lt;b&gt;young&lt;/b&gt;") && !html.contains("<b>young"), "text stays text");
+    assert!(html.contains("prefers-color-scheme: dark") && !html.contains("<link") && !html.contains("<script"));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("json")).expect("json")).expect("parse");
+    assert_eq!(json["format"], "verso-summary");
+    assert_eq!(json["notes"][1]["quotes"][0]["original"], "El desempleo juvenil bajó al 27% en octubre.");
+    assert_eq!(json["sections"][0]["sentences"][1]["note"], 2);
+    assert!(
+        json["sections"][0]["sentences"][0]["links"][0]["sentence_spans"].as_array().is_some_and(|s| !s.is_empty())
+    );
+    assert_eq!(json["sections"][2]["sentences"][0]["kind"], "commentary");
+
+    // The DOCX opens in LibreOffice and its PDF shows the footnotes.
+    let pdf_dir = dir.path().join("pdf");
+    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("lo-profile").display());
+    let converted = std::process::Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&pdf_dir)
+        .arg(path("docx"))
+        .output()
+        .expect("LibreOffice (soffice) is needed for this test: ./verso.sh test installs libreoffice-writer-nogui");
+    assert!(converted.status.success(), "{}", String::from_utf8_lossy(&converted.stderr));
+    let text = std::process::Command::new("pdftotext")
+        .arg(pdf_dir.join("summary.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout).replace('\n', " ");
+    assert!(text.contains("Housing plan") && text.contains("Our Commentary"), "{text}");
+    assert!(
+        text.contains("El desempleo juvenil bajó al 27% en octubre."),
+        "the second footnote is on the page: {text}"
+    );
+    assert!(text.contains("<b>young</b> families"), "{text}");
+
+    // A draft exports anyway, marked.
+    let edit = sentences(&f.session.summary(f.summary).expect("view"))[0].clone();
+    let change = TranslationEdit {
+        segment: edit.id,
+        text: "The plan will build 40,000 homes by 2030.".into(),
+        status: Status::Draft,
+        base: edit.revision,
+    };
+    f.session.save_translation(&change).expect("edit");
+    let draft = f.session.preview_summary(f.summary, SummaryFormat::Markdown, true).expect("preview");
+    assert!(draft.starts_with("> **DRAFT") && draft.contains("## News Summary (DRAFT)"), "{draft}");
+}

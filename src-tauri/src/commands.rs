@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use tauri::State;
 use verso::diff::DocumentDiff;
+use verso::export::article::SummaryFormat;
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
 use verso::session::{ErrorKind, ErrorReply, HistoryEntry, ProjectInfo, Session, SessionError};
@@ -250,4 +251,25 @@ pub fn approve_summary(
     override_reason: Option<String>,
 ) -> Reply<SummaryView> {
     with_session(&state, |s| s.approve_summary(summary, override_reason.as_deref()))
+}
+
+#[tauri::command(async)]
+pub fn preview_summary(
+    state: State<'_, AppState>,
+    summary: DocumentId,
+    format: SummaryFormat,
+    draft: bool,
+) -> Reply<String> {
+    with_session(&state, |s| s.preview_summary(summary, format, draft))
+}
+
+#[tauri::command(async)]
+pub fn export_summary(
+    state: State<'_, AppState>,
+    summary: DocumentId,
+    format: SummaryFormat,
+    path: PathBuf,
+    draft: bool,
+) -> Reply<()> {
+    with_session(&state, |s| s.export_summary(summary, format, &path, draft))
 }

@@ -72,6 +72,8 @@ fn main() -> ExitCode {
             commands::set_sentence_kind,
             commands::decide_link,
             commands::approve_summary,
+            commands::preview_summary,
+            commands::export_summary,
         ])
         .run(tauri::generate_context!());
     match result {

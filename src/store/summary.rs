@@ -340,6 +340,31 @@ impl Project {
         Ok(approval)
     }
 
+    /// The project's own article template for summary exports, if set.
+    pub fn summary_template(&self) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'summary_template'", [], |row| row.get(0))
+            .optional()
+            .map_err(self.err())
+    }
+
+    /// Stores the article template (`None` goes back to the default).
+    pub fn set_summary_template(&mut self, template: Option<&str>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        match template {
+            Some(text) => tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('summary_template', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [text],
+            ),
+            None => tx.execute("DELETE FROM meta WHERE key = 'summary_template'", []),
+        }
+        .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
     /// The newest approval of a summary, if it was ever approved.
     pub fn summary_approval(&self, summary: DocumentId) -> Result<Option<Approval>, StoreError> {
         self.conn

@@ -636,6 +636,17 @@ async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_appro
     app.wait_until("the flag is gone", "document.querySelectorAll('[data-testid=flag]').length === 0").await?;
     app.wait_for("[data-testid=approve-summary]").await?.click().await?;
     app.wait_for("[data-testid=summary-approved]").await?;
+
+    // The export dialog previews the article with its citations.
+    app.wait_for("[data-testid=export-summary]").await?.click().await?;
+    app.wait_until(
+        "the preview shows the article with footnotes",
+        "(() => { const p = document.querySelector('[data-testid=export-preview]'); \
+           return p && p.textContent.includes('Please verify the original source') && p.textContent.includes('[^3]: “Reservoir levels fell to 31%'); })()",
+    )
+    .await?;
+    let draft = app.eval("document.querySelector('[data-testid=export-draft]').checked").await?;
+    assert_eq!(draft, json!(false), "an approved summary exports as final");
     app.quit().await?;
 
     let stored = Project::open(&project)?;

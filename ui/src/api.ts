@@ -22,6 +22,7 @@ import type {
   LinkDecision,
   SentenceKind,
   SummaryView,
+  SummaryFormat,
 } from "./bindings";
 
 export const api = {
@@ -68,6 +69,10 @@ export const api = {
     invoke<SummaryView>("decide_link", { sentence, source, decision }),
   approveSummary: (summary: DocumentId, overrideReason: string | null) =>
     invoke<SummaryView>("approve_summary", { summary, overrideReason }),
+  previewSummary: (summary: DocumentId, format: SummaryFormat, draft: boolean) =>
+    invoke<string>("preview_summary", { summary, format, draft }),
+  exportSummary: (summary: DocumentId, format: SummaryFormat, path: string, draft: boolean) =>
+    invoke<null>("export_summary", { summary, format, path, draft }),
 };
 
 /** Whether a rejected command carried the core's structured error. */

@@ -167,3 +167,5 @@ blocking: number,
  */
 approved: boolean, approval: Approval | null, };
 
+export type SummaryFormat = "markdown" | "html" | "docx" | "json";
+
