@@ -25,3 +25,4 @@ pub mod recent;
 pub mod sample;
 pub mod session;
 pub mod summary;
+pub mod xliff;

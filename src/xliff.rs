@@ -1,0 +1,140 @@
+//! XLIFF, the exchange format of translation tools: 2.x (2.0, 2.1, 2.2)
+//! and 1.2, read into one neutral form ([`Bitext`]) and written from a
+//! document's segments. Reading checks the file against the standard's
+//! rules and names the file, line and rule it breaks, so a broken file is
+//! refused before anything is stored.
+//!
+//! XML safety: no DOCTYPE (so no entity declarations, no external
+//! entities, no expansion bombs), only the five predefined entities and
+//! character references, nesting depth bounded.
+
+mod dom;
+mod v12;
+mod v2;
+
+use std::path::{Path, PathBuf};
+
+use crate::revision::Status;
+
+pub use dom::MAX_DEPTH;
+
+#[derive(Debug, thiserror::Error)]
+pub enum XliffError {
+    #[error("{path}: cannot read the file: {source}")]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    /// Not text (binary, wrong encoding): the import error names the file.
+    #[error(transparent)]
+    Decode(crate::import::ImportError),
+    #[error("{path}: line {line}: {message}")]
+    Invalid { path: PathBuf, line: usize, message: String },
+}
+
+impl XliffError {
+    fn at(path: &Path, line: usize, message: impl Into<String>) -> XliffError {
+        XliffError::Invalid { path: path.to_path_buf(), line, message: message.into() }
+    }
+}
+
+/// Which XLIFF a file is, or is to be written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V12,
+    /// 2.0, 2.1 or 2.2 (`minor`).
+    V2 {
+        minor: u8,
+    },
+}
+
+/// The translatable content of an XLIFF file, whatever its version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bitext {
+    pub version: Version,
+    pub source_lang: String,
+    pub target_lang: Option<String>,
+    pub units: Vec<Unit>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// The unit's id, qualified by its file's when the file has several.
+    pub id: String,
+    pub segments: Vec<Segment>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub id: Option<String>,
+    /// Text with inline codes as their displayed text (`disp`, `equiv`) or
+    /// nothing; see the module notes in `docs/architecture.md`.
+    pub source: String,
+    pub target: Option<String>,
+    pub status: Option<Status>,
+}
+
+/// Reads and checks an XLIFF file of any supported version.
+pub fn read(path: &Path) -> Result<Bitext, XliffError> {
+    let bytes = std::fs::read(path).map_err(|source| XliffError::Unreadable { path: path.to_path_buf(), source })?;
+    let text = crate::import::decode(path, &bytes).map_err(XliffError::Decode)?;
+    parse(path, &text)
+}
+
+/// Checks and reads XLIFF text; `path` names it in errors.
+pub fn parse(path: &Path, xml: &str) -> Result<Bitext, XliffError> {
+    let root = dom::parse(xml).map_err(|(line, message)| XliffError::at(path, line, message))?;
+    match root.ns.as_str() {
+        v12::NS | v12::NS_11 => v12::read(path, &root),
+        v2::NS_20 | v2::NS_22 => v2::read(path, &root),
+        // Older tools write XLIFF 1.x without its namespace.
+        "" if root.name == "xliff" && root.attr("version").is_some_and(|v| v.starts_with("1.")) => {
+            v12::read(path, &root)
+        }
+        "" => Err(XliffError::at(path, root.line, format!("<{}> has no XLIFF namespace", root.name))),
+        other => Err(XliffError::at(path, root.line, format!("not an XLIFF file (root namespace {other})"))),
+    }
+}
+
+/// What a translation document looks like to an XLIFF writer.
+pub struct ExportSegment<'a> {
+    pub id: i64,
+    pub source: &'a str,
+    pub target: Option<&'a str>,
+    pub status: Status,
+    pub comments: Vec<String>,
+}
+
+/// Writes segments as XLIFF 2.1 (`Version::V2`) or 1.2. Unit and segment
+/// ids are Verso's segment ids, so the file can come back in.
+pub fn write(
+    version: Version,
+    original: &str,
+    source_lang: &str,
+    target_lang: &str,
+    segments: &[ExportSegment<'_>],
+) -> String {
+    match version {
+        Version::V12 => v12::write(original, source_lang, target_lang, segments),
+        Version::V2 { .. } => v2::write(original, source_lang, target_lang, segments),
+    }
+}
+
+/// The Verso segment id an exported unit or segment id stands for.
+pub fn segment_id(id: &str) -> Option<i64> {
+    id.strip_prefix('s').or_else(|| id.strip_prefix('u')).unwrap_or(id).parse().ok()
+}
+
+/// XML escaping for text and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,224 @@
+//! A small element tree with resolved namespaces and line numbers, built
+//! with bounded depth and no entity expansion beyond XML's predefined five.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+
+/// Deeper nesting than this is refused (no real XLIFF comes close).
+pub const MAX_DEPTH: usize = 200;
+
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub ns: String,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub ns: String,
+    pub name: String,
+    pub attributes: Vec<Attribute>,
+    pub children: Vec<Node>,
+    pub line: usize,
+}
+
+impl Element {
+    /// An attribute without a namespace (XLIFF's own), by name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|a| a.ns.is_empty() && a.name == name).map(|a| a.value.as_str())
+    }
+
+    pub fn xml_attr(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|a| a.ns == XML_NS && a.name == name).map(|a| a.value.as_str())
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// Child elements in `ns` named `name`.
+    pub fn children_named<'a>(&'a self, ns: &'a str, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.elements().filter(move |e| e.ns == ns && e.name == name)
+    }
+
+    /// Every element below this one, depth first.
+    pub fn descendants(&self) -> Vec<&Element> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Element> = self.elements().collect::<Vec<_>>().into_iter().rev().collect();
+        while let Some(e) = stack.pop() {
+            out.push(e);
+            stack.extend(e.elements().collect::<Vec<_>>().into_iter().rev());
+        }
+        out
+    }
+
+    pub fn has_text(&self) -> bool {
+        self.children.iter().any(|n| matches!(n, Node::Text(t) if !t.trim().is_empty()))
+    }
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text.as_bytes()[..byte.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn element(reader: &quick_xml::NsReader<&[u8]>, start: &BytesStart<'_>, line: usize) -> Result<Element, String> {
+    let (resolved, _) = reader.resolver().resolve_element(start.name());
+    let ns = match resolved {
+        ResolveResult::Bound(ns) => ns.as_ref().to_string(),
+        ResolveResult::Unbound => String::new(),
+        ResolveResult::Unknown(prefix) => {
+            return Err(format!("undeclared namespace prefix {prefix}"));
+        }
+    };
+    let mut attributes = Vec::new();
+    for attribute in start.attributes().with_checks(true) {
+        let attribute = attribute.map_err(|e| e.to_string())?;
+        let key = attribute.key;
+        if key.as_ref() == "xmlns" || key.prefix().is_some_and(|p| p.as_ref() == "xmlns") {
+            continue;
+        }
+        let (resolved, local) = reader.resolver().resolve_attribute(key);
+        let ns = match resolved {
+            ResolveResult::Bound(ns) => ns.as_ref().to_string(),
+            ResolveResult::Unbound => String::new(),
+            ResolveResult::Unknown(prefix) if prefix == "xml" => XML_NS.to_string(),
+            ResolveResult::Unknown(prefix) => {
+                return Err(format!("undeclared namespace prefix {prefix}"));
+            }
+        };
+        let value = attribute
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| format!("attribute {}: {e}", local.as_ref()))?
+            .into_owned();
+        attributes.push(Attribute { ns, name: local.as_ref().to_string(), value });
+    }
+    Ok(Element { ns, name: start.local_name().as_ref().to_string(), attributes, children: Vec::new(), line })
+}
+
+/// Parses a whole document into its root element; errors carry a line.
+pub fn parse(xml: &str) -> Result<Element, (usize, String)> {
+    let mut reader = quick_xml::NsReader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let at = reader.buffer_position() as usize;
+        let line = line_of(xml, at);
+        let event = reader.read_event().map_err(|e| (line, format!("not well-formed XML: {e}")))?;
+        let push_text = |stack: &mut Vec<Element>, text: String| -> Result<(), (usize, String)> {
+            match stack.last_mut() {
+                Some(parent) => {
+                    if let Some(Node::Text(previous)) = parent.children.last_mut() {
+                        previous.push_str(&text);
+                    } else {
+                        parent.children.push(Node::Text(text));
+                    }
+                    Ok(())
+                }
+                None if text.trim().is_empty() => Ok(()),
+                None => Err((line, "text outside the root element".into())),
+            }
+        };
+        match event {
+            Event::DocType(_) => {
+                return Err((line, "DOCTYPE declarations are not allowed (entities are never expanded)".into()));
+            }
+            Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err((line, format!("elements nested deeper than {MAX_DEPTH} levels")));
+                }
+                if root.is_some() {
+                    return Err((line, "more than one root element".into()));
+                }
+                let e = element(&reader, &start, line).map_err(|m| (line, m))?;
+                stack.push(e);
+            }
+            Event::Empty(start) => {
+                if root.is_some() {
+                    return Err((line, "more than one root element".into()));
+                }
+                let e = element(&reader, &start, line).map_err(|m| (line, m))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Element(e)),
+                    None => root = Some(e),
+                }
+            }
+            Event::End(_) => {
+                let done = stack.pop().ok_or((line, "closing tag without an opening one".to_string()))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Element(done)),
+                    None => root = Some(done),
+                }
+            }
+            Event::Text(text) => {
+                let text = text.xml10_content().into_owned();
+                push_text(&mut stack, text)?;
+            }
+            Event::CData(data) => {
+                let text = data.as_ref().to_string();
+                push_text(&mut stack, text)?;
+            }
+            Event::GeneralRef(reference) => {
+                let resolved = if reference.is_char_ref() {
+                    reference.resolve_char_ref().map_err(|e| (line, e.to_string()))?
+                } else {
+                    match reference.xml10_content().as_ref() {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        other => return Err((line, format!("unknown entity &{other}; (entities are not resolved)"))),
+                    }
+                };
+                let c = resolved.ok_or((line, "invalid character reference".to_string()))?;
+                if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') {
+                    return Err((line, format!("character reference to U+{:04X}, which XML 1.0 forbids", c as u32)));
+                }
+                push_text(&mut stack, c.to_string())?;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !stack.is_empty() {
+        return Err((line_of(xml, xml.len()), format!("<{}> is never closed", stack[stack.len() - 1].name)));
+    }
+    root.ok_or((1, "no root element".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_resolve_and_entities_are_refused() {
+        let root = parse(r#"<a xmlns="urn:x" xmlns:m="urn:m" m:k="v" xml:lang="en"><m:b>t &amp; &#65;</m:b></a>"#)
+            .expect("parse");
+        assert_eq!((root.ns.as_str(), root.name.as_str()), ("urn:x", "a"));
+        assert_eq!(root.xml_attr("lang"), Some("en"));
+        let b = root.elements().next().expect("b");
+        assert_eq!(b.ns, "urn:m");
+        assert!(matches!(&b.children[0], Node::Text(t) if t == "t & A"));
+        let bomb = "<!DOCTYPE a [<!ENTITY x \"xxxxxxxx\"><!ENTITY y \"&x;&x;&x;&x;\">]><a>&y;</a>";
+        assert!(parse(bomb).expect_err("doctype").1.contains("DOCTYPE"));
+        let external = "<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>";
+        assert!(parse(external).is_err());
+        assert!(parse("<a>&x;</a>").expect_err("entity").1.contains("&x;"));
+        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
+        assert!(parse(&deep).expect_err("deep").1.contains("deeper"));
+        assert_eq!(parse("<a>\n<b></a>").expect_err("mismatch").0, 2);
+    }
+}
