@@ -58,6 +58,8 @@ impl PassageKind {
 pub enum SourceFormat {
     Text,
     Markdown,
+    /// Came from a translation tool's XLIFF file; goes back as XLIFF.
+    Xliff,
 }
 
 impl SourceFormat {
@@ -65,6 +67,7 @@ impl SourceFormat {
         match self {
             SourceFormat::Text => "text",
             SourceFormat::Markdown => "markdown",
+            SourceFormat::Xliff => "xliff",
         }
     }
 
@@ -72,6 +75,7 @@ impl SourceFormat {
         match name {
             "text" => Some(SourceFormat::Text),
             "markdown" => Some(SourceFormat::Markdown),
+            "xliff" => Some(SourceFormat::Xliff),
             _ => None,
         }
     }

@@ -61,6 +61,9 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
     let passages = match format {
         SourceFormat::Text => text_passages(&segmenter, &text),
         SourceFormat::Markdown => markdown_passages(&text),
+        SourceFormat::Xliff => {
+            return Err(ImportError::UnsupportedFormat { path: path.clone(), extension: "xlf".into() });
+        }
     };
     let passages: Vec<NewPassage> = passages
         .into_iter()

@@ -12,6 +12,7 @@ use verso::import::{self, ImportRequest};
 use verso::revision::Decision;
 use verso::segment::srx::SrxDocument;
 use verso::segment::{self, Rules, Segmenter};
+use verso::session::{self, ExchangeFormat};
 use verso::summary::{self, LinkDecision, LinkOrigin, SentenceKind, SourceIndex};
 use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, TranslationEdit};
 
@@ -28,16 +29,24 @@ enum Command {
     Init { project: PathBuf },
     /// Create a project holding Verso's sample statement and translation.
     Sample { project: PathBuf },
-    /// Import a source text (.txt or .md) as a new document.
+    /// Import a source text (.txt, .md) or an XLIFF file (.xlf, .xliff:
+    /// 2.x or 1.2, with its translations) as a new document.
     Import {
         project: PathBuf,
         file: PathBuf,
-        /// Source language (BCP 47, e.g. en).
+        /// Source language (BCP 47, e.g. en); XLIFF files name their own.
         #[arg(long)]
-        from: String,
-        /// Target language (BCP 47, e.g. es).
+        from: Option<String>,
+        /// Target language (BCP 47, e.g. es); XLIFF files name their own.
         #[arg(long)]
-        to: String,
+        to: Option<String>,
+        /// Take back an XLIFF file exported from this document and edited
+        /// elsewhere: changed targets and states become new revisions.
+        #[arg(long, value_name = "DOCUMENT")]
+        into: Option<i64>,
+        /// Read FILE as XLIFF whatever its extension.
+        #[arg(long)]
+        xliff: bool,
         #[arg(long)]
         title: Option<String>,
         #[arg(long)]
@@ -345,6 +354,12 @@ enum FormatArg {
     Html,
     Docx,
     Json,
+    /// XLIFF 2.1 (translations, with states and comments).
+    Xliff2,
+    /// XLIFF 1.2.
+    Xliff12,
+    /// TMX 1.4b, approved pairs only.
+    Tmx,
 }
 
 fn main() -> ExitCode {
@@ -388,11 +403,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (_, id) = verso::sample::create_sample_project(&project)?;
             writeln!(stdout, "created {} with sample document {}", project.display(), id.0)?;
         }
-        Command::Import { project, file, from, to, title, json } => {
-            let request = ImportRequest { path: file, source_lang: lang(&from)?, target_lang: lang(&to)?, title };
+        Command::Import { project, file, from, to, into, xliff, title, json } => {
             let mut project = Project::open(&project)?;
-            let document = import::read_document(&request)?;
-            let id = project.add_document(&document)?;
+            let is_xliff = xliff
+                || file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlf") || e.eq_ignore_ascii_case("xliff"));
+            let author = author_name(&project, None)?;
+            if let Some(document) = into {
+                let changed = session::update_from_xliff(&mut project, DocumentId(document), &file, &author)?;
+                writeln!(stdout, "updated {changed} segments of document {document} from {}", file.display())?;
+                return Ok(());
+            }
+            let id = if is_xliff {
+                session::import_xliff(&mut project, &file, title, &author)?
+            } else {
+                let (Some(from), Some(to)) = (from, to) else { bail!("--from and --to are needed for a text file") };
+                let request = ImportRequest { path: file, source_lang: lang(&from)?, target_lang: lang(&to)?, title };
+                project.add_document(&import::read_document(&request)?)?
+            };
             let summary = project.document(id)?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &summary)?;
@@ -533,7 +560,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     FormatArg::Html => SummaryFormat::Html,
                     FormatArg::Docx => SummaryFormat::Docx,
                     FormatArg::Json => SummaryFormat::Json,
-                    FormatArg::Txt => bail!("a summary exports as md, html, docx or json (--format)"),
+                    FormatArg::Txt | FormatArg::Xliff2 | FormatArg::Xliff12 | FormatArg::Tmx => {
+                        bail!("a summary exports as md, html, docx or json (--format)")
+                    }
                 };
                 let view = summary::view(&project, document, &SourceIndex::build(&project, document)?)?;
                 let bytes = article::export(&project, &view, format, draft)?;
@@ -547,6 +576,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let format = match format {
                 FormatArg::Txt => TextFormat::Text,
                 FormatArg::Md => TextFormat::Markdown,
+                FormatArg::Xliff2 | FormatArg::Xliff12 | FormatArg::Tmx => {
+                    let exchange = match format {
+                        FormatArg::Xliff12 => ExchangeFormat::Xliff12,
+                        FormatArg::Tmx => ExchangeFormat::Tmx,
+                        _ => ExchangeFormat::Xliff2,
+                    };
+                    let (content, _) = session::exchange_file(&project, document, exchange)?;
+                    match output {
+                        Some(path) => write_atomically(&path, content.as_bytes())?,
+                        None => stdout.write_all(content.as_bytes())?,
+                    }
+                    return Ok(());
+                }
                 FormatArg::Html | FormatArg::Docx | FormatArg::Json => {
                     bail!("a translation exports as txt or md; html, docx and json are for summaries")
                 }

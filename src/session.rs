@@ -39,6 +39,21 @@ pub enum SessionError {
     Summary(SummaryError),
     #[error(transparent)]
     Article(ArticleError),
+    #[error(transparent)]
+    Xliff(#[from] crate::xliff::XliffError),
+}
+
+/// Formats other translation tools read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum ExchangeFormat {
+    /// XLIFF 2.1, every segment with its state and comments.
+    Xliff2,
+    /// XLIFF 1.2, the same for older tools.
+    Xliff12,
+    /// TMX 1.4b with the approved pairs only.
+    Tmx,
 }
 
 impl From<ArticleError> for SessionError {
@@ -117,6 +132,7 @@ impl From<&SessionError> for ErrorReply {
                 | StoreError::NoSources,
             )
             | SessionError::Import(_)
+            | SessionError::Xliff(_)
             | SessionError::Summary(SummaryError::Empty | SummaryError::NotASourcePassage(_))
             | SessionError::Lang(_) => ErrorKind::InvalidInput,
             SessionError::Summary(SummaryError::Blocked { .. })
@@ -364,6 +380,36 @@ impl Session {
         Ok(exported.untranslated as u32)
     }
 
+    /// Writes a document for another translation tool; returns how many
+    /// units (segments, or approved pairs for TMX) the file holds.
+    pub fn export_exchange(
+        &self,
+        document: DocumentId,
+        format: ExchangeFormat,
+        path: &Path,
+    ) -> Result<u32, SessionError> {
+        let project = self.project()?;
+        let (content, count) = exchange_file(project, document, format)?;
+        write_atomically(path, &content)?;
+        Ok(count)
+    }
+
+    /// Imports an XLIFF file (2.x or 1.2) as a new document, with its
+    /// targets as translations in their states.
+    pub fn import_xliff(&mut self, path: &Path, title: Option<String>) -> Result<DocumentSummary, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let id = import_xliff(project, path, title, &author)?;
+        Ok(project.document(id)?)
+    }
+
+    /// Takes back an XLIFF file exported from `document` and edited in
+    /// another tool: changed targets and states become new revisions.
+    pub fn update_from_xliff(&mut self, document: DocumentId, path: &Path) -> Result<u32, SessionError> {
+        let author = self.info()?.author;
+        update_from_xliff(self.project_mut()?, document, path, &author)
+    }
+
     /// Writes the change report between two states to `path` (HTML or
     /// Markdown by the file's extension).
     pub fn write_change_report(
@@ -585,6 +631,78 @@ impl Session {
 fn write_atomically(path: &Path, content: &str) -> Result<(), SessionError> {
     export::write_atomically(path, content.as_bytes())
         .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
+}
+
+/// Imports an XLIFF file (2.x or 1.2) as a new document, in one transaction.
+pub fn import_xliff(
+    project: &mut Project,
+    path: &Path,
+    title: Option<String>,
+    author: &str,
+) -> Result<DocumentId, SessionError> {
+    let bitext = crate::xliff::read(path)?;
+    let (document, translations) = crate::xliff::to_document(path, &bitext, title)?;
+    Ok(project.add_translated_document(&document, &translations, author, "xliff")?)
+}
+
+/// Applies an XLIFF file exported from `document` and edited elsewhere;
+/// all or nothing. Returns how many segments changed.
+pub fn update_from_xliff(
+    project: &mut Project,
+    document: DocumentId,
+    path: &Path,
+    author: &str,
+) -> Result<u32, SessionError> {
+    let bitext = crate::xliff::read(path)?;
+    let rows = project.segments(document)?;
+    let updates = crate::xliff::updates_for(path, &bitext, &rows)?;
+    Ok(project.apply_translations(document, &updates, author, "xliff")?)
+}
+
+/// A document as XLIFF 2.1, XLIFF 1.2 or TMX (approved pairs), with the
+/// number of units written.
+pub fn exchange_file(
+    project: &Project,
+    document: DocumentId,
+    format: ExchangeFormat,
+) -> Result<(String, u32), SessionError> {
+    let summary = project.document(document)?;
+    let rows = project.segments(document)?;
+    let (source, target) = (summary.source_lang.as_str(), summary.target_lang.as_str());
+    if format == ExchangeFormat::Tmx {
+        let pairs: Vec<(String, String)> = rows
+            .iter()
+            .filter(|r| r.status == crate::revision::Status::Approved)
+            .filter_map(|r| r.translation.clone().map(|t| (r.source.clone(), t)))
+            .collect();
+        let count = pairs.len() as u32;
+        return Ok((export::tmx_pairs(pairs.into_iter(), source, target), count));
+    }
+    let mut comments = Vec::with_capacity(rows.len());
+    for row in &rows {
+        comments.push(if row.comments > 0 {
+            project.comments(row.id)?.into_iter().map(|c| format!("{}: {}", c.author, c.text)).collect()
+        } else {
+            Vec::new()
+        });
+    }
+    let segments: Vec<crate::xliff::ExportSegment<'_>> = rows
+        .iter()
+        .zip(comments)
+        .map(|(row, comments)| crate::xliff::ExportSegment {
+            id: row.id.0,
+            source: &row.source,
+            target: row.translation.as_deref().filter(|t| !t.trim().is_empty()),
+            status: row.status,
+            comments,
+        })
+        .collect();
+    let version = if format == ExchangeFormat::Xliff12 {
+        crate::xliff::Version::V12
+    } else {
+        crate::xliff::Version::V2 { minor: 1 }
+    };
+    Ok((crate::xliff::write(version, &summary.title, source, target, &segments), rows.len() as u32))
 }
 
 /// Parses what the user asked to import: language tags are checked here.

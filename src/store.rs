@@ -401,6 +401,64 @@ impl Project {
         Ok(id)
     }
 
+    /// Stores a document with translations that came with it (from an
+    /// XLIFF file): one revision per translated segment, with its status
+    /// and where it came from, in one transaction.
+    pub fn add_translated_document(
+        &mut self,
+        doc: &NewDocument,
+        translations: &[Option<(String, Status)>],
+        author: &str,
+        origin: &str,
+    ) -> Result<DocumentId, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let (id, segments) = insert_document(&tx, doc).map_err(e)?;
+        for (segment, translation) in segments.iter().zip(translations) {
+            if let Some((text, status)) = translation {
+                insert_revision_from(&tx, *segment, None, text, *status, author, Some(origin)).map_err(e)?;
+            }
+        }
+        tx.commit().map_err(e)?;
+        Ok(id)
+    }
+
+    /// Applies translations edited elsewhere (an XLIFF file coming back)
+    /// to segments of `document`: a new revision where the text or status
+    /// differs. All or nothing; returns how many segments changed.
+    pub fn apply_translations(
+        &mut self,
+        document: DocumentId,
+        updates: &[(SegmentId, String, Status)],
+        author: &str,
+        origin: &str,
+    ) -> Result<u32, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let mut changed = 0;
+        for (segment, text, status) in updates {
+            let owner: Option<i64> = tx
+                .query_row("SELECT document_id FROM segments WHERE id = ?1 AND merged_into IS NULL", [segment.0], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(e)?;
+            if owner != Some(document.0) {
+                return Err(StoreError::NoSuchSegment(segment.0));
+            }
+            let head = current_revision(&tx, *segment).map_err(e)?;
+            if head.as_ref().is_some_and(|(_, t, s)| t == text && s == status.as_str()) {
+                continue;
+            }
+            insert_revision_from(&tx, *segment, head.map(|h| h.0), text, *status, author, Some(origin)).map_err(e)?;
+            changed += 1;
+        }
+        tx.commit().map_err(e)?;
+        Ok(changed)
+    }
+
     /// Every document with its progress, oldest first.
     pub fn documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
         self.query_documents(None)

@@ -14,6 +14,8 @@ mod v2;
 
 use std::path::{Path, PathBuf};
 
+use crate::document::{NewDocument, NewPassage, PassageKind, SegmentId, SegmentRow, SourceFormat};
+use crate::lang::LangTag;
 use crate::revision::Status;
 
 pub use dom::MAX_DEPTH;
@@ -118,9 +120,87 @@ pub fn write(
     }
 }
 
-/// The Verso segment id an exported unit or segment id stands for.
-pub fn segment_id(id: &str) -> Option<i64> {
-    id.strip_prefix('s').or_else(|| id.strip_prefix('u')).unwrap_or(id).parse().ok()
+/// A new document from an XLIFF file: one passage per unit, one segment
+/// per XLIFF segment, and the targets as translations with their states.
+pub fn to_document(
+    path: &Path,
+    bitext: &Bitext,
+    title: Option<String>,
+) -> Result<(NewDocument, Vec<Option<(String, Status)>>), XliffError> {
+    let lang = |tag: &str| -> Result<LangTag, XliffError> {
+        tag.parse().map_err(|e: crate::lang::LangError| XliffError::at(path, 1, e.to_string()))
+    };
+    let source_lang = lang(&bitext.source_lang)?;
+    let target_lang =
+        lang(bitext.target_lang.as_deref().ok_or_else(|| {
+            XliffError::at(path, 1, "the file names no target language (trgLang / target-language)")
+        })?)?;
+    let mut passages = Vec::new();
+    let mut translations = Vec::new();
+    for unit in &bitext.units {
+        let mut sentences = Vec::new();
+        for segment in unit.segments.iter().filter(|s| !s.source.trim().is_empty()) {
+            sentences.push(segment.source.trim().to_string());
+            translations.push(segment.target.as_ref().filter(|t| !t.trim().is_empty()).map(|t| {
+                (t.trim().to_string(), segment.status.filter(|s| *s != Status::New).unwrap_or(Status::Translated))
+            }));
+        }
+        if !sentences.is_empty() {
+            passages.push(NewPassage { kind: PassageKind::Paragraph, level: 0, sentences });
+        }
+    }
+    if passages.is_empty() {
+        return Err(XliffError::at(path, 1, "the file has no source text to import"));
+    }
+    let title = title.unwrap_or_else(|| path.file_stem().map_or("XLIFF".into(), |s| s.to_string_lossy().into_owned()));
+    let document = NewDocument {
+        title,
+        source_lang,
+        target_lang,
+        origin: path.display().to_string(),
+        format: SourceFormat::Xliff,
+        passages,
+    };
+    Ok((document, translations))
+}
+
+/// Translations from an XLIFF file that went out of this project and
+/// came back: each target matched to its segment by the ids Verso wrote.
+/// A unit that matches no segment of `rows` refuses the whole file.
+pub fn updates_for(
+    path: &Path,
+    bitext: &Bitext,
+    rows: &[SegmentRow],
+) -> Result<Vec<(SegmentId, String, Status)>, XliffError> {
+    let known: std::collections::HashSet<i64> = rows.iter().map(|r| r.id.0).collect();
+    // Verso writes "u12"/"s12" in XLIFF 2 and plain "12" in 1.2.
+    let own_id = |id: &str| match bitext.version {
+        Version::V12 => id.parse().ok(),
+        Version::V2 { .. } if id.starts_with(['u', 's']) => segment_id(id),
+        Version::V2 { .. } => None,
+    };
+    let mut updates = Vec::new();
+    for unit in &bitext.units {
+        for segment in &unit.segments {
+            let id = segment.id.as_deref().and_then(own_id).or_else(|| own_id(&unit.id));
+            let Some(id) = id.filter(|id| known.contains(id)) else {
+                return Err(XliffError::at(
+                    path,
+                    1,
+                    format!("unit \"{}\" is not a segment of this document; was the file exported from it?", unit.id),
+                ));
+            };
+            if let Some(target) = segment.target.as_ref().filter(|t| !t.trim().is_empty()) {
+                updates.push((SegmentId(id), target.clone(), segment.status.unwrap_or(Status::Translated)));
+            }
+        }
+    }
+    Ok(updates)
+}
+
+/// The Verso segment id an exported XLIFF 2 unit or segment id stands for.
+fn segment_id(id: &str) -> Option<i64> {
+    id.strip_prefix('s').or_else(|| id.strip_prefix('u'))?.parse().ok()
 }
 
 /// XML escaping for text and attribute values.

@@ -109,3 +109,142 @@ fn okapi_xliff_12_samples_are_read() {
     assert!(latin1.to_string().contains("line 17, column 23"), "{latin1}");
     assert_eq!(total.0 + 3, total.1, "every other sample is read");
 }
+
+/// Runs xmllint with `args` on `file`; the export must validate.
+fn xmllint(args: &[&str], file: &Path) {
+    let output = std::process::Command::new("xmllint")
+        .args(["--noout", "--nonet"])
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("xmllint is needed for this test: ./verso.sh test installs libxml2-utils");
+    assert!(
+        output.status.success(),
+        "{} does not validate: {}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn sample_session(dir: &Path) -> (verso::session::Session, verso::DocumentId) {
+    let mut session = verso::session::Session::new(dir.join("config"), "Eva".into());
+    session.open_sample().expect("sample");
+    (session, verso::DocumentId(1))
+}
+
+#[test]
+fn xliff_21_round_trip_updates_the_right_segments_and_validates() {
+    use verso::session::ExchangeFormat;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut session, doc) = sample_session(dir.path());
+    let rows = session.segments(doc).expect("rows");
+    session.add_comment(rows[2].id, "Check \"costa norte\" & <tone>").expect("comment");
+    let file = dir.path().join("out.xlf");
+    let units = session.export_exchange(doc, ExchangeFormat::Xliff2, &file).expect("export");
+    assert_eq!(units as usize, rows.len());
+    let schemas = data_dir().join("oasis-xliff-2.1-schemas");
+    xmllint(&["--schema", &schemas.join("xliff_core_2.0.xsd").display().to_string()], &file);
+    let read = xliff::read(&file).expect("our own export reads back");
+    assert_eq!(read.units.len(), rows.len());
+    assert_eq!(read.units[2].notes, ["Eva: Check \"costa norte\" & <tone>"]);
+
+    // Another tool translates segment 5 and marks segment 4 final.
+    let text = std::fs::read_to_string(&file).expect("read");
+    let seventh = format!("<segment id=\"s{}\">\n    <source>", rows[4].id.0);
+    assert!(text.contains(&seventh), "untranslated segments have no state");
+    let edited = text
+        .replace(
+            &format!("{seventh}{}</source>", rows[4].source),
+            &format!(
+                "<segment id=\"s{}\" state=\"translated\">\n    <source>{}</source>\n    <target>El programa costará 1.200 millones de dólares.</target>",
+                rows[4].id.0, rows[4].source
+            ),
+        )
+        .replace(
+            &format!("<segment id=\"s{}\" state=\"initial\" subState=\"verso:draft\">", rows[3].id.0),
+            &format!("<segment id=\"s{}\" state=\"final\">", rows[3].id.0),
+        );
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).expect("write");
+    let changed = session.update_from_xliff(doc, &file).expect("update");
+    assert_eq!(changed, 2);
+    let after = session.segments(doc).expect("rows");
+    assert_eq!(after[4].translation.as_deref(), Some("El programa costará 1.200 millones de dólares."));
+    assert_eq!((after[4].status, after[4].origin.as_deref()), (verso::Status::Translated, Some("xliff")));
+    assert_eq!(after[3].status, verso::Status::Approved);
+    for (before, now) in rows.iter().zip(&after).filter(|(r, _)| r.position != 3 && r.position != 4) {
+        assert_eq!((before.revision, before.status), (now.revision, now.status), "segment {} untouched", before.id.0);
+    }
+    // Again: nothing changes.
+    assert_eq!(session.update_from_xliff(doc, &file).expect("again"), 0);
+
+    // A file from another document is refused whole.
+    let foreign = data_dir().join("oasis-xliff-2.1-test-suite/core/valid/sample1.xlf");
+    let refused = session.update_from_xliff(doc, &foreign).expect_err("not ours");
+    assert!(refused.to_string().contains("not a segment of this document"), "{refused}");
+    assert_eq!(session.segments(doc).expect("rows"), after);
+}
+
+#[test]
+fn xliff_12_and_tmx_exports_validate_and_xliff_12_comes_back() {
+    use verso::session::ExchangeFormat;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut session, doc) = sample_session(dir.path());
+    let file = dir.path().join("out12.xlf");
+    session.export_exchange(doc, ExchangeFormat::Xliff12, &file).expect("export");
+    // The 1.2 schema imports xml.xsd from its own folder; put the W3C copy
+    // from the 2.1 schema folder beside it, in a scratch folder.
+    let schemas = data_dir().join("schemas-okapi");
+    let scratch = dir.path().join("schemas");
+    std::fs::create_dir_all(&scratch).expect("scratch");
+    std::fs::copy(schemas.join("xliff-core-1.2-strict.xsd"), scratch.join("xliff-core-1.2-strict.xsd")).expect("copy");
+    std::fs::copy(
+        data_dir().join("oasis-xliff-2.1-schemas/informativeCopiesOf3rdPartySchemas/w3c/xml.xsd"),
+        scratch.join("xml.xsd"),
+    )
+    .expect("copy");
+    xmllint(&["--schema", &scratch.join("xliff-core-1.2-strict.xsd").display().to_string()], &file);
+    let rows = session.segments(doc).expect("rows");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let edited = text.replace(
+        "Las plantas abastecerán a 450.000 hogares en 2028.</target>",
+        "Las plantas abastecerán a 450.000 hogares para 2028.</target>",
+    );
+    std::fs::write(&file, edited).expect("write");
+    assert_eq!(session.update_from_xliff(doc, &file).expect("update"), 1);
+    let row = &session.segments(doc).expect("rows")[3];
+    assert_eq!(row.translation.as_deref(), Some("Las plantas abastecerán a 450.000 hogares para 2028."));
+    assert_eq!(row.status, rows[3].status, "the state comes back as it went out");
+
+    let tmx = dir.path().join("approved.tmx");
+    let pairs = session.export_exchange(doc, ExchangeFormat::Tmx, &tmx).expect("tmx");
+    assert_eq!(pairs, 1, "only approved pairs");
+    xmllint(&["--dtdvalid", &schemas.join("tmx14.dtd").display().to_string()], &tmx);
+}
+
+#[test]
+fn a_foreign_xliff_file_becomes_a_document_with_its_translations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut session, _) = sample_session(dir.path());
+    let file = data_dir().join("okapi-xliff-1.2/Typo3Draft.xlf");
+    let bitext = xliff::read(&file).expect("read");
+    let document = session.import_xliff(&file, None).expect("import");
+    assert_eq!(document.format, verso::SourceFormat::Xliff);
+    let rows = session.segments(document.id).expect("rows");
+    let sources: usize = bitext.units.iter().flat_map(|u| &u.segments).filter(|s| !s.source.trim().is_empty()).count();
+    assert_eq!(rows.len(), sources);
+    let translated = bitext
+        .units
+        .iter()
+        .flat_map(|u| &u.segments)
+        .filter(|s| s.target.as_ref().is_some_and(|t| !t.trim().is_empty()))
+        .count();
+    assert_eq!(rows.iter().filter(|r| r.translation.is_some()).count(), translated);
+    // A broken file adds nothing.
+    let before = session.documents().expect("docs").len();
+    let broken = dir.path().join("broken.xlf");
+    std::fs::write(&broken, "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.1\" srcLang=\"en\"><file id=\"f\"><unit id=\"1\"><segment><source>a</source></segment></unit><unit id=\"1\"><segment><source>b</source></segment></unit></file></xliff>").expect("write");
+    let error = session.import_xliff(&broken, None).expect_err("duplicate unit id");
+    assert!(error.to_string().contains("broken.xlf: line 1") && error.to_string().contains("\"1\""), "{error}");
+    assert_eq!(session.documents().expect("docs").len(), before);
+}
