@@ -8,7 +8,7 @@ use verso::diff::DocumentDiff;
 use verso::export::article::SummaryFormat;
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
-use verso::session::{ErrorKind, ErrorReply, HistoryEntry, ProjectInfo, Session, SessionError};
+use verso::session::{ErrorKind, ErrorReply, ExchangeFormat, HistoryEntry, ProjectInfo, Session, SessionError};
 use verso::summary::{LinkDecision, SentenceKind, SummaryView};
 use verso::{DocumentId, DocumentSummary, Revision, RevisionId, SegmentId, SegmentRow, TranslationEdit};
 
@@ -272,4 +272,24 @@ pub fn export_summary(
     draft: bool,
 ) -> Reply<()> {
     with_session(&state, |s| s.export_summary(summary, format, &path, draft))
+}
+
+#[tauri::command(async)]
+pub fn export_exchange(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    format: ExchangeFormat,
+    path: PathBuf,
+) -> Reply<u32> {
+    with_session(&state, |s| s.export_exchange(document, format, &path))
+}
+
+#[tauri::command(async)]
+pub fn import_xliff(state: State<'_, AppState>, path: PathBuf, title: Option<String>) -> Reply<DocumentSummary> {
+    with_session(&state, |s| s.import_xliff(&path, title))
+}
+
+#[tauri::command(async)]
+pub fn update_from_xliff(state: State<'_, AppState>, document: DocumentId, path: PathBuf) -> Reply<u32> {
+    with_session(&state, |s| s.update_from_xliff(document, &path))
 }

@@ -74,6 +74,9 @@ fn main() -> ExitCode {
             commands::approve_summary,
             commands::preview_summary,
             commands::export_summary,
+            commands::export_exchange,
+            commands::import_xliff,
+            commands::update_from_xliff,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -660,3 +660,42 @@ async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_appro
     assert_eq!((approval.open_flags, approval.override_reason), (0, None));
     Ok(())
 }
+
+#[tokio::test]
+async fn an_xliff_file_from_another_tool_imports_with_its_translations() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = dir.path().join("cat.verso");
+    Project::create(&project)?;
+    let file = dir.path().join("from-another-tool.xlf");
+    std::fs::write(
+        &file,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="en" trgLang="de">
+ <file id="f1">
+  <unit id="1"><segment state="final"><source>The council met on Monday.</source><target>Der Rat tagte am Montag.</target></segment></unit>
+  <unit id="2"><segment state="translated"><source>It approved <pc id="1">the budget</pc>.</source><target>Er billigte <pc id="1">den Haushalt</pc>.</target></segment></unit>
+  <unit id="3"><segment><source>Members voted 12 to 3.</source></segment></unit>
+ </file>
+</xliff>
+"#,
+    )?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    app.wait_for("[data-testid=import-button]").await?.click().await?;
+    app.wait_for("[data-testid=import-path]").await?.send_keys(&file.display().to_string()).await?;
+    app.wait_for("[data-testid=xliff-note]").await?;
+    app.wait_for("[data-testid=import-submit]").await?.click().await?;
+    app.wait_until("three rows", &format!("document.querySelectorAll('{ROW}').length === 3")).await?;
+    let statuses =
+        app.eval(&format!("Array.from(document.querySelectorAll('{ROW}')).map(r => r.dataset.status)")).await?;
+    assert_eq!(statuses, json!(["approved", "translated", "new"]));
+    let target = app
+        .eval(&format!("document.querySelector(\"{ROW}[data-position='1'] [data-testid=segment-target]\").value"))
+        .await?;
+    assert_eq!(target, json!("Er billigte den Haushalt."));
+    app.quit().await?;
+    let stored = Project::open(&project)?;
+    let document = &stored.documents()?[0];
+    assert_eq!((document.source_lang.as_str(), document.target_lang.as_str()), ("en", "de"));
+    Ok(())
+}

@@ -23,6 +23,7 @@ import type {
   SentenceKind,
   SummaryView,
   SummaryFormat,
+  ExchangeFormat,
 } from "./bindings";
 
 export const api = {
@@ -71,6 +72,10 @@ export const api = {
     invoke<SummaryView>("approve_summary", { summary, overrideReason }),
   previewSummary: (summary: DocumentId, format: SummaryFormat, draft: boolean) =>
     invoke<string>("preview_summary", { summary, format, draft }),
+  exportExchange: (document: DocumentId, format: ExchangeFormat, path: string) =>
+    invoke<number>("export_exchange", { document, format, path }),
+  importXliff: (path: string, title: string | null) => invoke<DocumentSummary>("import_xliff", { path, title }),
+  updateFromXliff: (document: DocumentId, path: string) => invoke<number>("update_from_xliff", { document, path }),
   exportSummary: (summary: DocumentId, format: SummaryFormat, path: string, draft: boolean) =>
     invoke<null>("export_summary", { summary, format, path, draft }),
 };

@@ -10,7 +10,7 @@ export type DocumentKind = "translation" | "summary";
 
 export type PassageKind = "heading" | "paragraph" | "list_item" | "quote";
 
-export type SourceFormat = "text" | "markdown";
+export type SourceFormat = "text" | "markdown" | "xliff";
 
 export type Status = "new" | "draft" | "translated" | "reviewed" | "approved" | "rejected";
 
@@ -168,4 +168,6 @@ blocking: number,
 approved: boolean, approval: Approval | null, };
 
 export type SummaryFormat = "markdown" | "html" | "docx" | "json";
+
+export type ExchangeFormat = "xliff2" | "xliff12" | "tmx";
 
