@@ -120,13 +120,16 @@ pub fn write(
     }
 }
 
+/// A segment's translation as it arrives with a file: text and status.
+pub type Translation = Option<(String, Status)>;
+
 /// A new document from an XLIFF file: one passage per unit, one segment
 /// per XLIFF segment, and the targets as translations with their states.
 pub fn to_document(
     path: &Path,
     bitext: &Bitext,
     title: Option<String>,
-) -> Result<(NewDocument, Vec<Option<(String, Status)>>), XliffError> {
+) -> Result<(NewDocument, Vec<Translation>), XliffError> {
     let lang = |tag: &str| -> Result<LangTag, XliffError> {
         tag.parse().map_err(|e: crate::lang::LangError| XliffError::at(path, 1, e.to_string()))
     };
