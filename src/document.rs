@@ -60,6 +60,8 @@ pub enum SourceFormat {
     Markdown,
     /// Came from a translation tool's XLIFF file; goes back as XLIFF.
     Xliff,
+    Html,
+    Docx,
 }
 
 impl SourceFormat {
@@ -68,6 +70,8 @@ impl SourceFormat {
             SourceFormat::Text => "text",
             SourceFormat::Markdown => "markdown",
             SourceFormat::Xliff => "xliff",
+            SourceFormat::Html => "html",
+            SourceFormat::Docx => "docx",
         }
     }
 
@@ -76,6 +80,8 @@ impl SourceFormat {
             "text" => Some(SourceFormat::Text),
             "markdown" => Some(SourceFormat::Markdown),
             "xliff" => Some(SourceFormat::Xliff),
+            "html" => Some(SourceFormat::Html),
+            "docx" => Some(SourceFormat::Docx),
             _ => None,
         }
     }

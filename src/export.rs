@@ -9,8 +9,144 @@ use std::fmt::Write as _;
 pub mod article;
 mod docx;
 
+use std::collections::HashMap;
+
+use crate::document::{PassageKind, SegmentId, SegmentRow};
+use crate::revision::Status;
+
+/// Markdown events with any raw HTML turned into text: nothing written
+/// from a document becomes markup its author did not write as Markdown.
+pub(crate) fn safe_events(markdown: &str) -> impl Iterator<Item = pulldown_cmark::Event<'_>> {
+    use pulldown_cmark::{Event, Options};
+    pulldown_cmark::Parser::new_ext(markdown, Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES).map(|event| {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            other => other,
+        }
+    })
+}
+
+/// Markdown rendered into a self-contained HTML page (inline styles, light
+/// and dark, print-friendly), with a DRAFT banner when asked.
+pub(crate) fn html_page(title: &str, lang: &str, body: &str, draft: bool) -> String {
+    let title = escape_markup(title);
+    let lang = escape_markup(lang);
+    let draft = if draft { r#"<div class="draft" role="note">DRAFT — not approved</div>"# } else { "" };
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Verso">
+<title>{title}</title>
+<style>
+:root {{ color-scheme: light dark; --text: #1d2330; --muted: #5b6472; --bg: #ffffff; --accent: #1f4e8c; --rule: #d7dce3; }}
+@media (prefers-color-scheme: dark) {{ :root {{ --text: #e6e9ef; --muted: #a3acb9; --bg: #161a21; --accent: #8fb7ff; --rule: #343b47; }} }}
+body {{ font: 17px/1.6 Georgia, "Noto Serif", serif; color: var(--text); background: var(--bg); max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }}
+h1, h2, h3 {{ font-family: system-ui, sans-serif; line-height: 1.25; }}
+h1 {{ color: var(--accent); }}
+a {{ color: var(--accent); }}
+blockquote {{ margin: 0; padding: 0.4rem 1rem; border-left: 4px solid #b3261e; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 0.95em; }}
+th, td {{ border: 1px solid var(--rule); padding: 0.35rem 0.5rem; vertical-align: top; text-align: left; }}
+.footnote-reference a {{ text-decoration: none; }}
+.footnote-definition {{ font-size: 0.9em; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 0.4rem; margin-top: 0.4rem; }}
+.footnote-definition p {{ display: inline; }}
+.draft {{ position: sticky; top: 0; background: #b3261e; color: #fff; font: 700 0.9rem system-ui, sans-serif; letter-spacing: 0.1em; text-align: center; padding: 0.3rem; }}
+@media print {{ body {{ max-width: none; margin: 0; color: #000; background: #fff; }} a {{ color: #000; }} .draft {{ position: static; }} }}
+</style>
+</head>
+<body>
+{draft}
+<article>
+{body}</article>
+</body>
+</html>
+"#
+    )
+}
+
+/// A translation in the format of its source, or as a review table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetFormat {
+    Text,
+    Markdown,
+    Html,
+    Docx,
+    /// Source | target | status | comments, as a web page.
+    BilingualHtml,
+    /// The same table in a Word document.
+    BilingualDocx,
+}
+
+/// Writes a document's translation (or review table) as bytes; the
+/// [`Export`] counts untranslated segments written in the source language.
+pub fn target_file(
+    title: &str,
+    lang: &str,
+    rows: &[SegmentRow],
+    comments: &HashMap<SegmentId, Vec<String>>,
+    format: TargetFormat,
+) -> Result<(Vec<u8>, Export), docx::DocxError> {
+    let markdown = translation(rows, TextFormat::Markdown);
+    Ok(match format {
+        TargetFormat::Text => {
+            let text = translation(rows, TextFormat::Text);
+            (text.content.clone().into_bytes(), text)
+        }
+        TargetFormat::Markdown => (markdown.content.clone().into_bytes(), markdown),
+        TargetFormat::Html => {
+            let mut body = String::new();
+            pulldown_cmark::html::push_html(&mut body, safe_events(&markdown.content));
+            (html_page(title, lang, &body, false).into_bytes(), markdown)
+        }
+        TargetFormat::Docx => (docx::write(title, lang, false, safe_events(&markdown.content))?, markdown),
+        TargetFormat::BilingualHtml | TargetFormat::BilingualDocx => {
+            let table = bilingual_markdown(title, rows, comments);
+            let bytes = if format == TargetFormat::BilingualHtml {
+                let mut body = String::new();
+                pulldown_cmark::html::push_html(&mut body, safe_events(&table));
+                html_page(title, lang, &body, false).into_bytes()
+            } else {
+                docx::write(title, lang, false, safe_events(&table))?
+            };
+            (bytes, markdown)
+        }
+    })
+}
+
+/// The review table as Markdown: one row per segment.
+fn bilingual_markdown(title: &str, rows: &[SegmentRow], comments: &HashMap<SegmentId, Vec<String>>) -> String {
+    let cell = |text: &str| article::escape_markdown(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    let mut out = format!(
+        "# {}
+
+| # | Source | Target | Status | Comments |
+|---|---|---|---|---|
+",
+        cell(title)
+    );
+    for row in rows {
+        let status = match row.status {
+            Status::New => "new",
+            other => other.as_str(),
+        };
+        let notes = comments.get(&row.id).map(|c| c.join(" · ")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            row.position + 1,
+            cell(&row.source),
+            cell(row.translation.as_deref().unwrap_or("")),
+            status,
+            cell(&notes)
+        );
+    }
+    out
+}
+
 use crate::diff::{DocumentDiff, Granularity, SpanKind};
-use crate::document::{PassageKind, SegmentRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextFormat {

@@ -6,6 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod docx;
+mod html;
+
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::align;
@@ -32,8 +35,10 @@ pub enum ImportError {
     Encoding { path: PathBuf, line: usize, column: usize, offset: usize },
     #[error("{path}: the file is {size} bytes; Verso imports sources up to {max} bytes")]
     TooLarge { path: PathBuf, size: u64, max: u64 },
-    #[error("{path}: unsupported file type \"{extension}\" (Verso imports .txt and .md)")]
+    #[error("{path}: unsupported file type \"{extension}\" (Verso imports .txt, .md, .docx, .html and .xlf)")]
     UnsupportedFormat { path: PathBuf, extension: String },
+    #[error("{path}: {reason}")]
+    Docx { path: PathBuf, reason: String },
     #[error("{path}: cannot align this translation with its source: {reason}")]
     Alignment { path: PathBuf, reason: String },
 }
@@ -56,11 +61,15 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
         return Err(ImportError::TooLarge { path: path.clone(), size: metadata.len(), max: MAX_SOURCE_BYTES });
     }
     let bytes = std::fs::read(path).map_err(|source| ImportError::Unreadable { path: path.clone(), source })?;
-    let text = decode(path, &bytes)?;
+    if bytes.is_empty() {
+        return Err(ImportError::Empty { path: path.clone() });
+    }
     let segmenter = Segmenter::new(&request.source_lang);
     let passages = match format {
-        SourceFormat::Text => text_passages(&segmenter, &text),
-        SourceFormat::Markdown => markdown_passages(&text),
+        SourceFormat::Text => text_passages(&segmenter, &decode(path, &bytes)?),
+        SourceFormat::Markdown => markdown_passages(&decode(path, &bytes)?),
+        SourceFormat::Html => html::passages(&decode(path, &bytes)?),
+        SourceFormat::Docx => docx::passages(path, &bytes)?,
         SourceFormat::Xliff => {
             return Err(ImportError::UnsupportedFormat { path: path.clone(), extension: "xlf".into() });
         }
@@ -184,6 +193,8 @@ fn format_of(path: &Path) -> Result<SourceFormat, ImportError> {
     match extension.as_str() {
         "txt" | "text" | "" => Ok(SourceFormat::Text),
         "md" | "markdown" => Ok(SourceFormat::Markdown),
+        "html" | "htm" | "xhtml" => Ok(SourceFormat::Html),
+        "docx" => Ok(SourceFormat::Docx),
         _ => Err(ImportError::UnsupportedFormat { path: path.to_path_buf(), extension }),
     }
 }

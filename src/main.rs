@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use verso::export::article::{self, SummaryFormat};
-use verso::export::{self, TextFormat};
+use verso::export::{self, TargetFormat};
 use verso::import::{self, ImportRequest};
 use verso::revision::Decision;
 use verso::segment::srx::SrxDocument;
@@ -360,6 +360,12 @@ enum FormatArg {
     Xliff12,
     /// TMX 1.4b, approved pairs only.
     Tmx,
+    /// Source | target | status | comments, as a web page.
+    BilingualHtml,
+    /// The same review table as a Word document.
+    BilingualDocx,
+    /// The translation in the source's own format (text, Markdown, HTML, DOCX).
+    Target,
 }
 
 fn main() -> ExitCode {
@@ -560,9 +566,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     FormatArg::Html => SummaryFormat::Html,
                     FormatArg::Docx => SummaryFormat::Docx,
                     FormatArg::Json => SummaryFormat::Json,
-                    FormatArg::Txt | FormatArg::Xliff2 | FormatArg::Xliff12 | FormatArg::Tmx => {
-                        bail!("a summary exports as md, html, docx or json (--format)")
-                    }
+                    _ => bail!("a summary exports as md, html, docx or json (--format)"),
                 };
                 let view = summary::view(&project, document, &SourceIndex::build(&project, document)?)?;
                 let bytes = article::export(&project, &view, format, draft)?;
@@ -572,10 +576,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 return Ok(());
             }
-            let rows = project.segments(document)?;
-            let format = match format {
-                FormatArg::Txt => TextFormat::Text,
-                FormatArg::Md => TextFormat::Markdown,
+            let target = match format {
+                FormatArg::Txt => TargetFormat::Text,
+                FormatArg::Md => TargetFormat::Markdown,
+                FormatArg::Html => TargetFormat::Html,
+                FormatArg::Docx => TargetFormat::Docx,
+                FormatArg::BilingualHtml => TargetFormat::BilingualHtml,
+                FormatArg::BilingualDocx => TargetFormat::BilingualDocx,
+                FormatArg::Target => match project.document(document)?.format {
+                    verso::SourceFormat::Markdown => TargetFormat::Markdown,
+                    verso::SourceFormat::Html => TargetFormat::Html,
+                    verso::SourceFormat::Docx => TargetFormat::Docx,
+                    verso::SourceFormat::Text | verso::SourceFormat::Xliff => TargetFormat::Text,
+                },
+                FormatArg::Json => bail!("json is for summaries; a translation exports as xliff2 for other programs"),
                 FormatArg::Xliff2 | FormatArg::Xliff12 | FormatArg::Tmx => {
                     let exchange = match format {
                         FormatArg::Xliff12 => ExchangeFormat::Xliff12,
@@ -589,14 +603,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                     return Ok(());
                 }
-                FormatArg::Html | FormatArg::Docx | FormatArg::Json => {
-                    bail!("a translation exports as txt or md; html, docx and json are for summaries")
-                }
             };
-            let exported = export::translation(&rows, format);
+            let (bytes, exported) = session::translation_file(&project, document, target)?;
             match output {
-                Some(path) => write_atomically(&path, exported.content.as_bytes())?,
-                None => stdout.write_all(exported.content.as_bytes())?,
+                Some(path) => write_atomically(&path, &bytes)?,
+                None => stdout.write_all(&bytes)?,
             }
             if !exported.is_complete() {
                 eprintln!(

@@ -371,13 +371,30 @@ impl Session {
     /// Writes a document's translation to `path` (Markdown for `.md`,
     /// plain text otherwise); returns how many segments were left in the
     /// source language for want of a translation.
+    /// Writes the translation in the format the file name asks for (.txt,
+    /// .md, .html, .docx); returns how many segments had no translation.
     pub fn export_translation(&self, document: DocumentId, path: &Path) -> Result<u32, SessionError> {
-        let rows = self.project()?.segments(document)?;
-        let is_markdown = path.extension().is_some_and(|e| e == "md" || e == "markdown");
-        let format = if is_markdown { export::TextFormat::Markdown } else { export::TextFormat::Text };
-        let exported = export::translation(&rows, format);
-        write_atomically(path, &exported.content)?;
+        let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let format = match extension.as_str() {
+            "md" | "markdown" => export::TargetFormat::Markdown,
+            "html" | "htm" => export::TargetFormat::Html,
+            "docx" => export::TargetFormat::Docx,
+            _ => export::TargetFormat::Text,
+        };
+        let (bytes, exported) = translation_file(self.project()?, document, format)?;
+        export::write_atomically(path, &bytes)
+            .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })?;
         Ok(exported.untranslated as u32)
+    }
+
+    /// Writes the bilingual review table (source | target | status |
+    /// comments) as a web page or, for a .docx name, a Word document.
+    pub fn export_review_table(&self, document: DocumentId, path: &Path) -> Result<(), SessionError> {
+        let is_docx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+        let format = if is_docx { export::TargetFormat::BilingualDocx } else { export::TargetFormat::BilingualHtml };
+        let (bytes, _) = translation_file(self.project()?, document, format)?;
+        export::write_atomically(path, &bytes)
+            .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
     }
 
     /// Writes a document for another translation tool; returns how many
@@ -631,6 +648,25 @@ impl Session {
 fn write_atomically(path: &Path, content: &str) -> Result<(), SessionError> {
     export::write_atomically(path, content.as_bytes())
         .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
+}
+
+/// A document's translation (or review table) as file bytes, with the
+/// count of untranslated segments.
+pub fn translation_file(
+    project: &Project,
+    document: DocumentId,
+    format: export::TargetFormat,
+) -> Result<(Vec<u8>, export::Export), SessionError> {
+    let summary = project.document(document)?;
+    let rows = project.segments(document)?;
+    let mut comments = std::collections::HashMap::new();
+    for row in rows.iter().filter(|r| r.comments > 0) {
+        let thread = project.comments(row.id)?.into_iter().map(|c| format!("{}: {}", c.author, c.text)).collect();
+        comments.insert(row.id, thread);
+    }
+    export::target_file(&summary.title, summary.target_lang.as_str(), &rows, &comments, format).map_err(|e| {
+        SessionError::Write { path: PathBuf::from(&summary.title), source: std::io::Error::other(e.to_string()) }
+    })
 }
 
 /// Imports an XLIFF file (2.x or 1.2) as a new document, in one transaction.

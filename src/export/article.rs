@@ -368,58 +368,13 @@ fn describe(error: &minijinja::Error) -> String {
     }
 }
 
-fn markdown_options() -> pulldown_cmark::Options {
-    pulldown_cmark::Options::ENABLE_FOOTNOTES
-}
-
-/// Markdown events with any raw HTML turned into text: nothing in an
-/// article becomes markup the author did not write as Markdown.
-fn safe_events(markdown: &str) -> impl Iterator<Item = pulldown_cmark::Event<'_>> {
-    use pulldown_cmark::Event;
-    pulldown_cmark::Parser::new_ext(markdown, markdown_options()).map(|event| match event {
-        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
-        other => other,
-    })
-}
+use super::safe_events;
 
 /// A self-contained HTML page (inline styles, light and dark, print-friendly).
 pub fn html(article: &Article, markdown: &str) -> String {
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, safe_events(markdown));
-    let title = crate::export::escape_markup(&article.title);
-    let lang = crate::export::escape_markup(&article.lang);
-    let draft = if article.draft { r#"<div class="draft" role="note">DRAFT — not approved</div>"# } else { "" };
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="Verso">
-<title>{title}</title>
-<style>
-:root {{ color-scheme: light dark; --text: #1d2330; --muted: #5b6472; --bg: #ffffff; --accent: #1f4e8c; --rule: #d7dce3; }}
-@media (prefers-color-scheme: dark) {{ :root {{ --text: #e6e9ef; --muted: #a3acb9; --bg: #161a21; --accent: #8fb7ff; --rule: #343b47; }} }}
-body {{ font: 17px/1.6 Georgia, "Noto Serif", serif; color: var(--text); background: var(--bg); max-width: 42rem; margin: 2rem auto; padding: 0 1rem; }}
-h1, h2, h3 {{ font-family: system-ui, sans-serif; line-height: 1.25; }}
-h1 {{ color: var(--accent); }}
-a {{ color: var(--accent); }}
-blockquote {{ margin: 0; padding: 0.4rem 1rem; border-left: 4px solid #b3261e; }}
-.footnote-reference a {{ text-decoration: none; }}
-.footnote-definition {{ font-size: 0.9em; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 0.4rem; margin-top: 0.4rem; }}
-.footnote-definition p {{ display: inline; }}
-.draft {{ position: sticky; top: 0; background: #b3261e; color: #fff; font: 700 0.9rem system-ui, sans-serif; letter-spacing: 0.1em; text-align: center; padding: 0.3rem; }}
-@media print {{ body {{ max-width: none; margin: 0; color: #000; background: #fff; }} a {{ color: #000; }} .draft {{ position: static; }} }}
-</style>
-</head>
-<body>
-{draft}
-<article>
-{body}</article>
-</body>
-</html>
-"#
-    )
+    super::html_page(&article.title, &article.lang, &body, article.draft)
 }
 
 /// The article as JSON (schema in `docs/summary-json.md`).

@@ -168,6 +168,38 @@ impl Writer {
                 self.footnotes.push_str("</w:footnote>");
                 self.in_note = None;
             }
+            Event::Start(Tag::Table(_)) => {
+                self.close();
+                self.out().push_str(
+                    "<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblBorders>\
+                     <w:top w:val=\"single\" w:sz=\"4\" w:color=\"A0A7B2\"/><w:left w:val=\"single\" w:sz=\"4\" w:color=\"A0A7B2\"/>\
+                     <w:bottom w:val=\"single\" w:sz=\"4\" w:color=\"A0A7B2\"/><w:right w:val=\"single\" w:sz=\"4\" w:color=\"A0A7B2\"/>\
+                     <w:insideH w:val=\"single\" w:sz=\"4\" w:color=\"A0A7B2\"/><w:insideV w:val=\"single\" w:sz=\"4\" w:color=\"A0A7B2\"/>\
+                     </w:tblBorders></w:tblPr>",
+                );
+            }
+            Event::End(TagEnd::Table) => self.out().push_str("</w:tbl><w:p/>"),
+            Event::Start(Tag::TableHead) => {
+                self.bold += 1;
+                self.out().push_str("<w:tr><w:trPr><w:tblHeader/></w:trPr>");
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.bold = self.bold.saturating_sub(1);
+                self.out().push_str("</w:tr>");
+            }
+            Event::Start(Tag::TableRow) => self.out().push_str("<w:tr>"),
+            Event::End(TagEnd::TableRow) => self.out().push_str("</w:tr>"),
+            Event::Start(Tag::TableCell) => {
+                self.out().push_str("<w:tc>");
+                self.open(None);
+            }
+            Event::End(TagEnd::TableCell) => {
+                if !self.paragraph_open {
+                    self.open(None);
+                }
+                self.close();
+                self.out().push_str("</w:tc>");
+            }
             Event::Rule => {
                 self.close();
                 self.out().push_str("<w:p/>");

@@ -10,7 +10,7 @@ export type DocumentKind = "translation" | "summary";
 
 export type PassageKind = "heading" | "paragraph" | "list_item" | "quote";
 
-export type SourceFormat = "text" | "markdown" | "xliff";
+export type SourceFormat = "text" | "markdown" | "xliff" | "html" | "docx";
 
 export type Status = "new" | "draft" | "translated" | "reviewed" | "approved" | "rejected";
 

@@ -1,0 +1,160 @@
+//! HTML pages as sources: headings, paragraphs, list items, quotes and
+//! table cells become passages; everything else is reduced to its text.
+//! Scripts, styles and other non-content elements are dropped, and no
+//! markup or attribute (so no event handler) survives into the project.
+
+use scraper::{ElementRef, Html, Node};
+
+use crate::document::PassageKind;
+
+/// Elements whose content is never text to translate.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg", "math", "canvas", "select",
+];
+
+/// Elements that make a passage of their own.
+fn block(name: &str, list_depth: u8) -> Option<(PassageKind, u8)> {
+    Some(match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => (PassageKind::Heading, name[1..].parse().unwrap_or(1)),
+        "li" | "dt" | "dd" => (PassageKind::ListItem, list_depth.max(1)),
+        "blockquote" => (PassageKind::Quote, 0),
+        "p" | "td" | "th" | "caption" | "figcaption" | "pre" | "address" | "summary" | "legend" | "option" => {
+            (PassageKind::Paragraph, 0)
+        }
+        _ => return None,
+    })
+}
+
+/// Containers whose loose text becomes paragraphs.
+fn is_container(name: &str) -> bool {
+    matches!(
+        name,
+        "html"
+            | "body"
+            | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "nav"
+            | "aside"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "form"
+            | "fieldset"
+            | "figure"
+            | "details"
+            | "center"
+    )
+}
+
+struct Walker {
+    out: Vec<(PassageKind, u8, String)>,
+}
+
+impl Walker {
+    fn push(&mut self, kind: (PassageKind, u8), text: &str) {
+        let body = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !body.is_empty() {
+            self.out.push((kind.0, kind.1, body));
+        }
+    }
+
+    /// Walks an element: a block emits its inline text as one passage
+    /// (nested blocks as their own), a container emits loose text runs.
+    fn walk(&mut self, element: ElementRef<'_>, list_depth: u8) {
+        let name = element.value().name();
+        if SKIPPED.contains(&name) {
+            return;
+        }
+        let depth = if matches!(name, "ul" | "ol" | "dl") { list_depth + 1 } else { list_depth };
+        let kind = block(name, depth).unwrap_or((PassageKind::Paragraph, 0));
+        let mut loose = String::new();
+        for child in element.children() {
+            match child.value() {
+                Node::Text(text) => loose.push_str(text),
+                Node::Element(e) => {
+                    let child_name = e.name();
+                    let Some(child) = ElementRef::wrap(child) else { continue };
+                    if SKIPPED.contains(&child_name) {
+                        continue;
+                    }
+                    if block(child_name, depth).is_some() || is_container(child_name) {
+                        self.push(kind, &loose);
+                        loose.clear();
+                        self.walk(child, depth);
+                    } else if child_name == "br" {
+                        loose.push(' ');
+                    } else {
+                        loose.push_str(&inline_text(child));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.push(kind, &loose);
+    }
+}
+
+/// The text inside an inline element, skipping what is never content.
+fn inline_text(element: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for child in element.children() {
+        match child.value() {
+            Node::Text(text) => out.push_str(text),
+            Node::Element(e) if !SKIPPED.contains(&e.name()) => {
+                if let Some(child) = ElementRef::wrap(child) {
+                    out.push_str(&inline_text(child));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The passages of an HTML page: (kind, level, text).
+pub fn passages(html: &str) -> Vec<(PassageKind, u8, String)> {
+    let document = Html::parse_document(html);
+    let mut walker = Walker { out: Vec::new() };
+    walker.walk(document.root_element(), 0);
+    walker.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structure_is_kept_and_nothing_executable_survives() {
+        let html = r#"<html><head><title>T</title><script>alert(1)</script></head><body onload="x()">
+            <h1>Plan <b>announced</b></h1><p onclick="steal()">First <a href="javascript:x()">link</a> text.<script>evil()</script></p>
+            <ul><li>One</li><li>Two<ul><li>Nested</li></ul></li></ul>
+            <blockquote>Said.</blockquote><table><tr><td>Cell</td></tr></table><div>Loose <i>text</i></div>
+            <style>p{}</style><img src=x onerror="alert(2)"></body></html>"#;
+        let found = passages(html);
+        let texts: Vec<(PassageKind, u8, &str)> = found.iter().map(|(k, l, t)| (*k, *l, t.as_str())).collect();
+        assert_eq!(
+            texts,
+            [
+                (PassageKind::Heading, 1, "Plan announced"),
+                (PassageKind::Paragraph, 0, "First link text."),
+                (PassageKind::ListItem, 1, "One"),
+                (PassageKind::ListItem, 1, "Two"),
+                (PassageKind::ListItem, 2, "Nested"),
+                (PassageKind::Quote, 0, "Said."),
+                (PassageKind::Paragraph, 0, "Cell"),
+                (PassageKind::Paragraph, 0, "Loose text"),
+            ]
+        );
+        let all: String = found.iter().map(|(_, _, t)| t.as_str()).collect();
+        assert!(!all.contains("alert") && !all.contains("evil") && !all.contains("steal") && !all.contains("p{}"));
+    }
+}

@@ -1,0 +1,158 @@
+//! Word and HTML sources in, translations and review tables out, on real
+//! files; crafted bad archives refused with the file named and the project
+//! unchanged.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use verso::import::{self, ImportRequest};
+use verso::session::Session;
+use verso::{PassageKind, Status, TranslationEdit};
+
+fn docx(path: &Path, parts: &[(&str, &[u8])]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).expect("create"));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, content) in parts {
+        zip.start_file(*name, options).expect("entry");
+        zip.write_all(content).expect("write");
+    }
+    zip.finish().expect("finish");
+}
+
+const STYLES: &str = r#"<?xml version="1.0"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:style w:type="paragraph" w:styleId="Titre1"><w:name w:val="heading 1"/></w:style>
+<w:style w:type="paragraph" w:styleId="Citation"><w:name w:val="Quote"/></w:style></w:styles>"#;
+
+const DOCUMENT: &str = r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Titre1"/><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Water plan</w:t></w:r><w:r><w:t xml:space="preserve"> announced</w:t></w:r></w:p>
+<w:p><w:r><w:t>The ministry spoke on Tuesday. It gave figures &amp; dates.</w:t></w:r></w:p>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>Three plants.</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Citation"/></w:pPr><w:r><w:t>We cannot wait.</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Cost: $1.2 billion</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+</w:body></w:document>"#;
+
+fn request(path: PathBuf) -> ImportRequest {
+    ImportRequest {
+        path,
+        source_lang: "en".parse().expect("tag"),
+        target_lang: "es".parse().expect("tag"),
+        title: None,
+    }
+}
+
+#[test]
+fn a_word_document_imports_with_headings_lists_quotes_and_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("statement.docx");
+    docx(&path, &[("word/document.xml", DOCUMENT.as_bytes()), ("word/styles.xml", STYLES.as_bytes())]);
+    let document = import::read_document(&request(path)).expect("import");
+    let passages: Vec<(PassageKind, u8, Vec<String>)> =
+        document.passages.into_iter().map(|p| (p.kind, p.level, p.sentences)).collect();
+    assert_eq!(
+        passages,
+        [
+            (PassageKind::Heading, 1, vec!["Water plan announced".to_string()]),
+            (
+                PassageKind::Paragraph,
+                0,
+                vec!["The ministry spoke on Tuesday.".into(), "It gave figures & dates.".into()]
+            ),
+            (PassageKind::ListItem, 1, vec!["Three plants.".into()]),
+            (PassageKind::Quote, 0, vec!["We cannot wait.".into()]),
+            (PassageKind::Paragraph, 0, vec!["Cost: $1.2 billion".into()]),
+        ]
+    );
+    assert_eq!(document.title, "Water plan announced");
+}
+
+#[test]
+fn crafted_archives_and_impostors_are_refused_and_add_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = Session::new(dir.path().join("config"), "Ana".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let try_import = |session: &mut Session, name: &str| {
+        session.import(&dir.path().join(name), "en", "es", None).expect_err(name).to_string()
+    };
+    // A zip bomb: a part that inflates past the size limit.
+    let huge = vec![b' '; (verso::import::MAX_SOURCE_BYTES + 1) as usize];
+    docx(&dir.path().join("bomb.docx"), &[("word/document.xml", &huge)]);
+    let on_disk = std::fs::metadata(dir.path().join("bomb.docx")).expect("size").len();
+    assert!(on_disk < 1_000_000, "a small archive ({on_disk} bytes) that inflates past the limit");
+    let message = try_import(&mut session, "bomb.docx");
+    assert!(message.contains("bomb.docx") && message.contains("limit"), "{message}");
+    // An entry that climbs out of the archive.
+    docx(&dir.path().join("traversal.docx"), &[("../../evil.xml", b"x"), ("word/document.xml", DOCUMENT.as_bytes())]);
+    let message = try_import(&mut session, "traversal.docx");
+    assert!(message.contains("traversal.docx") && message.contains("outside"), "{message}");
+    // Entities in the document part.
+    let entity = r#"<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:document xmlns:w="urn:w"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"#;
+    docx(&dir.path().join("xxe.docx"), &[("word/document.xml", entity.as_bytes())]);
+    assert!(try_import(&mut session, "xxe.docx").contains("DOCTYPE"));
+    // Not what the extension says.
+    std::fs::write(dir.path().join("letter.docx"), "Dear reader, this is plain text.").expect("write");
+    let message = try_import(&mut session, "letter.docx");
+    assert!(message.contains("letter.docx") && message.contains("not a Word document"), "{message}");
+    std::fs::write(dir.path().join("page.html"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    assert!(try_import(&mut session, "page.html").contains("binary"));
+    assert!(session.documents().expect("docs").is_empty());
+}
+
+#[test]
+fn a_web_page_imports_as_text_and_exports_in_every_target_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("news.html");
+    std::fs::write(
+        &page,
+        r#"<!doctype html><html><head><title>x</title><script>alert('no')</script></head>
+        <body><h1>Reservoirs at 31%</h1><p onmouseover="steal()">Levels fell in August. <b>Rain</b> is late.</p>
+        <ul><li>Plants: three</li></ul></body></html>"#,
+    )
+    .expect("write");
+    let mut session = Session::new(dir.path().join("config"), "Ana".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let doc = session.import(&page, "en", "es", None).expect("import");
+    assert_eq!(doc.format, verso::SourceFormat::Html);
+    let rows = session.segments(doc.id).expect("rows");
+    let sources: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
+    assert_eq!(sources, ["Reservoirs at 31%", "Levels fell in August.", "Rain is late.", "Plants: three"]);
+    for (row, text) in rows.iter().zip(["Embalses al 31 %", "Los niveles cayeron en agosto.", "La lluvia <tarda>."]) {
+        let edit = TranslationEdit { segment: row.id, text: text.into(), status: Status::Translated, base: None };
+        session.save_translation(&edit).expect("save");
+    }
+    session.add_comment(rows[2].id, "Tone down?").expect("comment");
+
+    let html = dir.path().join("out.html");
+    assert_eq!(session.export_translation(doc.id, &html).expect("html"), 1, "one segment untranslated");
+    let written = std::fs::read_to_string(&html).expect("read");
+    assert!(written.contains("<h1>Embalses al 31 %</h1>") && written.contains("<li>Plants: three</li>"), "{written}");
+    assert!(written.contains("La lluvia &lt;tarda&gt;.") && !written.contains("<tarda>"));
+
+    let review = dir.path().join("review.html");
+    session.export_review_table(doc.id, &review).expect("review");
+    let table = std::fs::read_to_string(&review).expect("read");
+    assert!(table.contains("<th>Source</th>") && table.contains("<td>Rain is late.</td>"), "{table}");
+    assert!(table.contains("Ana: Tone down?") && table.contains("<td>translated</td>"));
+
+    // Word: the translation and the review table open in LibreOffice.
+    let target = dir.path().join("out.docx");
+    session.export_translation(doc.id, &target).expect("docx");
+    let review_docx = dir.path().join("review.docx");
+    session.export_review_table(doc.id, &review_docx).expect("review docx");
+    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("lo").display());
+    let status = std::process::Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&target)
+        .arg(&review_docx)
+        .output()
+        .expect("LibreOffice (soffice) is needed: ./verso.sh test installs libreoffice-writer-nogui");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let text = |pdf: &str| {
+        let out =
+            std::process::Command::new("pdftotext").arg(dir.path().join(pdf)).arg("-").output().expect("pdftotext");
+        String::from_utf8_lossy(&out.stdout).replace('\n', " ")
+    };
+    assert!(text("out.pdf").contains("Embalses al 31 %") && text("out.pdf").contains("Los niveles cayeron en agosto."));
+    let review_text = text("review.pdf");
+    assert!(review_text.contains("Rain is late.") && review_text.contains("Tone down?"), "{review_text}");
+}
