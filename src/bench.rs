@@ -207,3 +207,79 @@ fn provenance_through_project(
     }
     Ok(())
 }
+
+/// A 10,000-segment translated document exported to XLIFF 2.1 and DOCX
+/// and imported back (XLIFF into the same document, DOCX as a new one).
+pub fn formats(data: &Path, out: &mut impl Write) -> Result<(), BenchError> {
+    let english = lines(data, "ntrex_en_es_news/newstest2019-src.eng.txt")?;
+    let spanish = lines(data, "ntrex_en_es_news/newstest2019-ref.spa.txt")?;
+    let dir = std::env::temp_dir().join(format!("verso-bench-formats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|source| BenchError::Read { path: dir.clone(), source })?;
+    let result = formats_in(&dir, &english, &spanish, out);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn formats_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl Write) -> Result<(), BenchError> {
+    use crate::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
+    use crate::session::ExchangeFormat;
+    let mut session = Session::new(dir.join("config"), "bench".into());
+    session.create_project(&dir.join("bench.verso"))?;
+    let passages: Vec<NewPassage> = (0..2_000)
+        .map(|p| NewPassage {
+            kind: if p % 20 == 0 { PassageKind::Heading } else { PassageKind::Paragraph },
+            level: if p % 20 == 0 { 2 } else { 0 },
+            sentences: (0..5).map(|s| english[(p * 5 + s) % english.len()].clone()).collect(),
+        })
+        .collect();
+    let document = NewDocument {
+        title: "Bench".into(),
+        source_lang: LangTag::english(),
+        target_lang: LangTag::spanish(),
+        origin: "bench".into(),
+        format: SourceFormat::Text,
+        passages,
+    };
+    let translations: Vec<crate::xliff::Translation> =
+        (0..10_000).map(|i| Some((spanish[i % spanish.len()].clone(), Status::Translated))).collect();
+    let project = dir.join("bench.verso");
+    let id = {
+        let mut store = crate::store::Project::open(&project).map_err(SessionError::from)?;
+        store.add_translated_document(&document, &translations, "bench", "bench").map_err(SessionError::from)?
+    };
+    session.open_project(&project)?;
+    let docx = dir.join("bench.docx");
+    let started = Instant::now();
+    session.export_translation(id, &docx)?;
+    let export_docx = started.elapsed();
+    let started = Instant::now();
+    let imported = session.import(&docx, "es", "en", None)?;
+    let import_docx = started.elapsed();
+    let xliff = dir.join("bench.xlf");
+    let started = Instant::now();
+    let units = session.export_exchange(id, ExchangeFormat::Xliff2, &xliff)?;
+    let export_xliff = started.elapsed();
+    // Every target edited elsewhere, so the import writes 10,000 revisions.
+    let edited = std::fs::read_to_string(&xliff)
+        .map_err(|source| BenchError::Read { path: xliff.clone(), source })?
+        .replace("</target>", " (revisado)</target>");
+    std::fs::write(&xliff, edited).map_err(|source| BenchError::Read { path: xliff.clone(), source })?;
+    let started = Instant::now();
+    let changed = session.update_from_xliff(id, &xliff)?;
+    let import_xliff = started.elapsed();
+    writeln!(out, "formats, a {units}-segment translated document (release build):")?;
+    writeln!(out, "  export XLIFF 2.1:                      {:>8.1} ms  (goal < 1 s)", ms(export_xliff))?;
+    writeln!(
+        out,
+        "  import it back, every target edited:   {:>8.1} ms  ({changed} revisions; goal < 1 s)",
+        ms(import_xliff)
+    )?;
+    writeln!(out, "  export the translation as DOCX:        {:>8.1} ms  (goal < 1 s)", ms(export_docx))?;
+    writeln!(
+        out,
+        "  import that DOCX as a new document:    {:>8.1} ms  ({} segments; goal < 1 s)",
+        ms(import_docx),
+        imported.segments
+    )?;
+    Ok(())
+}

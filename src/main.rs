@@ -325,6 +325,8 @@ enum BenchArg {
     Align,
     /// Link a 50-sentence summary to 10,000 source segments.
     Provenance,
+    /// Export and import a 10,000-segment document as XLIFF and DOCX.
+    Formats,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -776,6 +778,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             match what {
                 BenchArg::Align => verso::bench::align(&data, stdout)?,
                 BenchArg::Provenance => verso::bench::provenance(&data, stdout)?,
+                BenchArg::Formats => verso::bench::formats(&data, stdout)?,
             }
         }
         Command::SrxExport { lang: tag, output } => {

@@ -293,3 +293,8 @@ pub fn import_xliff(state: State<'_, AppState>, path: PathBuf, title: Option<Str
 pub fn update_from_xliff(state: State<'_, AppState>, document: DocumentId, path: PathBuf) -> Reply<u32> {
     with_session(&state, |s| s.update_from_xliff(document, &path))
 }
+
+#[tauri::command(async)]
+pub fn export_review_table(state: State<'_, AppState>, document: DocumentId, path: PathBuf) -> Reply<()> {
+    with_session(&state, |s| s.export_review_table(document, &path))
+}

@@ -77,6 +77,7 @@ fn main() -> ExitCode {
             commands::export_exchange,
             commands::import_xliff,
             commands::update_from_xliff,
+            commands::export_review_table,
         ])
         .run(tauri::generate_context!());
     match result {

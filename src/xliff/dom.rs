@@ -113,9 +113,12 @@ pub fn parse(xml: &str) -> Result<Element, (usize, String)> {
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    // Lines are counted as the reader advances, not from the start each time.
+    let (mut counted_to, mut line) = (0usize, 1usize);
     loop {
-        let at = reader.buffer_position() as usize;
-        let line = line_of(xml, at);
+        let at = (reader.buffer_position() as usize).min(xml.len());
+        line += xml.as_bytes()[counted_to.min(at)..at].iter().filter(|&&b| b == b'\n').count();
+        counted_to = counted_to.max(at);
         let event = reader.read_event().map_err(|e| (line, format!("not well-formed XML: {e}")))?;
         let push_text = |stack: &mut Vec<Element>, text: String| -> Result<(), (usize, String)> {
             match stack.last_mut() {

@@ -74,6 +74,7 @@ export const api = {
     invoke<string>("preview_summary", { summary, format, draft }),
   exportExchange: (document: DocumentId, format: ExchangeFormat, path: string) =>
     invoke<number>("export_exchange", { document, format, path }),
+  exportReviewTable: (document: DocumentId, path: string) => invoke<null>("export_review_table", { document, path }),
   importXliff: (path: string, title: string | null) => invoke<DocumentSummary>("import_xliff", { path, title }),
   updateFromXliff: (document: DocumentId, path: string) => invoke<number>("update_from_xliff", { document, path }),
   exportSummary: (summary: DocumentId, format: SummaryFormat, path: string, draft: boolean) =>
