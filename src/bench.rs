@@ -245,7 +245,9 @@ fn formats_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl
     let project = dir.join("bench.verso");
     let id = {
         let mut store = crate::store::Project::open(&project).map_err(SessionError::from)?;
-        store.add_translated_document(&document, &translations, "bench", "bench").map_err(SessionError::from)?
+        store
+            .add_translated_document(&document, &translations, &[], '2', "bench", "bench")
+            .map_err(SessionError::from)?
     };
     session.open_project(&project)?;
     let docx = dir.join("bench.docx");

@@ -677,8 +677,16 @@ pub fn import_xliff(
     author: &str,
 ) -> Result<DocumentId, SessionError> {
     let bitext = crate::xliff::read(path)?;
-    let (document, translations) = crate::xliff::to_document(path, &bitext, title)?;
-    Ok(project.add_translated_document(&document, &translations, author, "xliff")?)
+    let imported = crate::xliff::to_document(path, &bitext, title)?;
+    let family = if bitext.version == crate::xliff::Version::V12 { '1' } else { '2' };
+    Ok(project.add_translated_document(
+        &imported.document,
+        &imported.translations,
+        &imported.codes,
+        family,
+        author,
+        "xliff",
+    )?)
 }
 
 /// Applies an XLIFF file exported from `document` and edited elsewhere;
@@ -722,10 +730,12 @@ pub fn exchange_file(
             Vec::new()
         });
     }
+    let mut codes = project.inline_codes(document, if format == ExchangeFormat::Xliff12 { '1' } else { '2' })?;
     let segments: Vec<crate::xliff::ExportSegment<'_>> = rows
         .iter()
         .zip(comments)
         .map(|(row, comments)| crate::xliff::ExportSegment {
+            codes: codes.remove(&row.id).unwrap_or_default(),
             id: row.id.0,
             source: &row.source,
             target: row.translation.as_deref().filter(|t| !t.trim().is_empty()),

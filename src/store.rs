@@ -186,6 +186,19 @@ CREATE TABLE summary_approvals (
     created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 "#,
+    r#"
+-- The original XML of inline codes in segments that came from XLIFF:
+-- segment text holds placeholders (⟦1⟧, ⟦/1⟧); exports write these back.
+CREATE TABLE inline_codes (
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    marker     TEXT NOT NULL,
+    xml        TEXT NOT NULL,
+    -- Which XLIFF the code's XML belongs to ('1' or '2'): each writer uses
+    -- only its own and writes a generic code for the other's.
+    family     TEXT NOT NULL CHECK (family IN ('1', '2')),
+    PRIMARY KEY (segment_id, marker)
+) STRICT, WITHOUT ROWID;
+"#,
 ];
 
 /// Where a hidden (joined) segment's position goes: out of the way of the
@@ -408,6 +421,8 @@ impl Project {
         &mut self,
         doc: &NewDocument,
         translations: &[Option<(String, Status)>],
+        codes: &[Vec<(String, String)>],
+        family: char,
         author: &str,
         origin: &str,
     ) -> Result<DocumentId, StoreError> {
@@ -418,6 +433,15 @@ impl Project {
         for (segment, translation) in segments.iter().zip(translations) {
             if let Some((text, status)) = translation {
                 insert_revision_from(&tx, *segment, None, text, *status, author, Some(origin)).map_err(e)?;
+            }
+        }
+        for (segment, codes) in segments.iter().zip(codes) {
+            for (marker, xml) in codes {
+                tx.execute(
+                    "INSERT OR IGNORE INTO inline_codes (segment_id, marker, xml, family) VALUES (?1, ?2, ?3, ?4)",
+                    params![segment.0, marker, xml, family.to_string()],
+                )
+                .map_err(e)?;
             }
         }
         tx.commit().map_err(e)?;
@@ -457,6 +481,34 @@ impl Project {
         }
         tx.commit().map_err(e)?;
         Ok(changed)
+    }
+
+    /// The stored inline codes of a document's segments, by placeholder,
+    /// for one XLIFF family ('1' or '2').
+    pub fn inline_codes(
+        &self,
+        document: DocumentId,
+        family: char,
+    ) -> Result<std::collections::HashMap<SegmentId, std::collections::HashMap<String, String>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT c.segment_id, c.marker, c.xml FROM inline_codes c
+                   JOIN segments s ON s.id = c.segment_id WHERE s.document_id = ?1 AND c.family = ?2",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![document.0, family.to_string()], |r| {
+                Ok((SegmentId(r.get(0)?), r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
+            .map_err(self.err())?;
+        let mut codes: std::collections::HashMap<SegmentId, std::collections::HashMap<String, String>> =
+            std::collections::HashMap::new();
+        for row in rows {
+            let (segment, marker, xml) = row.map_err(self.err())?;
+            codes.entry(segment).or_default().insert(marker, xml);
+        }
+        Ok(codes)
     }
 
     /// Every document with its progress, oldest first.

@@ -67,11 +67,37 @@ pub struct Unit {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     pub id: Option<String>,
-    /// Text with inline codes as their displayed text (`disp`, `equiv`) or
-    /// nothing; see the module notes in `docs/architecture.md`.
+    /// Text with each inline code as a placeholder (see [`placeholder`]).
     pub source: String,
     pub target: Option<String>,
     pub status: Option<Status>,
+    /// The original XML of each placeholder, so codes survive a round trip.
+    pub codes: Vec<(String, String)>,
+}
+
+/// How an inline code stands in segment text: `⟦1⟧` for a code or the
+/// start of a paired one, `⟦/1⟧` for its end. Translators keep them in
+/// place; exports write the original code back.
+pub fn placeholder(marker: &str) -> String {
+    format!("⟦{marker}⟧")
+}
+
+/// Splits text into plain runs and placeholder markers.
+pub fn pieces(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('⟦') {
+        let Some(length) = rest[start..].find('⟧') else { break };
+        if start > 0 {
+            out.push((false, &rest[..start]));
+        }
+        out.push((true, &rest[start + '⟦'.len_utf8()..start + length]));
+        rest = &rest[start + length + '⟧'.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
 }
 
 /// Reads and checks an XLIFF file of any supported version.
@@ -103,6 +129,37 @@ pub struct ExportSegment<'a> {
     pub target: Option<&'a str>,
     pub status: Status,
     pub comments: Vec<String>,
+    /// Original XML of the segment's placeholders (from an imported XLIFF).
+    pub codes: std::collections::HashMap<String, String>,
+}
+
+/// Segment text as XLIFF content: placeholders become their stored codes
+/// (or, with none stored, a generic code of the version), the rest escaped.
+fn content(text: &str, codes: &std::collections::HashMap<String, String>, version: Version) -> String {
+    let mut out = String::new();
+    for (is_marker, piece) in pieces(text) {
+        if !is_marker {
+            out.push_str(&escape(piece));
+            continue;
+        }
+        match codes.get(piece) {
+            Some(xml) => out.push_str(xml),
+            None => {
+                let (id, closing) = match piece.strip_prefix('/') {
+                    Some(id) => (id, true),
+                    None => (piece, false),
+                };
+                let id = escape(id);
+                out.push_str(&match (version, closing) {
+                    (Version::V12, false) => format!("<bx id=\"{id}\"/>"),
+                    (Version::V12, true) => format!("<ex id=\"{id}\"/>"),
+                    (Version::V2 { .. }, false) => format!("<ph id=\"{id}\"/>"),
+                    (Version::V2 { .. }, true) => format!("<ph id=\"end{id}\"/>"),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Writes segments as XLIFF 2.1 (`Version::V2`) or 1.2. Unit and segment
@@ -123,13 +180,17 @@ pub fn write(
 /// A segment's translation as it arrives with a file: text and status.
 pub type Translation = Option<(String, Status)>;
 
+/// A document read from an XLIFF file, ready to store: per segment, its
+/// translation and the original XML of its inline codes.
+pub struct Imported {
+    pub document: NewDocument,
+    pub translations: Vec<Translation>,
+    pub codes: Vec<Vec<(String, String)>>,
+}
+
 /// A new document from an XLIFF file: one passage per unit, one segment
 /// per XLIFF segment, and the targets as translations with their states.
-pub fn to_document(
-    path: &Path,
-    bitext: &Bitext,
-    title: Option<String>,
-) -> Result<(NewDocument, Vec<Translation>), XliffError> {
+pub fn to_document(path: &Path, bitext: &Bitext, title: Option<String>) -> Result<Imported, XliffError> {
     let lang = |tag: &str| -> Result<LangTag, XliffError> {
         tag.parse().map_err(|e: crate::lang::LangError| XliffError::at(path, 1, e.to_string()))
     };
@@ -140,6 +201,7 @@ pub fn to_document(
         })?)?;
     let mut passages = Vec::new();
     let mut translations = Vec::new();
+    let mut codes = Vec::new();
     for unit in &bitext.units {
         let mut sentences = Vec::new();
         for segment in unit.segments.iter().filter(|s| !s.source.trim().is_empty()) {
@@ -147,6 +209,7 @@ pub fn to_document(
             translations.push(segment.target.as_ref().filter(|t| !t.trim().is_empty()).map(|t| {
                 (t.trim().to_string(), segment.status.filter(|s| *s != Status::New).unwrap_or(Status::Translated))
             }));
+            codes.push(segment.codes.clone());
         }
         if !sentences.is_empty() {
             passages.push(NewPassage { kind: PassageKind::Paragraph, level: 0, sentences });
@@ -164,7 +227,7 @@ pub fn to_document(
         format: SourceFormat::Xliff,
         passages,
     };
-    Ok((document, translations))
+    Ok(Imported { document, translations, codes })
 }
 
 /// Translations from an XLIFF file that went out of this project and

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use verso::TranslationEdit;
 use verso::xliff;
 
 fn data_dir() -> PathBuf {
@@ -247,4 +248,61 @@ fn a_foreign_xliff_file_becomes_a_document_with_its_translations() {
     let error = session.import_xliff(&broken, None).expect_err("duplicate unit id");
     assert!(error.to_string().contains("broken.xlf: line 1") && error.to_string().contains("\"1\""), "{error}");
     assert_eq!(session.documents().expect("docs").len(), before);
+}
+
+#[test]
+fn inline_codes_survive_a_round_trip_through_verso() {
+    use verso::session::ExchangeFormat;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut session, _) = sample_session(dir.path());
+    let original = dir.path().join("codes.xlf");
+    std::fs::write(
+        &original,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="en" trgLang="fr" xmlns:fs="urn:oasis:names:tc:xliff:fs:2.0">
+ <file id="f1">
+  <unit id="1">
+   <originalData><data id="d1">&lt;br/&gt;</data></originalData>
+   <segment><source>Press <pc id="1" fs:fs="b">Save</pc> now.<ph id="2" dataRef="d1"/></source></segment>
+  </unit>
+ </file>
+</xliff>
+"#,
+    )
+    .expect("write");
+    let document = session.import_xliff(&original, None).expect("import").id;
+    let row = session.segments(document).expect("rows").remove(0);
+    assert_eq!(row.source, "Press ⟦1⟧Save⟦/1⟧ now.⟦2⟧");
+    // The translator keeps the placeholders; the export writes the codes back.
+    let edit = TranslationEdit {
+        segment: row.id,
+        text: "Appuyez maintenant sur ⟦1⟧Enregistrer⟦/1⟧.⟦2⟧".into(),
+        status: verso::Status::Translated,
+        base: None,
+    };
+    session.save_translation(&edit).expect("translate");
+    let out = dir.path().join("back.xlf");
+    session.export_exchange(document, ExchangeFormat::Xliff2, &out).expect("export");
+    let text = std::fs::read_to_string(&out).expect("read");
+    assert!(
+        text.contains(r#"<source>Press <pc id="1" xmlns:fs="urn:oasis:names:tc:xliff:fs:2.0" fs:fs="b">Save</pc> now.<ph id="2" dataRef="d1"/></source>"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"<target>Appuyez maintenant sur <pc id="1" xmlns:fs="urn:oasis:names:tc:xliff:fs:2.0" fs:fs="b">Enregistrer</pc>.<ph id="2" dataRef="d1"/></target>"#), "{text}");
+    // Our export reads back with the same placeholders.
+    let again = xliff::read(&out).expect("read back");
+    assert_eq!(again.units[0].segments[0].target.as_deref(), Some("Appuyez maintenant sur ⟦1⟧Enregistrer⟦/1⟧.⟦2⟧"));
+    // XLIFF 1.2 from Okapi: g and x codes come in as placeholders and go out as they were.
+    let okapi = data_dir().join("okapi-xliff-1.2/RB-12-Test02.xlf");
+    let document = session.import_xliff(&okapi, None).expect("import 1.2").id;
+    let rows = session.segments(document).expect("rows");
+    assert!(rows.iter().any(|r| r.source.contains("⟦1⟧") && r.source.contains("⟦/1⟧")), "{rows:?}");
+    let out12 = dir.path().join("back12.xlf");
+    session.export_exchange(document, ExchangeFormat::Xliff12, &out12).expect("export 1.2");
+    let text = std::fs::read_to_string(&out12).expect("read");
+    assert!(text.contains(r#"Text with <g id="1">code</g> and <g id="2">bold</g>."#), "{text}");
+    assert!(text.contains(r#"Text with a footnote<x id="1"/> and more text"#), "{text}");
+    let segments =
+        |b: xliff::Bitext| b.units.iter().flat_map(|u| &u.segments).filter(|s| !s.source.trim().is_empty()).count();
+    assert_eq!(segments(xliff::read(&out12).expect("read back")), segments(xliff::read(&okapi).expect("read")));
 }

@@ -69,6 +69,62 @@ impl Element {
     }
 }
 
+/// Prefixes for namespaces an inline code's attributes may use when it is
+/// written back on its own.
+fn prefix_for(ns: &str) -> &str {
+    match ns {
+        XML_NS => "xml",
+        "urn:oasis:names:tc:xliff:fs:2.0" => "fs",
+        "urn:oasis:names:tc:xliff:sizerestriction:2.0" => "slr",
+        "http://www.w3.org/2005/11/its" => "its",
+        "urn:oasis:names:tc:xliff:itsm:2.1" => "itsm",
+        _ => "ext",
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+impl Element {
+    /// The element's start tag (or whole empty element when `empty`), with
+    /// any namespace it needs declared on itself, so it stands alone.
+    pub fn start_tag(&self, empty: bool) -> String {
+        let mut out = format!("<{}", self.name);
+        let mut declared: Vec<&str> = Vec::new();
+        for a in &self.attributes {
+            if a.ns.is_empty() {
+                out.push_str(&format!(" {}=\"{}\"", a.name, escape(&a.value)));
+            } else {
+                let prefix = prefix_for(&a.ns);
+                if a.ns != XML_NS && !declared.contains(&a.ns.as_str()) {
+                    out.push_str(&format!(" xmlns:{prefix}=\"{}\"", escape(&a.ns)));
+                    declared.push(&a.ns);
+                }
+                out.push_str(&format!(" {prefix}:{}=\"{}\"", a.name, escape(&a.value)));
+            }
+        }
+        out.push_str(if empty { "/>" } else { ">" });
+        out
+    }
+
+    /// The element written out whole (text escaped), children included.
+    pub fn to_xml(&self) -> String {
+        if self.children.is_empty() {
+            return self.start_tag(true);
+        }
+        let mut out = self.start_tag(false);
+        for child in &self.children {
+            match child {
+                Node::Text(t) => out.push_str(&escape(t)),
+                Node::Element(e) => out.push_str(&e.to_xml()),
+            }
+        }
+        out.push_str(&format!("</{}>", self.name));
+        out
+    }
+}
+
 fn line_of(text: &str, byte: usize) -> usize {
     text.as_bytes()[..byte.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }

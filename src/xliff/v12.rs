@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::dom::{Element, Node};
-use super::{Bitext, ExportSegment, Segment, Unit, Version, XliffError, escape};
+use super::v2::keep;
+use super::{Bitext, ExportSegment, Segment, Unit, Version, XliffError, content, escape};
 use crate::revision::Status;
 
 pub const NS: &str = "urn:oasis:names:tc:xliff:document:1.2";
@@ -100,14 +101,17 @@ fn trans_unit(path: &Path, e: &Element, ns: &str, prefix: &str) -> Result<Unit, 
             s.descendants()
                 .into_iter()
                 .filter(|m| m.name == "mrk" && m.attr("mtype") == Some("seg"))
-                .map(|m| (m.attr("mid").unwrap_or_default().to_string(), text(m)))
+                .map(|m| (m.attr("mid").unwrap_or_default().to_string(), text(m, &mut Vec::new())))
                 .collect()
         })
         .unwrap_or_default()
     };
     let source_marks = marks(e.children_named(ns, "seg-source").next());
     let segments = if source_marks.is_empty() {
-        vec![Segment { id: None, source: text(sources[0]), target: target.map(text), status }]
+        let mut codes = Vec::new();
+        let source = text(sources[0], &mut codes);
+        let target = target.map(|t| text(t, &mut codes));
+        vec![Segment { id: None, source, target, status, codes }]
     } else {
         let target_marks = marks(target);
         source_marks
@@ -117,21 +121,34 @@ fn trans_unit(path: &Path, e: &Element, ns: &str, prefix: &str) -> Result<Unit, 
                 id: Some(mid),
                 source,
                 status,
+                codes: Vec::new(),
             })
             .collect()
     };
-    let notes = e.children_named(ns, "note").map(text).collect();
+    let notes = e.children_named(ns, "note").map(|n| text(n, &mut Vec::new())).collect();
     Ok(Unit { id: format!("{prefix}{id}"), segments, notes })
 }
 
-/// Text with inline codes dropped (their content kept for `g` and `mrk`).
-fn text(e: &Element) -> String {
+/// Text with inline codes as placeholders (`⟦id⟧`, `⟦/id⟧`) and their
+/// original XML collected in `codes`; `mrk` markers keep only their text.
+fn text(e: &Element, codes: &mut Vec<(String, String)>) -> String {
     let mut out = String::new();
     for child in &e.children {
         match child {
             Node::Text(t) => out.push_str(t),
-            Node::Element(c) if matches!(c.name.as_str(), "g" | "mrk") => out.push_str(&text(c)),
-            Node::Element(_) => {}
+            Node::Element(c) if c.name == "mrk" => out.push_str(&text(c, codes)),
+            Node::Element(c) if c.name == "g" => {
+                let id = c.attr("id").unwrap_or_default().to_string();
+                keep(codes, &mut out, id.clone(), c.start_tag(false));
+                let inner = text(c, codes);
+                out.push_str(&inner);
+                keep(codes, &mut out, format!("/{id}"), "</g>".into());
+            }
+            Node::Element(c) => {
+                let id = c.attr("id").or_else(|| c.attr("rid")).unwrap_or_default();
+                let marker = if matches!(c.name.as_str(), "ex" | "ept") { format!("/{id}") } else { id.to_string() };
+                keep(codes, &mut out, marker, c.to_xml());
+            }
         }
     }
     out
@@ -171,13 +188,13 @@ pub fn write(original: &str, source_lang: &str, target_lang: &str, segments: &[E
         out.push_str(&format!(
             "   <trans-unit id=\"{}\"{approved}>\n    <source xml:space=\"preserve\">{}</source>\n",
             segment.id,
-            escape(segment.source)
+            content(segment.source, &segment.codes, Version::V12)
         ));
         if let Some(target) = segment.target {
             out.push_str(&format!(
                 "    <target xml:space=\"preserve\" state=\"{}\">{}</target>\n",
                 state_of(segment.status),
-                escape(target)
+                content(target, &segment.codes, Version::V12)
             ));
         }
         for comment in &segment.comments {

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::dom::{Element, Node, XML_NS};
-use super::{Bitext, ExportSegment, Segment, Unit, Version, XliffError, escape};
+use super::{Bitext, ExportSegment, Segment, Unit, Version, XliffError, content, escape};
 use crate::revision::Status;
 
 pub const NS_20: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -16,6 +16,9 @@ const FS: &str = "urn:oasis:names:tc:xliff:fs:2.0";
 const SLR: &str = "urn:oasis:names:tc:xliff:sizerestriction:2.0";
 const ITS: &str = "http://www.w3.org/2005/11/its";
 const ITSM: &str = "urn:oasis:names:tc:xliff:itsm:2.1";
+
+/// The key under which a unit's `<originalData>` is kept with its codes.
+pub(super) const ORIGINAL_DATA: &str = "#originalData";
 
 /// Namespaces of the XLIFF 2 modules (not free extensions).
 fn is_module(ns: &str) -> bool {
@@ -852,18 +855,31 @@ fn unit(
             check_inline(check, target, &mut ids, &data, &mut target_pairs, true)?;
         }
         if part.name == "segment" {
+            let mut codes = Vec::new();
             segments.push(Segment {
                 id: part.attr("id").map(str::to_string),
-                source: inline_text(sources[0]),
-                target: targets.first().map(|t| inline_text(t)),
+                source: inline_text(sources[0], &mut codes),
+                target: targets.first().map(|t| inline_text(t, &mut codes)),
+                codes,
                 status: part.attr("subState").and_then(verso_status).or_else(|| part.attr("state").map(xliff_status)),
             });
         }
     }
+    // Codes that point into <originalData> need it back on export, where
+    // each segment becomes a unit of its own: every segment carries it.
+    if let Some(original) = e.children_named(check.ns, "originalData").next() {
+        let xml = original.to_xml();
+        for segment in &mut segments {
+            segment.codes.push((ORIGINAL_DATA.to_string(), xml.clone()));
+        }
+    }
     source_pairs.finish(check, e.line)?;
     target_pairs.finish(check, e.line)?;
-    let notes =
-        e.children_named(check.ns, "notes").flat_map(|n| n.children_named(check.ns, "note")).map(inline_text).collect();
+    let notes = e
+        .children_named(check.ns, "notes")
+        .flat_map(|n| n.children_named(check.ns, "note"))
+        .map(|n| inline_text(n, &mut Vec::new()))
+        .collect();
     Ok(Unit { id: format!("{prefix}{id}"), segments, notes })
 }
 
@@ -950,8 +966,9 @@ fn check_inline(
     Ok(())
 }
 
-/// The text of an element with inline codes dropped and markers' content kept.
-fn inline_text(e: &Element) -> String {
+/// The text of a source or target with each inline code as a placeholder
+/// (`⟦id⟧`, `⟦/id⟧` for ends) and its original XML collected in `codes`.
+fn inline_text(e: &Element, codes: &mut Vec<(String, String)>) -> String {
     let mut out = String::new();
     for child in &e.children {
         match child {
@@ -961,12 +978,32 @@ fn inline_text(e: &Element) -> String {
                     out.push(ch);
                 }
             }
-            Node::Element(c) if matches!(c.name.as_str(), "pc" | "mrk") => out.push_str(&inline_text(c)),
-            Node::Element(c) if c.name == "ph" => out.push_str(c.attr("equiv").unwrap_or_default()),
-            Node::Element(_) => {}
+            Node::Element(c) if matches!(c.name.as_str(), "pc" | "mrk") => {
+                let id = c.attr("id").unwrap_or_default().to_string();
+                keep(codes, &mut out, id.clone(), c.start_tag(false));
+                let inner = inline_text(c, codes);
+                out.push_str(&inner);
+                keep(codes, &mut out, format!("/{id}"), format!("</{}>", c.name));
+            }
+            Node::Element(c) => {
+                let marker = match (c.attr("startRef"), c.attr("id")) {
+                    (Some(start), _) => format!("/{start}"),
+                    (None, Some(id)) => id.to_string(),
+                    (None, None) => continue,
+                };
+                keep(codes, &mut out, marker, c.to_xml());
+            }
         }
     }
     out
+}
+
+/// Writes a placeholder and remembers its code's XML (the first seen wins).
+pub(super) fn keep(codes: &mut Vec<(String, String)>, out: &mut String, marker: String, xml: String) {
+    out.push_str(&super::placeholder(&marker));
+    if !codes.iter().any(|(m, _)| *m == marker) {
+        codes.push((marker, xml));
+    }
 }
 
 fn xliff_status(state: &str) -> Status {
@@ -1008,19 +1045,23 @@ pub fn write(original: &str, source_lang: &str, target_lang: &str, segments: &[E
             }
             out.push_str("   </notes>\n");
         }
+        if let Some(original) = segment.codes.get(ORIGINAL_DATA) {
+            out.push_str(&format!("   {original}\n"));
+        }
         let state = match segment.target {
             Some(_) => {
                 format!(" state=\"{}\" subState=\"verso:{}\"", state_of(segment.status), segment.status.as_str())
             }
             None => String::new(),
         };
+        let version = Version::V2 { minor: 1 };
         out.push_str(&format!(
             "   <segment id=\"s{}\"{state}>\n    <source>{}</source>\n",
             segment.id,
-            escape(segment.source)
+            content(segment.source, &segment.codes, version)
         ));
         if let Some(target) = segment.target {
-            out.push_str(&format!("    <target>{}</target>\n", escape(target)));
+            out.push_str(&format!("    <target>{}</target>\n", content(target, &segment.codes, version)));
         }
         out.push_str("   </segment>\n  </unit>\n");
     }
