@@ -222,7 +222,6 @@ pub fn formats(data: &Path, out: &mut impl Write) -> Result<(), BenchError> {
 
 fn formats_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl Write) -> Result<(), BenchError> {
     use crate::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
-    use crate::session::ExchangeFormat;
     let mut session = Session::new(dir.join("config"), "bench".into());
     session.create_project(&dir.join("bench.verso"))?;
     let passages: Vec<NewPassage> = (0..2_000)
@@ -252,14 +251,14 @@ fn formats_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl
     session.open_project(&project)?;
     let docx = dir.join("bench.docx");
     let started = Instant::now();
-    session.export_translation(id, &docx)?;
+    session.export_document(id, crate::session::DocumentExport::Docx, &docx)?;
     let export_docx = started.elapsed();
     let started = Instant::now();
     let imported = session.import(&docx, "es", "en", None)?;
     let import_docx = started.elapsed();
     let xliff = dir.join("bench.xlf");
     let started = Instant::now();
-    let units = session.export_exchange(id, ExchangeFormat::Xliff2, &xliff)?;
+    let units = session.export_document(id, crate::session::DocumentExport::Xliff2, &xliff)?.units;
     let export_xliff = started.elapsed();
     // Every target edited elsewhere, so the import writes 10,000 revisions.
     let edited = std::fs::read_to_string(&xliff)

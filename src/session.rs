@@ -43,10 +43,60 @@ pub enum SessionError {
     Xliff(#[from] crate::xliff::XliffError),
 }
 
-/// Formats other translation tools read.
+/// Everything a translation document can be exported as, for the export
+/// dialog: the translation itself, the review table, or a file for other
+/// translation tools.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum DocumentExport {
+    Text,
+    Markdown,
+    Html,
+    Docx,
+    ReviewHtml,
+    ReviewDocx,
+    Xliff2,
+    Xliff12,
+    Tmx,
+}
+
+impl DocumentExport {
+    fn target(self) -> Option<export::TargetFormat> {
+        Some(match self {
+            DocumentExport::Text => export::TargetFormat::Text,
+            DocumentExport::Markdown => export::TargetFormat::Markdown,
+            DocumentExport::Html => export::TargetFormat::Html,
+            DocumentExport::Docx => export::TargetFormat::Docx,
+            DocumentExport::ReviewHtml => export::TargetFormat::BilingualHtml,
+            DocumentExport::ReviewDocx => export::TargetFormat::BilingualDocx,
+            _ => return None,
+        })
+    }
+
+    fn exchange(self) -> Option<ExchangeFormat> {
+        Some(match self {
+            DocumentExport::Xliff2 => ExchangeFormat::Xliff2,
+            DocumentExport::Xliff12 => ExchangeFormat::Xliff12,
+            DocumentExport::Tmx => ExchangeFormat::Tmx,
+            _ => return None,
+        })
+    }
+}
+
+/// What the export dialog shows before writing: a text preview and what
+/// the file will hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ExportPreview {
+    /// The file's text, or for Word files the Markdown they are built from.
+    pub text: String,
+    pub untranslated: u32,
+    pub units: u32,
+}
+
+/// Formats other translation tools read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExchangeFormat {
     /// XLIFF 2.1, every segment with its state and comments.
     Xliff2,
@@ -368,47 +418,61 @@ impl Session {
         compare(self.project()?, document, from, to, by_character)
     }
 
-    /// Writes a document's translation to `path` (Markdown for `.md`,
-    /// plain text otherwise); returns how many segments were left in the
-    /// source language for want of a translation.
-    /// Writes the translation in the format the file name asks for (.txt,
-    /// .md, .html, .docx); returns how many segments had no translation.
-    pub fn export_translation(&self, document: DocumentId, path: &Path) -> Result<u32, SessionError> {
-        let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let format = match extension.as_str() {
-            "md" | "markdown" => export::TargetFormat::Markdown,
-            "html" | "htm" => export::TargetFormat::Html,
-            "docx" => export::TargetFormat::Docx,
-            _ => export::TargetFormat::Text,
-        };
-        let (bytes, exported) = translation_file(self.project()?, document, format)?;
-        export::write_atomically(path, &bytes)
-            .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })?;
-        Ok(exported.untranslated as u32)
-    }
-
-    /// Writes the bilingual review table (source | target | status |
-    /// comments) as a web page or, for a .docx name, a Word document.
-    pub fn export_review_table(&self, document: DocumentId, path: &Path) -> Result<(), SessionError> {
-        let is_docx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx"));
-        let format = if is_docx { export::TargetFormat::BilingualDocx } else { export::TargetFormat::BilingualHtml };
-        let (bytes, _) = translation_file(self.project()?, document, format)?;
-        export::write_atomically(path, &bytes)
-            .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
-    }
-
-    /// Writes a document for another translation tool; returns how many
-    /// units (segments, or approved pairs for TMX) the file holds.
-    pub fn export_exchange(
+    /// The export dialog's preview of `format` (the first 200 KB of text).
+    pub fn preview_document(
         &self,
         document: DocumentId,
-        format: ExchangeFormat,
-        path: &Path,
-    ) -> Result<u32, SessionError> {
+        format: DocumentExport,
+    ) -> Result<ExportPreview, SessionError> {
         let project = self.project()?;
-        let (content, count) = exchange_file(project, document, format)?;
-        write_atomically(path, &content)?;
-        Ok(count)
+        let mut preview = if let Some(exchange) = format.exchange() {
+            let (text, units) = exchange_file(project, document, exchange)?;
+            ExportPreview { text, untranslated: 0, units }
+        } else {
+            // Word files are previewed as the Markdown they are built from.
+            let shown = match format {
+                DocumentExport::Docx => DocumentExport::Markdown,
+                DocumentExport::ReviewDocx => DocumentExport::ReviewHtml,
+                other => other,
+            };
+            let target = shown.target().unwrap_or(export::TargetFormat::Text);
+            let (bytes, exported) = translation_file(project, document, target)?;
+            ExportPreview {
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+                untranslated: exported.untranslated as u32,
+                units: exported.segments as u32,
+            }
+        };
+        if preview.text.len() > 200_000 {
+            let mut cut = 200_000;
+            while !preview.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            preview.text.truncate(cut);
+            preview.text.push_str("\n…");
+        }
+        Ok(preview)
+    }
+
+    /// Writes the document in `format` to `path`; returns what was written.
+    pub fn export_document(
+        &self,
+        document: DocumentId,
+        format: DocumentExport,
+        path: &Path,
+    ) -> Result<ExportPreview, SessionError> {
+        let project = self.project()?;
+        let (bytes, untranslated, units) = if let Some(exchange) = format.exchange() {
+            let (text, units) = exchange_file(project, document, exchange)?;
+            (text.into_bytes(), 0, units)
+        } else {
+            let target = format.target().unwrap_or(export::TargetFormat::Text);
+            let (bytes, exported) = translation_file(project, document, target)?;
+            (bytes, exported.untranslated as u32, exported.segments as u32)
+        };
+        export::write_atomically(path, &bytes)
+            .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })?;
+        Ok(ExportPreview { text: String::new(), untranslated, units })
     }
 
     /// Imports an XLIFF file (2.x or 1.2) as a new document, with its
@@ -836,8 +900,8 @@ mod tests {
         let mut session = Session::new(dir.path().join("config"), "Ana".into());
         session.open_sample().expect("sample");
         let path = dir.path().join("out.md");
-        let untranslated = session.export_translation(DocumentId(1), &path).expect("export");
-        assert_eq!(untranslated, 6);
+        let written = session.export_document(DocumentId(1), DocumentExport::Markdown, &path).expect("export");
+        assert_eq!(written.untranslated, 6);
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.starts_with("# El Ministerio del Agua anuncia"), "{text}");
         assert!(!dir.path().join("out.verso-tmp").exists());

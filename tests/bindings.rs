@@ -12,7 +12,7 @@ use verso::recent::RecentProject;
 use verso::revision::{
     BulkOutcome, Comment, Decision, Revision, RevisionId, Status, TranslationEdit, Version, VersionId,
 };
-use verso::session::{ConflictReply, ErrorKind, ErrorReply, ExchangeFormat, HistoryEntry, ProjectInfo};
+use verso::session::{ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo};
 use verso::summary::{
     Approval, Coverage, LinkDecision, LinkOrigin, LinkView, Reference, SectionView, SentenceKind, SentenceView,
     SourceDocument, Span, SummaryView,
@@ -66,7 +66,8 @@ fn generated() -> String {
         Approval::decl(&cfg),
         SummaryView::decl(&cfg),
         SummaryFormat::decl(&cfg),
-        ExchangeFormat::decl(&cfg),
+        DocumentExport::decl(&cfg),
+        ExportPreview::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by tests/bindings.rs. Do not edit.\n\n");
     for declaration in declarations {

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use verso::import::{self, ImportRequest};
-use verso::session::Session;
+use verso::session::{DocumentExport, Session};
 use verso::{PassageKind, Status, TranslationEdit};
 
 fn docx(path: &Path, parts: &[(&str, &[u8])]) {
@@ -122,22 +122,24 @@ fn a_web_page_imports_as_text_and_exports_in_every_target_format() {
     session.add_comment(rows[2].id, "Tone down?").expect("comment");
 
     let html = dir.path().join("out.html");
-    assert_eq!(session.export_translation(doc.id, &html).expect("html"), 1, "one segment untranslated");
+    assert_eq!(session.export_document(doc.id, DocumentExport::Html, &html).expect("html").untranslated, 1);
     let written = std::fs::read_to_string(&html).expect("read");
     assert!(written.contains("<h1>Embalses al 31 %</h1>") && written.contains("<li>Plants: three</li>"), "{written}");
     assert!(written.contains("La lluvia &lt;tarda&gt;.") && !written.contains("<tarda>"));
 
     let review = dir.path().join("review.html");
-    session.export_review_table(doc.id, &review).expect("review");
+    session.export_document(doc.id, DocumentExport::ReviewHtml, &review).expect("review");
     let table = std::fs::read_to_string(&review).expect("read");
     assert!(table.contains("<th>Source</th>") && table.contains("<td>Rain is late.</td>"), "{table}");
     assert!(table.contains("Ana: Tone down?") && table.contains("<td>translated</td>"));
 
     // Word: the translation and the review table open in LibreOffice.
     let target = dir.path().join("out.docx");
-    session.export_translation(doc.id, &target).expect("docx");
+    session.export_document(doc.id, DocumentExport::Docx, &target).expect("docx");
     let review_docx = dir.path().join("review.docx");
-    session.export_review_table(doc.id, &review_docx).expect("review docx");
+    session.export_document(doc.id, DocumentExport::ReviewDocx, &review_docx).expect("review docx");
+    let preview = session.preview_document(doc.id, DocumentExport::ReviewDocx).expect("preview");
+    assert!(preview.text.contains("Rain is late."), "the preview shows the content");
     let profile = format!("-env:UserInstallation=file://{}", dir.path().join("lo").display());
     let status = std::process::Command::new("soffice")
         .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])

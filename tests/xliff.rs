@@ -135,13 +135,13 @@ fn sample_session(dir: &Path) -> (verso::session::Session, verso::DocumentId) {
 
 #[test]
 fn xliff_21_round_trip_updates_the_right_segments_and_validates() {
-    use verso::session::ExchangeFormat;
+    use verso::session::DocumentExport;
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut session, doc) = sample_session(dir.path());
     let rows = session.segments(doc).expect("rows");
     session.add_comment(rows[2].id, "Check \"costa norte\" & <tone>").expect("comment");
     let file = dir.path().join("out.xlf");
-    let units = session.export_exchange(doc, ExchangeFormat::Xliff2, &file).expect("export");
+    let units = session.export_document(doc, DocumentExport::Xliff2, &file).expect("export").units;
     assert_eq!(units as usize, rows.len());
     let schemas = data_dir().join("oasis-xliff-2.1-schemas");
     xmllint(&["--schema", &schemas.join("xliff_core_2.0.xsd").display().to_string()], &file);
@@ -188,11 +188,11 @@ fn xliff_21_round_trip_updates_the_right_segments_and_validates() {
 
 #[test]
 fn xliff_12_and_tmx_exports_validate_and_xliff_12_comes_back() {
-    use verso::session::ExchangeFormat;
+    use verso::session::DocumentExport;
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut session, doc) = sample_session(dir.path());
     let file = dir.path().join("out12.xlf");
-    session.export_exchange(doc, ExchangeFormat::Xliff12, &file).expect("export");
+    session.export_document(doc, DocumentExport::Xliff12, &file).expect("export");
     // The 1.2 schema imports xml.xsd from its own folder; put the W3C copy
     // from the 2.1 schema folder beside it, in a scratch folder.
     let schemas = data_dir().join("schemas-okapi");
@@ -218,7 +218,7 @@ fn xliff_12_and_tmx_exports_validate_and_xliff_12_comes_back() {
     assert_eq!(row.status, rows[3].status, "the state comes back as it went out");
 
     let tmx = dir.path().join("approved.tmx");
-    let pairs = session.export_exchange(doc, ExchangeFormat::Tmx, &tmx).expect("tmx");
+    let pairs = session.export_document(doc, DocumentExport::Tmx, &tmx).expect("tmx").units;
     assert_eq!(pairs, 1, "only approved pairs");
     xmllint(&["--dtdvalid", &schemas.join("tmx14.dtd").display().to_string()], &tmx);
 }
@@ -252,7 +252,7 @@ fn a_foreign_xliff_file_becomes_a_document_with_its_translations() {
 
 #[test]
 fn inline_codes_survive_a_round_trip_through_verso() {
-    use verso::session::ExchangeFormat;
+    use verso::session::DocumentExport;
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut session, _) = sample_session(dir.path());
     let original = dir.path().join("codes.xlf");
@@ -282,7 +282,7 @@ fn inline_codes_survive_a_round_trip_through_verso() {
     };
     session.save_translation(&edit).expect("translate");
     let out = dir.path().join("back.xlf");
-    session.export_exchange(document, ExchangeFormat::Xliff2, &out).expect("export");
+    session.export_document(document, DocumentExport::Xliff2, &out).expect("export");
     let text = std::fs::read_to_string(&out).expect("read");
     assert!(
         text.contains(r#"<source>Press <pc id="1" xmlns:fs="urn:oasis:names:tc:xliff:fs:2.0" fs:fs="b">Save</pc> now.<ph id="2" dataRef="d1"/></source>"#),
@@ -298,7 +298,7 @@ fn inline_codes_survive_a_round_trip_through_verso() {
     let rows = session.segments(document).expect("rows");
     assert!(rows.iter().any(|r| r.source.contains("⟦1⟧") && r.source.contains("⟦/1⟧")), "{rows:?}");
     let out12 = dir.path().join("back12.xlf");
-    session.export_exchange(document, ExchangeFormat::Xliff12, &out12).expect("export 1.2");
+    session.export_document(document, DocumentExport::Xliff12, &out12).expect("export 1.2");
     let text = std::fs::read_to_string(&out12).expect("read");
     assert!(text.contains(r#"Text with <g id="1">code</g> and <g id="2">bold</g>."#), "{text}");
     assert!(text.contains(r#"Text with a footnote<x id="1"/> and more text"#), "{text}");

@@ -8,7 +8,9 @@ use verso::diff::DocumentDiff;
 use verso::export::article::SummaryFormat;
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
-use verso::session::{ErrorKind, ErrorReply, ExchangeFormat, HistoryEntry, ProjectInfo, Session, SessionError};
+use verso::session::{
+    DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo, Session, SessionError,
+};
 use verso::summary::{LinkDecision, SentenceKind, SummaryView};
 use verso::{DocumentId, DocumentSummary, Revision, RevisionId, SegmentId, SegmentRow, TranslationEdit};
 
@@ -194,11 +196,6 @@ pub fn shift_translation(state: State<'_, AppState>, segment: SegmentId, down: b
 }
 
 #[tauri::command(async)]
-pub fn export_translation(state: State<'_, AppState>, document: DocumentId, path: PathBuf) -> Reply<u32> {
-    with_session(&state, |s| s.export_translation(document, &path))
-}
-
-#[tauri::command(async)]
 pub fn create_summary(
     state: State<'_, AppState>,
     title: String,
@@ -275,16 +272,6 @@ pub fn export_summary(
 }
 
 #[tauri::command(async)]
-pub fn export_exchange(
-    state: State<'_, AppState>,
-    document: DocumentId,
-    format: ExchangeFormat,
-    path: PathBuf,
-) -> Reply<u32> {
-    with_session(&state, |s| s.export_exchange(document, format, &path))
-}
-
-#[tauri::command(async)]
 pub fn import_xliff(state: State<'_, AppState>, path: PathBuf, title: Option<String>) -> Reply<DocumentSummary> {
     with_session(&state, |s| s.import_xliff(&path, title))
 }
@@ -295,6 +282,20 @@ pub fn update_from_xliff(state: State<'_, AppState>, document: DocumentId, path:
 }
 
 #[tauri::command(async)]
-pub fn export_review_table(state: State<'_, AppState>, document: DocumentId, path: PathBuf) -> Reply<()> {
-    with_session(&state, |s| s.export_review_table(document, &path))
+pub fn preview_document(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    format: DocumentExport,
+) -> Reply<ExportPreview> {
+    with_session(&state, |s| s.preview_document(document, format))
+}
+
+#[tauri::command(async)]
+pub fn export_document(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    format: DocumentExport,
+    path: PathBuf,
+) -> Reply<ExportPreview> {
+    with_session(&state, |s| s.export_document(document, format, &path))
 }

@@ -64,7 +64,6 @@ fn main() -> ExitCode {
             commands::import_with_translation,
             commands::confirm_alignment,
             commands::shift_translation,
-            commands::export_translation,
             commands::create_summary,
             commands::summary_view,
             commands::add_summary_text,
@@ -74,10 +73,10 @@ fn main() -> ExitCode {
             commands::approve_summary,
             commands::preview_summary,
             commands::export_summary,
-            commands::export_exchange,
             commands::import_xliff,
             commands::update_from_xliff,
-            commands::export_review_table,
+            commands::preview_document,
+            commands::export_document,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -693,6 +693,25 @@ async fn an_xliff_file_from_another_tool_imports_with_its_translations() -> anyh
         .eval(&format!("document.querySelector(\"{ROW}[data-position='1'] [data-testid=segment-target]\").value"))
         .await?;
     assert_eq!(target, json!("Er billigte ⟦1⟧den Haushalt⟦/1⟧."), "inline codes stand as placeholders");
+
+    // The export dialog offers XLIFF first (the source's format) and previews it with the codes restored.
+    app.wait_for("[data-testid=export-document]").await?.click().await?;
+    app.wait_until(
+        "the XLIFF preview shows the code written back",
+        "(() => { const p = document.querySelector('[data-testid=document-export-preview]'); \
+           return p && p.textContent.includes('<target>Er billigte <pc id=\"1\">den Haushalt</pc>.</target>'); })()",
+    )
+    .await?;
+    app.eval(
+        "(() => { const s = document.querySelector('[data-testid=document-export-format]'); \
+           s.value = 'review_html'; s.dispatchEvent(new Event('change')); return true; })()",
+    )
+    .await?;
+    app.wait_until(
+        "the review table preview",
+        "document.querySelector('[data-testid=document-export-preview]').textContent.includes('<td>Der Rat tagte am Montag.</td>')",
+    )
+    .await?;
     app.quit().await?;
     let stored = Project::open(&project)?;
     let document = &stored.documents()?[0];

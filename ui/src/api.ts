@@ -23,7 +23,8 @@ import type {
   SentenceKind,
   SummaryView,
   SummaryFormat,
-  ExchangeFormat,
+  DocumentExport,
+  ExportPreview,
 } from "./bindings";
 
 export const api = {
@@ -56,7 +57,6 @@ export const api = {
     invoke<DocumentSummary>("import_with_translation", { path, translation, sourceLang, targetLang, title }),
   confirmAlignment: (document: DocumentId) => invoke<number>("confirm_alignment", { document }),
   shiftTranslation: (segment: SegmentId, down: boolean) => invoke<SegmentRow[]>("shift_translation", { segment, down }),
-  exportTranslation: (document: DocumentId, path: string) => invoke<number>("export_translation", { document, path }),
   splitSegment: (segment: SegmentId, at: number) => invoke<SegmentRow[]>("split_segment", { segment, at }),
   joinSegments: (segment: SegmentId) => invoke<SegmentRow[]>("join_segments", { segment }),
   createSummary: (title: string, lang: string, sources: DocumentId[]) =>
@@ -72,9 +72,9 @@ export const api = {
     invoke<SummaryView>("approve_summary", { summary, overrideReason }),
   previewSummary: (summary: DocumentId, format: SummaryFormat, draft: boolean) =>
     invoke<string>("preview_summary", { summary, format, draft }),
-  exportExchange: (document: DocumentId, format: ExchangeFormat, path: string) =>
-    invoke<number>("export_exchange", { document, format, path }),
-  exportReviewTable: (document: DocumentId, path: string) => invoke<null>("export_review_table", { document, path }),
+  previewDocument: (document: DocumentId, format: DocumentExport) => invoke<ExportPreview>("preview_document", { document, format }),
+  exportDocument: (document: DocumentId, format: DocumentExport, path: string) =>
+    invoke<ExportPreview>("export_document", { document, format, path }),
   importXliff: (path: string, title: string | null) => invoke<DocumentSummary>("import_xliff", { path, title }),
   updateFromXliff: (document: DocumentId, path: string) => invoke<number>("update_from_xliff", { document, path }),
   exportSummary: (summary: DocumentId, format: SummaryFormat, path: string, draft: boolean) =>

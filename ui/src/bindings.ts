@@ -169,5 +169,11 @@ approved: boolean, approval: Approval | null, };
 
 export type SummaryFormat = "markdown" | "html" | "docx" | "json";
 
-export type ExchangeFormat = "xliff2" | "xliff12" | "tmx";
+export type DocumentExport = "text" | "markdown" | "html" | "docx" | "review_html" | "review_docx" | "xliff2" | "xliff12" | "tmx";
+
+export type ExportPreview = { 
+/**
+ * The file's text, or for Word files the Markdown they are built from.
+ */
+text: string, untranslated: number, units: number, };
 
