@@ -98,6 +98,22 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
     })
 }
 
+/// The original Word or HTML file with each passage's text replaced by
+/// the given translation, its markup and formatting kept. `Ok(None)` for
+/// other formats, or when the file no longer matches the stored passages.
+pub fn translate_original(
+    format: SourceFormat,
+    path: &Path,
+    original: &[u8],
+    translations: &[String],
+) -> Result<Option<Vec<u8>>, ImportError> {
+    Ok(match format {
+        SourceFormat::Docx => docx::translate(path, original, translations)?,
+        SourceFormat::Html => html::translate(&decode(path, original)?, translations).map(String::into_bytes),
+        _ => None,
+    })
+}
+
 /// A source and its existing translation, read and aligned: the document
 /// (one segment per bead, in the source's passages) and for each segment
 /// its translation and the aligner's confidence.

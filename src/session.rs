@@ -312,8 +312,18 @@ impl Session {
         title: Option<String>,
     ) -> Result<DocumentSummary, SessionError> {
         let document = import::read_document(&import_request(path, source_lang, target_lang, title)?)?;
+        let original = match document.format {
+            // Kept so the translation can be written back into the same file.
+            crate::document::SourceFormat::Docx | crate::document::SourceFormat::Html => Some(
+                std::fs::read(path).map_err(|source| ImportError::Unreadable { path: path.to_path_buf(), source })?,
+            ),
+            _ => None,
+        };
         let project = self.project_mut()?;
-        let id = project.add_document(&document)?;
+        let id = match original {
+            Some(bytes) => project.add_document_with_source(&document, &bytes)?,
+            None => project.add_document(&document)?,
+        };
         Ok(project.document(id)?)
     }
 
@@ -723,6 +733,37 @@ pub fn translation_file(
 ) -> Result<(Vec<u8>, export::Export), SessionError> {
     let summary = project.document(document)?;
     let rows = project.segments(document)?;
+    // A Word or web page source gets its translation written back into the
+    // original file, markup and formatting kept.
+    let same_family = matches!(
+        (format, summary.format),
+        (export::TargetFormat::Docx, crate::document::SourceFormat::Docx)
+            | (export::TargetFormat::Html, crate::document::SourceFormat::Html)
+    );
+    if same_family && let Some(original) = project.source_file(document)? {
+        let joiner = if matches!(summary.target_lang.primary(), "zh" | "ja") { "" } else { " " };
+        let mut untranslated = 0;
+        let translations: Vec<String> = rows
+            .chunk_by(|a, b| a.passage == b.passage)
+            .map(|passage| {
+                passage
+                    .iter()
+                    .map(|r| match r.translation.as_deref().filter(|t| !t.trim().is_empty()) {
+                        Some(t) => t,
+                        None => {
+                            untranslated += 1;
+                            r.source.as_str()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(joiner)
+            })
+            .collect();
+        let origin = PathBuf::from(&summary.origin);
+        if let Some(bytes) = import::translate_original(summary.format, &origin, &original, &translations)? {
+            return Ok((bytes, export::Export { content: String::new(), segments: rows.len(), untranslated }));
+        }
+    }
     let mut comments = std::collections::HashMap::new();
     for row in rows.iter().filter(|r| r.comments > 0) {
         let thread = project.comments(row.id)?.into_iter().map(|c| format!("{}: {}", c.author, c.text)).collect();

@@ -199,6 +199,14 @@ CREATE TABLE inline_codes (
     PRIMARY KEY (segment_id, marker)
 ) STRICT, WITHOUT ROWID;
 "#,
+    r#"
+-- The original Word or HTML file of a document, so its translation can be
+-- written back into the same file with its markup and formatting.
+CREATE TABLE source_files (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    bytes       BLOB NOT NULL
+) STRICT;
+"#,
 ];
 
 /// Where a hidden (joined) segment's position goes: out of the way of the
@@ -385,6 +393,27 @@ impl Project {
         let (id, _) = insert_document(&tx, doc).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(id)
+    }
+
+    /// Stores a document together with the file it was read from, in one
+    /// transaction (for formats whose translation is written back into it).
+    pub fn add_document_with_source(&mut self, doc: &NewDocument, original: &[u8]) -> Result<DocumentId, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let (id, _) = insert_document(&tx, doc).map_err(e)?;
+        tx.execute("INSERT INTO source_files (document_id, bytes) VALUES (?1, ?2)", params![id.0, original])
+            .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(id)
+    }
+
+    /// The file a document was read from, when it was kept.
+    pub fn source_file(&self, document: DocumentId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.conn
+            .query_row("SELECT bytes FROM source_files WHERE document_id = ?1", [document.0], |r| r.get(0))
+            .optional()
+            .map_err(self.err())
     }
 
     /// Stores a document together with its existing translation, as the

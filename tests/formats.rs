@@ -126,6 +126,11 @@ fn a_web_page_imports_as_text_and_exports_in_every_target_format() {
     let written = std::fs::read_to_string(&html).expect("read");
     assert!(written.contains("<h1>Embalses al 31 %</h1>") && written.contains("<li>Plants: three</li>"), "{written}");
     assert!(written.contains("La lluvia &lt;tarda&gt;.") && !written.contains("<tarda>"));
+    // The page's own markup is kept around the translated text.
+    assert!(
+        written.contains(r#"<p onmouseover="steal()">Los niveles cayeron en agosto. La lluvia &lt;tarda&gt;.<b></b>"#),
+        "{written}"
+    );
 
     let review = dir.path().join("review.html");
     session.export_document(doc.id, DocumentExport::ReviewHtml, &review).expect("review");
@@ -157,4 +162,54 @@ fn a_web_page_imports_as_text_and_exports_in_every_target_format() {
     assert!(text("out.pdf").contains("Embalses al 31 %") && text("out.pdf").contains("Los niveles cayeron en agosto."));
     let review_text = text("review.pdf");
     assert!(review_text.contains("Rain is late.") && review_text.contains("Tone down?"), "{review_text}");
+}
+
+#[test]
+fn a_word_source_gets_its_translation_written_back_into_the_same_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = dir.path().join("statement.docx");
+    docx(
+        &source,
+        &[
+            ("word/document.xml", DOCUMENT.as_bytes()),
+            ("word/styles.xml", STYLES.as_bytes()),
+            ("word/media/logo.png", b"PNG"),
+        ],
+    );
+    let mut session = Session::new(dir.path().join("config"), "Ana".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let doc = session.import(&source, "en", "es", None).expect("import");
+    assert_eq!(doc.format, verso::SourceFormat::Docx);
+    let rows = session.segments(doc.id).expect("rows");
+    let spanish = [
+        "Plan del agua anunciado",
+        "El ministerio habló el martes.",
+        "Dio cifras y fechas.",
+        "Tres plantas.",
+        "No podemos esperar.",
+    ];
+    for (row, text) in rows.iter().zip(spanish) {
+        let edit = TranslationEdit { segment: row.id, text: text.into(), status: Status::Translated, base: None };
+        session.save_translation(&edit).expect("save");
+    }
+    let out = dir.path().join("statement.es.docx");
+    let written = session.export_document(doc.id, DocumentExport::Docx, &out).expect("export");
+    assert_eq!(written.untranslated, 1, "the table cell is still in English");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).expect("open")).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("part"), &mut xml).expect("read");
+    assert!(
+        xml.contains(r#"<w:pStyle w:val="Titre1"/>"#) && xml.contains(r#"<w:numPr><w:ilvl w:val="0"/>"#),
+        "styles and numbering kept"
+    );
+    assert!(
+        xml.contains("<w:t>Plan del agua anunciado</w:t>") && xml.contains(r#"<w:t xml:space="preserve"></w:t>"#),
+        "{xml}"
+    );
+    assert!(xml.contains("El ministerio habló el martes. Dio cifras y fechas.") && xml.contains("Cost: $1.2 billion"));
+    assert!(archive.by_name("word/media/logo.png").is_ok(), "other parts of the file are copied as they were");
+    // It reads back as a Word source with the same structure.
+    let again = import::read_document(&request(out)).expect("reimport");
+    assert_eq!(again.passages.len(), 5);
+    assert_eq!(again.passages[0].kind, PassageKind::Heading);
 }

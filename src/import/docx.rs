@@ -86,8 +86,13 @@ fn style_kinds(xml: &str) -> HashMap<String, (PassageKind, u8)> {
     kinds
 }
 
-/// The passages of a .docx file: (kind, level, text).
-pub fn passages(path: &Path, bytes: &[u8]) -> Result<Vec<(PassageKind, u8, String)>, ImportError> {
+type Archive<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
+
+/// Opens and checks the archive; returns it with its document and styles.
+fn open<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+) -> Result<(Archive<'a>, String, HashMap<String, (PassageKind, u8)>), ImportError> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|_| bad(path, "not a Word document: a .docx file is a zip archive and this one is not"))?;
     for name in archive.file_names() {
@@ -99,7 +104,23 @@ pub fn passages(path: &Path, bytes: &[u8]) -> Result<Vec<(PassageKind, u8, Strin
     let document = part(path, &mut archive, "word/document.xml")?
         .ok_or_else(|| bad(path, "not a Word document: it has no word/document.xml"))?;
     let styles = part(path, &mut archive, "word/styles.xml")?.map(|x| style_kinds(&x)).unwrap_or_default();
-    let mut reader = quick_xml::Reader::from_str(&document);
+    Ok((archive, document, styles))
+}
+
+/// The passages of a .docx file: (kind, level, text).
+pub fn passages(path: &Path, bytes: &[u8]) -> Result<Vec<(PassageKind, u8, String)>, ImportError> {
+    let (_, document, styles) = open(path, bytes)?;
+    Ok(paragraphs(path, &document, &styles)?.into_iter().flatten().collect())
+}
+
+/// Every `w:p` of the document in order, with the passage it makes (or
+/// `None` for an empty one).
+fn paragraphs(
+    path: &Path,
+    document: &str,
+    styles: &HashMap<String, (PassageKind, u8)>,
+) -> Result<Vec<Option<(PassageKind, u8, String)>>, ImportError> {
+    let mut reader = quick_xml::Reader::from_str(document);
     let mut out = Vec::new();
     let mut text = String::new();
     let mut kind = (PassageKind::Paragraph, 0u8);
@@ -170,9 +191,7 @@ pub fn passages(path: &Path, bytes: &[u8]) -> Result<Vec<(PassageKind, u8, Strin
                     "r" => in_run = false,
                     "p" => {
                         let body = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                        if !body.is_empty() {
-                            out.push((kind.0, kind.1, body));
-                        }
+                        out.push((!body.is_empty()).then_some((kind.0, kind.1, body)));
                         text.clear();
                     }
                     _ => {}
@@ -183,4 +202,69 @@ pub fn passages(path: &Path, bytes: &[u8]) -> Result<Vec<(PassageKind, u8, Strin
         }
     }
     Ok(out)
+}
+
+/// The Word file with each passage's text replaced by `translations[i]`
+/// and everything else kept: styles, numbering, the first run's formatting
+/// (the translation goes into a paragraph's first text run, its other runs
+/// are emptied), headers, images. `None` when the file no longer has the
+/// passages it had on import.
+pub fn translate(path: &Path, bytes: &[u8], translations: &[String]) -> Result<Option<Vec<u8>>, ImportError> {
+    use quick_xml::events::BytesText;
+    let (mut archive, document, styles) = open(path, bytes)?;
+    let found = paragraphs(path, &document, &styles)?;
+    if found.iter().flatten().count() != translations.len() {
+        return Ok(None);
+    }
+    let mut reader = quick_xml::Reader::from_str(&document);
+    let mut writer = quick_xml::Writer::new(Vec::new());
+    let write_err = |e: std::io::Error| bad(path, format!("cannot write word/document.xml: {e}"));
+    let (mut paragraph, mut passage) = (0usize, 0usize);
+    // The translation for the paragraph being written, until its first text.
+    let mut pending: Option<&str> = None;
+    let mut replacing = false;
+    let mut in_text = false;
+    loop {
+        let event = reader.read_event().map_err(|e| bad(path, format!("word/document.xml: {e}")))?;
+        match &event {
+            Event::Start(e) if e.local_name().as_ref() == "p" => {
+                replacing = found.get(paragraph).is_some_and(Option::is_some);
+                pending = if replacing { translations.get(passage).map(String::as_str) } else { None };
+            }
+            Event::End(e) if e.local_name().as_ref() == "p" => {
+                if replacing {
+                    passage += 1;
+                }
+                paragraph += 1;
+                replacing = false;
+            }
+            Event::Start(e) if e.local_name().as_ref() == "t" => in_text = true,
+            Event::End(e) if e.local_name().as_ref() == "t" => {
+                if replacing && let Some(text) = pending.take() {
+                    writer.write_event(Event::Text(BytesText::new(text))).map_err(write_err)?;
+                }
+                in_text = false;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        if replacing && in_text && matches!(event, Event::Text(_) | Event::GeneralRef(_) | Event::CData(_)) {
+            continue;
+        }
+        writer.write_event(event).map_err(write_err)?;
+    }
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let zip_err = |e: zip::result::ZipError| bad(path, format!("cannot write the archive: {e}"));
+    for index in 0..archive.len() {
+        let file = archive.by_index_raw(index).map_err(zip_err)?;
+        if file.name().map_err(zip_err)? == "word/document.xml" {
+            drop(file);
+            let options = zip::write::SimpleFileOptions::default();
+            out.start_file("word/document.xml", options).map_err(zip_err)?;
+            std::io::Write::write_all(&mut out, writer.get_ref()).map_err(|e| bad(path, e.to_string()))?;
+        } else {
+            out.raw_copy_file(file).map_err(zip_err)?;
+        }
+    }
+    Ok(Some(out.finish().map_err(zip_err)?.into_inner()))
 }

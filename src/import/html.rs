@@ -3,6 +3,7 @@
 //! Scripts, styles and other non-content elements are dropped, and no
 //! markup or attribute (so no event handler) survives into the project.
 
+use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node};
 
 use crate::document::PassageKind;
@@ -55,16 +56,24 @@ fn is_container(name: &str) -> bool {
     )
 }
 
+/// A passage found in the page, with the text nodes it came from.
+struct Found {
+    kind: (PassageKind, u8),
+    text: String,
+    nodes: Vec<NodeId>,
+}
+
 struct Walker {
-    out: Vec<(PassageKind, u8, String)>,
+    out: Vec<Found>,
 }
 
 impl Walker {
-    fn push(&mut self, kind: (PassageKind, u8), text: &str) {
+    fn push(&mut self, kind: (PassageKind, u8), text: &str, nodes: &mut Vec<NodeId>) {
         let body = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if !body.is_empty() {
-            self.out.push((kind.0, kind.1, body));
+            self.out.push(Found { kind, text: body, nodes: std::mem::take(nodes) });
         }
+        nodes.clear();
     }
 
     /// Walks an element: a block emits its inline text as one passage
@@ -77,9 +86,13 @@ impl Walker {
         let depth = if matches!(name, "ul" | "ol" | "dl") { list_depth + 1 } else { list_depth };
         let kind = block(name, depth).unwrap_or((PassageKind::Paragraph, 0));
         let mut loose = String::new();
+        let mut nodes = Vec::new();
         for child in element.children() {
             match child.value() {
-                Node::Text(text) => loose.push_str(text),
+                Node::Text(text) => {
+                    loose.push_str(text);
+                    nodes.push(child.id());
+                }
                 Node::Element(e) => {
                     let child_name = e.name();
                     let Some(child) = ElementRef::wrap(child) else { continue };
@@ -87,31 +100,34 @@ impl Walker {
                         continue;
                     }
                     if block(child_name, depth).is_some() || is_container(child_name) {
-                        self.push(kind, &loose);
+                        self.push(kind, &loose, &mut nodes);
                         loose.clear();
                         self.walk(child, depth);
                     } else if child_name == "br" {
                         loose.push(' ');
                     } else {
-                        loose.push_str(&inline_text(child));
+                        loose.push_str(&inline_text(child, &mut nodes));
                     }
                 }
                 _ => {}
             }
         }
-        self.push(kind, &loose);
+        self.push(kind, &loose, &mut nodes);
     }
 }
 
 /// The text inside an inline element, skipping what is never content.
-fn inline_text(element: ElementRef<'_>) -> String {
+fn inline_text(element: ElementRef<'_>, nodes: &mut Vec<NodeId>) -> String {
     let mut out = String::new();
     for child in element.children() {
         match child.value() {
-            Node::Text(text) => out.push_str(text),
+            Node::Text(text) => {
+                out.push_str(text);
+                nodes.push(child.id());
+            }
             Node::Element(e) if !SKIPPED.contains(&e.name()) => {
                 if let Some(child) = ElementRef::wrap(child) {
-                    out.push_str(&inline_text(child));
+                    out.push_str(&inline_text(child, nodes));
                 }
             }
             _ => {}
@@ -125,7 +141,32 @@ pub fn passages(html: &str) -> Vec<(PassageKind, u8, String)> {
     let document = Html::parse_document(html);
     let mut walker = Walker { out: Vec::new() };
     walker.walk(document.root_element(), 0);
-    walker.out
+    walker.out.into_iter().map(|f| (f.kind.0, f.kind.1, f.text)).collect()
+}
+
+/// The page with each passage's text replaced by `translations[i]`, all
+/// markup around it kept: the first text node of a passage takes the
+/// translation, its other text nodes are emptied. `None` when the page no
+/// longer has the passages it had on import.
+pub fn translate(html: &str, translations: &[String]) -> Option<String> {
+    let mut document = Html::parse_document(html);
+    let mut walker = Walker { out: Vec::new() };
+    walker.walk(document.root_element(), 0);
+    if walker.out.len() != translations.len() {
+        return None;
+    }
+    for (found, translation) in walker.out.iter().zip(translations) {
+        for (index, id) in found.nodes.iter().enumerate() {
+            if let Some(mut node) = document.tree.get_mut(*id)
+                && let Node::Text(text) = node.value()
+            {
+                // Keep the whitespace that separated the passage from its neighbours.
+                let lead = if index == 0 && text.text.starts_with(char::is_whitespace) { " " } else { "" };
+                text.text = if index == 0 { format!("{lead}{translation}").as_str().into() } else { "".into() };
+            }
+        }
+    }
+    Some(document.html())
 }
 
 #[cfg(test)]
