@@ -50,7 +50,7 @@ fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
 
 /// Style id → what kind of passage it makes, from the style names in
 /// `word/styles.xml` (localised Word versions keep English names there).
-fn style_kinds(xml: &str) -> HashMap<String, (PassageKind, u8)> {
+fn style_kinds(xml: &str) -> Styles {
     let mut kinds = HashMap::new();
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut current: Option<String> = None;
@@ -87,12 +87,13 @@ fn style_kinds(xml: &str) -> HashMap<String, (PassageKind, u8)> {
 }
 
 type Archive<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
+/// Style id → the passage kind and level it gives.
+type Styles = HashMap<String, (PassageKind, u8)>;
+/// One `w:p`: the passage it makes, if any.
+type Paragraph = Option<(PassageKind, u8, String)>;
 
 /// Opens and checks the archive; returns it with its document and styles.
-fn open<'a>(
-    path: &Path,
-    bytes: &'a [u8],
-) -> Result<(Archive<'a>, String, HashMap<String, (PassageKind, u8)>), ImportError> {
+fn open<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Archive<'a>, String, Styles), ImportError> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|_| bad(path, "not a Word document: a .docx file is a zip archive and this one is not"))?;
     for name in archive.file_names() {
@@ -115,11 +116,7 @@ pub fn passages(path: &Path, bytes: &[u8]) -> Result<Vec<(PassageKind, u8, Strin
 
 /// Every `w:p` of the document in order, with the passage it makes (or
 /// `None` for an empty one).
-fn paragraphs(
-    path: &Path,
-    document: &str,
-    styles: &HashMap<String, (PassageKind, u8)>,
-) -> Result<Vec<Option<(PassageKind, u8, String)>>, ImportError> {
+fn paragraphs(path: &Path, document: &str, styles: &Styles) -> Result<Vec<Paragraph>, ImportError> {
     let mut reader = quick_xml::Reader::from_str(document);
     let mut out = Vec::new();
     let mut text = String::new();
