@@ -9,6 +9,7 @@
 //! character references, nesting depth bounded.
 
 mod dom;
+mod rules;
 mod v12;
 mod v2;
 

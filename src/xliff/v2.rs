@@ -21,7 +21,7 @@ const ITSM: &str = "urn:oasis:names:tc:xliff:itsm:2.1";
 pub(super) const ORIGINAL_DATA: &str = "#originalData";
 
 /// Namespaces of the XLIFF 2 modules (not free extensions).
-fn is_module(ns: &str) -> bool {
+pub(super) fn is_module(ns: &str) -> bool {
     ns.starts_with("urn:oasis:names:tc:xliff:") && ns != NS_20 && ns != NS_22 || ns == ITS
 }
 
@@ -325,7 +325,7 @@ impl Check<'_> {
     }
 }
 
-fn is_nmtoken(value: &str) -> bool {
+pub(super) fn is_nmtoken(value: &str) -> bool {
     !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
 }
 
@@ -384,6 +384,22 @@ pub fn read(path: &Path, root: &Element) -> Result<Bitext, XliffError> {
             return check.fail(file.line, format!("file id \"{id}\" is used twice"));
         }
         check_ids_and_values(&check, file)?;
+        let unit_ids: HashSet<String> = file
+            .descendants()
+            .into_iter()
+            .filter(|e| e.ns == check.ns && e.name == "unit")
+            .filter_map(|e| e.attr("id").map(str::to_string))
+            .collect();
+        for e in std::iter::once(*file).chain(file.descendants()) {
+            let broken = super::rules::element(check.ns, e, &source_lang).err().or_else(|| {
+                (e.ns == check.ns && e.name == "unit")
+                    .then(|| super::rules::unit(check.ns, e, &unit_ids).err())
+                    .flatten()
+            });
+            if let Some((line, message)) = broken {
+                return check.fail(line, message);
+            }
+        }
         if !file.elements().any(|e| e.ns == check.ns && matches!(e.name.as_str(), "unit" | "group")) {
             return check.fail(file.line, "<file> has no <unit> or <group>");
         }
