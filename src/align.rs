@@ -44,8 +44,10 @@ impl Bead {
 pub const LOW_CONFIDENCE: f32 = 0.35;
 
 /// Bead shapes with their prior probabilities (after Gale and Church,
-/// with 3–1 and 1–3 added for the long merges news translations make).
-const SHAPES: [(usize, usize, f64); 8] = [
+/// with 3–1, 1–3, 2–3, 3–2, 1–4 and 4–1 added for the long merges and
+/// splits translations make; the last four's prior chosen on the Bleualign
+/// dev document from 0.001–0.05).
+const SHAPES: [(usize, usize, f64); 12] = [
     (1, 1, 0.89),
     (1, 0, 0.002),
     (0, 1, 0.002),
@@ -54,10 +56,14 @@ const SHAPES: [(usize, usize, f64); 8] = [
     (2, 2, 0.03),
     (3, 1, 0.002),
     (1, 3, 0.002),
+    (2, 3, 0.012),
+    (3, 2, 0.012),
+    (1, 4, 0.012),
+    (4, 1, 0.012),
 ];
 
 /// Gale and Church's priors for the same shapes (3–1 and 1–3 not used).
-const CLASSIC_SHAPES: [(usize, usize, f64); 8] = [
+const CLASSIC_SHAPES: [(usize, usize, f64); 12] = [
     (1, 1, 0.89),
     (1, 0, 0.0099 / 2.0),
     (0, 1, 0.0099 / 2.0),
@@ -66,6 +72,10 @@ const CLASSIC_SHAPES: [(usize, usize, f64); 8] = [
     (2, 2, 0.011),
     (3, 1, 1e-12),
     (1, 3, 1e-12),
+    (2, 3, 1e-12),
+    (3, 2, 1e-12),
+    (1, 4, 1e-12),
+    (4, 1, 1e-12),
 ];
 
 /// Variance of the length difference per character (Gale and Church).
