@@ -37,7 +37,7 @@ enum Command {
         /// Source language (BCP 47, e.g. en); XLIFF files name their own.
         #[arg(long)]
         from: Option<String>,
-        /// Target language (BCP 47, e.g. es); XLIFF files name their own.
+        /// Target language (BCP 47, e.g. es); for XLIFF, used when the file names none.
         #[arg(long)]
         to: Option<String>,
         /// Take back an XLIFF file exported from this document and edited
@@ -422,7 +422,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Ok(());
             }
             let id = if is_xliff {
-                session::import_xliff(&mut project, &file, title, &author)?
+                session::import_xliff(&mut project, &file, title, to.as_deref(), &author)?
             } else {
                 let (Some(from), Some(to)) = (from, to) else { bail!("--from and --to are needed for a text file") };
                 let request = ImportRequest { path: file, source_lang: lang(&from)?, target_lang: lang(&to)?, title };

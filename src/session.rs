@@ -487,10 +487,15 @@ impl Session {
 
     /// Imports an XLIFF file (2.x or 1.2) as a new document, with its
     /// targets as translations in their states.
-    pub fn import_xliff(&mut self, path: &Path, title: Option<String>) -> Result<DocumentSummary, SessionError> {
+    pub fn import_xliff(
+        &mut self,
+        path: &Path,
+        title: Option<String>,
+        target_lang: Option<&str>,
+    ) -> Result<DocumentSummary, SessionError> {
         let author = self.info()?.author;
         let project = self.project_mut()?;
-        let id = import_xliff(project, path, title, &author)?;
+        let id = import_xliff(project, path, title, target_lang, &author)?;
         Ok(project.document(id)?)
     }
 
@@ -779,10 +784,11 @@ pub fn import_xliff(
     project: &mut Project,
     path: &Path,
     title: Option<String>,
+    target_lang: Option<&str>,
     author: &str,
 ) -> Result<DocumentId, SessionError> {
     let bitext = crate::xliff::read(path)?;
-    let imported = crate::xliff::to_document(path, &bitext, title)?;
+    let imported = crate::xliff::to_document(path, &bitext, title, target_lang)?;
     let family = if bitext.version == crate::xliff::Version::V12 { '1' } else { '2' };
     Ok(project.add_translated_document(
         &imported.document,

@@ -191,15 +191,25 @@ pub struct Imported {
 
 /// A new document from an XLIFF file: one passage per unit, one segment
 /// per XLIFF segment, and the targets as translations with their states.
-pub fn to_document(path: &Path, bitext: &Bitext, title: Option<String>) -> Result<Imported, XliffError> {
+/// `target_lang` is used when the file names no target language (a
+/// source-only file); without either, the file is refused.
+pub fn to_document(
+    path: &Path,
+    bitext: &Bitext,
+    title: Option<String>,
+    target_lang: Option<&str>,
+) -> Result<Imported, XliffError> {
     let lang = |tag: &str| -> Result<LangTag, XliffError> {
         tag.parse().map_err(|e: crate::lang::LangError| XliffError::at(path, 1, e.to_string()))
     };
     let source_lang = lang(&bitext.source_lang)?;
-    let target_lang =
-        lang(bitext.target_lang.as_deref().ok_or_else(|| {
-            XliffError::at(path, 1, "the file names no target language (trgLang / target-language)")
-        })?)?;
+    let target_lang = lang(bitext.target_lang.as_deref().or(target_lang).ok_or_else(|| {
+        XliffError::at(
+            path,
+            1,
+            "the file names no target language (trgLang / target-language); choose one to import it",
+        )
+    })?)?;
     let mut passages = Vec::new();
     let mut translations = Vec::new();
     let mut codes = Vec::new();
@@ -215,9 +225,6 @@ pub fn to_document(path: &Path, bitext: &Bitext, title: Option<String>) -> Resul
         if !sentences.is_empty() {
             passages.push(NewPassage { kind: PassageKind::Paragraph, level: 0, sentences });
         }
-    }
-    if passages.is_empty() {
-        return Err(XliffError::at(path, 1, "the file has no source text to import"));
     }
     let title = title.unwrap_or_else(|| path.file_stem().map_or("XLIFF".into(), |s| s.to_string_lossy().into_owned()));
     let document = NewDocument {

@@ -63,8 +63,21 @@ fn oasis_suites_valid_files_are_read_and_invalid_ones_refused() {
     let show = std::env::var_os("VERSO_XLIFF_DEBUG").is_some();
     let mut valid = (0, 0);
     let mut invalid = (0, 0);
+    // Valid files must import as documents, not just read; a file that
+    // names no target language gets the one the user picks (here French).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = verso::session::Session::new(dir.path().join("config"), "Eva".into());
+    session.create_project(&dir.path().join("suites.verso")).expect("project");
+    let mut imported = 0;
     for suite in ["oasis-xliff-2.1-test-suite", "oasis-xliff-2.2-test-suite"] {
         for part in ["core", "modules"] {
+            for file in files(&root.join(suite).join(part).join("valid")) {
+                match session.import_xliff(&file, None, Some("fr")) {
+                    Ok(_) => imported += 1,
+                    Err(error) if show => println!("    not imported: {error}"),
+                    Err(_) => {}
+                }
+            }
             let (ok, total) = accepted(&root.join(suite).join(part).join("valid"), show);
             println!("{suite}/{part}/valid: {ok}/{total} read ({:.1}%)", 100.0 * ok as f64 / total as f64);
             valid = (valid.0 + ok, valid.1 + total);
@@ -86,6 +99,7 @@ fn oasis_suites_valid_files_are_read_and_invalid_ones_refused() {
         100.0 * invalid.0 as f64 / invalid.1 as f64
     );
     assert_eq!(valid.0 + SUITE_DEFECTS.len(), valid.1, "every valid suite file must be read");
+    assert_eq!(imported, valid.0, "every file read is imported as a document");
     // The goal: at least 95% of the invalid files refused.
     assert!(invalid.0 * 100 >= invalid.1 * 95, "invalid files refused fell to {}/{}", invalid.0, invalid.1);
 }
@@ -229,7 +243,7 @@ fn a_foreign_xliff_file_becomes_a_document_with_its_translations() {
     let (mut session, _) = sample_session(dir.path());
     let file = data_dir().join("okapi-xliff-1.2/Typo3Draft.xlf");
     let bitext = xliff::read(&file).expect("read");
-    let document = session.import_xliff(&file, None).expect("import");
+    let document = session.import_xliff(&file, None, None).expect("import");
     assert_eq!(document.format, verso::SourceFormat::Xliff);
     let rows = session.segments(document.id).expect("rows");
     let sources: usize = bitext.units.iter().flat_map(|u| &u.segments).filter(|s| !s.source.trim().is_empty()).count();
@@ -245,7 +259,7 @@ fn a_foreign_xliff_file_becomes_a_document_with_its_translations() {
     let before = session.documents().expect("docs").len();
     let broken = dir.path().join("broken.xlf");
     std::fs::write(&broken, "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.1\" srcLang=\"en\"><file id=\"f\"><unit id=\"1\"><segment><source>a</source></segment></unit><unit id=\"1\"><segment><source>b</source></segment></unit></file></xliff>").expect("write");
-    let error = session.import_xliff(&broken, None).expect_err("duplicate unit id");
+    let error = session.import_xliff(&broken, None, None).expect_err("duplicate unit id");
     assert!(error.to_string().contains("broken.xlf: line 1") && error.to_string().contains("\"1\""), "{error}");
     assert_eq!(session.documents().expect("docs").len(), before);
 }
@@ -270,7 +284,7 @@ fn inline_codes_survive_a_round_trip_through_verso() {
 "#,
     )
     .expect("write");
-    let document = session.import_xliff(&original, None).expect("import").id;
+    let document = session.import_xliff(&original, None, None).expect("import").id;
     let row = session.segments(document).expect("rows").remove(0);
     assert_eq!(row.source, "Press ⟦1⟧Save⟦/1⟧ now.⟦2⟧");
     // The translator keeps the placeholders; the export writes the codes back.
@@ -294,7 +308,7 @@ fn inline_codes_survive_a_round_trip_through_verso() {
     assert_eq!(again.units[0].segments[0].target.as_deref(), Some("Appuyez maintenant sur ⟦1⟧Enregistrer⟦/1⟧.⟦2⟧"));
     // XLIFF 1.2 from Okapi: g and x codes come in as placeholders and go out as they were.
     let okapi = data_dir().join("okapi-xliff-1.2/RB-12-Test02.xlf");
-    let document = session.import_xliff(&okapi, None).expect("import 1.2").id;
+    let document = session.import_xliff(&okapi, None, None).expect("import 1.2").id;
     let rows = session.segments(document).expect("rows");
     assert!(rows.iter().any(|r| r.source.contains("⟦1⟧") && r.source.contains("⟦/1⟧")), "{rows:?}");
     let out12 = dir.path().join("back12.xlf");

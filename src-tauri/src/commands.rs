@@ -272,8 +272,13 @@ pub fn export_summary(
 }
 
 #[tauri::command(async)]
-pub fn import_xliff(state: State<'_, AppState>, path: PathBuf, title: Option<String>) -> Reply<DocumentSummary> {
-    with_session(&state, |s| s.import_xliff(&path, title))
+pub fn import_xliff(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    title: Option<String>,
+    target_lang: Option<String>,
+) -> Reply<DocumentSummary> {
+    with_session(&state, |s| s.import_xliff(&path, title, target_lang.as_deref()))
 }
 
 #[tauri::command(async)]

@@ -75,7 +75,8 @@ export const api = {
   previewDocument: (document: DocumentId, format: DocumentExport) => invoke<ExportPreview>("preview_document", { document, format }),
   exportDocument: (document: DocumentId, format: DocumentExport, path: string) =>
     invoke<ExportPreview>("export_document", { document, format, path }),
-  importXliff: (path: string, title: string | null) => invoke<DocumentSummary>("import_xliff", { path, title }),
+  importXliff: (path: string, title: string | null, targetLang: string | null) =>
+    invoke<DocumentSummary>("import_xliff", { path, title, targetLang }),
   updateFromXliff: (document: DocumentId, path: string) => invoke<number>("update_from_xliff", { document, path }),
   exportSummary: (summary: DocumentId, format: SummaryFormat, path: string, draft: boolean) =>
     invoke<null>("export_summary", { summary, format, path, draft }),
