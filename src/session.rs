@@ -657,6 +657,16 @@ impl Session {
         self.summary(summary)
     }
 
+    /// Undoes a removal: the sentence comes back at the end of its section.
+    pub fn restore_summary_sentence(
+        &mut self,
+        summary: DocumentId,
+        sentence: SegmentId,
+    ) -> Result<SummaryView, SessionError> {
+        self.project_mut()?.restore_summary_sentence(summary, sentence)?;
+        self.summary(summary)
+    }
+
     pub fn set_sentence_kind(&mut self, sentence: SegmentId, kind: SentenceKind) -> Result<SummaryView, SessionError> {
         let project = self.project_mut()?;
         let summary = project.segment(sentence)?.document_id;

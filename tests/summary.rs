@@ -184,6 +184,11 @@ fn commentary_does_not_block_and_removed_sentences_keep_their_history() {
     assert!(view.sections[2].sentences.is_empty());
     assert_eq!(f.session.history(opinion.id).err().map(|e| ErrorReply::from(&e).kind), Some(ErrorKind::NotFound));
     assert_eq!(f.session.documents().expect("docs")[1].segments, 1);
+    // Undo: the sentence comes back at the end of its section, history intact.
+    let view = f.session.restore_summary_sentence(f.summary, opinion.id).expect("restore");
+    assert_eq!(view.sections[2].sentences[0].text, "This looks like an election promise.");
+    assert_eq!(f.session.history(opinion.id).expect("history").len(), 1);
+    assert!(f.session.restore_summary_sentence(f.summary, opinion.id).is_err(), "not removed any more");
 }
 
 #[test]

@@ -227,6 +227,15 @@ pub fn remove_summary_sentence(state: State<'_, AppState>, sentence: SegmentId) 
 }
 
 #[tauri::command(async)]
+pub fn restore_summary_sentence(
+    state: State<'_, AppState>,
+    summary: DocumentId,
+    sentence: SegmentId,
+) -> Reply<SummaryView> {
+    with_session(&state, |s| s.restore_summary_sentence(summary, sentence))
+}
+
+#[tauri::command(async)]
 pub fn set_sentence_kind(state: State<'_, AppState>, sentence: SegmentId, kind: SentenceKind) -> Reply<SummaryView> {
     with_session(&state, |s| s.set_sentence_kind(sentence, kind))
 }

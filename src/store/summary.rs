@@ -227,6 +227,40 @@ impl Project {
         Ok(())
     }
 
+    /// Brings back a removed sentence of `summary` at the end of its section.
+    pub fn restore_summary_sentence(&mut self, summary: DocumentId, sentence: SegmentId) -> Result<(), StoreError> {
+        self.summary_document(summary)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let found: Option<(i64, i64)> = tx
+            .query_row(
+                "SELECT s.document_id, p.position FROM segments s JOIN passages p ON p.id = s.passage_id
+                  WHERE s.id = ?1 AND s.merged_into = s.id AND s.document_id = ?2",
+                params![sentence.0, summary.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(e)?;
+        let (document, section) = found.ok_or(StoreError::NoSuchSegment(sentence.0))?;
+        let last: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(s.position), -1) FROM segments s JOIN passages p ON p.id = s.passage_id
+                  WHERE s.document_id = ?1 AND p.position <= ?2 AND s.merged_into IS NULL",
+                params![document, section],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
+        shift_positions(&tx, document, last, 1).map_err(e)?;
+        tx.execute(
+            "UPDATE segments SET merged_into = NULL, position = ?1 WHERE id = ?2",
+            params![last + 1, sentence.0],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+
     pub fn set_sentence_kind(&mut self, sentence: SegmentId, kind: SentenceKind) -> Result<(), StoreError> {
         let row = self.segment(sentence)?;
         self.summary_document(row.document_id)?;

@@ -65,6 +65,8 @@ export const api = {
   addSummaryText: (summary: DocumentId, section: number, text: string, kind: SentenceKind) =>
     invoke<SummaryView>("add_summary_text", { summary, section, text, kind }),
   removeSummarySentence: (sentence: SegmentId) => invoke<SummaryView>("remove_summary_sentence", { sentence }),
+  restoreSummarySentence: (summary: DocumentId, sentence: SegmentId) =>
+    invoke<SummaryView>("restore_summary_sentence", { summary, sentence }),
   setSentenceKind: (sentence: SegmentId, kind: SentenceKind) => invoke<SummaryView>("set_sentence_kind", { sentence, kind }),
   decideLink: (sentence: SegmentId, source: SegmentId, decision: LinkDecision) =>
     invoke<SummaryView>("decide_link", { sentence, source, decision }),
