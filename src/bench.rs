@@ -245,7 +245,7 @@ fn formats_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl
     let id = {
         let mut store = crate::store::Project::open(&project).map_err(SessionError::from)?;
         store
-            .add_translated_document(&document, &translations, &[], '2', "bench", "bench")
+            .add_translated_document(&document, &translations, &[], &[], '2', "bench", "bench")
             .map_err(SessionError::from)?
     };
     session.open_project(&project)?;

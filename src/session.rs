@@ -804,6 +804,7 @@ pub fn import_xliff(
         &imported.document,
         &imported.translations,
         &imported.codes,
+        &imported.notes,
         family,
         author,
         "xliff",

@@ -451,6 +451,7 @@ impl Project {
         doc: &NewDocument,
         translations: &[Option<(String, Status)>],
         codes: &[Vec<(String, String)>],
+        notes: &[Vec<String>],
         family: char,
         author: &str,
         origin: &str,
@@ -462,6 +463,11 @@ impl Project {
         for (segment, translation) in segments.iter().zip(translations) {
             if let Some((text, status)) = translation {
                 insert_revision_from(&tx, *segment, None, text, *status, author, Some(origin)).map_err(e)?;
+            }
+        }
+        for (segment, notes) in segments.iter().zip(notes) {
+            for note in notes.iter().filter(|n| !n.trim().is_empty()) {
+                insert_comment(&tx, *segment, None, note, author).map_err(e)?;
             }
         }
         for (segment, codes) in segments.iter().zip(codes) {

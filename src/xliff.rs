@@ -187,6 +187,8 @@ pub struct Imported {
     pub document: NewDocument,
     pub translations: Vec<Translation>,
     pub codes: Vec<Vec<(String, String)>>,
+    /// The unit's notes, on its first segment, to become comments.
+    pub notes: Vec<Vec<String>>,
 }
 
 /// A new document from an XLIFF file: one passage per unit, one segment
@@ -213,9 +215,11 @@ pub fn to_document(
     let mut passages = Vec::new();
     let mut translations = Vec::new();
     let mut codes = Vec::new();
+    let mut notes = Vec::new();
     for unit in &bitext.units {
         let mut sentences = Vec::new();
-        for segment in unit.segments.iter().filter(|s| !s.source.trim().is_empty()) {
+        for (index, segment) in unit.segments.iter().filter(|s| !s.source.trim().is_empty()).enumerate() {
+            notes.push(if index == 0 { unit.notes.clone() } else { Vec::new() });
             sentences.push(segment.source.trim().to_string());
             translations.push(segment.target.as_ref().filter(|t| !t.trim().is_empty()).map(|t| {
                 (t.trim().to_string(), segment.status.filter(|s| *s != Status::New).unwrap_or(Status::Translated))
@@ -235,7 +239,7 @@ pub fn to_document(
         format: SourceFormat::Xliff,
         passages,
     };
-    Ok(Imported { document, translations, codes })
+    Ok(Imported { document, translations, codes, notes })
 }
 
 /// Translations from an XLIFF file that went out of this project and

@@ -162,6 +162,11 @@ fn xliff_21_round_trip_updates_the_right_segments_and_validates() {
     let read = xliff::read(&file).expect("our own export reads back");
     assert_eq!(read.units.len(), rows.len());
     assert_eq!(read.units[2].notes, ["Eva: Check \"costa norte\" & <tone>"]);
+    // Imported as a new document, the notes become comments again.
+    let copy = session.import_xliff(&file, Some("Copy".into()), None).expect("import copy");
+    let copied = session.segments(copy.id).expect("rows");
+    assert_eq!(copied.iter().map(|r| r.comments).sum::<u32>(), 1);
+    assert_eq!(session.comments(copied[2].id).expect("comments")[0].text, "Eva: Check \"costa norte\" & <tone>");
 
     // Another tool translates segment 5 and marks segment 4 final.
     let text = std::fs::read_to_string(&file).expect("read");
