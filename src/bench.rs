@@ -244,9 +244,8 @@ fn formats_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl
     let project = dir.join("bench.verso");
     let id = {
         let mut store = crate::store::Project::open(&project).map_err(SessionError::from)?;
-        store
-            .add_translated_document(&document, &translations, &[], &[], '2', "bench", "bench")
-            .map_err(SessionError::from)?
+        let imported = crate::xliff::Imported { document, translations, codes: Vec::new(), notes: Vec::new() };
+        store.add_translated_document(&imported, '2', "bench", "bench").map_err(SessionError::from)?
     };
     session.open_project(&project)?;
     let docx = dir.join("bench.docx");

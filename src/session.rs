@@ -800,15 +800,7 @@ pub fn import_xliff(
     let bitext = crate::xliff::read(path)?;
     let imported = crate::xliff::to_document(path, &bitext, title, target_lang)?;
     let family = if bitext.version == crate::xliff::Version::V12 { '1' } else { '2' };
-    Ok(project.add_translated_document(
-        &imported.document,
-        &imported.translations,
-        &imported.codes,
-        &imported.notes,
-        family,
-        author,
-        "xliff",
-    )?)
+    Ok(project.add_translated_document(&imported, family, author, "xliff")?)
 }
 
 /// Applies an XLIFF file exported from `document` and edited elsewhere;

@@ -443,19 +443,18 @@ impl Project {
         Ok(id)
     }
 
-    /// Stores a document with translations that came with it (from an
-    /// XLIFF file): one revision per translated segment, with its status
-    /// and where it came from, in one transaction.
+    /// Stores a document read from an XLIFF file of `family` ('1' or '2')
+    /// with what came with it: one revision per translated segment (its
+    /// status, origin `origin`), notes as comments, inline codes' XML, all
+    /// in one transaction.
     pub fn add_translated_document(
         &mut self,
-        doc: &NewDocument,
-        translations: &[Option<(String, Status)>],
-        codes: &[Vec<(String, String)>],
-        notes: &[Vec<String>],
+        imported: &crate::xliff::Imported,
         family: char,
         author: &str,
         origin: &str,
     ) -> Result<DocumentId, StoreError> {
+        let crate::xliff::Imported { document: doc, translations, codes, notes } = imported;
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
