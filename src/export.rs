@@ -89,31 +89,24 @@ pub fn target_file(
     comments: &HashMap<SegmentId, Vec<String>>,
     format: TargetFormat,
 ) -> Result<(Vec<u8>, Export), docx::DocxError> {
+    // Markdown is the hub (and counts what is untranslated); web pages and
+    // Word files are rendered from it, or from the review table's Markdown.
     let markdown = translation(rows, TextFormat::Markdown);
-    Ok(match format {
-        TargetFormat::Text => {
-            let text = translation(rows, TextFormat::Text);
-            (text.content.clone().into_bytes(), text)
-        }
-        TargetFormat::Markdown => (markdown.content.clone().into_bytes(), markdown),
-        TargetFormat::Html => {
+    let hub = match format {
+        TargetFormat::BilingualHtml | TargetFormat::BilingualDocx => bilingual_markdown(title, rows, comments),
+        _ => markdown.content.clone(),
+    };
+    let bytes = match format {
+        TargetFormat::Text => translation(rows, TextFormat::Text).content.into_bytes(),
+        TargetFormat::Markdown => hub.into_bytes(),
+        TargetFormat::Html | TargetFormat::BilingualHtml => {
             let mut body = String::new();
-            pulldown_cmark::html::push_html(&mut body, safe_events(&markdown.content));
-            (html_page(title, lang, &body, false).into_bytes(), markdown)
+            pulldown_cmark::html::push_html(&mut body, safe_events(&hub));
+            html_page(title, lang, &body, false).into_bytes()
         }
-        TargetFormat::Docx => (docx::write(title, lang, false, safe_events(&markdown.content))?, markdown),
-        TargetFormat::BilingualHtml | TargetFormat::BilingualDocx => {
-            let table = bilingual_markdown(title, rows, comments);
-            let bytes = if format == TargetFormat::BilingualHtml {
-                let mut body = String::new();
-                pulldown_cmark::html::push_html(&mut body, safe_events(&table));
-                html_page(title, lang, &body, false).into_bytes()
-            } else {
-                docx::write(title, lang, false, safe_events(&table))?
-            };
-            (bytes, markdown)
-        }
-    })
+        TargetFormat::Docx | TargetFormat::BilingualDocx => docx::write(title, lang, false, safe_events(&hub))?,
+    };
+    Ok((bytes, markdown))
 }
 
 /// The review table as Markdown: one row per segment.
@@ -231,11 +224,13 @@ pub fn write_atomically(path: &std::path::Path, content: &[u8]) -> std::io::Resu
     std::fs::rename(&temporary, path)
 }
 
-/// Escapes text for XML and HTML content and attribute values.
+/// Escapes text for XML and HTML content and attribute values, dropping
+/// the characters XML 1.0 cannot hold at all.
 pub(crate) fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),

@@ -26,3 +26,4 @@ pub mod sample;
 pub mod session;
 pub mod summary;
 pub mod xliff;
+pub mod xml;

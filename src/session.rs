@@ -434,25 +434,14 @@ impl Session {
         document: DocumentId,
         format: DocumentExport,
     ) -> Result<ExportPreview, SessionError> {
-        let project = self.project()?;
-        let mut preview = if let Some(exchange) = format.exchange() {
-            let (text, units) = exchange_file(project, document, exchange)?;
-            ExportPreview { text, untranslated: 0, units }
-        } else {
-            // Word files are previewed as the Markdown they are built from.
-            let shown = match format {
-                DocumentExport::Docx => DocumentExport::Markdown,
-                DocumentExport::ReviewDocx => DocumentExport::ReviewHtml,
-                other => other,
-            };
-            let target = shown.target().unwrap_or(export::TargetFormat::Text);
-            let (bytes, exported) = translation_file(project, document, target)?;
-            ExportPreview {
-                text: String::from_utf8_lossy(&bytes).into_owned(),
-                untranslated: exported.untranslated as u32,
-                units: exported.segments as u32,
-            }
+        // Word files are previewed as the Markdown they are built from.
+        let shown = match format {
+            DocumentExport::Docx => DocumentExport::Markdown,
+            DocumentExport::ReviewDocx => DocumentExport::ReviewHtml,
+            other => other,
         };
+        let (bytes, untranslated, units) = document_file(self.project()?, document, shown)?;
+        let mut preview = ExportPreview { text: String::from_utf8_lossy(&bytes).into_owned(), untranslated, units };
         if preview.text.len() > 200_000 {
             let mut cut = 200_000;
             while !preview.text.is_char_boundary(cut) {
@@ -471,15 +460,7 @@ impl Session {
         format: DocumentExport,
         path: &Path,
     ) -> Result<ExportPreview, SessionError> {
-        let project = self.project()?;
-        let (bytes, untranslated, units) = if let Some(exchange) = format.exchange() {
-            let (text, units) = exchange_file(project, document, exchange)?;
-            (text.into_bytes(), 0, units)
-        } else {
-            let target = format.target().unwrap_or(export::TargetFormat::Text);
-            let (bytes, exported) = translation_file(project, document, target)?;
-            (bytes, exported.untranslated as u32, exported.segments as u32)
-        };
+        let (bytes, untranslated, units) = document_file(self.project()?, document, format)?;
         export::write_atomically(path, &bytes)
             .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })?;
         Ok(ExportPreview { text: String::new(), untranslated, units })
@@ -739,6 +720,22 @@ fn write_atomically(path: &Path, content: &str) -> Result<(), SessionError> {
         .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
 }
 
+/// A document in any export format as file bytes, with how many segments
+/// were untranslated and how many units the file holds.
+fn document_file(
+    project: &Project,
+    document: DocumentId,
+    format: DocumentExport,
+) -> Result<(Vec<u8>, u32, u32), SessionError> {
+    if let Some(exchange) = format.exchange() {
+        let (text, units) = exchange_file(project, document, exchange)?;
+        return Ok((text.into_bytes(), 0, units));
+    }
+    let target = format.target().unwrap_or(export::TargetFormat::Text);
+    let (bytes, exported) = translation_file(project, document, target)?;
+    Ok((bytes, exported.untranslated as u32, exported.segments as u32))
+}
+
 /// A document's translation (or review table) as file bytes, with the
 /// count of untranslated segments.
 pub fn translation_file(
@@ -779,8 +776,10 @@ pub fn translation_file(
             return Ok((bytes, export::Export { content: String::new(), segments: rows.len(), untranslated }));
         }
     }
+    // Only the review table shows comment threads; read them only for it.
     let mut comments = std::collections::HashMap::new();
-    for row in rows.iter().filter(|r| r.comments > 0) {
+    let review = matches!(format, export::TargetFormat::BilingualHtml | export::TargetFormat::BilingualDocx);
+    for row in rows.iter().filter(|r| review && r.comments > 0) {
         let thread = project.comments(row.id)?.into_iter().map(|c| format!("{}: {}", c.author, c.text)).collect();
         comments.insert(row.id, thread);
     }

@@ -249,6 +249,8 @@ pub struct SummaryView {
 /// only when the sources change (see [`SourceIndex::is_current`]).
 pub struct SourceIndex {
     summary: DocumentId,
+    /// The summary's source documents (fixed when it is created).
+    documents: Vec<DocumentId>,
     stamp: (i64, i64, i64),
     linker: Linker,
     passages: Vec<(DocumentId, SegmentId)>,
@@ -275,13 +277,14 @@ impl SourceIndex {
             None => (project.languages(summary)?.0, None),
         };
         let by_id = passages.iter().enumerate().map(|(i, (_, id))| (*id, i)).collect();
-        Ok(SourceIndex { summary, stamp, linker: Linker::new(sources, source_lang, target_lang), passages, by_id })
+        let linker = Linker::new(sources, source_lang, target_lang);
+        Ok(SourceIndex { summary, documents, stamp, linker, passages, by_id })
     }
 
     /// Whether no source passage was added, joined or retranslated since
     /// this index was built.
     pub fn is_current(&self, project: &Project, summary: DocumentId) -> Result<bool, SummaryError> {
-        Ok(self.summary == summary && project.segments_stamp(&project.summary_sources(summary)?)? == self.stamp)
+        Ok(self.summary == summary && project.segments_stamp(&self.documents)? == self.stamp)
     }
 
     pub fn linker(&self) -> &Linker {
@@ -344,10 +347,10 @@ pub fn view(project: &Project, summary: DocumentId, index: &SourceIndex) -> Resu
         id: summary,
         title: document.title,
         lang: lang.as_str().to_string(),
-        sources: project
-            .summary_sources(summary)?
-            .into_iter()
-            .map(|id| Ok(SourceDocument { id, title: project.document(id)?.title }))
+        sources: index
+            .documents
+            .iter()
+            .map(|&id| Ok(SourceDocument { id, title: project.document(id)?.title }))
             .collect::<Result<_, StoreError>>()?,
         references: project.summary_references(summary)?,
         sections,

@@ -281,18 +281,4 @@ fn segment_id(id: &str) -> Option<i64> {
     id.strip_prefix('s').or_else(|| id.strip_prefix('u'))?.parse().ok()
 }
 
-/// XML escaping for text and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::export::escape_markup as escape;

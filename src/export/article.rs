@@ -417,6 +417,25 @@ pub fn render(article: &Article, template: &str, format: SummaryFormat) -> Resul
 mod tests {
     use super::*;
 
+    /// An approved article with nothing in it but a title.
+    fn empty_article(title: &str) -> Article {
+        Article {
+            format: "verso-summary",
+            schema: 1,
+            summary: DocumentId(1),
+            title: title.into(),
+            lang: "en".into(),
+            draft: false,
+            approved: true,
+            approval: None,
+            disclaimer: DISCLAIMER,
+            sources: Vec::new(),
+            references: Vec::new(),
+            sections: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     #[test]
     fn markdown_shows_text_as_written() {
         assert_eq!(escape_markdown("*not bold* <b>x</b> [a](b)"), r"\*not bold\* \<b\>x\</b\> \[a\](b)");
@@ -428,21 +447,7 @@ mod tests {
 
     #[test]
     fn raw_html_in_markdown_never_reaches_the_page() {
-        let article = Article {
-            format: "verso-summary",
-            schema: 1,
-            summary: DocumentId(1),
-            title: "<script>alert(1)</script>".into(),
-            lang: "en".into(),
-            draft: false,
-            approved: true,
-            approval: None,
-            disclaimer: DISCLAIMER,
-            sources: Vec::new(),
-            references: Vec::new(),
-            sections: Vec::new(),
-            notes: Vec::new(),
-        };
+        let article = empty_article("<script>alert(1)</script>");
         let page = html(&article, "Text <img src=x onerror=alert(1)> and <script>alert(2)</script>\n");
         assert!(!page.contains("<script>") && !page.contains("<img"), "{page}");
         assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"));
@@ -450,21 +455,7 @@ mod tests {
 
     #[test]
     fn a_broken_template_names_the_line() {
-        let article = Article {
-            format: "verso-summary",
-            schema: 1,
-            summary: DocumentId(1),
-            title: "T".into(),
-            lang: "en".into(),
-            draft: false,
-            approved: true,
-            approval: None,
-            disclaimer: DISCLAIMER,
-            sources: Vec::new(),
-            references: Vec::new(),
-            sections: Vec::new(),
-            notes: Vec::new(),
-        };
+        let article = empty_article("T");
         let error = markdown(&article, "# {{ title }}\n{% for x in %}").expect_err("broken");
         assert!(error.to_string().contains("line 2"), "{error}");
         assert!(markdown(&article, "{{ no_such_field }}").is_err(), "unknown names are errors, not blanks");

@@ -17,21 +17,10 @@ pub enum DocxError {
     Io(#[from] std::io::Error),
 }
 
-/// Escapes text for XML, dropping characters XML 1.0 cannot hold.
+/// Text for a `w:t` run: tabs and line breaks are elements of their own in
+/// Word, so here they become spaces; the rest is escaped as any markup.
 fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape_markup(&text.replace(['\t', '\n', '\r'], " "))
 }
 
 #[derive(Default)]

@@ -165,21 +165,7 @@ fn paragraphs(path: &Path, document: &str, styles: &Styles) -> Result<Vec<Paragr
             },
             Event::Text(t) if in_text => text.push_str(&t.xml10_content()),
             Event::GeneralRef(r) if in_text => {
-                let c = if r.is_char_ref() {
-                    r.resolve_char_ref().ok().flatten()
-                } else {
-                    match r.xml10_content().as_ref() {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => None,
-                    }
-                };
-                if let Some(c) = c {
-                    text.push(c);
-                }
+                text.push(crate::xml::reference(&r).map_err(|m| bad(path, format!("word/document.xml: {m}")))?);
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);

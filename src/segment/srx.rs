@@ -142,24 +142,7 @@ impl SrxDocument {
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let resolved = if r.is_char_ref() {
-                        r.resolve_char_ref().ok().flatten()
-                    } else {
-                        match r.xml10_content().as_ref() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            other => {
-                                return Err(malformed(
-                                    at,
-                                    format!("unknown entity &{other}; (entities are not resolved)"),
-                                ));
-                            }
-                        }
-                    };
-                    let c = resolved.ok_or_else(|| malformed(at, "invalid character reference".into()))?;
+                    let c = crate::xml::reference(&r).map_err(|m| malformed(at, m))?;
                     if let Some((_, buffer)) = collecting.as_mut() {
                         buffer.push(c);
                     }

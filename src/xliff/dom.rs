@@ -82,9 +82,7 @@ fn prefix_for(ns: &str) -> &str {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::export::escape_markup as escape;
 
 impl Element {
     /// The element's start tag (or whole empty element when `empty`), with
@@ -230,22 +228,7 @@ pub fn parse(xml: &str) -> Result<Element, (usize, String)> {
                 push_text(&mut stack, text)?;
             }
             Event::GeneralRef(reference) => {
-                let resolved = if reference.is_char_ref() {
-                    reference.resolve_char_ref().map_err(|e| (line, e.to_string()))?
-                } else {
-                    match reference.xml10_content().as_ref() {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        other => return Err((line, format!("unknown entity &{other}; (entities are not resolved)"))),
-                    }
-                };
-                let c = resolved.ok_or((line, "invalid character reference".to_string()))?;
-                if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') {
-                    return Err((line, format!("character reference to U+{:04X}, which XML 1.0 forbids", c as u32)));
-                }
+                let c = crate::xml::reference(&reference).map_err(|m| (line, m))?;
                 push_text(&mut stack, c.to_string())?;
             }
             Event::Eof => break,
