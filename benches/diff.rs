@@ -58,6 +58,7 @@ fn main() {
             text: first[i % first.len()].clone(),
             status: Status::Translated,
             base: None,
+            origin: None,
         };
         project.save_translation(&edit, "bench").expect("save");
     }
@@ -68,7 +69,10 @@ fn main() {
         let text = if text == first[i % first.len()] { format!("{text} (revisado)") } else { text };
         let base = project.segment(row.id).expect("row").revision;
         project
-            .save_translation(&TranslationEdit { segment: row.id, text, status: Status::Reviewed, base }, "bench")
+            .save_translation(
+                &TranslationEdit { segment: row.id, text, status: Status::Reviewed, base, origin: None },
+                "bench",
+            )
             .expect("revise");
         revised += 1;
     }

@@ -198,6 +198,7 @@ fn provenance_through_project(
             text: format!("{} again", sentence.text),
             status: Status::Draft,
             base: sentence.revision,
+            origin: None,
         })?;
         session.summary(summary_doc)?;
         writeln!(out, "  through a project file ({stored} source segments stored):")?;
@@ -280,6 +281,177 @@ fn formats_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl
         "  import that DOCX as a new document:    {:>8.1} ms  ({} segments; goal < 1 s)",
         ms(import_docx),
         imported.segments
+    )?;
+    Ok(())
+}
+
+/// A small deterministic generator (SplitMix64), so the synthetic memory is
+/// the same on every run.
+fn mix(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Replaces `edits` words of `sentence` by words of `donor`.
+fn vary(sentence: &str, donor: &str, edits: u64, seed: u64) -> String {
+    let mut words: Vec<&str> = sentence.split(' ').collect();
+    let donors: Vec<&str> = donor.split(' ').collect();
+    for e in 0..edits {
+        let at = (mix(seed ^ e) % words.len() as u64) as usize;
+        let from = (mix(seed ^ (e << 8)) % donors.len() as u64) as usize;
+        words[at] = donors[from];
+    }
+    words.join(" ")
+}
+
+/// Pair `i` of the synthetic memory: NTREX sentence pair `i mod n`, from
+/// the second round on with one to three words swapped for words of
+/// another sentence (the same positions' worth on both sides), and one in
+/// five spliced with the second half of another pair.
+pub fn synthetic_pair(english: &[String], spanish: &[String], i: u64) -> (String, String) {
+    let n = english.len() as u64;
+    let k = (i % n) as usize;
+    if i < n {
+        return (english[k].clone(), spanish[k].clone());
+    }
+    let seed = mix(i);
+    let donor = (mix(seed) % n) as usize;
+    if seed.is_multiple_of(5) {
+        let half = |a: &str, b: &str| {
+            let (a, b): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+            let mut out = a[..a.len().div_ceil(2)].to_vec();
+            out.extend_from_slice(&b[b.len() / 2..]);
+            out.join(" ")
+        };
+        return (half(&english[k], &english[donor]), half(&spanish[k], &spanish[donor]));
+    }
+    let edits = 1 + seed % 3;
+    (vary(&english[k], &english[donor], edits, seed), vary(&spanish[k], &spanish[donor], edits, seed))
+}
+
+fn percentile(times: &mut [Duration], p: f64) -> Duration {
+    times.sort();
+    times.get(((times.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default()
+}
+
+/// A generated memory of `units` pairs (see [`synthetic_pair`]) written as
+/// TMX, imported into a project file, then 1,000 fuzzy lookups of edited
+/// NTREX sentences and 200 concordance searches.
+pub fn tm(data: &Path, units: u64, out: &mut impl Write) -> Result<(), BenchError> {
+    let english = lines(data, "ntrex_en_es_news/newstest2019-src.eng.txt")?;
+    let spanish = lines(data, "ntrex_en_es_news/newstest2019-ref.spa.txt")?;
+    let dir = std::env::temp_dir().join(format!("verso-bench-tm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|source| BenchError::Read { path: dir.clone(), source })?;
+    let result = tm_in(&dir, &english, &spanish, units, out);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn tm_in(
+    dir: &Path,
+    english: &[String],
+    spanish: &[String],
+    units: u64,
+    out: &mut impl Write,
+) -> Result<(), BenchError> {
+    // A project kept from an earlier run skips generating and importing.
+    if let Some(kept) = std::env::var_os("VERSO_BENCH_TM_PROJECT").map(std::path::PathBuf::from)
+        && kept.is_file()
+    {
+        return tm_queries(&kept, english, out);
+    }
+    let tmx_path = dir.join("synthetic.tmx");
+    let file = std::io::BufWriter::new(std::fs::File::create(&tmx_path)?);
+    let mut writer = crate::tm::tmx::TmxWriter::start(file, "en-US")?;
+    for i in 0..units {
+        let (source, target) = synthetic_pair(english, spanish, i);
+        let unit = crate::tm::tmx::TmxUnit {
+            source_lang: "en-US".into(),
+            target_lang: "es-ES".into(),
+            source,
+            target,
+            author: Some("bench".into()),
+            date: None,
+        };
+        writer.unit(&unit)?;
+    }
+    writer.finish()?.flush()?;
+    let tmx_bytes = std::fs::metadata(&tmx_path)?.len();
+
+    let project_path = dir.join("bench.verso");
+    let mut project = crate::store::Project::create(&project_path).map_err(SessionError::from)?;
+    let started = Instant::now();
+    let (memory, _) = project
+        .import_tmx(&tmx_path, "synthetic", 50, Some((&LangTag::english(), &LangTag::spanish())), &mut |_, _| true)
+        .map_err(|e| BenchError::Write(std::io::Error::other(e.to_string())))?;
+    let import = started.elapsed();
+    let project_bytes = std::fs::metadata(&project_path)?.len();
+    writeln!(
+        out,
+        "tm import {} units from TMX ({:.0} MB): {:.1} s (goal < 60 s), project file {:.0} MB, peak memory {}",
+        memory.units,
+        tmx_bytes as f64 / 1e6,
+        import.as_secs_f64(),
+        project_bytes as f64 / 1e6,
+        peak_memory().unwrap_or_else(|| "unknown".into())
+    )?;
+    drop(project);
+    if let Some(kept) = std::env::var_os("VERSO_BENCH_TM_PROJECT") {
+        std::fs::copy(&project_path, kept)?;
+    }
+    tm_queries(&project_path, english, out)
+}
+
+fn tm_queries(project_path: &Path, english: &[String], out: &mut impl Write) -> Result<(), BenchError> {
+    // Lookups run as the app runs them: a freshly opened project file.
+    let project = crate::store::Project::open(project_path).map_err(SessionError::from)?;
+    let (en, es) = (LangTag::english(), LangTag::spanish());
+    let mut times = Vec::new();
+    let (mut found, mut best_total) = (0usize, 0u64);
+    for q in 0..1_000u64 {
+        let k = (mix(q ^ 0xABCD) % english.len() as u64) as usize;
+        let donor = (mix(q) % english.len() as u64) as usize;
+        let sentence = vary(&english[k], &english[donor], 1 + q % 2, mix(q ^ 0x5EED));
+        let query =
+            crate::tm::Query { source: &sentence, source_lang: &en, target_lang: &es, before: None, after: None };
+        let started = Instant::now();
+        let matches = project.lookup(&query, crate::tm::DEFAULT_THRESHOLD, 5).map_err(SessionError::from)?;
+        times.push(started.elapsed());
+        if let Some(best) = matches.first() {
+            found += 1;
+            best_total += u64::from(best.percent);
+        }
+    }
+    writeln!(
+        out,
+        "tm fuzzy lookup (1,000 edited NTREX sentences, top 5 ≥ 70%): p50 {:.1} ms, p95 {:.1} ms (goal < 20 ms), max {:.1} ms; {} found a match, mean best {:.0}%",
+        ms(percentile(&mut times, 0.5)),
+        ms(percentile(&mut times, 0.95)),
+        ms(percentile(&mut times, 1.0)),
+        found,
+        best_total as f64 / found.max(1) as f64
+    )?;
+
+    let mut times = Vec::new();
+    let mut hits = 0usize;
+    for q in 0..200u64 {
+        let words: Vec<&str> = english[(mix(q ^ 0xC0C0) % english.len() as u64) as usize].split(' ').collect();
+        let at = (mix(q) % words.len() as u64) as usize;
+        let phrase = words[at..(at + 1 + (q % 2) as usize).min(words.len())].join(" ");
+        let started = Instant::now();
+        hits += project.concordance(&phrase, 50).map_err(SessionError::from)?.len();
+        times.push(started.elapsed());
+    }
+    writeln!(
+        out,
+        "tm concordance (200 one- and two-word phrases, 50 newest hits): p50 {:.1} ms, p95 {:.1} ms (goal < 50 ms), max {:.1} ms, {} hits, peak memory {}",
+        ms(percentile(&mut times, 0.5)),
+        ms(percentile(&mut times, 0.95)),
+        ms(percentile(&mut times, 1.0)),
+        hits,
+        peak_memory().unwrap_or_else(|| "unknown".into())
     )?;
     Ok(())
 }

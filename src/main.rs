@@ -327,6 +327,9 @@ enum BenchArg {
     Provenance,
     /// Export and import a 10,000-segment document as XLIFF and DOCX.
     Formats,
+    /// Import a generated translation memory (1,000,000 units, or
+    /// VERSO_BENCH_TM_UNITS) and time fuzzy lookups and concordance.
+    Tm,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -550,7 +553,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut project = Project::open(&project)?;
             let row = project.segment(SegmentId(segment))?;
             let author = author_name(&project, author)?;
-            let edit = TranslationEdit { segment: row.id, text, status: status.into(), base: row.revision };
+            let edit =
+                TranslationEdit { segment: row.id, text, status: status.into(), base: row.revision, origin: None };
             let revision = project.save_translation(&edit, &author)?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &revision)?;
@@ -779,6 +783,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 BenchArg::Align => verso::bench::align(&data, stdout)?,
                 BenchArg::Provenance => verso::bench::provenance(&data, stdout)?,
                 BenchArg::Formats => verso::bench::formats(&data, stdout)?,
+                BenchArg::Tm => {
+                    let units = std::env::var("VERSO_BENCH_TM_UNITS").ok().and_then(|n| n.parse().ok());
+                    verso::bench::tm(&data, units.unwrap_or(1_000_000), stdout)?
+                }
             }
         }
         Command::SrxExport { lang: tag, output } => {

@@ -99,7 +99,7 @@ struct Token {
     is_capitalised: bool,
 }
 
-fn stemmer_for(lang: &LangTag) -> Option<rust_stemmers::Stemmer> {
+pub(crate) fn stemmer_for(lang: &LangTag) -> Option<rust_stemmers::Stemmer> {
     use rust_stemmers::Algorithm::*;
     let algorithm = match lang.primary() {
         "en" => English,

@@ -75,6 +75,10 @@ pub struct TranslationEdit {
     pub text: String,
     pub status: Status,
     pub base: Option<RevisionId>,
+    /// Where the text came from when not typed: `tm:<percent>` for an
+    /// inserted memory match, `mt:<provider>` for machine translation.
+    #[serde(default)]
+    pub origin: Option<String>,
 }
 
 /// What a reviewer decides about a segment.

@@ -95,7 +95,8 @@ pub fn create_sample_project(path: &Path) -> Result<(Project, DocumentId), Store
     }
     let rows = project.segments(id)?;
     for (row, (text, status)) in rows.iter().zip(TRANSLATIONS) {
-        let edit = TranslationEdit { segment: row.id, text: text.to_string(), status: *status, base: None };
+        let edit =
+            TranslationEdit { segment: row.id, text: text.to_string(), status: *status, base: None, origin: None };
         project.save_translation(&edit, "Verso sample")?;
     }
     Ok((project, id))

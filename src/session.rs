@@ -12,12 +12,15 @@ use crate::diff::{self, DiffAlgorithm, DocumentDiff, TextDiff};
 use crate::document::{DocumentId, DocumentSummary, SegmentId, SegmentRow};
 use crate::export::article::{self, ArticleError, SummaryFormat};
 use crate::export::{self, ReportContext};
+use crate::glossary::{Term, TermHit};
 use crate::import::{self, ImportError, ImportRequest};
 use crate::lang::LangError;
+use crate::qa::{Check, Report as QaReport};
 use crate::recent::{self, RecentError, RecentProject};
 use crate::revision::{BulkOutcome, Comment, Decision, Revision, RevisionId, TranslationEdit, Version, VersionId};
-use crate::store::{Project, StoreError};
+use crate::store::{Pretranslated, Project, StoreError};
 use crate::summary::{self, LinkDecision, NewSummary, SentenceKind, SourceIndex, SummaryError, SummaryView};
+use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -41,6 +44,10 @@ pub enum SessionError {
     Article(ArticleError),
     #[error(transparent)]
     Xliff(#[from] crate::xliff::XliffError),
+    #[error(transparent)]
+    Tm(#[from] crate::tm::TmError),
+    #[error(transparent)]
+    Glossary(#[from] crate::glossary::GlossaryError),
 }
 
 /// Everything a translation document can be exported as, for the export
@@ -183,6 +190,19 @@ impl From<&SessionError> for ErrorReply {
             )
             | SessionError::Import(_)
             | SessionError::Xliff(_)
+            | SessionError::Tm(
+                crate::tm::TmError::Tmx(_)
+                | crate::tm::TmError::NoPairs { .. }
+                | crate::tm::TmError::ProjectMemory(_)
+                | crate::tm::TmError::Cancelled,
+            )
+            | SessionError::Glossary(
+                crate::glossary::GlossaryError::Read { .. }
+                | crate::glossary::GlossaryError::Empty { .. }
+                | crate::glossary::GlossaryError::Encoding { .. }
+                | crate::glossary::GlossaryError::Invalid { .. }
+                | crate::glossary::GlossaryError::NoTerms { .. },
+            )
             | SessionError::Summary(SummaryError::Empty | SummaryError::NotASourcePassage(_))
             | SessionError::Lang(_) => ErrorKind::InvalidInput,
             SessionError::Summary(SummaryError::Blocked { .. })
@@ -192,6 +212,8 @@ impl From<&SessionError> for ErrorReply {
             | SessionError::Summary(SummaryError::Store(_))
             | SessionError::Article(ArticleError::Store(_) | ArticleError::Docx(_))
             | SessionError::Recent(_)
+            | SessionError::Tm(_)
+            | SessionError::Glossary(_)
             | SessionError::Write { .. } => ErrorKind::Storage,
         };
         let conflict = match error {
@@ -539,6 +561,99 @@ impl Session {
     pub fn confirm_alignment(&mut self, document: DocumentId) -> Result<u32, SessionError> {
         let author = self.info()?.author;
         Ok(self.project_mut()?.confirm_alignment(document, &author)?)
+    }
+
+    /// The best memory matches for a segment (see [`crate::tm`]).
+    pub fn matches(&self, segment: SegmentId, threshold: u8) -> Result<Vec<TmMatch>, SessionError> {
+        Ok(self.project()?.segment_matches(segment, threshold, 5)?)
+    }
+
+    pub fn concordance(&self, query: &str) -> Result<Vec<ConcordanceHit>, SessionError> {
+        Ok(self.project()?.concordance(query, 50)?)
+    }
+
+    pub fn memories(&self) -> Result<Vec<Memory>, SessionError> {
+        Ok(self.project()?.memories()?)
+    }
+
+    /// Imports a TMX file as a reference memory named after the file, for
+    /// the language pair of `document` (or every pair without one).
+    pub fn import_memory(
+        &mut self,
+        path: &Path,
+        document: Option<DocumentId>,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<Memory, SessionError> {
+        let project = self.project_mut()?;
+        let langs = document.map(|d| project.languages(d)).transpose()?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "Memory".into());
+        let (memory, _) = project.import_tmx(path, &name, 50, langs.as_ref().map(|(s, t)| (s, t)), progress)?;
+        Ok(memory)
+    }
+
+    pub fn export_memory(&self, memory: MemoryId, path: &Path) -> Result<u64, SessionError> {
+        Ok(self.project()?.export_memory(memory, path)?)
+    }
+
+    pub fn remove_memory(&mut self, memory: MemoryId) -> Result<Vec<Memory>, SessionError> {
+        let project = self.project_mut()?;
+        project.remove_memory(memory)?;
+        Ok(project.memories()?)
+    }
+
+    /// Fills untranslated segments from memory as drafts; see
+    /// [`Project::pretranslate`].
+    pub fn pretranslate(
+        &mut self,
+        document: DocumentId,
+        threshold: u8,
+        progress: &mut dyn FnMut(u32, u32) -> bool,
+    ) -> Result<Pretranslated, SessionError> {
+        let author = self.info()?.author;
+        Ok(self.project_mut()?.pretranslate(document, threshold, &author, progress)?)
+    }
+
+    /// Imports a TBX or CSV/TSV glossary for a document's language pair.
+    /// Returns (terms read, terms new).
+    pub fn import_glossary(&mut self, path: &Path, document: DocumentId) -> Result<(usize, usize), SessionError> {
+        let project = self.project_mut()?;
+        let (source, target) = project.languages(document)?;
+        Ok(project.import_glossary(path, &source, &target)?)
+    }
+
+    pub fn export_glossary(&self, document: DocumentId, path: &Path) -> Result<usize, SessionError> {
+        let project = self.project()?;
+        let (source, target) = project.languages(document)?;
+        Ok(project.export_glossary(&source, &target, path)?)
+    }
+
+    pub fn glossary(&self, document: DocumentId) -> Result<Vec<Term>, SessionError> {
+        let project = self.project()?;
+        let (source, target) = project.languages(document)?;
+        Ok(project.glossary(&source, &target)?)
+    }
+
+    pub fn term_hits(&self, segment: SegmentId) -> Result<Vec<TermHit>, SessionError> {
+        Ok(self.project()?.term_hits(segment)?)
+    }
+
+    pub fn qa_report(&self, document: DocumentId) -> Result<QaReport, SessionError> {
+        Ok(self.project()?.qa_report(document)?)
+    }
+
+    /// Accepts a QA warning with a reason; returns the document's report.
+    pub fn accept_warning(
+        &mut self,
+        segment: SegmentId,
+        check: Check,
+        detail: &str,
+        reason: &str,
+    ) -> Result<QaReport, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        project.accept_warning(segment, check, detail, reason, &author)?;
+        let document = project.segment(segment)?.document_id;
+        Ok(project.qa_report(document)?)
     }
 
     /// Moves a translated sentence between a segment and the next one.
@@ -933,6 +1048,7 @@ mod tests {
                 text: "Hola.".into(),
                 status: Status::Translated,
                 base: None,
+                origin: None,
             })
             .expect("save");
         session.close_project();
@@ -964,7 +1080,8 @@ mod tests {
         assert_eq!(ErrorReply::from(&missing).kind, ErrorKind::NotFound);
         session.open_sample().expect("sample");
         let row = session.segments(DocumentId(1)).expect("rows").remove(0);
-        let stale = TranslationEdit { segment: row.id, text: "Otro".into(), status: Status::Draft, base: None };
+        let stale =
+            TranslationEdit { segment: row.id, text: "Otro".into(), status: Status::Draft, base: None, origin: None };
         let reply = ErrorReply::from(&session.save_translation(&stale).expect_err("conflict"));
         assert_eq!(reply.kind, ErrorKind::Conflict);
         let conflict = reply.conflict.expect("conflict details");

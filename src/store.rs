@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
+mod checks;
+mod memory;
 mod summary;
+
+pub use memory::Pretranslated;
 
 use crate::diff::SegmentState;
 use crate::document::{
@@ -205,6 +209,88 @@ CREATE TABLE inline_codes (
 CREATE TABLE source_files (
     document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
     bytes       BLOB NOT NULL
+) STRICT;
+"#,
+    r#"
+-- Translation memories: the project memory (id 1), fed by every segment
+-- confirmed as translated or better, and reference memories imported from
+-- TMX files, read-only, each with a priority for ranking equal matches.
+CREATE TABLE memories (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    name       TEXT NOT NULL,
+    priority   INTEGER NOT NULL DEFAULT 50,
+    read_only  INTEGER NOT NULL DEFAULT 1 CHECK (read_only IN (0, 1)),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+INSERT INTO memories (id, name, priority, read_only) VALUES (1, 'Project memory', 100, 0);
+
+-- A unit from a segment keeps the segment's id, so confirming it again
+-- updates its unit instead of piling up versions; the hashes of the
+-- previous and next source sentences mark in-context matches.
+CREATE TABLE tm_units (
+    id             INTEGER PRIMARY KEY,
+    memory_id      INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+    source_lang    TEXT NOT NULL,
+    target_lang    TEXT NOT NULL,
+    source         TEXT NOT NULL,
+    target         TEXT NOT NULL,
+    origin         TEXT NOT NULL,
+    status         TEXT,
+    document_id    INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    segment_id     INTEGER UNIQUE REFERENCES segments(id) ON DELETE SET NULL,
+    context_before INTEGER,
+    context_after  INTEGER,
+    author         TEXT NOT NULL,
+    created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+CREATE INDEX tm_units_by_memory ON tm_units (memory_id);
+INSERT INTO tm_units (id, memory_id, source_lang, target_lang, source, target, origin, document_id, author, created_at)
+    SELECT id, 1, source_lang, target_lang, source, target, origin, document_id, author, created_at
+    FROM translation_units;
+DROP TABLE translation_units;
+
+-- Word index over both sides for fuzzy candidates and concordance.
+CREATE VIRTUAL TABLE tm_index USING fts5(
+    source, target, content = 'tm_units', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER tm_units_indexed AFTER INSERT ON tm_units BEGIN
+    INSERT INTO tm_index (rowid, source, target) VALUES (new.id, new.source, new.target);
+END;
+CREATE TRIGGER tm_units_unindexed AFTER DELETE ON tm_units BEGIN
+    INSERT INTO tm_index (tm_index, rowid, source, target) VALUES ('delete', old.id, old.source, old.target);
+END;
+CREATE TRIGGER tm_units_reindexed AFTER UPDATE OF source, target ON tm_units BEGIN
+    INSERT INTO tm_index (tm_index, rowid, source, target) VALUES ('delete', old.id, old.source, old.target);
+    INSERT INTO tm_index (rowid, source, target) VALUES (new.id, new.source, new.target);
+END;
+-- New words gather in memory up to 32 MB before a segment is written, so a
+-- big import writes few segments and merges little.
+INSERT INTO tm_index (tm_index, rank) VALUES ('hashsize', 33554432);
+INSERT INTO tm_index (tm_index) VALUES ('rebuild');
+
+-- Glossary: one row per source term and target term of a concept; a
+-- forbidden row is a target variant translators must not use.
+CREATE TABLE glossary_terms (
+    id          INTEGER PRIMARY KEY,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    note        TEXT,
+    forbidden   INTEGER NOT NULL DEFAULT 0 CHECK (forbidden IN (0, 1)),
+    origin      TEXT NOT NULL,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+-- QA warnings a reviewer accepted, with who and why.
+CREATE TABLE qa_accepted (
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    check_name TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    author     TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (segment_id, check_name, detail)
 ) STRICT;
 "#,
 ];
@@ -755,7 +841,9 @@ impl Project {
                 their_text: head.map(|(_, text)| text),
             });
         }
-        let revision = insert_revision(&tx, edit.segment, head_id, &edit.text, edit.status, author).map_err(e)?;
+        let revision =
+            insert_revision_from(&tx, edit.segment, head_id, &edit.text, edit.status, author, edit.origin.as_deref())
+                .map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(revision)
     }
@@ -1079,7 +1167,6 @@ impl Project {
     /// still a draft becomes `translated`, and every pair with both sides
     /// goes into the project's translation memory. Returns the pairs added.
     pub fn confirm_alignment(&mut self, document: DocumentId, author: &str) -> Result<u32, StoreError> {
-        let (source_lang, target_lang) = self.languages(document)?;
         let rows = self.segments(document)?;
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
@@ -1099,12 +1186,7 @@ impl Project {
                 )
                 .map_err(e)?;
             }
-            tx.execute(
-                "INSERT INTO translation_units (source_lang, target_lang, source, target, origin, document_id, author)
-                 VALUES (?1, ?2, ?3, ?4, 'aligned', ?5, ?6)",
-                params![source_lang.as_str(), target_lang.as_str(), row.source, text, document.0, author],
-            )
-            .map_err(e)?;
+            // A translated revision puts the pair into the project memory.
             added += 1;
         }
         tx.commit().map_err(e)?;
@@ -1122,7 +1204,7 @@ impl Project {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT source, target FROM translation_units WHERE source_lang = ?1 AND target_lang = ?2 ORDER BY id DESC LIMIT ?3",
+                "SELECT source, target FROM tm_units WHERE source_lang = ?1 AND target_lang = ?2 ORDER BY id DESC LIMIT ?3",
             )
             .map_err(self.err())?;
         let rows = stmt
@@ -1134,7 +1216,7 @@ impl Project {
     /// Units in the project's translation memory.
     pub fn translation_unit_count(&self) -> Result<u64, StoreError> {
         self.conn
-            .query_row("SELECT count(*) FROM translation_units", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT count(*) FROM tm_units", [], |r| r.get::<_, i64>(0))
             .map(|n| n as u64)
             .map_err(self.err())
     }
@@ -1299,6 +1381,9 @@ fn insert_revision_from(
     author: &str,
     origin: Option<&str>,
 ) -> rusqlite::Result<Revision> {
+    if status.is_translated() && !text.trim().is_empty() {
+        crate::tm::record(tx, segment, text, status, author, origin)?;
+    }
     tx.query_row(
         "INSERT INTO revisions (segment_id, parent_id, text, status, author, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          RETURNING id, created_at",
@@ -1445,7 +1530,7 @@ mod tests {
         let mut project = Project::create(&dir.path().join("p.verso")).expect("create");
         let doc = project.add_document(&sample_doc()).expect("add");
         let segment = project.segments(doc).expect("segments")[0].id;
-        let edit = TranslationEdit { segment, text: "Título".into(), status: Status::Draft, base: None };
+        let edit = TranslationEdit { segment, text: "Título".into(), status: Status::Draft, base: None, origin: None };
         project.save_translation(&edit, "ana").expect("save");
         let result = project.conn.execute("UPDATE revisions SET text = 'x'", []);
         assert!(result.is_err(), "update must be refused by the trigger");
@@ -1459,11 +1544,11 @@ mod tests {
         let segment = project.segments(doc).expect("segments")[1].id;
         let first = project
             .save_translation(
-                &TranslationEdit { segment, text: "Uno.".into(), status: Status::Draft, base: None },
+                &TranslationEdit { segment, text: "Uno.".into(), status: Status::Draft, base: None, origin: None },
                 "ana",
             )
             .expect("first save");
-        let stale = TranslationEdit { segment, text: "Uno!".into(), status: Status::Draft, base: None };
+        let stale = TranslationEdit { segment, text: "Uno!".into(), status: Status::Draft, base: None, origin: None };
         match project.save_translation(&stale, "ben") {
             Err(StoreError::Conflict { found, their_text, .. }) => {
                 assert_eq!(found, Some(first.id));
@@ -1481,7 +1566,8 @@ mod tests {
         let doc = project.add_document(&sample_doc()).expect("add");
         let rows = project.segments(doc).expect("segments");
         let one = rows[1].id;
-        let edit = TranslationEdit { segment: one, text: "Uno.".into(), status: Status::Translated, base: None };
+        let edit =
+            TranslationEdit { segment: one, text: "Uno.".into(), status: Status::Translated, base: None, origin: None };
         project.save_translation(&edit, "ana").expect("save");
         let err = project.split_segment(one, 0, "ana").expect_err("nothing on the left");
         assert!(matches!(err, StoreError::SplitOutOfRange { .. }));

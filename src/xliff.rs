@@ -8,7 +8,7 @@
 //! entities, no expansion bombs), only the five predefined entities and
 //! character references, nesting depth bounded.
 
-mod dom;
+use crate::xml::dom;
 mod rules;
 mod v12;
 mod v2;

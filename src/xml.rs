@@ -2,6 +2,8 @@
 //! Only the five predefined entities and character references are
 //! resolved; any other entity is refused, never looked up (no XXE).
 
+pub mod dom;
+
 use quick_xml::events::BytesRef;
 
 /// The character an entity or character reference stands for, or why it
@@ -21,5 +23,69 @@ pub fn reference(r: &BytesRef<'_>) -> Result<char, String> {
         "quot" => Ok('"'),
         "apos" => Ok('\''),
         other => Err(format!("unknown entity &{other}; (entities are not resolved)")),
+    }
+}
+
+/// Why a file's bytes could not be turned into text.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the XML declaration names encoding {0:?}, which Verso does not know")]
+    UnknownEncoding(String),
+    #[error("line {line}: the bytes are not valid {encoding}")]
+    Malformed { encoding: &'static str, line: usize },
+}
+
+/// The encoding an XML file is written in: a byte-order mark wins, then the
+/// declaration's `encoding`, then UTF-8 (XML's default).
+pub fn encoding_of(head: &[u8]) -> Result<&'static encoding_rs::Encoding, DecodeError> {
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(head) {
+        return Ok(encoding);
+    }
+    let declaration = head.strip_prefix(b"<?xml").map(|rest| &rest[..rest.len().min(200)]);
+    let Some(declaration) = declaration.map(String::from_utf8_lossy) else { return Ok(encoding_rs::UTF_8) };
+    let declaration = declaration.split("?>").next().unwrap_or_default();
+    let Some(at) = declaration.find("encoding") else { return Ok(encoding_rs::UTF_8) };
+    let value = declaration[at + "encoding".len()..].trim_start().trim_start_matches('=').trim_start();
+    let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''));
+    let label = match quote {
+        Some(q) => value[1..].split(q).next().unwrap_or_default(),
+        None => return Ok(encoding_rs::UTF_8),
+    };
+    encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| DecodeError::UnknownEncoding(label.to_string()))
+}
+
+/// A whole XML file as text, decoded from whatever encoding it declares;
+/// bytes that are not valid in it are refused with their line.
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    let encoding = encoding_of(bytes)?;
+    let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+    if had_errors {
+        let line = text.split('\u{FFFD}').next().map_or(1, |before| before.matches('\n').count() + 1);
+        return Err(DecodeError::Malformed { encoding: encoding.name(), line });
+    }
+    Ok(text.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_come_from_the_bom_then_the_declaration() {
+        assert_eq!(
+            encoding_of(b"<?xml version='1.0' encoding='windows-1254'?><a/>").ok(),
+            Some(encoding_rs::WINDOWS_1254)
+        );
+        assert_eq!(encoding_of(b"\xFF\xFE<\0").ok(), Some(encoding_rs::UTF_16LE));
+        assert_eq!(encoding_of(b"<a/>").ok(), Some(encoding_rs::UTF_8));
+        assert!(matches!(
+            encoding_of(b"<?xml version=\"1.0\" encoding=\"klingon\"?>"),
+            Err(DecodeError::UnknownEncoding(_))
+        ));
+        assert_eq!(
+            decode(b"<?xml version='1.0' encoding='ISO-8859-9'?><a>\xFE</a>").ok().as_deref(),
+            Some("<?xml version='1.0' encoding='ISO-8859-9'?><a>\u{15F}</a>")
+        );
+        assert!(matches!(decode(b"<a>\n\xFF</a>"), Err(DecodeError::Malformed { line: 2, .. })));
     }
 }

@@ -116,7 +116,13 @@ fn a_web_page_imports_as_text_and_exports_in_every_target_format() {
     let sources: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
     assert_eq!(sources, ["Reservoirs at 31%", "Levels fell in August.", "Rain is late.", "Plants: three"]);
     for (row, text) in rows.iter().zip(["Embalses al 31 %", "Los niveles cayeron en agosto.", "La lluvia <tarda>."]) {
-        let edit = TranslationEdit { segment: row.id, text: text.into(), status: Status::Translated, base: None };
+        let edit = TranslationEdit {
+            segment: row.id,
+            text: text.into(),
+            status: Status::Translated,
+            base: None,
+            origin: None,
+        };
         session.save_translation(&edit).expect("save");
     }
     session.add_comment(rows[2].id, "Tone down?").expect("comment");
@@ -189,7 +195,13 @@ fn a_word_source_gets_its_translation_written_back_into_the_same_file() {
         "No podemos esperar.",
     ];
     for (row, text) in rows.iter().zip(spanish) {
-        let edit = TranslationEdit { segment: row.id, text: text.into(), status: Status::Translated, base: None };
+        let edit = TranslationEdit {
+            segment: row.id,
+            text: text.into(),
+            status: Status::Translated,
+            base: None,
+            origin: None,
+        };
         session.save_translation(&edit).expect("save");
     }
     let out = dir.path().join("statement.es.docx");

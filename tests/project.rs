@@ -148,7 +148,7 @@ fn crash_writer_child() {
         let row = &rows[n % rows.len()];
         let base = project.segment(row.id).expect("segment").revision;
         let text = format!("revision {n} of segment {}", row.id.0);
-        let edit = TranslationEdit { segment: row.id, text: text.clone(), status: Status::Draft, base };
+        let edit = TranslationEdit { segment: row.id, text: text.clone(), status: Status::Draft, base, origin: None };
         let revision = project.save_translation(&edit, "child").expect("save");
         use std::io::Write;
         writeln!(stdout, "committed {} {text}", revision.id.0).expect("report");

@@ -17,7 +17,9 @@ fn sample(dir: &Path) -> (Project, Vec<SegmentId>) {
 
 fn save(project: &mut Project, segment: SegmentId, text: &str, status: Status) {
     let base = project.segment(segment).expect("segment").revision;
-    project.save_translation(&TranslationEdit { segment, text: text.into(), status, base }, "ana").expect("save");
+    project
+        .save_translation(&TranslationEdit { segment, text: text.into(), status, base, origin: None }, "ana")
+        .expect("save");
 }
 
 #[test]
@@ -110,6 +112,7 @@ fn conflict_writer_child() {
         text: "Texto del otro proceso.".into(),
         status: Status::Draft,
         base: row.revision,
+        origin: None,
     };
     project.save_translation(&edit, "otro").expect("child save");
 }
@@ -128,7 +131,7 @@ fn a_save_from_another_process_is_never_overwritten() {
         .status()
         .expect("child");
     assert!(status.success());
-    let mine = TranslationEdit { segment, text: "Mi texto.".into(), status: Status::Translated, base };
+    let mine = TranslationEdit { segment, text: "Mi texto.".into(), status: Status::Translated, base, origin: None };
     match project.save_translation(&mine, "ana") {
         Err(StoreError::Conflict { their_text, .. }) => {
             assert_eq!(their_text.as_deref(), Some("Texto del otro proceso."))

@@ -35,7 +35,13 @@ fn fixture() -> Fixture {
     let rows = session.segments(source).expect("rows");
     assert_eq!(rows.len(), 4, "the statement has four sentences");
     for (row, text) in rows.iter().zip(TRANSLATIONS) {
-        let edit = TranslationEdit { segment: row.id, text: text.into(), status: Status::Translated, base: None };
+        let edit = TranslationEdit {
+            segment: row.id,
+            text: text.into(),
+            status: Status::Translated,
+            base: None,
+            origin: None,
+        };
         session.save_translation(&edit).expect("translate");
     }
     let summary = session.create_summary("Housing plan", "en", &[source], None).expect("summary");
@@ -56,8 +62,13 @@ fn write(f: &mut Fixture, text: &str) -> SummaryView {
 }
 
 fn edit(f: &mut Fixture, sentence: &SentenceView, text: &str) {
-    let edit =
-        TranslationEdit { segment: sentence.id, text: text.into(), status: Status::Draft, base: sentence.revision };
+    let edit = TranslationEdit {
+        segment: sentence.id,
+        text: text.into(),
+        status: Status::Draft,
+        base: sentence.revision,
+        origin: None,
+    };
     f.session.save_translation(&edit).expect("edit");
 }
 
@@ -203,6 +214,7 @@ fn a_summary_links_through_new_translations_and_shares_versions_and_diffs() {
         text: "The opposition criticised that the plan comes late.".into(),
         status: Status::Translated,
         base: None,
+        origin: None,
     };
     f.session.save_translation(&edit).expect("translate");
     let view = f.session.summary(f.summary).expect("view");
@@ -217,6 +229,7 @@ fn a_summary_links_through_new_translations_and_shares_versions_and_diffs() {
         text: "The opposition said the plan comes late.".into(),
         status: Status::Draft,
         base: sentence.revision,
+        origin: None,
     };
     f.session.save_translation(&edit).expect("edit");
     let version = f.session.versions(f.summary).expect("versions")[0].id;
@@ -364,6 +377,7 @@ fn an_approved_summary_exports_with_citations_in_every_format() {
         text: "The plan will build 40,000 homes by 2030.".into(),
         status: Status::Draft,
         base: edit.revision,
+        origin: None,
     };
     f.session.save_translation(&change).expect("edit");
     let draft = f.session.preview_summary(f.summary, SummaryFormat::Markdown, true).expect("preview");

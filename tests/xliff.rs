@@ -298,6 +298,7 @@ fn inline_codes_survive_a_round_trip_through_verso() {
         text: "Appuyez maintenant sur ⟦1⟧Enregistrer⟦/1⟧.⟦2⟧".into(),
         status: verso::Status::Translated,
         base: None,
+        origin: None,
     };
     session.save_translation(&edit).expect("translate");
     let out = dir.path().join("back.xlf");

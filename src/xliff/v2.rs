@@ -6,9 +6,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::dom::{Element, Node, XML_NS};
 use super::{Bitext, ExportSegment, Segment, Unit, Version, XliffError, content, escape};
 use crate::revision::Status;
+use crate::xml::dom::{Element, Node, XML_NS};
 
 pub const NS_20: &str = "urn:oasis:names:tc:xliff:document:2.0";
 pub const NS_22: &str = "urn:oasis:names:tc:xliff:document:2.2";

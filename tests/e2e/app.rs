@@ -293,7 +293,7 @@ async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyh
     for row in project.segments(doc)? {
         let text = format!("Frase {} del párrafo {}: la cifra subió.", row.position % 5, row.passage);
         project.save_translation(
-            &TranslationEdit { segment: row.id, text, status: Status::Translated, base: None },
+            &TranslationEdit { segment: row.id, text, status: Status::Translated, base: None, origin: None },
             "e2e",
         )?;
     }
@@ -301,7 +301,7 @@ async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyh
     for row in project.segments(doc)?.into_iter().filter(|r| r.position % 10 == 0) {
         let text = format!("Frase {} del párrafo {}: la cifra bajó un poco.", row.position % 5, row.passage);
         project.save_translation(
-            &TranslationEdit { segment: row.id, text, status: Status::Reviewed, base: row.revision },
+            &TranslationEdit { segment: row.id, text, status: Status::Reviewed, base: row.revision, origin: None },
             "e2e",
         )?;
     }

@@ -162,7 +162,25 @@ fn element(reader: &quick_xml::NsReader<&[u8]>, start: &BytesStart<'_>, line: us
 }
 
 /// Parses a whole document into its root element; errors carry a line.
+/// Any DOCTYPE is refused (XLIFF has none).
 pub fn parse(xml: &str) -> Result<Element, (usize, String)> {
+    parse_with(xml, false)
+}
+
+/// Like [`parse`], but lets a DOCTYPE that only *names* an external DTD
+/// through, as TBX and TMX files carry one. The DTD is never read, and a
+/// DOCTYPE with an internal subset (where entities would be declared) is
+/// still refused.
+pub fn parse_naming_dtd(xml: &str) -> Result<Element, (usize, String)> {
+    parse_with(xml, true)
+}
+
+/// Whether a DOCTYPE may pass: it names a DTD but declares nothing.
+pub fn names_dtd_only(doctype: &[u8]) -> bool {
+    !doctype.contains(&b'[')
+}
+
+fn parse_with(xml: &str, dtd_name_allowed: bool) -> Result<Element, (usize, String)> {
     let mut reader = quick_xml::NsReader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
@@ -189,6 +207,7 @@ pub fn parse(xml: &str) -> Result<Element, (usize, String)> {
             }
         };
         match event {
+            Event::DocType(doctype) if dtd_name_allowed && names_dtd_only(doctype.as_ref().as_bytes()) => {}
             Event::DocType(_) => {
                 return Err((line, "DOCTYPE declarations are not allowed (entities are never expanded)".into()));
             }

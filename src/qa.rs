@@ -1,0 +1,437 @@
+//! Quality checks a reviewer would otherwise do by eye: figures carried
+//! over (read in each language's own notation, so `1,250.5` in English is
+//! `1.250,5` in Spanish), nothing left untranslated, spacing, end
+//! punctuation (with Spanish `¿`/`¡` and full-width marks), placeholders,
+//! the glossary, and one source translated two ways in a document.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{SegmentId, SegmentRow};
+use crate::glossary::{self, Matcher, Term};
+use crate::lang::LangTag;
+use crate::tm::score::{self, TokenKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum Check {
+    Numbers,
+    Untranslated,
+    Whitespace,
+    DoubleSpace,
+    EndPunctuation,
+    Placeholders,
+    TermNotUsed,
+    ForbiddenTerm,
+    Inconsistent,
+}
+
+impl Check {
+    pub const ALL: [Check; 9] = [
+        Check::Numbers,
+        Check::Untranslated,
+        Check::Whitespace,
+        Check::DoubleSpace,
+        Check::EndPunctuation,
+        Check::Placeholders,
+        Check::TermNotUsed,
+        Check::ForbiddenTerm,
+        Check::Inconsistent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::Numbers => "numbers",
+            Check::Untranslated => "untranslated",
+            Check::Whitespace => "whitespace",
+            Check::DoubleSpace => "double_space",
+            Check::EndPunctuation => "end_punctuation",
+            Check::Placeholders => "placeholders",
+            Check::TermNotUsed => "term_not_used",
+            Check::ForbiddenTerm => "forbidden_term",
+            Check::Inconsistent => "inconsistent",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Check> {
+        Check::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Check::Numbers => "Numbers",
+            Check::Untranslated => "Untranslated",
+            Check::Whitespace => "Leading/trailing spaces",
+            Check::DoubleSpace => "Double space",
+            Check::EndPunctuation => "End punctuation",
+            Check::Placeholders => "Inline codes",
+            Check::TermNotUsed => "Glossary term not used",
+            Check::ForbiddenTerm => "Forbidden term",
+            Check::Inconsistent => "Inconsistent translation",
+        }
+    }
+}
+
+/// Who accepted a warning, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Acceptance {
+    pub author: String,
+    pub reason: String,
+    pub created_at: String,
+}
+
+/// One warning on one segment. `detail` identifies it within its check
+/// (the figure, the term) so an acceptance sticks to that warning only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Issue {
+    pub segment: SegmentId,
+    pub position: u32,
+    pub check: Check,
+    pub detail: String,
+    pub message: String,
+    pub accepted: Option<Acceptance>,
+}
+
+/// The checks of a whole document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Report {
+    pub document_title: String,
+    pub source_lang: String,
+    pub target_lang: String,
+    pub segments: u32,
+    pub issues: Vec<Issue>,
+}
+
+impl Report {
+    /// Warnings nobody accepted.
+    pub fn open(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| i.accepted.is_none())
+    }
+}
+
+/// Languages writing `1.250,5`; the rest write `1,250.5`.
+fn decimal_comma(lang: &LangTag) -> bool {
+    matches!(
+        lang.primary(),
+        "es" | "de"
+            | "fr"
+            | "it"
+            | "pt"
+            | "nl"
+            | "ru"
+            | "pl"
+            | "tr"
+            | "sv"
+            | "da"
+            | "nb"
+            | "nn"
+            | "no"
+            | "fi"
+            | "cs"
+            | "sk"
+            | "sl"
+            | "hr"
+            | "sr"
+            | "ro"
+            | "hu"
+            | "el"
+            | "bg"
+            | "uk"
+            | "id"
+            | "vi"
+            | "is"
+            | "et"
+            | "lt"
+            | "lv"
+            | "ca"
+            | "gl"
+            | "eu"
+    )
+}
+
+/// A figure's value written plainly (`1250.5`), read in `lang`'s notation.
+pub fn normalise_number(written: &str, lang: &LangTag) -> String {
+    let separators: Vec<(usize, char)> = written.char_indices().filter(|(_, c)| matches!(c, '.' | ',')).collect();
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let Some(&(last_at, last)) = separators.last() else { return digits(written) };
+    let kinds_used = separators.iter().map(|(_, c)| *c).collect::<std::collections::HashSet<_>>().len();
+    let after = written[last_at + 1..].chars().filter(char::is_ascii_digit).count();
+    let decimal = if kinds_used == 2 {
+        Some(last_at)
+    } else if separators.len() > 1 {
+        None
+    } else if after == 3 {
+        // "1,250" / "1.250": grouping in the language's own notation.
+        let grouping = if decimal_comma(lang) { '.' } else { ',' };
+        (last != grouping).then_some(last_at)
+    } else {
+        Some(last_at)
+    };
+    match decimal {
+        Some(at) => {
+            let fraction = digits(&written[at + 1..]);
+            let fraction = fraction.trim_end_matches('0');
+            let whole = digits(&written[..at]);
+            if fraction.is_empty() { whole } else { format!("{whole}.{fraction}") }
+        }
+        None => digits(written),
+    }
+}
+
+/// The figures of a text, as written and as values. Groups split by a
+/// no-break or thin space (`1 250`) are one figure.
+fn numbers(text: &str, lang: &LangTag) -> Vec<(String, String)> {
+    let tokens = score::tokens(text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut previous_end: Option<usize> = None;
+    for token in tokens.iter().filter(|t| t.kind == TokenKind::Number) {
+        let grouped = previous_end.is_some_and(|end| {
+            token.start == end + 1
+                && matches!(chars[end], '\u{00A0}' | '\u{202F}' | '\u{2009}')
+                && token.text.len() == 3
+        });
+        if grouped && let Some(last) = out.last_mut() {
+            last.0.push(chars[token.start - 1]);
+            last.0.push_str(token.text);
+        } else {
+            out.push((token.text.to_string(), String::new()));
+        }
+        previous_end = Some(token.end);
+    }
+    for (written, value) in &mut out {
+        *value = normalise_number(&written.replace(['\u{00A0}', '\u{202F}', '\u{2009}'], ""), lang);
+    }
+    out
+}
+
+fn end_mark(text: &str) -> Option<char> {
+    let c = text.trim_end().trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '」', '』', '）']).chars().last()?;
+    Some(match c {
+        '。' | '．' => '.',
+        '！' => '!',
+        '？' => '?',
+        '：' => ':',
+        '；' => ';',
+        '…' => '…',
+        c if matches!(c, '.' | '!' | '?' | ':' | ';') => c,
+        _ => return None,
+    })
+}
+
+/// Everything wrong with one translated segment, as (check, detail, message).
+pub fn check_segment(
+    source: &str,
+    target: &str,
+    source_lang: &LangTag,
+    target_lang: &LangTag,
+    terms: &Matcher,
+) -> Vec<(Check, String, String)> {
+    let mut out = Vec::new();
+    if target.trim().is_empty() {
+        out.push((Check::Untranslated, "empty".into(), "The segment has no translation.".into()));
+        return out;
+    }
+    if target.trim() == source.trim() && source.chars().any(char::is_alphabetic) {
+        out.push((Check::Untranslated, "same".into(), "The translation is the same as the source.".into()));
+    }
+    // Figures: each value in the source must appear as often in the target.
+    let mut wanted: HashMap<String, (String, i32)> = HashMap::new();
+    for (written, value) in numbers(source, source_lang) {
+        wanted.entry(value).or_insert((written, 0)).1 += 1;
+    }
+    for (written, value) in numbers(target, target_lang) {
+        wanted.entry(value).or_insert((written, 0)).1 -= 1;
+    }
+    let mut figures: Vec<_> = wanted.into_iter().filter(|(_, (_, n))| *n != 0).collect();
+    figures.sort();
+    for (value, (written, n)) in figures {
+        let message = if n > 0 {
+            format!("The figure {written} of the source is missing or different in the translation.")
+        } else {
+            format!("The figure {written} is in the translation but not in the source.")
+        };
+        out.push((Check::Numbers, value, message));
+    }
+    let leading = |t: &str| t.len() - t.trim_start().len();
+    let trailing = |t: &str| t.len() - t.trim_end().len();
+    if (leading(source) > 0) != (leading(target) > 0) || (trailing(source) > 0) != (trailing(target) > 0) {
+        out.push((Check::Whitespace, "edges".into(), "Spaces at the start or end differ from the source.".into()));
+    }
+    if target.trim().contains("  ") && !source.trim().contains("  ") {
+        out.push((Check::DoubleSpace, "double".into(), "The translation has a double space.".into()));
+    }
+    let (source_end, target_end) = (end_mark(source), end_mark(target));
+    if source_end != target_end {
+        let shown = |c: Option<char>| c.map_or("none".to_string(), |c| format!("“{c}”"));
+        out.push((
+            Check::EndPunctuation,
+            format!("{}>{}", source_end.unwrap_or(' '), target_end.unwrap_or(' ')),
+            format!("The source ends with {}, the translation with {}.", shown(source_end), shown(target_end)),
+        ));
+    }
+    if target_lang.primary() == "es" {
+        for (closing, opening) in [('?', '¿'), ('!', '¡')] {
+            if target.contains(closing) && !target.contains(opening) {
+                out.push((
+                    Check::EndPunctuation,
+                    format!("es{opening}"),
+                    format!("Spanish opens a sentence ending in “{closing}” with “{opening}”."),
+                ));
+            }
+        }
+    }
+    // Inline codes: the same placeholders on both sides.
+    let codes = |t: &str| {
+        let mut codes: Vec<String> =
+            crate::xliff::pieces(t).into_iter().filter(|(c, _)| *c).map(|(_, m)| m.to_string()).collect();
+        codes.sort();
+        codes
+    };
+    let (source_codes, target_codes) = (codes(source), codes(target));
+    for code in source_codes.iter().filter(|c| !target_codes.contains(c)) {
+        out.push((
+            Check::Placeholders,
+            code.clone(),
+            format!("The inline code ⟦{code}⟧ is missing in the translation."),
+        ));
+    }
+    for code in target_codes.iter().filter(|c| !source_codes.contains(c)) {
+        out.push((Check::Placeholders, code.clone(), format!("The inline code ⟦{code}⟧ is not in the source.")));
+    }
+    for hit in terms.hits(source) {
+        if !hit.targets.is_empty() && !hit.targets.iter().any(|t| glossary::contains(target, t, target_lang)) {
+            out.push((
+                Check::TermNotUsed,
+                hit.source.clone(),
+                format!("“{}” should be translated as {}.", hit.source, quoted_list(&hit.targets)),
+            ));
+        }
+        for forbidden in hit.forbidden.iter().filter(|f| glossary::contains(target, f, target_lang)) {
+            out.push((
+                Check::ForbiddenTerm,
+                forbidden.clone(),
+                format!("“{forbidden}” is a forbidden translation of “{}”.", hit.source),
+            ));
+        }
+    }
+    out
+}
+
+fn quoted_list(items: &[String]) -> String {
+    items.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(" or ")
+}
+
+/// Checks every segment of a document; `accepted` maps (segment, check,
+/// detail) to the acceptance a reviewer gave.
+pub fn check_document(
+    title: &str,
+    rows: &[SegmentRow],
+    source_lang: &LangTag,
+    target_lang: &LangTag,
+    terms: &[Term],
+    accepted: &HashMap<(SegmentId, String, String), Acceptance>,
+) -> Report {
+    let matcher = Matcher::new(terms, source_lang);
+    let mut issues = Vec::new();
+    // The translations each source got, for consistency.
+    let mut by_source: HashMap<&str, Vec<(&SegmentRow, &str)>> = HashMap::new();
+    for row in rows {
+        let target = row.translation.as_deref().unwrap_or("");
+        let mut found = check_segment(&row.source, target, source_lang, target_lang, &matcher);
+        if !target.trim().is_empty() {
+            by_source.entry(row.source.trim()).or_default().push((row, target.trim()));
+        }
+        found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (check, detail, message) in found {
+            issues.push((row, check, detail, message));
+        }
+    }
+    for group in by_source.values() {
+        let first = group[0].1;
+        if group.iter().all(|(_, t)| *t == first) {
+            continue;
+        }
+        for (row, target) in group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|(other, t)| other.id != row.id && t != target)
+                .map(|(other, _)| (other.position + 1).to_string())
+                .collect();
+            issues.push((
+                row,
+                Check::Inconsistent,
+                "source".into(),
+                format!("The same source is translated differently in segment {}.", others.join(", ")),
+            ));
+        }
+    }
+    issues.sort_by_key(|(row, check, _, _)| (row.position, *check));
+    Report {
+        document_title: title.to_string(),
+        source_lang: source_lang.to_string(),
+        target_lang: target_lang.to_string(),
+        segments: rows.len() as u32,
+        issues: issues
+            .into_iter()
+            .map(|(row, check, detail, message)| Issue {
+                segment: row.id,
+                position: row.position,
+                accepted: accepted.get(&(row.id, check.as_str().to_string(), detail.clone())).cloned(),
+                check,
+                detail,
+                message,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks(source: &str, target: &str) -> Vec<Check> {
+        let matcher = Matcher::new(&[], &LangTag::english());
+        check_segment(source, target, &LangTag::english(), &LangTag::spanish(), &matcher)
+            .into_iter()
+            .map(|c| c.0)
+            .collect()
+    }
+
+    #[test]
+    fn figures_are_read_in_each_language() {
+        let (en, es) = (LangTag::english(), LangTag::spanish());
+        assert_eq!(normalise_number("1,250.5", &en), "1250.5");
+        assert_eq!(normalise_number("1.250,5", &es), "1250.5");
+        assert_eq!(normalise_number("1.250", &es), "1250");
+        assert_eq!(normalise_number("1.250", &en), "1.25");
+        assert_eq!(normalise_number("3,5", &es), "3.5");
+        assert!(checks("Exports rose 1,250.5 tonnes.", "Las exportaciones subieron 1.250,5 toneladas.").is_empty());
+        assert!(checks("It cost 1\u{a0}250 euros.", "Costó 1250 euros.").is_empty());
+        assert_eq!(
+            checks("Exports rose 1,250.5 tonnes.", "Las exportaciones subieron 1.205,5 toneladas."),
+            vec![Check::Numbers, Check::Numbers]
+        );
+        assert!(checks("COVID-19 cases fell.", "Los casos de COVID-19 bajaron.").is_empty());
+    }
+
+    #[test]
+    fn punctuation_spacing_and_untranslated() {
+        assert_eq!(checks("Why now?", "¿Por qué ahora?"), vec![]);
+        assert_eq!(checks("Why now?", "Por qué ahora?"), vec![Check::EndPunctuation]);
+        assert_eq!(checks("He left.", "Se fue"), vec![Check::EndPunctuation]);
+        assert_eq!(checks("He left.", "Se  fue."), vec![Check::DoubleSpace]);
+        assert_eq!(checks("He left.", " Se fue."), vec![Check::Whitespace]);
+        assert_eq!(checks("He left.", ""), vec![Check::Untranslated]);
+        assert_eq!(checks("Madrid.", "Madrid."), vec![Check::Untranslated]);
+        assert_eq!(checks("Click ⟦1⟧here⟦/1⟧.", "Haga clic aquí⟦/1⟧."), vec![Check::Placeholders]);
+        let ja: LangTag = "ja".parse().expect("tag");
+        let matcher = Matcher::new(&[], &LangTag::english());
+        assert!(check_segment("Really?", "本当？", &LangTag::english(), &ja, &matcher).is_empty());
+    }
+}
