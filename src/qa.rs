@@ -16,7 +16,7 @@ use crate::tm::score::{self, TokenKind};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-pub enum Check {
+pub enum QaCheck {
     Numbers,
     Untranslated,
     Whitespace,
@@ -28,48 +28,48 @@ pub enum Check {
     Inconsistent,
 }
 
-impl Check {
-    pub const ALL: [Check; 9] = [
-        Check::Numbers,
-        Check::Untranslated,
-        Check::Whitespace,
-        Check::DoubleSpace,
-        Check::EndPunctuation,
-        Check::Placeholders,
-        Check::TermNotUsed,
-        Check::ForbiddenTerm,
-        Check::Inconsistent,
+impl QaCheck {
+    pub const ALL: [QaCheck; 9] = [
+        QaCheck::Numbers,
+        QaCheck::Untranslated,
+        QaCheck::Whitespace,
+        QaCheck::DoubleSpace,
+        QaCheck::EndPunctuation,
+        QaCheck::Placeholders,
+        QaCheck::TermNotUsed,
+        QaCheck::ForbiddenTerm,
+        QaCheck::Inconsistent,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Check::Numbers => "numbers",
-            Check::Untranslated => "untranslated",
-            Check::Whitespace => "whitespace",
-            Check::DoubleSpace => "double_space",
-            Check::EndPunctuation => "end_punctuation",
-            Check::Placeholders => "placeholders",
-            Check::TermNotUsed => "term_not_used",
-            Check::ForbiddenTerm => "forbidden_term",
-            Check::Inconsistent => "inconsistent",
+            QaCheck::Numbers => "numbers",
+            QaCheck::Untranslated => "untranslated",
+            QaCheck::Whitespace => "whitespace",
+            QaCheck::DoubleSpace => "double_space",
+            QaCheck::EndPunctuation => "end_punctuation",
+            QaCheck::Placeholders => "placeholders",
+            QaCheck::TermNotUsed => "term_not_used",
+            QaCheck::ForbiddenTerm => "forbidden_term",
+            QaCheck::Inconsistent => "inconsistent",
         }
     }
 
-    pub fn parse(name: &str) -> Option<Check> {
-        Check::ALL.into_iter().find(|c| c.as_str() == name)
+    pub fn parse(name: &str) -> Option<QaCheck> {
+        QaCheck::ALL.into_iter().find(|c| c.as_str() == name)
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            Check::Numbers => "Numbers",
-            Check::Untranslated => "Untranslated",
-            Check::Whitespace => "Leading/trailing spaces",
-            Check::DoubleSpace => "Double space",
-            Check::EndPunctuation => "End punctuation",
-            Check::Placeholders => "Inline codes",
-            Check::TermNotUsed => "Glossary term not used",
-            Check::ForbiddenTerm => "Forbidden term",
-            Check::Inconsistent => "Inconsistent translation",
+            QaCheck::Numbers => "Numbers",
+            QaCheck::Untranslated => "Untranslated",
+            QaCheck::Whitespace => "Leading/trailing spaces",
+            QaCheck::DoubleSpace => "Double space",
+            QaCheck::EndPunctuation => "End punctuation",
+            QaCheck::Placeholders => "Inline codes",
+            QaCheck::TermNotUsed => "Glossary term not used",
+            QaCheck::ForbiddenTerm => "Forbidden term",
+            QaCheck::Inconsistent => "Inconsistent translation",
         }
     }
 }
@@ -87,10 +87,10 @@ pub struct Acceptance {
 /// (the figure, the term) so an acceptance sticks to that warning only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-pub struct Issue {
+pub struct QaIssue {
     pub segment: SegmentId,
     pub position: u32,
-    pub check: Check,
+    pub check: QaCheck,
     pub detail: String,
     pub message: String,
     pub accepted: Option<Acceptance>,
@@ -99,17 +99,17 @@ pub struct Issue {
 /// The checks of a whole document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-pub struct Report {
+pub struct QaReport {
     pub document_title: String,
     pub source_lang: String,
     pub target_lang: String,
     pub segments: u32,
-    pub issues: Vec<Issue>,
+    pub issues: Vec<QaIssue>,
 }
 
-impl Report {
+impl QaReport {
     /// Warnings nobody accepted.
-    pub fn open(&self) -> impl Iterator<Item = &Issue> {
+    pub fn open(&self) -> impl Iterator<Item = &QaIssue> {
         self.issues.iter().filter(|i| i.accepted.is_none())
     }
 }
@@ -231,14 +231,14 @@ pub fn check_segment(
     source_lang: &LangTag,
     target_lang: &LangTag,
     terms: &Matcher,
-) -> Vec<(Check, String, String)> {
+) -> Vec<(QaCheck, String, String)> {
     let mut out = Vec::new();
     if target.trim().is_empty() {
-        out.push((Check::Untranslated, "empty".into(), "The segment has no translation.".into()));
+        out.push((QaCheck::Untranslated, "empty".into(), "The segment has no translation.".into()));
         return out;
     }
     if target.trim() == source.trim() && source.chars().any(char::is_alphabetic) {
-        out.push((Check::Untranslated, "same".into(), "The translation is the same as the source.".into()));
+        out.push((QaCheck::Untranslated, "same".into(), "The translation is the same as the source.".into()));
     }
     // Figures: each value in the source must appear as often in the target.
     let mut wanted: HashMap<String, (String, i32)> = HashMap::new();
@@ -256,21 +256,21 @@ pub fn check_segment(
         } else {
             format!("The figure {written} is in the translation but not in the source.")
         };
-        out.push((Check::Numbers, value, message));
+        out.push((QaCheck::Numbers, value, message));
     }
     let leading = |t: &str| t.len() - t.trim_start().len();
     let trailing = |t: &str| t.len() - t.trim_end().len();
     if (leading(source) > 0) != (leading(target) > 0) || (trailing(source) > 0) != (trailing(target) > 0) {
-        out.push((Check::Whitespace, "edges".into(), "Spaces at the start or end differ from the source.".into()));
+        out.push((QaCheck::Whitespace, "edges".into(), "Spaces at the start or end differ from the source.".into()));
     }
     if target.trim().contains("  ") && !source.trim().contains("  ") {
-        out.push((Check::DoubleSpace, "double".into(), "The translation has a double space.".into()));
+        out.push((QaCheck::DoubleSpace, "double".into(), "The translation has a double space.".into()));
     }
     let (source_end, target_end) = (end_mark(source), end_mark(target));
     if source_end != target_end {
         let shown = |c: Option<char>| c.map_or("none".to_string(), |c| format!("“{c}”"));
         out.push((
-            Check::EndPunctuation,
+            QaCheck::EndPunctuation,
             format!("{}>{}", source_end.unwrap_or(' '), target_end.unwrap_or(' ')),
             format!("The source ends with {}, the translation with {}.", shown(source_end), shown(target_end)),
         ));
@@ -279,7 +279,7 @@ pub fn check_segment(
         for (closing, opening) in [('?', '¿'), ('!', '¡')] {
             if target.contains(closing) && !target.contains(opening) {
                 out.push((
-                    Check::EndPunctuation,
+                    QaCheck::EndPunctuation,
                     format!("es{opening}"),
                     format!("Spanish opens a sentence ending in “{closing}” with “{opening}”."),
                 ));
@@ -296,25 +296,25 @@ pub fn check_segment(
     let (source_codes, target_codes) = (codes(source), codes(target));
     for code in source_codes.iter().filter(|c| !target_codes.contains(c)) {
         out.push((
-            Check::Placeholders,
+            QaCheck::Placeholders,
             code.clone(),
             format!("The inline code ⟦{code}⟧ is missing in the translation."),
         ));
     }
     for code in target_codes.iter().filter(|c| !source_codes.contains(c)) {
-        out.push((Check::Placeholders, code.clone(), format!("The inline code ⟦{code}⟧ is not in the source.")));
+        out.push((QaCheck::Placeholders, code.clone(), format!("The inline code ⟦{code}⟧ is not in the source.")));
     }
     for hit in terms.hits(source) {
         if !hit.targets.is_empty() && !hit.targets.iter().any(|t| glossary::contains(target, t, target_lang)) {
             out.push((
-                Check::TermNotUsed,
+                QaCheck::TermNotUsed,
                 hit.source.clone(),
                 format!("“{}” should be translated as {}.", hit.source, quoted_list(&hit.targets)),
             ));
         }
         for forbidden in hit.forbidden.iter().filter(|f| glossary::contains(target, f, target_lang)) {
             out.push((
-                Check::ForbiddenTerm,
+                QaCheck::ForbiddenTerm,
                 forbidden.clone(),
                 format!("“{forbidden}” is a forbidden translation of “{}”.", hit.source),
             ));
@@ -336,7 +336,7 @@ pub fn check_document(
     target_lang: &LangTag,
     terms: &[Term],
     accepted: &HashMap<(SegmentId, String, String), Acceptance>,
-) -> Report {
+) -> QaReport {
     let matcher = Matcher::new(terms, source_lang);
     let mut issues = Vec::new();
     // The translations each source got, for consistency.
@@ -365,21 +365,21 @@ pub fn check_document(
                 .collect();
             issues.push((
                 row,
-                Check::Inconsistent,
+                QaCheck::Inconsistent,
                 "source".into(),
                 format!("The same source is translated differently in segment {}.", others.join(", ")),
             ));
         }
     }
     issues.sort_by_key(|(row, check, _, _)| (row.position, *check));
-    Report {
+    QaReport {
         document_title: title.to_string(),
         source_lang: source_lang.to_string(),
         target_lang: target_lang.to_string(),
         segments: rows.len() as u32,
         issues: issues
             .into_iter()
-            .map(|(row, check, detail, message)| Issue {
+            .map(|(row, check, detail, message)| QaIssue {
                 segment: row.id,
                 position: row.position,
                 accepted: accepted.get(&(row.id, check.as_str().to_string(), detail.clone())).cloned(),
@@ -395,7 +395,7 @@ pub fn check_document(
 mod tests {
     use super::*;
 
-    fn checks(source: &str, target: &str) -> Vec<Check> {
+    fn checks(source: &str, target: &str) -> Vec<QaCheck> {
         let matcher = Matcher::new(&[], &LangTag::english());
         check_segment(source, target, &LangTag::english(), &LangTag::spanish(), &matcher)
             .into_iter()
@@ -415,7 +415,7 @@ mod tests {
         assert!(checks("It cost 1\u{a0}250 euros.", "Costó 1250 euros.").is_empty());
         assert_eq!(
             checks("Exports rose 1,250.5 tonnes.", "Las exportaciones subieron 1.205,5 toneladas."),
-            vec![Check::Numbers, Check::Numbers]
+            vec![QaCheck::Numbers, QaCheck::Numbers]
         );
         assert!(checks("COVID-19 cases fell.", "Los casos de COVID-19 bajaron.").is_empty());
     }
@@ -423,13 +423,13 @@ mod tests {
     #[test]
     fn punctuation_spacing_and_untranslated() {
         assert_eq!(checks("Why now?", "¿Por qué ahora?"), vec![]);
-        assert_eq!(checks("Why now?", "Por qué ahora?"), vec![Check::EndPunctuation]);
-        assert_eq!(checks("He left.", "Se fue"), vec![Check::EndPunctuation]);
-        assert_eq!(checks("He left.", "Se  fue."), vec![Check::DoubleSpace]);
-        assert_eq!(checks("He left.", " Se fue."), vec![Check::Whitespace]);
-        assert_eq!(checks("He left.", ""), vec![Check::Untranslated]);
-        assert_eq!(checks("Madrid.", "Madrid."), vec![Check::Untranslated]);
-        assert_eq!(checks("Click ⟦1⟧here⟦/1⟧.", "Haga clic aquí⟦/1⟧."), vec![Check::Placeholders]);
+        assert_eq!(checks("Why now?", "Por qué ahora?"), vec![QaCheck::EndPunctuation]);
+        assert_eq!(checks("He left.", "Se fue"), vec![QaCheck::EndPunctuation]);
+        assert_eq!(checks("He left.", "Se  fue."), vec![QaCheck::DoubleSpace]);
+        assert_eq!(checks("He left.", " Se fue."), vec![QaCheck::Whitespace]);
+        assert_eq!(checks("He left.", ""), vec![QaCheck::Untranslated]);
+        assert_eq!(checks("Madrid.", "Madrid."), vec![QaCheck::Untranslated]);
+        assert_eq!(checks("Click ⟦1⟧here⟦/1⟧.", "Haga clic aquí⟦/1⟧."), vec![QaCheck::Placeholders]);
         let ja: LangTag = "ja".parse().expect("tag");
         let matcher = Matcher::new(&[], &LangTag::english());
         assert!(check_segment("Really?", "本当？", &LangTag::english(), &ja, &matcher).is_empty());

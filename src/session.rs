@@ -15,7 +15,7 @@ use crate::export::{self, ReportContext};
 use crate::glossary::{Term, TermHit};
 use crate::import::{self, ImportError, ImportRequest};
 use crate::lang::LangError;
-use crate::qa::{Check, Report as QaReport};
+use crate::qa::{QaCheck, QaReport};
 use crate::recent::{self, RecentError, RecentProject};
 use crate::revision::{BulkOutcome, Comment, Decision, Revision, RevisionId, TranslationEdit, Version, VersionId};
 use crate::store::{Pretranslated, Project, StoreError};
@@ -232,6 +232,14 @@ impl From<&SessionError> for ErrorReply {
         };
         ErrorReply { kind, message: error.to_string(), conflict }
     }
+}
+
+/// How far a long piece of work is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Progress {
+    pub done: f64,
+    pub total: f64,
 }
 
 /// The project a window has open, as shown in its title bar.
@@ -645,7 +653,7 @@ impl Session {
     pub fn accept_warning(
         &mut self,
         segment: SegmentId,
-        check: Check,
+        check: QaCheck,
         detail: &str,
         reason: &str,
     ) -> Result<QaReport, SessionError> {

@@ -7,16 +7,22 @@ use ts_rs::{Config, TS};
 use verso::diff::{DiffSpan, DiffStats, DocumentDiff, Granularity, SegmentChange, SpanKind, TextDiff};
 use verso::document::{DocumentId, DocumentKind, DocumentSummary, PassageKind, SegmentId, SegmentRow, SourceFormat};
 use verso::export::article::SummaryFormat;
+use verso::glossary::{Term, TermHit};
 use verso::provenance::{Flag, FlagKind};
+use verso::qa::{Acceptance, QaCheck, QaIssue, QaReport};
 use verso::recent::RecentProject;
 use verso::revision::{
     BulkOutcome, Comment, Decision, Revision, RevisionId, Status, TranslationEdit, Version, VersionId,
 };
-use verso::session::{ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo};
+use verso::session::{
+    ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, Progress, ProjectInfo,
+};
+use verso::store::Pretranslated;
 use verso::summary::{
     Approval, Coverage, LinkDecision, LinkOrigin, LinkView, Reference, SectionView, SentenceKind, SentenceView,
     SourceDocument, Span, SummaryView,
 };
+use verso::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 
 fn generated() -> String {
     // IDs and counts stay far below 2^53, so JavaScript numbers hold them.
@@ -68,6 +74,18 @@ fn generated() -> String {
         SummaryFormat::decl(&cfg),
         DocumentExport::decl(&cfg),
         ExportPreview::decl(&cfg),
+        Progress::decl(&cfg),
+        MemoryId::decl(&cfg),
+        Memory::decl(&cfg),
+        TmMatch::decl(&cfg),
+        ConcordanceHit::decl(&cfg),
+        Pretranslated::decl(&cfg),
+        Term::decl(&cfg),
+        TermHit::decl(&cfg),
+        QaCheck::decl(&cfg),
+        Acceptance::decl(&cfg),
+        QaIssue::decl(&cfg),
+        QaReport::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by tests/bindings.rs. Do not edit.\n\n");
     for declaration in declarations {

@@ -3,15 +3,23 @@
 
 use std::path::PathBuf;
 
+use std::sync::atomic::Ordering;
+
 use tauri::State;
+use tauri::ipc::Channel;
 use verso::diff::DocumentDiff;
 use verso::export::article::SummaryFormat;
+use verso::glossary::{Term, TermHit};
+use verso::qa::{QaCheck, QaReport};
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
+use verso::session::Progress;
 use verso::session::{
     DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo, Session, SessionError,
 };
+use verso::store::Pretranslated;
 use verso::summary::{LinkDecision, SentenceKind, SummaryView};
+use verso::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 use verso::{DocumentId, DocumentSummary, Revision, RevisionId, SegmentId, SegmentRow, TranslationEdit};
 
 use crate::AppState;
@@ -312,4 +320,109 @@ pub fn export_document(
     path: PathBuf,
 ) -> Reply<ExportPreview> {
     with_session(&state, |s| s.export_document(document, format, &path))
+}
+
+#[tauri::command(async)]
+pub fn tm_matches(state: State<'_, AppState>, segment: SegmentId, threshold: u8) -> Reply<Vec<TmMatch>> {
+    with_session(&state, |s| s.matches(segment, threshold))
+}
+
+#[tauri::command(async)]
+pub fn concordance(state: State<'_, AppState>, query: String) -> Reply<Vec<ConcordanceHit>> {
+    with_session(&state, |s| s.concordance(&query))
+}
+
+#[tauri::command(async)]
+pub fn memories(state: State<'_, AppState>) -> Reply<Vec<Memory>> {
+    with_session(&state, |s| s.memories())
+}
+
+/// Sends progress at most every few hundredths of the work, and reads the
+/// Cancel button's flag.
+fn reporter<'a>(state: &'a AppState, channel: &'a Channel<Progress>) -> impl FnMut(f64, f64) -> bool + 'a {
+    state.cancel.store(false, Ordering::SeqCst);
+    let mut last = -1.0;
+    move |done, total| {
+        if total > 0.0 && (done - last) / total >= 0.01 {
+            last = done;
+            let _ = channel.send(Progress { done, total });
+        }
+        !state.cancel.load(Ordering::SeqCst)
+    }
+}
+
+#[tauri::command(async)]
+pub fn import_memory(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    document: Option<DocumentId>,
+    on_progress: Channel<Progress>,
+) -> Reply<Memory> {
+    let mut report = reporter(&state, &on_progress);
+    with_session(&state, |s| s.import_memory(&path, document, &mut |done, total| report(done as f64, total as f64)))
+}
+
+#[tauri::command(async)]
+pub fn export_memory(state: State<'_, AppState>, memory: MemoryId, path: PathBuf) -> Reply<u64> {
+    with_session(&state, |s| s.export_memory(memory, &path))
+}
+
+#[tauri::command(async)]
+pub fn remove_memory(state: State<'_, AppState>, memory: MemoryId) -> Reply<Vec<Memory>> {
+    with_session(&state, |s| s.remove_memory(memory))
+}
+
+#[tauri::command(async)]
+pub fn pretranslate(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    threshold: u8,
+    on_progress: Channel<Progress>,
+) -> Reply<Pretranslated> {
+    let mut report = reporter(&state, &on_progress);
+    with_session(&state, |s| {
+        s.pretranslate(document, threshold, &mut |done, total| report(f64::from(done), f64::from(total)))
+    })
+}
+
+/// Asks the running import or pre-translation to stop; it rolls back.
+#[tauri::command]
+pub fn cancel_work(state: State<'_, AppState>) {
+    state.cancel.store(true, Ordering::SeqCst);
+}
+
+#[tauri::command(async)]
+pub fn import_glossary(state: State<'_, AppState>, path: PathBuf, document: DocumentId) -> Reply<(usize, usize)> {
+    with_session(&state, |s| s.import_glossary(&path, document))
+}
+
+#[tauri::command(async)]
+pub fn export_glossary(state: State<'_, AppState>, document: DocumentId, path: PathBuf) -> Reply<usize> {
+    with_session(&state, |s| s.export_glossary(document, &path))
+}
+
+#[tauri::command(async)]
+pub fn glossary(state: State<'_, AppState>, document: DocumentId) -> Reply<Vec<Term>> {
+    with_session(&state, |s| s.glossary(document))
+}
+
+#[tauri::command(async)]
+pub fn term_hits(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<TermHit>> {
+    with_session(&state, |s| s.term_hits(segment))
+}
+
+#[tauri::command(async)]
+pub fn qa_report(state: State<'_, AppState>, document: DocumentId) -> Reply<QaReport> {
+    with_session(&state, |s| s.qa_report(document))
+}
+
+#[tauri::command(async)]
+pub fn accept_warning(
+    state: State<'_, AppState>,
+    segment: SegmentId,
+    check: QaCheck,
+    detail: String,
+    reason: String,
+) -> Reply<QaReport> {
+    with_session(&state, |s| s.accept_warning(segment, check, &detail, &reason))
 }

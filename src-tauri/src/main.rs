@@ -15,6 +15,9 @@ use verso::session::Session;
 pub struct AppState {
     session: Mutex<Session>,
     startup_project: Mutex<Option<PathBuf>>,
+    /// Set by the Cancel button of a long piece of work; each one clears
+    /// it when it starts.
+    cancel: std::sync::atomic::AtomicBool,
 }
 
 fn main() -> ExitCode {
@@ -34,11 +37,26 @@ fn main() -> ExitCode {
             app.manage(AppState {
                 session: Mutex::new(Session::new(config_dir, author)),
                 startup_project: Mutex::new(startup_project.clone()),
+                cancel: std::sync::atomic::AtomicBool::new(false),
             });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::startup_project,
+            commands::tm_matches,
+            commands::concordance,
+            commands::memories,
+            commands::import_memory,
+            commands::export_memory,
+            commands::remove_memory,
+            commands::pretranslate,
+            commands::cancel_work,
+            commands::import_glossary,
+            commands::export_glossary,
+            commands::glossary,
+            commands::term_hits,
+            commands::qa_report,
+            commands::accept_warning,
             commands::recent_projects,
             commands::open_project,
             commands::create_project,

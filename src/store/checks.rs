@@ -10,7 +10,7 @@ use super::{Project, StoreError};
 use crate::document::{DocumentId, SegmentId};
 use crate::glossary::{self, GlossaryError, Term, TermHit};
 use crate::lang::LangTag;
-use crate::qa::{self, Acceptance, Check, Report};
+use crate::qa::{self, Acceptance, QaCheck, QaReport};
 
 impl Project {
     /// Reads a TBX or CSV/TSV glossary and adds its `source → target`
@@ -47,7 +47,7 @@ impl Project {
     }
 
     /// Runs every QA check on a document.
-    pub fn qa_report(&self, document: DocumentId) -> Result<Report, StoreError> {
+    pub fn qa_report(&self, document: DocumentId) -> Result<QaReport, StoreError> {
         let summary = self.document(document)?;
         let (source, target) = self.languages(document)?;
         let rows = self.segments(document)?;
@@ -76,7 +76,7 @@ impl Project {
     pub fn accept_warning(
         &mut self,
         segment: SegmentId,
-        check: Check,
+        check: QaCheck,
         detail: &str,
         reason: &str,
         author: &str,

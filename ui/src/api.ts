@@ -25,9 +25,44 @@ import type {
   SummaryFormat,
   DocumentExport,
   ExportPreview,
+  TmMatch,
+  ConcordanceHit,
+  Memory,
+  MemoryId,
+  Pretranslated,
+  Progress,
+  Term,
+  TermHit,
+  QaReport,
+  QaCheck,
 } from "./bindings";
+import { Channel } from "@tauri-apps/api/core";
+
+/** A channel the shell sends progress on while long work runs. */
+function progressChannel(onprogress: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = onprogress;
+  return channel;
+}
 
 export const api = {
+  tmMatches: (segment: SegmentId, threshold: number) => invoke<TmMatch[]>("tm_matches", { segment, threshold }),
+  concordance: (query: string) => invoke<ConcordanceHit[]>("concordance", { query }),
+  memories: () => invoke<Memory[]>("memories"),
+  importMemory: (path: string, document: DocumentId | null, onprogress: (p: Progress) => void) =>
+    invoke<Memory>("import_memory", { path, document, onProgress: progressChannel(onprogress) }),
+  exportMemory: (memory: MemoryId, path: string) => invoke<number>("export_memory", { memory, path }),
+  removeMemory: (memory: MemoryId) => invoke<Memory[]>("remove_memory", { memory }),
+  pretranslate: (document: DocumentId, threshold: number, onprogress: (p: Progress) => void) =>
+    invoke<Pretranslated>("pretranslate", { document, threshold, onProgress: progressChannel(onprogress) }),
+  cancelWork: () => invoke<null>("cancel_work"),
+  importGlossary: (path: string, document: DocumentId) => invoke<[number, number]>("import_glossary", { path, document }),
+  exportGlossary: (document: DocumentId, path: string) => invoke<number>("export_glossary", { document, path }),
+  glossary: (document: DocumentId) => invoke<Term[]>("glossary", { document }),
+  termHits: (segment: SegmentId) => invoke<TermHit[]>("term_hits", { segment }),
+  qaReport: (document: DocumentId) => invoke<QaReport>("qa_report", { document }),
+  acceptWarning: (segment: SegmentId, check: QaCheck, detail: string, reason: string) =>
+    invoke<QaReport>("accept_warning", { segment, check, detail, reason }),
   startupProject: () => invoke<ProjectInfo | null>("startup_project"),
   recentProjects: () => invoke<RecentProject[]>("recent_projects"),
   openProject: (path: string) => invoke<ProjectInfo>("open_project", { path }),

@@ -74,7 +74,7 @@ describe("Autosaver", () => {
     const failed = vi.fn();
     const saver = new Autosaver(store.save, { saved: () => {}, failed }, 500);
     saver.track(2, null, null, "new");
-    await store.save({ segment: 2, text: "other window", status: "draft", base: null });
+    await store.save({ segment: 2, text: "other window", status: "draft", base: null, origin: null });
     await saver.commit(2, "mine", "translated");
     expect(failed).toHaveBeenCalledWith(2, expect.objectContaining({ kind: "conflict" }), "mine");
     saver.rebase(2, 1);

@@ -15,6 +15,8 @@ interface Pending {
   text: string;
   status: Status;
   timer: ReturnType<typeof setTimeout> | null;
+  /** Where the text came from when not typed (`tm:85`). */
+  origin?: string | null;
 }
 
 export class Autosaver {
@@ -56,11 +58,12 @@ export class Autosaver {
     this.pending.set(segment, entry);
   }
 
-  /** Saves now with the given status (Ctrl+Enter), after earlier saves. */
-  commit(segment: SegmentId, text: string, status: Status): Promise<void> {
+  /** Saves now with the given status (Ctrl+Enter, an inserted match),
+   * after earlier saves, noting where the text came from. */
+  commit(segment: SegmentId, text: string, status: Status, origin: string | null = null): Promise<void> {
     const existing = this.pending.get(segment);
     if (existing?.timer) clearTimeout(existing.timer);
-    this.pending.set(segment, { text, status, timer: null });
+    this.pending.set(segment, { text, status, timer: null, origin });
     return this.flush(segment);
   }
 
@@ -79,7 +82,7 @@ export class Autosaver {
     if (entry.timer) clearTimeout(entry.timer);
     this.pending.delete(segment);
     const previous = this.queues.get(segment) ?? Promise.resolve();
-    const next = previous.then(() => this.write(segment, entry.text, entry.status));
+    const next = previous.then(() => this.write(segment, entry.text, entry.status, entry.origin ?? null));
     this.queues.set(segment, next);
     void next.finally(() => {
       if (this.queues.get(segment) === next) this.queues.delete(segment);
@@ -92,11 +95,11 @@ export class Autosaver {
     await Promise.all([...this.queues.values()]);
   }
 
-  private async write(segment: SegmentId, text: string, status: Status): Promise<void> {
+  private async write(segment: SegmentId, text: string, status: Status, origin: string | null): Promise<void> {
     const last = this.saved.get(segment);
     if (last && last.text === text && last.status === status) return;
     try {
-      const revision = await this.save({ segment, text, status, base: this.base.get(segment) ?? null });
+      const revision = await this.save({ segment, text, status, base: this.base.get(segment) ?? null, origin });
       this.base.set(segment, revision.id);
       this.saved.set(segment, { text, status });
       this.events.saved(revision);

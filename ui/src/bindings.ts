@@ -40,7 +40,12 @@ export type Revision = { id: RevisionId, segment: SegmentId, parent: RevisionId 
  */
 origin: string | null, };
 
-export type TranslationEdit = { segment: SegmentId, text: string, status: Status, base: RevisionId | null, };
+export type TranslationEdit = { segment: SegmentId, text: string, status: Status, base: RevisionId | null, 
+/**
+ * Where the text came from when not typed: `tm:<percent>` for an
+ * inserted memory match, `mt:<provider>` for machine translation.
+ */
+origin: string | null, };
 
 export type RecentProject = { path: string, name: string, 
 /**
@@ -176,4 +181,61 @@ export type ExportPreview = {
  * The file's text, or for Word files the Markdown they are built from.
  */
 text: string, untranslated: number, units: number, };
+
+export type Progress = { done: number, total: number, };
+
+export type MemoryId = number;
+
+export type Memory = { id: MemoryId, name: string, priority: number, read_only: boolean, units: number, };
+
+export type TmMatch = { unit: number, memory: MemoryId, memory_name: string, 
+/**
+ * 0–100, see [`score`].
+ */
+percent: number, 
+/**
+ * A 100% match whose neighbouring source sentences are the same too.
+ */
+in_context: boolean, source: string, target: string, author: string, created_at: string, 
+/**
+ * From the stored source to the sentence being translated: what the
+ * translator must change in the stored target.
+ */
+source_diff: TextDiff, };
+
+export type ConcordanceHit = { unit: number, memory_name: string, source_lang: string, target_lang: string, source: string, target: string, source_spans: Array<Span>, target_spans: Array<Span>, };
+
+export type Pretranslated = { 
+/**
+ * Segments that had no translation and were looked up.
+ */
+examined: number, 
+/**
+ * Of those, filled with a match as a draft.
+ */
+filled: number, 
+/**
+ * Filled with a 100% match.
+ */
+exact: number, 
+/**
+ * Stopped by the user: nothing was written.
+ */
+cancelled: boolean, };
+
+export type Term = { id: number, source_lang: string, target_lang: string, source: string, target: string, note: string | null, 
+/**
+ * A variant not to use for `source`.
+ */
+forbidden: boolean, };
+
+export type TermHit = { span: Span, source: string, targets: Array<string>, forbidden: Array<string>, note: string | null, };
+
+export type QaCheck = "numbers" | "untranslated" | "whitespace" | "double_space" | "end_punctuation" | "placeholders" | "term_not_used" | "forbidden_term" | "inconsistent";
+
+export type Acceptance = { author: string, reason: string, created_at: string, };
+
+export type QaIssue = { segment: SegmentId, position: number, check: QaCheck, detail: string, message: string, accepted: Acceptance | null, };
+
+export type QaReport = { document_title: string, source_lang: string, target_lang: string, segments: number, issues: Array<QaIssue>, };
 
