@@ -718,3 +718,219 @@ async fn an_xliff_file_from_another_tool_imports_with_its_translations() -> anyh
     assert_eq!((document.source_lang.as_str(), document.target_lang.as_str()), ("en", "de"));
     Ok(())
 }
+
+/// A TMX file of `pairs`, English to Spanish.
+fn tmx(dir: &Path, pairs: &[(String, String)]) -> anyhow::Result<PathBuf> {
+    let path = dir.join("reference.tmx");
+    let mut xml = String::from("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n");
+    for (source, target) in pairs {
+        xml.push_str(&format!(
+            "<tu><tuv xml:lang=\"en\"><seg>{source}</seg></tuv><tuv xml:lang=\"es\"><seg>{target}</seg></tuv></tu>\n"
+        ));
+    }
+    xml.push_str("</body></tmx>\n");
+    std::fs::write(&path, xml)?;
+    Ok(path)
+}
+
+#[tokio::test]
+async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project_path = project_with_text(
+        dir.path(),
+        "rates.txt",
+        "The central bank raised interest rates on Monday. Markets fell sharply.",
+    )?;
+    let stored = "The central bank raised interest rates on Tuesday.";
+    let memory = tmx(
+        dir.path(),
+        &[
+            (stored.into(), "El banco central subió los tipos de interés el martes.".into()),
+            ("Oil prices rose.".into(), "Subieron los precios del petróleo.".into()),
+        ],
+    )?;
+    let glossary = dir.path().join("terms.csv");
+    std::fs::write(&glossary, "en,es,forbidden\ninterest rate,tipo de interés,\ninterest rate,tasa de interés,yes\n")?;
+    let mut project = Project::open(&project_path)?;
+    let (en, es) = ("en".parse()?, "es".parse()?);
+    project.import_tmx(&memory, "reference.tmx", 50, Some((&en, &es)), &mut |_, _| true)?;
+    project.import_glossary(&glossary, &en, &es)?;
+    drop(project);
+    let expected = verso::tm::score::percent(stored, "The central bank raised interest rates on Monday.");
+
+    let app = App::launch(&[&project_path], &dir.path().join("config")).await?;
+    let target = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    target.click().await?;
+    let score = app.wait_for("[data-testid=tm-match] [data-testid=match-score]").await?;
+    assert_eq!(score.text().await?, format!("{expected}%"));
+    let deleted = app.wait_for("[data-testid=tm-match] .diff-del").await?.text().await?;
+    let inserted = app.wait_for("[data-testid=tm-match] .diff-ins").await?.text().await?;
+    assert_eq!((deleted.trim(), inserted.trim()), ("Tuesday", "Monday"));
+    // The glossary term is marked in the source, inflected, with its translation.
+    let mark = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=term-mark]")).await?;
+    assert_eq!(mark.text().await?, "interest rates");
+    let hit = app.wait_for("[data-testid=term-hit]").await?.text().await?;
+    assert!(hit.contains("tipo de interés") && hit.contains("tasa de interés"), "{hit}");
+
+    target.send_keys(&(Key::Control + "1")).await?;
+    app.wait_until(
+        "the match is in the translation box",
+        &format!(
+            "document.querySelector(\"{ROW}[data-position='0'] textarea\").value === 'El banco central subió los tipos de interés el martes.'"
+        ),
+    )
+    .await?;
+    // Clicking a glossary translation puts it at the caret.
+    app.eval(&format!(
+        "(() => {{ const a = document.querySelector(\"{ROW}[data-position='0'] textarea\"); a.focus(); a.setSelectionRange(0, 0); return true; }})()"
+    ))
+    .await?;
+    app.wait_for("[data-testid=term-target]").await?.click().await?;
+    app.wait_until(
+        "the term is inserted at the caret",
+        &format!("document.querySelector(\"{ROW}[data-position='0'] textarea\").value.startsWith('tipo de interésEl banco')"),
+    )
+    .await?;
+
+    // Concordance from the keyboard, with highlighted hits.
+    target.send_keys(&(Key::Control + "k")).await?;
+    let query = app.wait_for("[data-testid=concordance-query]").await?;
+    query.send_keys("central bank").await?;
+    app.wait_until("a concordance hit", "document.querySelectorAll('[data-testid=concordance-hit]').length === 1").await?;
+    let marked = app.eval("[...document.querySelectorAll('[data-testid=concordance-hit] mark')].map(m => m.textContent)").await?;
+    assert_eq!(marked, json!(["central bank"]));
+    query.send_keys(&Key::Escape.to_string()).await?;
+    app.wait_until("the dialog closed", "!document.querySelector('[data-testid=concordance-dialog]')").await?;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    app.quit().await?;
+
+    // The inserted match was stored with its origin, then the typed change.
+    let project = Project::open(&project_path)?;
+    let doc = project.documents()?[0].id;
+    let row = &project.segments(doc)?[0];
+    let history = project.revisions(row.id)?;
+    assert!(
+        history.iter().any(|r| r.origin.as_deref() == Some(format!("tm:{expected}").as_str())),
+        "{history:?}"
+    );
+    assert!(row.translation.as_deref().is_some_and(|t| t.starts_with("tipo de interés")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project_path =
+        project_with_text(dir.path(), "budget.txt", "The budget is 46 billion. Exports rose 1,250.5 tonnes. He left.")?;
+    let mut project = Project::open(&project_path)?;
+    let doc = project.documents()?[0].id;
+    let rows = project.segments(doc)?;
+    let translations = ["El presupuesto es de 64.000 millones.", "Las exportaciones subieron 1.250,5 toneladas.", "Se fue"];
+    for (row, text) in rows.iter().zip(translations) {
+        let edit = TranslationEdit { segment: row.id, text: text.into(), status: Status::Translated, base: None, origin: None };
+        project.save_translation(&edit, "e2e")?;
+    }
+    drop(project);
+
+    let app = App::launch(&[&project_path], &dir.path().join("config")).await?;
+    // Row 1 has a figure mismatch, row 2 is correct in Spanish notation, row 3 lost its full stop.
+    app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=qa-mark]")).await?;
+    app.wait_for(&format!("{ROW}[data-position='2'] [data-testid=qa-mark]")).await?;
+    let clean = app.eval(&format!("document.querySelector(\"{ROW}[data-position='1'] [data-testid=qa-mark]\") === null")).await?;
+    assert_eq!(clean, json!(true));
+    app.wait_for("[data-testid=toggle-qa]").await?.click().await?;
+    app.wait_for("[data-testid=qa-panel]").await?;
+    let filter = app.wait_for("[data-testid=qa-filter]").await?;
+    filter.select_by_value("end_punctuation").await?;
+    app.wait_until(
+        "only end punctuation shows",
+        "[...document.querySelectorAll('[data-testid=qa-issue]')].every(i => i.dataset.check === 'end_punctuation') && document.querySelectorAll('[data-testid=qa-issue]').length === 1",
+    )
+    .await?;
+    app.wait_for("[data-testid=qa-accept]").await?.click().await?;
+    app.wait_for("[data-testid=qa-reason]").await?.send_keys("Headline style: no full stop").await?;
+    app.wait_for("[data-testid=qa-accept-save]").await?.click().await?;
+    app.wait_until("the warning left the open list", "document.querySelectorAll('[data-testid=qa-issue]').length === 0").await?;
+    app.wait_until(
+        "row 3 has no open warning",
+        &format!("document.querySelector(\"{ROW}[data-position='2'] [data-testid=qa-mark]\") === null"),
+    )
+    .await?;
+    app.quit().await?;
+
+    let project = Project::open(&project_path)?;
+    let report = project.qa_report(doc)?;
+    let accepted: Vec<_> = report.issues.iter().filter(|i| i.accepted.is_some()).collect();
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(accepted[0].check, verso::qa::QaCheck::EndPunctuation);
+    assert_eq!(accepted[0].accepted.as_ref().map(|a| a.reason.as_str()), Some("Headline style: no full stop"));
+    assert!(report.open().all(|i| i.position == 0 && i.check == verso::qa::QaCheck::Numbers));
+    Ok(())
+}
+
+#[tokio::test]
+async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let sentence = |i: usize| format!("Delegation {i} met the committee on trade and signed agreement number {i} today.");
+    let text: String = (0..1500).map(|i| format!("{}\n\n", sentence(i))).collect();
+    let project_path = project_with_text(dir.path(), "long.txt", &text)?;
+    let pairs: Vec<(String, String)> = (0..1500)
+        .map(|i| {
+            (
+                format!("Delegation {i} met the committee on trade and signed agreement number {i} yesterday."),
+                format!("La delegación {i} se reunió con el comité de comercio y firmó el acuerdo número {i} ayer."),
+            )
+        })
+        .collect();
+    let memory = tmx(dir.path(), &pairs)?;
+    let mut project = Project::open(&project_path)?;
+    let (en, es) = ("en".parse()?, "es".parse()?);
+    project.import_tmx(&memory, "reference.tmx", 50, Some((&en, &es)), &mut |_, _| true)?;
+    drop(project);
+
+    let app = App::launch(&[&project_path], &dir.path().join("config")).await?;
+    app.wait_for(&format!("{ROW}[data-position='0']")).await?;
+    app.wait_for("[data-testid=pretranslate]").await?.click().await?;
+    app.wait_until(
+        "the progress bar moves",
+        "Number(document.querySelector('[data-testid=work-progress]')?.dataset.done ?? 0) > 0",
+    )
+    .await?;
+    app.wait_for("[data-testid=cancel-work]").await?.click().await?;
+    app.wait_until(
+        "the cancel is reported",
+        "[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('cancelled'))",
+    )
+    .await?;
+    let status = app.eval(&format!("document.querySelector(\"{ROW}[data-position='0']\").dataset.status")).await?;
+    assert_eq!(status, json!("new"));
+
+    app.wait_for("[data-testid=pretranslate]").await?.click().await?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let done = app
+            .eval("[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('Pre-translated 1500 of 1500'))")
+            .await?;
+        if done == json!(true) {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("pre-translation did not finish in two minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let label = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=tm-origin]")).await?.text().await?;
+    let expected = verso::tm::score::percent(&pairs[0].0, &sentence(0));
+    assert_eq!(label, format!("TM {expected}%"));
+    app.quit().await?;
+
+    let project = Project::open(&project_path)?;
+    let doc = project.documents()?[0].id;
+    let rows = project.segments(doc)?;
+    assert!(rows.iter().all(|r| r.status == Status::Draft && r.origin.as_deref() == Some(format!("tm:{expected}").as_str())));
+    assert_eq!(rows[7].translation.as_deref(), Some(pairs[7].1.as_str()));
+    Ok(())
+}
