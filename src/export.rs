@@ -372,3 +372,35 @@ pub fn tmx_pairs(pairs: impl Iterator<Item = (String, String)>, source_lang: &st
     out.push_str("  </body>\n</tmx>\n");
     out
 }
+
+/// A document's QA report as a self-contained HTML page: one table row per
+/// warning, accepted ones with who accepted them and why.
+pub fn qa_report_html(report: &crate::qa::QaReport) -> String {
+    let mut body = format!(
+        "<h1>QA report: {}</h1>\n<p>{} → {}, {} segments, {} open warnings, {} accepted.</p>\n",
+        escape_markup(&report.document_title),
+        escape_markup(&report.source_lang),
+        escape_markup(&report.target_lang),
+        report.segments,
+        report.open().count(),
+        report.issues.len() - report.open().count()
+    );
+    body.push_str(
+        "<table>\n<thead><tr><th>Segment</th><th>Check</th><th>Warning</th><th>Accepted</th></tr></thead>\n<tbody>\n",
+    );
+    for issue in &report.issues {
+        let accepted = issue
+            .accepted
+            .as_ref()
+            .map_or_else(String::new, |a| format!("{}: {}", escape_markup(&a.author), escape_markup(&a.reason)));
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{accepted}</td></tr>",
+            issue.position + 1,
+            issue.check.label(),
+            escape_markup(&issue.message)
+        );
+    }
+    body.push_str("</tbody>\n</table>\n");
+    html_page(&format!("QA report: {}", report.document_title), "en", &body, false)
+}

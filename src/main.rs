@@ -198,6 +198,36 @@ enum Command {
     },
     /// Print speed figures measured on public data (VERSO_TEST_DATA).
     Bench { what: BenchArg },
+    /// Translation memories: import, export, list, look up, search.
+    Tm {
+        #[command(subcommand)]
+        action: TmAction,
+    },
+    /// The project glossary: import TBX or CSV/TSV, export TBX, list.
+    Glossary {
+        #[command(subcommand)]
+        action: GlossaryAction,
+    },
+    /// Run the QA checks on a document; exits 1 while warnings are open.
+    Qa {
+        project: PathBuf,
+        document: i64,
+        #[arg(long, conflicts_with = "html")]
+        json: bool,
+        /// Write the report as an HTML page to this file.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
+    /// Fill every untranslated segment with its best memory match as a draft.
+    Pretranslate {
+        project: PathBuf,
+        document: i64,
+        /// Lowest match percentage used.
+        #[arg(long, default_value_t = verso::tm::DEFAULT_THRESHOLD)]
+        threshold: u8,
+        #[arg(long)]
+        author: Option<String>,
+    },
     /// Summaries traced to their sources: write, check, link, approve.
     Summary {
         #[command(subcommand)]
@@ -247,6 +277,85 @@ enum VersionAction {
     List {
         project: PathBuf,
         document: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TmAction {
+    /// Import a TMX file as a read-only reference memory.
+    Import {
+        project: PathBuf,
+        file: PathBuf,
+        /// Keep only pairs of this document's languages.
+        #[arg(long)]
+        document: Option<i64>,
+        /// Ranks matches of equal percentage (project memory: 100).
+        #[arg(long, default_value_t = 50)]
+        priority: i64,
+    },
+    /// Write a memory (1 is the project memory) as TMX 1.4b.
+    Export { project: PathBuf, memory: i64, file: PathBuf },
+    /// List the memories with their sizes.
+    List {
+        project: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a reference memory.
+    Remove { project: PathBuf, memory: i64 },
+    /// Fuzzy matches for a sentence.
+    Lookup {
+        project: PathBuf,
+        sentence: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value_t = verso::tm::DEFAULT_THRESHOLD)]
+        threshold: u8,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Units holding a word or phrase, in source or target.
+    Concordance {
+        project: PathBuf,
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum GlossaryAction {
+    /// Add the terms of a TBX or CSV/TSV file for a language pair.
+    Import {
+        project: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// Write the glossary of a language pair as TBX.
+    Export {
+        project: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// List the terms of a language pair.
+    List {
+        project: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
         #[arg(long)]
         json: bool,
     },
@@ -777,6 +886,53 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Summary { action } => run_summary(action, stdout)?,
+        Command::Tm { action } => run_tm(action, stdout)?,
+        Command::Glossary { action } => run_glossary(action, stdout)?,
+        Command::Qa { project, document, json, html } => {
+            let project = Project::open(&project)?;
+            let report = project.qa_report(DocumentId(document))?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &report)?;
+                writeln!(stdout)?;
+            } else if let Some(path) = html {
+                write_atomically(&path, export::qa_report_html(&report).as_bytes())?;
+                writeln!(stdout, "wrote {}", path.display())?;
+            } else {
+                for issue in &report.issues {
+                    let accepted =
+                        issue.accepted.as_ref().map(|a| format!(" (accepted by {}: {})", a.author, a.reason));
+                    writeln!(
+                        stdout,
+                        "segment {:>4}  {:<26} {}{}",
+                        issue.position + 1,
+                        issue.check.label(),
+                        issue.message,
+                        accepted.unwrap_or_default()
+                    )?;
+                }
+            }
+            let open = report.open().count();
+            if open > 0 {
+                bail!("{open} QA warning(s) open in \"{}\"", report.document_title);
+            }
+        }
+        Command::Pretranslate { project, document, threshold, author } => {
+            let mut project = Project::open(&project)?;
+            let author = author_name(&project, author)?;
+            let mut last = 0;
+            let outcome = project.pretranslate(DocumentId(document), threshold, &author, &mut |done, total| {
+                if total >= 200 && done * 10 / total.max(1) > last {
+                    last = done * 10 / total.max(1);
+                    eprintln!("pre-translating: {done} / {total}");
+                }
+                true
+            })?;
+            writeln!(
+                stdout,
+                "filled {} of {} untranslated segments from memory ({} exact, threshold {threshold}%), as drafts",
+                outcome.filled, outcome.examined, outcome.exact
+            )?;
+        }
         Command::Bench { what } => {
             let data = verso::bench::data_dir();
             match what {
@@ -882,6 +1038,116 @@ fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result
                     summary.0, approval.open_flags
                 )?,
                 None => writeln!(stdout, "approved summary {}", summary.0)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_tm(action: TmAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+    match action {
+        TmAction::Import { project, file, document, priority } => {
+            let mut project = Project::open(&project)?;
+            let langs = document.map(|d| project.languages(DocumentId(d))).transpose()?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let mut last = 0;
+            let (memory, stats) = project.import_tmx(
+                &file,
+                &name,
+                priority,
+                langs.as_ref().map(|(s, t)| (s, t)),
+                &mut |done, total| {
+                    let tenth = done * 10 / total.max(1);
+                    if total > 10_000_000 && tenth > last {
+                        last = tenth;
+                        eprintln!("importing: {}%", tenth * 10);
+                    }
+                    true
+                },
+            )?;
+            writeln!(
+                stdout,
+                "memory {}: \"{}\", {} units ({} <tu> skipped: no source-language or target variant)",
+                memory.id.0, memory.name, memory.units, stats.skipped
+            )?;
+        }
+        TmAction::Export { project, memory, file } => {
+            let count = Project::open(&project)?.export_memory(verso::tm::MemoryId(memory), &file)?;
+            writeln!(stdout, "wrote {count} units to {}", file.display())?;
+        }
+        TmAction::List { project, json } => {
+            let memories = Project::open(&project)?.memories()?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &memories)?;
+                writeln!(stdout)?;
+            } else {
+                for m in memories {
+                    let kind = if m.read_only { "reference" } else { "project" };
+                    writeln!(
+                        stdout,
+                        "{:>3}  {:<9} priority {:>3}  {:>9} units  {}",
+                        m.id.0, kind, m.priority, m.units, m.name
+                    )?;
+                }
+            }
+        }
+        TmAction::Remove { project, memory } => {
+            Project::open(&project)?.remove_memory(verso::tm::MemoryId(memory))?;
+            writeln!(stdout, "removed memory {memory}")?;
+        }
+        TmAction::Lookup { project, sentence, from, to, threshold, limit, json } => {
+            let project = Project::open(&project)?;
+            let (from, to) = (lang(&from)?, lang(&to)?);
+            let query =
+                verso::tm::Query { source: &sentence, source_lang: &from, target_lang: &to, before: None, after: None };
+            let matches = project.lookup(&query, threshold, limit)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &matches)?;
+                writeln!(stdout)?;
+            } else {
+                for m in &matches {
+                    writeln!(stdout, "{:>3}%  {}\n      {}\n      ({})", m.percent, m.source, m.target, m.memory_name)?;
+                }
+                if matches.is_empty() {
+                    writeln!(stdout, "no match of {threshold}% or more")?;
+                }
+            }
+        }
+        TmAction::Concordance { project, query, json } => {
+            let hits = Project::open(&project)?.concordance(&query, 50)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &hits)?;
+                writeln!(stdout)?;
+            } else {
+                for hit in &hits {
+                    writeln!(stdout, "{}\n  {}\n  ({})", hit.source, hit.target, hit.memory_name)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_glossary(action: GlossaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+    match action {
+        GlossaryAction::Import { project, file, from, to } => {
+            let (read, added) = Project::open(&project)?.import_glossary(&file, &lang(&from)?, &lang(&to)?)?;
+            writeln!(stdout, "{read} term pairs read, {added} new")?;
+        }
+        GlossaryAction::Export { project, file, from, to } => {
+            let count = Project::open(&project)?.export_glossary(&lang(&from)?, &lang(&to)?, &file)?;
+            writeln!(stdout, "wrote {count} term pairs to {}", file.display())?;
+        }
+        GlossaryAction::List { project, from, to, json } => {
+            let terms = Project::open(&project)?.glossary(&lang(&from)?, &lang(&to)?)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &terms)?;
+                writeln!(stdout)?;
+            } else {
+                for t in terms {
+                    let mark = if t.forbidden { "  (forbidden)" } else { "" };
+                    writeln!(stdout, "{} → {}{mark}", t.source, t.target)?;
+                }
             }
         }
     }

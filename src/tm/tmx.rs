@@ -84,6 +84,8 @@ struct TuState {
     variants: Vec<Variant>,
     /// `<bpt i>` → its marker, so the matching `<ept>` closes it.
     pairs: HashMap<String, String>,
+    /// Markers given in the current variant, so a repeated `x` gets its own.
+    used: std::collections::HashSet<String>,
     next_marker: u32,
 }
 
@@ -258,6 +260,9 @@ pub fn read(
                         let lang = attr(&["xml:lang", "lang"])?
                             .ok_or_else(|| invalid(position, "<tuv> without xml:lang".into()))?;
                         state.variants.push(Variant { lang, text: String::new() });
+                        state.pairs.clear();
+                        state.used.clear();
+                        state.next_marker = 0;
                     }
                     "seg" if !empty => seg = Some(String::new()),
                     _ => {}
@@ -346,10 +351,15 @@ pub fn read(
     Ok(stats)
 }
 
+/// A code's marker: its `x` (which pairs it with the same code in the other
+/// language), or a number of its own when `x` is missing or already used.
 fn marker(state: &mut TuState, x: Option<String>) -> String {
     state.next_marker += 1;
-    x.filter(|x| !x.is_empty() && x.chars().all(|c| c.is_ascii_alphanumeric()))
-        .unwrap_or_else(|| format!("c{}", state.next_marker))
+    let marker = x
+        .filter(|x| !x.is_empty() && x.chars().all(|c| c.is_ascii_alphanumeric()) && !state.used.contains(x))
+        .unwrap_or_else(|| format!("c{}", state.next_marker));
+    state.used.insert(marker.clone());
+    marker
 }
 
 /// Writes TMX 1.4b: one `<tu>` per pair, placeholders back as codes.

@@ -789,7 +789,9 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     app.wait_for("[data-testid=term-target]").await?.click().await?;
     app.wait_until(
         "the term is inserted at the caret",
-        &format!("document.querySelector(\"{ROW}[data-position='0'] textarea\").value.startsWith('tipo de interésEl banco')"),
+        &format!(
+            "document.querySelector(\"{ROW}[data-position='0'] textarea\").value.startsWith('tipo de interésEl banco')"
+        ),
     )
     .await?;
 
@@ -797,8 +799,11 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     target.send_keys(&(Key::Control + "k")).await?;
     let query = app.wait_for("[data-testid=concordance-query]").await?;
     query.send_keys("central bank").await?;
-    app.wait_until("a concordance hit", "document.querySelectorAll('[data-testid=concordance-hit]').length === 1").await?;
-    let marked = app.eval("[...document.querySelectorAll('[data-testid=concordance-hit] mark')].map(m => m.textContent)").await?;
+    app.wait_until("a concordance hit", "document.querySelectorAll('[data-testid=concordance-hit]').length === 1")
+        .await?;
+    let marked = app
+        .eval("[...document.querySelectorAll('[data-testid=concordance-hit] mark')].map(m => m.textContent)")
+        .await?;
     assert_eq!(marked, json!(["central bank"]));
     query.send_keys(&Key::Escape.to_string()).await?;
     app.wait_until("the dialog closed", "!document.querySelector('[data-testid=concordance-dialog]')").await?;
@@ -810,10 +815,7 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     let doc = project.documents()?[0].id;
     let row = &project.segments(doc)?[0];
     let history = project.revisions(row.id)?;
-    assert!(
-        history.iter().any(|r| r.origin.as_deref() == Some(format!("tm:{expected}").as_str())),
-        "{history:?}"
-    );
+    assert!(history.iter().any(|r| r.origin.as_deref() == Some(format!("tm:{expected}").as_str())), "{history:?}");
     assert!(row.translation.as_deref().is_some_and(|t| t.starts_with("tipo de interés")));
     Ok(())
 }
@@ -827,9 +829,16 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     let mut project = Project::open(&project_path)?;
     let doc = project.documents()?[0].id;
     let rows = project.segments(doc)?;
-    let translations = ["El presupuesto es de 64.000 millones.", "Las exportaciones subieron 1.250,5 toneladas.", "Se fue"];
+    let translations =
+        ["El presupuesto es de 64.000 millones.", "Las exportaciones subieron 1.250,5 toneladas.", "Se fue"];
     for (row, text) in rows.iter().zip(translations) {
-        let edit = TranslationEdit { segment: row.id, text: text.into(), status: Status::Translated, base: None, origin: None };
+        let edit = TranslationEdit {
+            segment: row.id,
+            text: text.into(),
+            status: Status::Translated,
+            base: None,
+            origin: None,
+        };
         project.save_translation(&edit, "e2e")?;
     }
     drop(project);
@@ -838,7 +847,9 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     // Row 1 has a figure mismatch, row 2 is correct in Spanish notation, row 3 lost its full stop.
     app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=qa-mark]")).await?;
     app.wait_for(&format!("{ROW}[data-position='2'] [data-testid=qa-mark]")).await?;
-    let clean = app.eval(&format!("document.querySelector(\"{ROW}[data-position='1'] [data-testid=qa-mark]\") === null")).await?;
+    let clean = app
+        .eval(&format!("document.querySelector(\"{ROW}[data-position='1'] [data-testid=qa-mark]\") === null"))
+        .await?;
     assert_eq!(clean, json!(true));
     app.wait_for("[data-testid=toggle-qa]").await?.click().await?;
     app.wait_for("[data-testid=qa-panel]").await?;
@@ -852,7 +863,11 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     app.wait_for("[data-testid=qa-accept]").await?.click().await?;
     app.wait_for("[data-testid=qa-reason]").await?.send_keys("Headline style: no full stop").await?;
     app.wait_for("[data-testid=qa-accept-save]").await?.click().await?;
-    app.wait_until("the warning left the open list", "document.querySelectorAll('[data-testid=qa-issue]').length === 0").await?;
+    app.wait_until(
+        "the warning left the open list",
+        "document.querySelectorAll('[data-testid=qa-issue]').length === 0",
+    )
+    .await?;
     app.wait_until(
         "row 3 has no open warning",
         &format!("document.querySelector(\"{ROW}[data-position='2'] [data-testid=qa-mark]\") === null"),
@@ -874,7 +889,8 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
 async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> anyhow::Result<()> {
     let _one = lock().await;
     let dir = tempfile::tempdir()?;
-    let sentence = |i: usize| format!("Delegation {i} met the committee on trade and signed agreement number {i} today.");
+    let sentence =
+        |i: usize| format!("Delegation {i} met the committee on trade and signed agreement number {i} today.");
     let text: String = (0..1500).map(|i| format!("{}\n\n", sentence(i))).collect();
     let project_path = project_with_text(dir.path(), "long.txt", &text)?;
     let pairs: Vec<(String, String)> = (0..1500)
@@ -930,7 +946,10 @@ async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> an
     let project = Project::open(&project_path)?;
     let doc = project.documents()?[0].id;
     let rows = project.segments(doc)?;
-    assert!(rows.iter().all(|r| r.status == Status::Draft && r.origin.as_deref() == Some(format!("tm:{expected}").as_str())));
+    assert!(
+        rows.iter()
+            .all(|r| r.status == Status::Draft && r.origin.as_deref() == Some(format!("tm:{expected}").as_str()))
+    );
     assert_eq!(rows[7].translation.as_deref(), Some(pairs[7].1.as_str()));
     Ok(())
 }
