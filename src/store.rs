@@ -268,6 +268,16 @@ END;
 INSERT INTO tm_index (tm_index, rank) VALUES ('hashsize', 33554432);
 INSERT INTO tm_index (tm_index) VALUES ('rebuild');
 
+-- How many units' sources hold each word: lookups read the rarest words'
+-- postings first. Kept by the code that adds and removes units.
+CREATE TABLE tm_terms (
+    term TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE VIRTUAL TABLE temp.tm_vocab USING fts5vocab(main, tm_index, col);
+INSERT INTO tm_terms (term, docs) SELECT term, doc FROM temp.tm_vocab WHERE col = 'source';
+DROP TABLE temp.tm_vocab;
+
 -- Glossary: one row per source term and target term of a concept; a
 -- forbidden row is a target variant translators must not use.
 CREATE TABLE glossary_terms (
@@ -421,7 +431,8 @@ impl Project {
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;
-                 PRAGMA busy_timeout = 5000;",
+                 PRAGMA busy_timeout = 5000;
+                 PRAGMA cache_size = -32768;",
             )
             .map_err(|source| sqlite(&path, source))
     }

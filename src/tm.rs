@@ -31,7 +31,7 @@ pub const PROJECT_MEMORY: MemoryId = MemoryId(1);
 pub const DEFAULT_THRESHOLD: u8 = 70;
 
 /// Candidates scored exactly per lookup.
-const CANDIDATES: usize = 60;
+const CANDIDATES: usize = 400;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TmError {
@@ -153,6 +153,25 @@ pub(crate) fn record(
     origin: Option<&str>,
 ) -> rusqlite::Result<()> {
     let (before, after) = neighbours(tx, segment)?;
+    let stored: Option<String> =
+        tx.query_row("SELECT source FROM tm_units WHERE segment_id = ?1", [segment.0], |r| r.get(0)).optional()?;
+    let source: Option<String> = tx
+        .query_row(
+            "SELECT s.source FROM segments s JOIN documents d ON d.id = s.document_id
+             WHERE s.id = ?1 AND d.kind = 'translation'",
+            [segment.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(source) = source else { return Ok(()) };
+    if stored.as_deref() != Some(source.as_str()) {
+        let mut counts = HashMap::new();
+        if let Some(stored) = &stored {
+            count_words(&mut counts, stored, -1);
+        }
+        count_words(&mut counts, &source, 1);
+        apply_counts(tx, &counts)?;
+    }
     tx.execute(
         "INSERT INTO tm_units (memory_id, source_lang, target_lang, source, target, origin, status, document_id,
                                segment_id, context_before, context_after, author)
@@ -175,6 +194,46 @@ pub(crate) fn record(
             author
         ],
     )?;
+    Ok(())
+}
+
+/// Adds a source's words to the word frequencies (`by` = 1), or takes
+/// them away (`by` = -1).
+///
+/// Called for every unit of an import, so it splits words itself (as the
+/// index does: alphanumeric runs, lowercased) and allocates only for words
+/// it has not seen before.
+pub(crate) fn count_words(counts: &mut HashMap<String, i64>, source: &str, by: i64) {
+    let mut seen: Vec<String> = Vec::new();
+    let mut lowered = String::new();
+    for word in source.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        lowered.clear();
+        lowered.extend(word.chars().flat_map(char::to_lowercase));
+        if seen.contains(&lowered) {
+            continue;
+        }
+        match counts.get_mut(lowered.as_str()) {
+            Some(count) => *count += by,
+            None => {
+                counts.insert(lowered.clone(), by);
+            }
+        }
+        seen.push(lowered.clone());
+    }
+}
+
+/// Writes counted word frequencies into `tm_terms`.
+pub(crate) fn apply_counts(conn: &Connection, counts: &HashMap<String, i64>) -> rusqlite::Result<()> {
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO tm_terms (term, docs) VALUES (?1, ?2)
+         ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
+    )?;
+    for (term, by) in counts.iter().filter(|(_, by)| **by != 0) {
+        upsert.execute(params![term, by])?;
+    }
+    if counts.values().any(|by| *by < 0) {
+        conn.execute("DELETE FROM tm_terms WHERE docs <= 0", [])?;
+    }
     Ok(())
 }
 
@@ -212,31 +271,39 @@ struct Candidate {
     context: (Option<i64>, Option<i64>),
 }
 
-/// Postings read to tell a rare word from a common one.
-const PROBE: i64 = 1_000;
-/// Postings read, newest first, per word the candidates are drawn from.
-const POSTINGS: i64 = 4_000;
+/// Postings read per lookup in all, rarest words first.
+const POSTING_BUDGET: i64 = 40_000;
+/// Postings read for one word at most (newest first), for sentences made
+/// only of common words.
+const POSTINGS: i64 = 20_000;
 
 /// Units sharing the sentence's rarest words, those sharing the most first.
 ///
-/// A word's rarity is its posting count up to [`PROBE`], so a very common
-/// word costs no more than a thousand postings. The rarest third (at least
-/// three) of the words the memory knows are then read and counted per
-/// unit: ranking by shared rare words rather than BM25 keeps the cost
-/// bounded by [`POSTINGS`] per word whatever the memory's size.
+/// Word frequencies come from `tm_terms`, kept as units come and go. The
+/// rarest words, as many as [`POSTING_BUDGET`] allows and at least three,
+/// are read from the index and counted per unit: the more of the sentence's
+/// words are counted, the better the count tells the best unit from units
+/// sharing only a part of it, and the cost stays bounded whatever the
+/// memory's size.
 fn candidates(conn: &Connection, query: &Query<'_>, words: &[String]) -> rusqlite::Result<Vec<Candidate>> {
-    let mut probe =
-        conn.prepare_cached("SELECT count(*) FROM (SELECT 1 FROM tm_index WHERE tm_index MATCH ?1 LIMIT ?2)")?;
+    let mut frequency = conn.prepare_cached("SELECT docs FROM tm_terms WHERE term = ?1")?;
     let mut known = Vec::new();
     for word in words {
-        let expression = format!("source : {}", quoted(word));
-        let frequency: i64 = probe.query_row(params![expression, PROBE], |r| r.get(0))?;
-        if frequency > 0 {
-            known.push((frequency, expression));
+        let docs: Option<i64> = frequency.query_row([word], |r| r.get(0)).optional()?;
+        if let Some(docs) = docs.filter(|&d| d > 0) {
+            known.push((docs, format!("source : {}", quoted(word))));
         }
     }
     known.sort();
-    let wanted = (known.len() * 3).div_ceil(10).max(3);
+    let mut budget = 0;
+    let wanted = known
+        .iter()
+        .take_while(|(docs, _)| {
+            budget += docs;
+            budget <= POSTING_BUDGET
+        })
+        .count()
+        .max(3);
     let mut postings =
         conn.prepare_cached("SELECT rowid FROM tm_index WHERE tm_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2")?;
     let mut shared: HashMap<i64, u32> = HashMap::new();
@@ -435,6 +502,7 @@ pub fn import_tmx(
     let mut failure: Option<rusqlite::Error> = None;
     let mut cancelled = false;
     let mut kept = 0u64;
+    let mut counts: HashMap<String, i64> = HashMap::new();
     let mut found: Vec<String> = Vec::new();
     let stats = tmx::read(
         path,
@@ -461,6 +529,7 @@ pub fn import_tmx(
             match result {
                 Ok(_) => {
                     kept += 1;
+                    count_words(&mut counts, &unit.source, 1);
                     tmx::Flow::Continue
                 }
                 Err(error) => {
@@ -484,6 +553,8 @@ pub fn import_tmx(
     if cancelled {
         return Err(TmError::Cancelled);
     }
+    drop(insert);
+    apply_counts(tx, &counts).map_err(e)?;
     if kept == 0
         && let Some((s, t)) = langs
     {

@@ -49,7 +49,7 @@ impl Project {
             tx.commit().map_err(e)?;
             Ok(imported)
         });
-        self.conn.execute_batch("PRAGMA cache_size = -2000").map_err(e)?;
+        self.conn.execute_batch("PRAGMA cache_size = -32768").map_err(e)?;
         imported
     }
 
@@ -67,6 +67,15 @@ impl Project {
         let path = self.path.clone();
         let e = |source| TmError::Sqlite { path: path.clone(), source };
         let tx = self.tx()?;
+        let mut counts = std::collections::HashMap::new();
+        {
+            let mut sources = tx.prepare("SELECT source FROM tm_units WHERE memory_id = ?1").map_err(e)?;
+            let mut rows = sources.query([memory.0]).map_err(e)?;
+            while let Some(row) = rows.next().map_err(e)? {
+                tm::count_words(&mut counts, &row.get::<_, String>(0).map_err(e)?, -1);
+            }
+        }
+        tm::apply_counts(&tx, &counts).map_err(e)?;
         tx.execute("DELETE FROM tm_units WHERE memory_id = ?1", [memory.0]).map_err(e)?;
         tx.execute("DELETE FROM memories WHERE id = ?1", [memory.0]).map_err(e)?;
         tx.commit().map_err(e)

@@ -101,12 +101,20 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// Case-blind equality without allocating: this runs in the innermost loop.
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+}
+
 fn substitution(a: &Token<'_>, b: &Token<'_>) -> f64 {
     if a.text == b.text {
         0.0
     } else if a.kind == TokenKind::Number && b.kind == TokenKind::Number {
         0.5
-    } else if a.kind == b.kind && a.text.to_lowercase() == b.text.to_lowercase() {
+    } else if a.kind == b.kind && same_ignoring_case(a.text, b.text) {
         0.1
     } else {
         a.kind.weight().max(b.kind.weight())
