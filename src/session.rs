@@ -603,6 +603,12 @@ impl Session {
         Ok(self.project()?.export_memory(memory, path)?)
     }
 
+    pub fn set_memory_priority(&mut self, memory: MemoryId, priority: i64) -> Result<Vec<Memory>, SessionError> {
+        let project = self.project_mut()?;
+        project.set_memory_priority(memory, priority)?;
+        Ok(project.memories()?)
+    }
+
     pub fn remove_memory(&mut self, memory: MemoryId) -> Result<Vec<Memory>, SessionError> {
         let project = self.project_mut()?;
         project.remove_memory(memory)?;

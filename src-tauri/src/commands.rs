@@ -373,6 +373,11 @@ pub fn remove_memory(state: State<'_, AppState>, memory: MemoryId) -> Reply<Vec<
 }
 
 #[tauri::command(async)]
+pub fn set_memory_priority(state: State<'_, AppState>, memory: MemoryId, priority: i64) -> Reply<Vec<Memory>> {
+    with_session(&state, |s| s.set_memory_priority(memory, priority))
+}
+
+#[tauri::command(async)]
 pub fn pretranslate(
     state: State<'_, AppState>,
     document: DocumentId,

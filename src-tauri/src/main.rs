@@ -49,6 +49,7 @@ fn main() -> ExitCode {
             commands::import_memory,
             commands::export_memory,
             commands::remove_memory,
+            commands::set_memory_priority,
             commands::pretranslate,
             commands::cancel_work,
             commands::import_glossary,

@@ -941,6 +941,14 @@ async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> an
     let label = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=tm-origin]")).await?.text().await?;
     let expected = verso::tm::score::percent(&pairs[0].0, &sentence(0));
     assert_eq!(label, format!("TM {expected}%"));
+    // The memories dialog lists the project memory and the reference one.
+    app.wait_for("[data-testid=manage-memories]").await?.click().await?;
+    app.wait_until("two memories listed", "document.querySelectorAll('[data-testid=memory-row]').length === 2").await?;
+    let rows = app.eval("[...document.querySelectorAll('[data-testid=memory-row]')].map(r => r.textContent)").await?;
+    assert!(
+        rows[1].as_str().is_some_and(|r| r.contains("reference.tmx") && r.replace(',', "").contains("1500")),
+        "{rows}"
+    );
     app.quit().await?;
 
     let project = Project::open(&project_path)?;

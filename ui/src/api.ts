@@ -53,6 +53,7 @@ export const api = {
     invoke<Memory>("import_memory", { path, document, onProgress: progressChannel(onprogress) }),
   exportMemory: (memory: MemoryId, path: string) => invoke<number>("export_memory", { memory, path }),
   removeMemory: (memory: MemoryId) => invoke<Memory[]>("remove_memory", { memory }),
+  setMemoryPriority: (memory: MemoryId, priority: number) => invoke<Memory[]>("set_memory_priority", { memory, priority }),
   pretranslate: (document: DocumentId, threshold: number, onprogress: (p: Progress) => void) =>
     invoke<Pretranslated>("pretranslate", { document, threshold, onProgress: progressChannel(onprogress) }),
   cancelWork: () => invoke<null>("cancel_work"),
