@@ -21,6 +21,7 @@ pub mod align;
 pub mod bench;
 pub mod diff;
 pub mod glossary;
+pub mod mt;
 pub mod provenance;
 pub mod qa;
 pub mod recent;

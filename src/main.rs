@@ -203,6 +203,11 @@ enum Command {
         #[command(subcommand)]
         action: TmAction,
     },
+    /// Machine translation: provider profiles, keys, translating documents.
+    Mt {
+        #[command(subcommand)]
+        action: MtAction,
+    },
     /// The project glossary: import TBX or CSV/TSV, export TBX, list.
     Glossary {
         #[command(subcommand)]
@@ -330,6 +335,60 @@ enum TmAction {
 }
 
 #[derive(Subcommand)]
+enum MtAction {
+    /// Provider profiles, kept in the settings folder (VERSO_CONFIG_DIR).
+    Profile {
+        #[command(subcommand)]
+        action: ProfileAction,
+    },
+    /// Store a profile's API key in the system keyring (read from stdin).
+    Key { name: String },
+    /// Translate a document's untranslated segments (or the given
+    /// positions, 1-based: "1,4-7") as drafts, origin mt:<profile>.
+    Translate {
+        project: PathBuf,
+        document: i64,
+        #[arg(long)]
+        profile: String,
+        #[arg(long)]
+        segments: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfileAction {
+    /// Add or replace a profile (switched off unless --enable).
+    Add {
+        name: String,
+        /// deepl, google, libretranslate or openai (Ollama, llama.cpp, vLLM).
+        #[arg(long)]
+        provider: String,
+        /// Base URL; the provider's public endpoint when left out.
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        formality: Option<String>,
+        /// System prompt for OpenAI-compatible profiles, with {source_lang},
+        /// {target_lang}, {glossary}, {before}, {after}.
+        #[arg(long)]
+        prompt: Option<String>,
+        #[arg(long)]
+        enable: bool,
+        #[arg(long, default_value_t = 30)]
+        timeout: u32,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    Remove {
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum GlossaryAction {
     /// Add the terms of a TBX or CSV/TSV file for a language pair.
     Import {
@@ -363,6 +422,17 @@ enum GlossaryAction {
 
 #[derive(Subcommand)]
 enum SummaryAction {
+    /// Ask an OpenAI-compatible profile for a draft summary of a document;
+    /// it is stored as a draft summary and checked like any other.
+    Draft {
+        project: PathBuf,
+        document: i64,
+        #[arg(long)]
+        profile: String,
+        /// Summarise the translation (in the target language) instead of the source.
+        #[arg(long)]
+        target: bool,
+    },
     /// Create a summary of source documents from a text or Markdown file
     /// (`#` headings pick sections; every sentence starts as a claim).
     Add {
@@ -888,6 +958,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Summary { action } => run_summary(action, stdout)?,
         Command::Tm { action } => run_tm(action, stdout)?,
         Command::Glossary { action } => run_glossary(action, stdout)?,
+        Command::Mt { action } => run_mt(action, stdout)?,
         Command::Qa { project, document, json, html } => {
             let project = Project::open(&project)?;
             let report = project.qa_report(DocumentId(document))?;
@@ -958,6 +1029,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
     match action {
+        SummaryAction::Draft { project, document, profile, target } => {
+            let mut session = session_with(&project)?;
+            let job = session.summary_draft_job(DocumentId(document), &profile, target)?;
+            let p = job.client.profile();
+            eprintln!("asking \"{}\" ({}, {}) for a draft of document {document}", p.name, p.kind.label(), p.url);
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let markdown =
+                tokio::runtime::Runtime::new()?.block_on(job.client.chat(&job.system, &job.user, &cancel))?;
+            let summary = session.create_summary_draft(&job, &markdown)?;
+            let view = session.summary(summary.id)?;
+            writeln!(
+                stdout,
+                "created draft summary {}: \"{}\", {} sentences, {} claim(s) flagged",
+                summary.id.0, summary.title, summary.segments, view.blocking
+            )?;
+        }
         SummaryAction::Add { project, file, sources, title, lang: summary_lang, author, json } => {
             let text = read_text(&file)?;
             let mut project = Project::open(&project)?;
@@ -1123,6 +1210,127 @@ fn run_tm(action: TmAction, stdout: &mut impl Write) -> anyhow::Result<()> {
                     writeln!(stdout, "{}\n  {}\n  ({})", hit.source, hit.target, hit.memory_name)?;
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// A session for commands that use settings (machine translation).
+fn session_with(project: &Path) -> anyhow::Result<verso::session::Session> {
+    let author = std::env::var("USER").unwrap_or_else(|_| "verso".into());
+    let mut session = verso::session::Session::new(verso::mt::profile::default_config_dir(), author);
+    session.open_project(project)?;
+    Ok(session)
+}
+
+/// "1,4-7" → positions 0, 3, 4, 5, 6.
+fn positions(list: &str) -> anyhow::Result<Vec<u32>> {
+    let mut out = Vec::new();
+    for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let number =
+            |n: &str| n.trim().parse::<u32>().ok().filter(|&n| n > 0).context(format!("bad segment number {n:?}"));
+        match part.split_once('-') {
+            Some((a, b)) => out.extend(number(a)? - 1..number(b)?),
+            None => out.push(number(part)? - 1),
+        }
+    }
+    Ok(out)
+}
+
+fn run_mt(action: MtAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+    use verso::mt::{Profile, ProviderKind, Settings};
+    let config = verso::mt::profile::default_config_dir();
+    match action {
+        MtAction::Profile {
+            action: ProfileAction::Add { name, provider, url, model, formality, prompt, enable, timeout },
+        } => {
+            let kind = ProviderKind::parse(&provider)
+                .with_context(|| format!("unknown provider {provider:?}: deepl, google, libretranslate or openai"))?;
+            let mut profile = Profile::new(&name, kind);
+            if let Some(url) = url {
+                profile.url = url;
+            }
+            profile.model = model;
+            profile.formality = formality;
+            profile.prompt = prompt;
+            profile.enabled = enable;
+            profile.timeout_secs = timeout;
+            let mut settings = Settings::load(&config)?;
+            settings.upsert(profile)?;
+            settings.save(&config)?;
+            writeln!(
+                stdout,
+                "saved profile \"{name}\" ({}, {})",
+                kind.label(),
+                if enable { "enabled" } else { "switched off" }
+            )?;
+        }
+        MtAction::Profile { action: ProfileAction::List { json } } => {
+            let settings = Settings::load(&config)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *stdout, &settings.profiles)?;
+                writeln!(stdout)?;
+            } else {
+                for p in &settings.profiles {
+                    let (_, source) = verso::mt::keys::get(&p.name);
+                    let state = if p.enabled { "on " } else { "off" };
+                    writeln!(stdout, "{state}  {:<24} {:<24} {}  key: {source:?}", p.name, p.kind.label(), p.url)?;
+                }
+            }
+        }
+        MtAction::Profile { action: ProfileAction::Remove { name } } => {
+            let mut settings = Settings::load(&config)?;
+            settings.remove(&name)?;
+            settings.save(&config)?;
+            verso::mt::keys::remove(&name);
+            writeln!(stdout, "removed profile \"{name}\"")?;
+        }
+        MtAction::Key { name } => {
+            Settings::load(&config)?.get(&name)?;
+            let mut key = String::new();
+            std::io::stdin().read_line(&mut key)?;
+            verso::mt::keys::set(&name, &key)?;
+            writeln!(stdout, "stored the key of \"{name}\" in the system keyring")?;
+        }
+        MtAction::Translate { project, document, profile, segments } => {
+            let mut session = session_with(&project)?;
+            let mut job = session.mt_document_job(DocumentId(document), &profile)?;
+            if let Some(list) = segments {
+                let wanted = positions(&list)?;
+                let rows = Project::open(&project)?.segments(DocumentId(document))?;
+                let keep: Vec<bool> = job
+                    .segments
+                    .iter()
+                    .map(|(id, _)| rows.iter().any(|r| r.id == *id && wanted.contains(&r.position)))
+                    .collect();
+                let mut index = 0;
+                job.segments.retain(|_| {
+                    index += 1;
+                    keep[index - 1]
+                });
+                let mut texts = keep.iter();
+                job.request.texts.retain(|_| *texts.next().unwrap_or(&false));
+                let mut context = keep.iter();
+                job.request.context.retain(|_| *context.next().unwrap_or(&false));
+            }
+            let p = job.client.profile();
+            eprintln!(
+                "sending {} segments ({} characters) to \"{}\" ({}, {})",
+                job.segments.len(),
+                job.request.texts.iter().map(|t| t.chars().count()).sum::<usize>(),
+                p.name,
+                p.kind.label(),
+                p.url
+            );
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let runtime = tokio::runtime::Runtime::new()?;
+            let texts = runtime.block_on(job.client.translate(&job.request, &cancel, &mut |done, total| {
+                if total >= 100 {
+                    eprintln!("translated {done} / {total}");
+                }
+            }))?;
+            let written = session.apply_mt(&job, texts)?;
+            writeln!(stdout, "{written} segments translated as drafts (origin mt:{profile})")?;
         }
     }
     Ok(())

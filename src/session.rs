@@ -22,6 +22,9 @@ use crate::store::{Pretranslated, Project, StoreError};
 use crate::summary::{self, LinkDecision, NewSummary, SentenceKind, SourceIndex, SummaryError, SummaryView};
 use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 
+mod mt;
+pub use mt::{DraftJob, MtJob, ProfileView};
+
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     #[error("no project is open; open or create one first")]
@@ -48,6 +51,8 @@ pub enum SessionError {
     Tm(#[from] crate::tm::TmError),
     #[error(transparent)]
     Glossary(#[from] crate::glossary::GlossaryError),
+    #[error(transparent)]
+    Mt(#[from] crate::mt::MtError),
 }
 
 /// Everything a translation document can be exported as, for the export
@@ -152,6 +157,8 @@ pub enum ErrorKind {
     Storage,
     /// Refused until something is resolved (a summary's open flags).
     Blocked,
+    /// A machine-translation service failed or refused (network, key, quota).
+    Service,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,6 +203,13 @@ impl From<&SessionError> for ErrorReply {
                 | crate::tm::TmError::ProjectMemory(_)
                 | crate::tm::TmError::Cancelled,
             )
+            | SessionError::Mt(
+                crate::mt::MtError::NoSuchProfile(_)
+                | crate::mt::MtError::Disabled(_)
+                | crate::mt::MtError::Invalid(_)
+                | crate::mt::MtError::NoKey { .. }
+                | crate::mt::MtError::Cancelled,
+            )
             | SessionError::Glossary(
                 crate::glossary::GlossaryError::Read { .. }
                 | crate::glossary::GlossaryError::Empty { .. }
@@ -215,6 +229,7 @@ impl From<&SessionError> for ErrorReply {
             | SessionError::Tm(_)
             | SessionError::Glossary(_)
             | SessionError::Write { .. } => ErrorKind::Storage,
+            SessionError::Mt(_) => ErrorKind::Service,
         };
         let conflict = match error {
             SessionError::Store(StoreError::Conflict { found, their_text, .. }) => {

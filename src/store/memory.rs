@@ -116,6 +116,11 @@ impl Project {
             .unwrap_or(false)
     }
 
+    /// The sources of the segments before and after one.
+    pub fn neighbours(&self, segment: SegmentId) -> Result<(Option<String>, Option<String>), StoreError> {
+        tm::neighbours(&self.conn, segment).map_err(self.err())
+    }
+
     /// Matches for any sentence, outside a document.
     pub fn lookup(&self, query: &tm::Query<'_>, threshold: u8, limit: usize) -> Result<Vec<TmMatch>, StoreError> {
         tm::lookup(&self.conn, query, threshold, limit).map_err(self.err())
@@ -171,5 +176,34 @@ impl Project {
         progress(total, total);
         tx.commit().map_err(e)?;
         Ok(outcome)
+    }
+}
+
+impl Project {
+    /// Writes machine translations as drafts with `origin`, in one
+    /// transaction. A segment whose translation changed since `base` was
+    /// read is left alone. Returns how many were written.
+    pub fn fill_drafts(
+        &mut self,
+        drafts: &[(SegmentId, Option<RevisionId>, String)],
+        origin: &str,
+        author: &str,
+    ) -> Result<u32, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let mut written = 0;
+        for (segment, base, text) in drafts {
+            let head: Option<i64> = tx
+                .query_row("SELECT max(id) FROM revisions WHERE segment_id = ?1", [segment.0], |r| r.get(0))
+                .map_err(e)?;
+            if head != base.map(|b| b.0) || text.trim().is_empty() {
+                continue;
+            }
+            insert_revision_from(&tx, *segment, *base, text, Status::Draft, author, Some(origin)).map_err(e)?;
+            written += 1;
+        }
+        tx.commit().map_err(e)?;
+        Ok(written)
     }
 }
