@@ -61,15 +61,6 @@ pub struct Request {
     pub context: Vec<(Option<String>, Option<String>)>,
 }
 
-/// A suggestion for one segment from one profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-pub struct Suggestion {
-    pub profile: String,
-    pub provider: ProviderKind,
-    pub text: String,
-}
-
 /// What a batch would send, shown before it starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]

@@ -8,6 +8,8 @@ use verso::diff::{DiffSpan, DiffStats, DocumentDiff, Granularity, SegmentChange,
 use verso::document::{DocumentId, DocumentKind, DocumentSummary, PassageKind, SegmentId, SegmentRow, SourceFormat};
 use verso::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
+use verso::mt::keys::KeySource;
+use verso::mt::{Estimate, Profile, ProviderKind};
 use verso::provenance::{Flag, FlagKind};
 use verso::qa::{Acceptance, QaCheck, QaIssue, QaReport};
 use verso::recent::RecentProject;
@@ -17,6 +19,7 @@ use verso::revision::{
 use verso::session::{
     ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, Progress, ProjectInfo,
 };
+use verso::session::{MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{
     Approval, Coverage, LinkDecision, LinkOrigin, LinkView, Reference, SectionView, SentenceKind, SentenceView,
@@ -86,6 +89,12 @@ fn generated() -> String {
         Acceptance::decl(&cfg),
         QaIssue::decl(&cfg),
         QaReport::decl(&cfg),
+        ProviderKind::decl(&cfg),
+        Profile::decl(&cfg),
+        KeySource::decl(&cfg),
+        ProfileView::decl(&cfg),
+        MtSuggestion::decl(&cfg),
+        Estimate::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by tests/bindings.rs. Do not edit.\n\n");
     for declaration in declarations {

@@ -10,6 +10,7 @@ use tauri::ipc::Channel;
 use verso::diff::DocumentDiff;
 use verso::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
+use verso::mt::{Estimate, MtError, Profile, Request};
 use verso::qa::{QaCheck, QaReport};
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
@@ -17,6 +18,7 @@ use verso::session::Progress;
 use verso::session::{
     DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo, Session, SessionError,
 };
+use verso::session::{MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{LinkDecision, SentenceKind, SummaryView};
 use verso::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
@@ -430,4 +432,117 @@ pub fn accept_warning(
     reason: String,
 ) -> Reply<QaReport> {
     with_session(&state, |s| s.accept_warning(segment, check, &detail, &reason))
+}
+
+#[tauri::command(async)]
+pub fn mt_profiles(state: State<'_, AppState>) -> Reply<Vec<ProfileView>> {
+    with_session(&state, |s| s.mt_profiles())
+}
+
+#[tauri::command(async)]
+pub fn save_mt_profile(state: State<'_, AppState>, profile: Profile) -> Reply<Vec<ProfileView>> {
+    with_session(&state, |s| s.save_mt_profile(profile))
+}
+
+#[tauri::command(async)]
+pub fn remove_mt_profile(state: State<'_, AppState>, name: String) -> Reply<Vec<ProfileView>> {
+    with_session(&state, |s| s.remove_mt_profile(&name))
+}
+
+#[tauri::command(async)]
+pub fn move_mt_profile(state: State<'_, AppState>, name: String, up: bool) -> Reply<Vec<ProfileView>> {
+    with_session(&state, |s| s.move_mt_profile(&name, up))
+}
+
+/// Stores a key in the system keyring; the key never comes back to the UI.
+#[tauri::command(async)]
+pub fn set_mt_key(state: State<'_, AppState>, name: String, key: String) -> Reply<Vec<ProfileView>> {
+    with_session(&state, |s| s.set_mt_key(&name, &key))
+}
+
+fn mt_reply(error: MtError) -> ErrorReply {
+    ErrorReply::from(&SessionError::Mt(error))
+}
+
+/// Translates "Good morning." with a profile: proves URL, key and model.
+#[tauri::command]
+pub async fn test_mt_profile(state: State<'_, AppState>, name: String, target_lang: String) -> Reply<String> {
+    let client = with_session(&state, |s| s.mt_client(&name))?;
+    let request =
+        Request { source_lang: "en".into(), target_lang, texts: vec!["Good morning.".into()], ..Request::default() };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let texts = client.translate(&request, &cancel, &mut |_, _| {}).await.map_err(mt_reply)?;
+    Ok(texts.into_iter().next().unwrap_or_default())
+}
+
+/// Every enabled profile's suggestion for a segment. The network calls run
+/// without holding the session, so the editor stays responsive.
+#[tauri::command]
+pub async fn mt_suggestions(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<MtSuggestion>> {
+    let (clients, request) = with_session(&state, |s| Ok((s.mt_clients()?, s.mt_segment_request(segment)?)))?;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let mut out = Vec::new();
+    for client in clients {
+        let suggestion = match client {
+            Ok(client) => {
+                let p = client.profile().clone();
+                let result = client.translate(&request, &cancel, &mut |_, _| {}).await;
+                let (text, error) = match result {
+                    Ok(texts) => (texts.into_iter().next(), None),
+                    Err(e) => (None, Some(e.to_string())),
+                };
+                MtSuggestion { profile: p.name, provider: p.kind, url: p.url, text, error }
+            }
+            Err(error) => MtSuggestion {
+                profile: String::new(),
+                provider: verso::mt::ProviderKind::Openai,
+                url: String::new(),
+                text: None,
+                error: Some(error.to_string()),
+            },
+        };
+        out.push(suggestion);
+    }
+    Ok(out)
+}
+
+#[tauri::command(async)]
+pub fn mt_estimate(state: State<'_, AppState>, document: DocumentId, profile: String) -> Reply<Estimate> {
+    with_session(&state, |s| s.mt_estimate(document, &profile))
+}
+
+/// Machine-translates every untranslated segment as drafts, with progress
+/// and Cancel (nothing is written when cancelled).
+#[tauri::command]
+pub async fn mt_pretranslate(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    profile: String,
+    on_progress: Channel<Progress>,
+) -> Reply<u32> {
+    let job = with_session(&state, |s| s.mt_document_job(document, &profile))?;
+    state.cancel.store(false, Ordering::SeqCst);
+    let texts = job
+        .client
+        .translate(&job.request, &state.cancel, &mut |done, total| {
+            let _ = on_progress.send(Progress { done: done as f64, total: total as f64 });
+        })
+        .await
+        .map_err(mt_reply)?;
+    with_session(&state, |s| s.apply_mt(&job, texts))
+}
+
+/// Asks an OpenAI-compatible profile for a draft summary of a document and
+/// stores it as a draft summary, checked like any other.
+#[tauri::command]
+pub async fn summary_draft(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    profile: String,
+    in_target: bool,
+) -> Reply<DocumentSummary> {
+    let job = with_session(&state, |s| s.summary_draft_job(document, &profile, in_target))?;
+    state.cancel.store(false, Ordering::SeqCst);
+    let markdown = job.client.chat(&job.system, &job.user, &state.cancel).await.map_err(mt_reply)?;
+    with_session(&state, |s| s.create_summary_draft(&job, &markdown))
 }

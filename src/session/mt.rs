@@ -22,6 +22,18 @@ pub struct ProfileView {
     pub key_variable: String,
 }
 
+/// One profile's suggestion for a segment, or why there is none; names
+/// where the text was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct MtSuggestion {
+    pub profile: String,
+    pub provider: mt::ProviderKind,
+    pub url: String,
+    pub text: Option<String>,
+    pub error: Option<String>,
+}
+
 /// Segments to translate and the request for them.
 pub struct MtJob {
     pub client: Client,

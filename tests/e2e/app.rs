@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../support/loopback.rs"]
+mod loopback;
+
 use anyhow::{Context, bail};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
@@ -959,5 +962,83 @@ async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> an
             .all(|r| r.status == Status::Draft && r.origin.as_deref() == Some(format!("tm:{expected}").as_str()))
     );
     assert_eq!(rows[7].translation.as_deref(), Some(pairs[7].1.as_str()));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn machine_suggestions_are_inserted_and_a_document_is_machine_translated_with_cancel() -> anyhow::Result<()> {
+    let _one = lock().await;
+    // An OpenAI-compatible service on loopback, a little slow, as a local LLM is.
+    let server = loopback::serve(|request, _| {
+        let body = request.json();
+        let text = body["messages"][1]["content"].as_str().unwrap_or_default().to_string();
+        let answer = serde_json::json!({ "choices": [{ "index": 0, "message": { "role": "assistant", "content": format!("ES: {text}") } }] });
+        loopback::Reply::json(200, answer.to_string()).after(Duration::from_millis(120))
+    })
+    .await;
+    let dir = tempfile::tempdir()?;
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config)?;
+    let mut profile = verso::mt::Profile::new("Loop LLM", verso::mt::ProviderKind::Openai);
+    profile.url = format!("{}/v1", server.url);
+    profile.model = Some("test-model".into());
+    profile.enabled = true;
+    verso::mt::Settings { profiles: vec![profile] }.save(&config)?;
+    let text: String = (0..40).map(|i| format!("Sentence {i} of the statement.\n\n")).collect();
+    let project_path = project_with_text(dir.path(), "statement.txt", &text)?;
+
+    let app = App::launch(&[&project_path], &config).await?;
+    let target = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    target.click().await?;
+    let suggestion = app.wait_for("[data-testid=mt-suggestion] [data-testid=mt-text]").await?;
+    assert_eq!(suggestion.text().await?, "ES: Sentence 0 of the statement.");
+    let sent = app.wait_for("[data-testid=mt-suggestion] .mt-sent").await?.text().await?;
+    assert!(sent.contains("Loop LLM") && sent.contains(&server.url), "{sent}");
+    target.send_keys(&(Key::Alt + "1")).await?;
+    app.wait_until(
+        "the suggestion is stored as a draft",
+        &format!("document.querySelector(\"{ROW}[data-position='0']\").dataset.status === 'draft'"),
+    )
+    .await?;
+
+    app.wait_for("[data-testid=mt-pretranslate]").await?.click().await?;
+    let estimate = app.wait_for("[data-testid=mt-estimate]").await?.text().await?;
+    assert!(estimate.contains("39 untranslated segments") && estimate.contains(&server.url), "{estimate}");
+    app.wait_for("[data-testid=mt-batch-start]").await?.click().await?;
+    app.wait_until(
+        "the progress bar moves",
+        "Number(document.querySelector('[data-testid=work-progress]')?.dataset.done ?? 0) > 0",
+    )
+    .await?;
+    app.wait_for("[data-testid=cancel-work]").await?.click().await?;
+    app.wait_until(
+        "the cancel is reported",
+        "[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('cancelled'))",
+    )
+    .await?;
+    let status = app.eval(&format!("document.querySelector(\"{ROW}[data-position='1']\").dataset.status")).await?;
+    assert_eq!(status, json!("new"), "a cancelled batch writes nothing");
+
+    app.wait_for("[data-testid=mt-pretranslate]").await?.click().await?;
+    app.wait_for("[data-testid=mt-estimate]").await?;
+    app.wait_for("[data-testid=mt-batch-start]").await?.click().await?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while app
+        .eval("[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('Machine-translated 39 segments'))")
+        .await?
+        != json!(true)
+    {
+        if Instant::now() > deadline {
+            bail!("the batch did not finish in a minute");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.quit().await?;
+
+    let project = Project::open(&project_path)?;
+    let doc = project.documents()?[0].id;
+    let rows = project.segments(doc)?;
+    assert!(rows.iter().all(|r| r.status == Status::Draft && r.origin.as_deref() == Some("mt:Loop LLM")), "{rows:?}");
+    assert_eq!(rows[7].translation.as_deref(), Some("ES: Sentence 7 of the statement."));
     Ok(())
 }

@@ -35,6 +35,10 @@ import type {
   TermHit,
   QaReport,
   QaCheck,
+  Profile,
+  ProfileView,
+  MtSuggestion,
+  Estimate,
 } from "./bindings";
 import { Channel } from "@tauri-apps/api/core";
 
@@ -46,6 +50,18 @@ function progressChannel(onprogress: (p: Progress) => void): Channel<Progress> {
 }
 
 export const api = {
+  mtProfiles: () => invoke<ProfileView[]>("mt_profiles"),
+  saveMtProfile: (profile: Profile) => invoke<ProfileView[]>("save_mt_profile", { profile }),
+  removeMtProfile: (name: string) => invoke<ProfileView[]>("remove_mt_profile", { name }),
+  moveMtProfile: (name: string, up: boolean) => invoke<ProfileView[]>("move_mt_profile", { name, up }),
+  setMtKey: (name: string, key: string) => invoke<ProfileView[]>("set_mt_key", { name, key }),
+  testMtProfile: (name: string, targetLang: string) => invoke<string>("test_mt_profile", { name, targetLang }),
+  mtSuggestions: (segment: SegmentId) => invoke<MtSuggestion[]>("mt_suggestions", { segment }),
+  mtEstimate: (document: DocumentId, profile: string) => invoke<Estimate>("mt_estimate", { document, profile }),
+  mtPretranslate: (document: DocumentId, profile: string, onprogress: (p: Progress) => void) =>
+    invoke<number>("mt_pretranslate", { document, profile, onProgress: progressChannel(onprogress) }),
+  summaryDraft: (document: DocumentId, profile: string, inTarget: boolean) =>
+    invoke<DocumentSummary>("summary_draft", { document, profile, inTarget }),
   tmMatches: (segment: SegmentId, threshold: number) => invoke<TmMatch[]>("tm_matches", { segment, threshold }),
   concordance: (query: string) => invoke<ConcordanceHit[]>("concordance", { query }),
   memories: () => invoke<Memory[]>("memories"),

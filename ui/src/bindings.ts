@@ -55,7 +55,7 @@ exists: boolean, };
 
 export type ProjectInfo = { path: string, name: string, author: string, };
 
-export type ErrorKind = "no_project" | "not_found" | "invalid_input" | "conflict" | "storage" | "blocked";
+export type ErrorKind = "no_project" | "not_found" | "invalid_input" | "conflict" | "storage" | "blocked" | "service";
 
 export type ConflictReply = { revision: RevisionId | null, text: string | null, 
 /**
@@ -238,4 +238,38 @@ export type Acceptance = { author: string, reason: string, created_at: string, }
 export type QaIssue = { segment: SegmentId, position: number, check: QaCheck, detail: string, message: string, accepted: Acceptance | null, };
 
 export type QaReport = { document_title: string, source_lang: string, target_lang: string, segments: number, issues: Array<QaIssue>, };
+
+export type ProviderKind = "deepl" | "google" | "libretranslate" | "openai";
+
+export type Profile = { name: string, kind: ProviderKind, url: string, 
+/**
+ * The model, for OpenAI-compatible endpoints.
+ */
+model: string | null, 
+/**
+ * DeepL's `formality` (`more`, `less`, `prefer_more`, `prefer_less`).
+ */
+formality: string | null, 
+/**
+ * The system prompt for OpenAI-compatible endpoints, with
+ * `{source_lang}`, `{target_lang}`, `{glossary}`, `{before}` and
+ * `{after}` filled in.
+ */
+prompt: string | null, enabled: boolean, timeout_secs: number, };
+
+export type KeySource = "keyring" | "environment" | "none";
+
+export type ProfileView = { profile: Profile, key: KeySource, 
+/**
+ * The environment variable that can hold the key.
+ */
+key_variable: string, };
+
+export type MtSuggestion = { profile: string, provider: ProviderKind, url: string, text: string | null, error: string | null, };
+
+export type Estimate = { profile: string, provider: ProviderKind, 
+/**
+ * Where the text goes.
+ */
+url: string, segments: number, characters: number, requests: number, };
 
