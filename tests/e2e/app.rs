@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+// Shared with tests/mt.rs, which uses every helper; this file needs fewer.
+#[allow(dead_code)]
 #[path = "../support/loopback.rs"]
 mod loopback;
 
@@ -1035,6 +1037,10 @@ async fn machine_suggestions_are_inserted_and_a_document_is_machine_translated_w
     }
     app.quit().await?;
 
+    // Every request was a documented chat completion, without a key (none set).
+    let requests = server.requests();
+    assert!(requests.iter().all(|r| r.method == "POST" && r.path == "/v1/chat/completions"));
+    assert!(requests.iter().all(|r| !r.headers.contains_key("authorization")));
     let project = Project::open(&project_path)?;
     let doc = project.documents()?[0].id;
     let rows = project.segments(doc)?;
