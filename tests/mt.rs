@@ -311,3 +311,43 @@ async fn a_real_openai_compatible_endpoint_when_configured() {
     assert_eq!(texts.len(), 2);
     assert!(texts.iter().all(|t| !t.trim().is_empty()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_llm_summary_draft_is_stored_as_a_draft_and_its_unsupported_claims_are_flagged() {
+    // The model answers with one supported sentence and one with a wrong figure.
+    let server = serve(|r, _| {
+        let body = r.json();
+        assert_eq!(body["model"], "llama3");
+        assert!(body["messages"][0]["content"].as_str().is_some_and(|s| s.contains("## News Summary")));
+        assert!(body["messages"][1]["content"].as_str().is_some_and(|s| s.contains("46 billion")));
+        let draft = "## News Summary\n\nThe budget is 46 billion dollars. Unemployment fell to 3 percent.\n";
+        Reply::json(
+            200,
+            serde_json::json!({ "choices": [{ "message": { "role": "assistant", "content": draft } }] }).to_string(),
+        )
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config");
+    let mut profile = profile(ProviderKind::Openai, &format!("{}/v1", server.url));
+    profile.model = Some("llama3".into());
+    verso::mt::Settings { profiles: vec![profile] }.save(&config).expect("settings");
+    let source = dir.path().join("a.txt");
+    std::fs::write(&source, "The budget is 46 billion dollars. Unemployment fell to 4 percent in March.")
+        .expect("write");
+    let mut session = verso::session::Session::new(config, "ana".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let doc = session.import(&source, "en", "es", None).expect("import").id;
+
+    let job = session.summary_draft_job(doc, "Loop test", false).expect("job");
+    let markdown = job.client.chat(&job.system, &job.user, &AtomicBool::new(false)).await.expect("draft");
+    let summary = session.create_summary_draft(&job, &markdown).expect("stored");
+    assert_eq!(summary.kind, verso::DocumentKind::Summary);
+    let view = session.summary(summary.id).expect("view");
+    let sentences: Vec<_> = view.sections.iter().flat_map(|s| s.sentences.iter()).collect();
+    assert_eq!(sentences.len(), 2);
+    assert!(sentences.iter().all(|s| s.status == verso::Status::Draft));
+    assert!(sentences[0].flags.is_empty(), "{:?}", sentences[0].flags);
+    assert!(!sentences[1].flags.is_empty(), "the wrong figure is flagged");
+    assert_eq!(view.blocking, 1);
+}
