@@ -800,6 +800,11 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     )
     .await?;
 
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        std::fs::create_dir_all(&shots)?;
+        std::fs::write(Path::new(&shots).join("assist.png"), app.client.screenshot().await?)?;
+    }
     // Concordance from the keyboard, with highlighted hits.
     target.send_keys(&(Key::Control + "k")).await?;
     let query = app.wait_for("[data-testid=concordance-query]").await?;
