@@ -45,8 +45,7 @@ fn lines(data: &Path, relative: &str) -> Result<Vec<String>, BenchError> {
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times.get(times.len() / 2).copied().unwrap_or_default()
+    percentile(&mut times, 0.5)
 }
 
 fn ms(d: Duration) -> f64 {

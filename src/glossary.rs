@@ -368,25 +368,13 @@ struct Word {
 }
 
 fn words(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, usize)> = None;
-    let mut push = |word: String, start: usize, end: usize| {
-        let stem = stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into_owned());
-        out.push(Word { stem, start, end });
-    };
-    let mut count = 0;
-    for (i, c) in text.chars().enumerate() {
-        count = i + 1;
-        if c.is_alphanumeric() {
-            current.get_or_insert_with(|| (String::new(), i)).0.extend(c.to_lowercase());
-        } else if let Some((word, start)) = current.take() {
-            push(word, start, i);
-        }
-    }
-    if let Some((word, start)) = current {
-        push(word, start, count);
-    }
-    out
+    crate::tm::words_with_spans(text)
+        .into_iter()
+        .map(|(word, start, end)| {
+            let stem = stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into_owned());
+            Word { stem, start, end }
+        })
+        .collect()
 }
 
 /// A source term with what to use for it and what not.

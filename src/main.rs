@@ -1294,25 +1294,8 @@ fn run_mt(action: MtAction, stdout: &mut impl Write) -> anyhow::Result<()> {
         }
         MtAction::Translate { project, document, profile, segments } => {
             let mut session = session_with(&project)?;
-            let mut job = session.mt_document_job(DocumentId(document), &profile)?;
-            if let Some(list) = segments {
-                let wanted = positions(&list)?;
-                let rows = Project::open(&project)?.segments(DocumentId(document))?;
-                let keep: Vec<bool> = job
-                    .segments
-                    .iter()
-                    .map(|(id, _)| rows.iter().any(|r| r.id == *id && wanted.contains(&r.position)))
-                    .collect();
-                let mut index = 0;
-                job.segments.retain(|_| {
-                    index += 1;
-                    keep[index - 1]
-                });
-                let mut texts = keep.iter();
-                job.request.texts.retain(|_| *texts.next().unwrap_or(&false));
-                let mut context = keep.iter();
-                job.request.context.retain(|_| *context.next().unwrap_or(&false));
-            }
+            let positions = segments.as_deref().map(positions).transpose()?;
+            let job = session.mt_document_job(DocumentId(document), &profile, positions.as_deref())?;
             let p = job.client.profile();
             eprintln!(
                 "sending {} segments ({} characters) to \"{}\" ({}, {})",

@@ -158,6 +158,18 @@ impl Client {
         Ok(out)
     }
 
+    /// Translates "Good morning." from English: proves URL, key and model.
+    pub async fn test(&self, target_lang: &str) -> Result<String, MtError> {
+        let request = Request {
+            source_lang: "en".into(),
+            target_lang: target_lang.into(),
+            texts: vec!["Good morning.".into()],
+            ..Request::default()
+        };
+        let texts = self.translate(&request, &AtomicBool::new(false), &mut |_, _| {}).await?;
+        Ok(texts.into_iter().next().unwrap_or_default())
+    }
+
     /// One chat completion (OpenAI-compatible profiles only): for drafts.
     pub async fn chat(&self, system: &str, user: &str, cancel: &AtomicBool) -> Result<String, MtError> {
         providers::chat(self, system, user, cancel).await

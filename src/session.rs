@@ -23,7 +23,7 @@ use crate::summary::{self, LinkDecision, NewSummary, SentenceKind, SourceIndex, 
 use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 
 mod mt;
-pub use mt::{DraftJob, MtJob, MtSuggestion, ProfileView};
+pub use mt::{DraftJob, MtJob, MtSuggestion, ProfileView, suggestions};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {

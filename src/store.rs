@@ -13,7 +13,7 @@ mod checks;
 mod memory;
 mod summary;
 
-pub use memory::Pretranslated;
+pub use memory::{Pretranslated, Untranslated};
 
 use crate::diff::SegmentState;
 use crate::document::{
@@ -307,6 +307,10 @@ CREATE TABLE qa_accepted (
 "#,
 ];
 
+/// SQLite's page cache per connection, in KiB (32 MB): keeps a large
+/// memory's index pages warm between lookups.
+const PAGE_CACHE_KIB: i64 = 32_768;
+
 /// Where a hidden (joined) segment's position goes: out of the way of the
 /// visible ones and of the temporary negatives used while renumbering.
 const HIDDEN_POSITION_BASE: i64 = -1_000_000_000;
@@ -433,10 +437,15 @@ impl Project {
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;
-                 PRAGMA busy_timeout = 5000;
-                 PRAGMA cache_size = -32768;",
+                 PRAGMA busy_timeout = 5000;",
             )
-            .map_err(|source| sqlite(&path, source))
+            .map_err(|source| sqlite(&path, source))?;
+        self.set_page_cache(PAGE_CACHE_KIB)
+    }
+
+    /// Pragmas take no bound parameters; `kib` is one of our constants.
+    fn set_page_cache(&self, kib: i64) -> Result<(), StoreError> {
+        self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(self.err())
     }
 
     /// Copies the file with SQLite's online backup, so the copy is consistent

@@ -22,7 +22,6 @@ use crate::diff::{self, DiffAlgorithm, TextDiff};
 use crate::document::SegmentId;
 use crate::lang::LangTag;
 use crate::revision::Status;
-use score::{Token, TokenKind};
 
 /// The memory every confirmed segment goes into.
 pub const PROJECT_MEMORY: MemoryId = MemoryId(1);
@@ -197,29 +196,31 @@ pub(crate) fn record(
     Ok(())
 }
 
-/// Adds a source's words to the word frequencies (`by` = 1), or takes
-/// them away (`by` = -1).
-///
-/// Called for every unit of an import, so it splits words itself (as the
-/// index does: alphanumeric runs, lowercased) and allocates only for words
-/// it has not seen before.
-pub(crate) fn count_words(counts: &mut HashMap<String, i64>, source: &str, by: i64) {
+/// Calls `f` with each distinct word of `text` as the index sees it
+/// (alphanumeric runs, lowercased), reusing one buffer: this runs for every
+/// unit of an import.
+fn for_each_index_word(text: &str, mut f: impl FnMut(&str)) {
     let mut seen: Vec<String> = Vec::new();
     let mut lowered = String::new();
-    for word in source.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         lowered.clear();
         lowered.extend(word.chars().flat_map(char::to_lowercase));
-        if seen.contains(&lowered) {
-            continue;
+        if !seen.contains(&lowered) {
+            f(&lowered);
+            seen.push(lowered.clone());
         }
-        match counts.get_mut(lowered.as_str()) {
-            Some(count) => *count += by,
-            None => {
-                counts.insert(lowered.clone(), by);
-            }
-        }
-        seen.push(lowered.clone());
     }
+}
+
+/// Adds a source's words to the word frequencies (`by` = 1), or takes
+/// them away (`by` = -1), allocating only for words not counted before.
+pub(crate) fn count_words(counts: &mut HashMap<String, i64>, source: &str, by: i64) {
+    for_each_index_word(source, |word| match counts.get_mut(word) {
+        Some(count) => *count += by,
+        None => {
+            counts.insert(word.to_string(), by);
+        }
+    });
 }
 
 /// Writes counted word frequencies into `tm_terms`.
@@ -239,16 +240,10 @@ pub(crate) fn apply_counts(conn: &Connection, counts: &HashMap<String, i64>) -> 
 
 /// The words FTS5's `unicode61` tokenizer makes of a sentence, lowercased
 /// and without repeats: what the index can be asked for.
-fn index_words(tokens: &[Token<'_>]) -> Vec<String> {
-    let mut seen = HashSet::new();
-    tokens
-        .iter()
-        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
-        .flat_map(|t| t.text.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .filter(|w| seen.insert(w.clone()))
-        .collect()
+fn index_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_index_word(text, |word| out.push(word.to_string()));
+    out
 }
 
 fn quoted(word: &str) -> String {
@@ -351,7 +346,7 @@ fn candidates(conn: &Connection, query: &Query<'_>, words: &[String]) -> rusqlit
 /// first (then higher-priority memory, then newer), at most `limit`.
 pub fn lookup(conn: &Connection, query: &Query<'_>, threshold: u8, limit: usize) -> rusqlite::Result<Vec<TmMatch>> {
     let current = score::tokens(query.source);
-    let words = index_words(&current);
+    let words = index_words(query.source);
     let context = (context_hash(query.before), context_hash(query.after));
     let mut scored: Vec<(u8, bool, Candidate)> = Vec::new();
     for candidate in candidates(conn, query, &words)? {
@@ -412,8 +407,9 @@ pub fn phrase_spans(text: &str, query: &str) -> Vec<crate::summary::Span> {
     spans
 }
 
-/// Lowercased alphanumeric words with their character ranges.
-fn words_with_spans(text: &str) -> Vec<(String, usize, usize)> {
+/// Lowercased alphanumeric words with their character ranges (the
+/// glossary stems these).
+pub(crate) fn words_with_spans(text: &str) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
     let mut current: Option<(String, usize)> = None;
     for (i, c) in text.chars().enumerate() {
@@ -456,6 +452,14 @@ pub fn concordance(conn: &Connection, query: &str, limit: usize) -> rusqlite::Re
         })
     })?;
     rows.collect()
+}
+
+/// A memory's name and whether it is read-only, without counting its units.
+pub(crate) fn memory_named(conn: &Connection, memory: MemoryId) -> Result<(String, bool), TmError> {
+    conn.query_row("SELECT name, read_only FROM memories WHERE id = ?1", [memory.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(|source| TmError::Sqlite { path: PathBuf::new(), source })?
+        .ok_or(TmError::NoSuchMemory(memory.0))
 }
 
 /// Every memory of the project with its size.
@@ -565,8 +569,7 @@ pub fn import_tmx(
             found: if found.is_empty() { "no units".into() } else { found.join(", ") },
         });
     }
-    let memory =
-        memories(tx).map_err(e)?.into_iter().find(|m| m.id == memory).ok_or(TmError::NoSuchMemory(memory.0))?;
+    let memory = Memory { id: memory, name: name.to_string(), priority, read_only: true, units: kept };
     Ok((memory, stats))
 }
 
@@ -574,17 +577,21 @@ pub fn import_tmx(
 pub fn export_tmx(conn: &Connection, memory: MemoryId, path: &Path) -> Result<u64, TmError> {
     let e = |source| TmError::Sqlite { path: path.to_path_buf(), source };
     let w = |source| TmError::Write { path: path.to_path_buf(), source };
-    if !memories(conn).map_err(e)?.iter().any(|m| m.id == memory) {
-        return Err(TmError::NoSuchMemory(memory.0));
-    }
+    memory_named(conn, memory)?;
+    // The header names the first unit's source language; `*all*` when empty.
+    let source_lang: Option<String> = conn
+        .query_row("SELECT source_lang FROM tm_units WHERE memory_id = ?1 ORDER BY id LIMIT 1", [memory.0], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(e)?;
     let mut stmt = conn
         .prepare("SELECT source_lang, target_lang, source, target, author, created_at FROM tm_units WHERE memory_id = ?1 ORDER BY id")
         .map_err(e)?;
     let mut rows = stmt.query([memory.0]).map_err(e)?;
     let partial = path.with_extension("tmx.partial");
     let file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(w)?);
-    let mut writer: Option<tmx::TmxWriter<_>> = None;
-    let mut pending = Some(file);
+    let mut writer = tmx::TmxWriter::start(file, source_lang.as_deref().unwrap_or("*all*")).map_err(w)?;
     let mut count = 0;
     while let Some(row) = rows.next().map_err(e)? {
         let author: String = row.get(4).map_err(e)?;
@@ -596,19 +603,9 @@ pub fn export_tmx(conn: &Connection, memory: MemoryId, path: &Path) -> Result<u6
             author: Some(author).filter(|a| !a.is_empty()),
             date: row.get(5).map_err(e)?,
         };
-        if let Some(file) = pending.take() {
-            writer = Some(tmx::TmxWriter::start(file, &unit.source_lang).map_err(w)?);
-        }
-        if let Some(writer) = writer.as_mut() {
-            writer.unit(&unit).map_err(w)?;
-        }
+        writer.unit(&unit).map_err(w)?;
         count += 1;
     }
-    let writer = match (writer, pending) {
-        (Some(writer), _) => writer,
-        (None, Some(file)) => tmx::TmxWriter::start(file, "*all*").map_err(w)?,
-        (None, None) => return Err(TmError::NoSuchMemory(memory.0)),
-    };
     let mut file = writer.finish().map_err(w)?;
     std::io::Write::flush(&mut file).map_err(w)?;
     drop(file);
@@ -629,7 +626,6 @@ mod tests {
 
     #[test]
     fn index_words_follow_the_fts_tokenizer() {
-        let tokens = score::tokens("GDP rose 1,250.5 (GDP) in Q3");
-        assert_eq!(index_words(&tokens), vec!["gdp", "rose", "1", "250", "5", "in", "q3"]);
+        assert_eq!(index_words("GDP rose 1,250.5 (GDP) in Q3"), vec!["gdp", "rose", "1", "250", "5", "in", "q3"]);
     }
 }

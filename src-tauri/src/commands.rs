@@ -10,7 +10,7 @@ use tauri::ipc::Channel;
 use verso::diff::DocumentDiff;
 use verso::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
-use verso::mt::{Estimate, MtError, Profile, Request};
+use verso::mt::{Estimate, MtError, Profile};
 use verso::qa::{QaCheck, QaReport};
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
@@ -468,11 +468,7 @@ fn mt_reply(error: MtError) -> ErrorReply {
 #[tauri::command]
 pub async fn test_mt_profile(state: State<'_, AppState>, name: String, target_lang: String) -> Reply<String> {
     let client = with_session(&state, |s| s.mt_client(&name))?;
-    let request =
-        Request { source_lang: "en".into(), target_lang, texts: vec!["Good morning.".into()], ..Request::default() };
-    let cancel = std::sync::atomic::AtomicBool::new(false);
-    let texts = client.translate(&request, &cancel, &mut |_, _| {}).await.map_err(mt_reply)?;
-    Ok(texts.into_iter().next().unwrap_or_default())
+    client.test(&target_lang).await.map_err(mt_reply)
 }
 
 /// Every enabled profile's suggestion for a segment. The network calls run
@@ -480,30 +476,7 @@ pub async fn test_mt_profile(state: State<'_, AppState>, name: String, target_la
 #[tauri::command]
 pub async fn mt_suggestions(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<MtSuggestion>> {
     let (clients, request) = with_session(&state, |s| Ok((s.mt_clients()?, s.mt_segment_request(segment)?)))?;
-    let cancel = std::sync::atomic::AtomicBool::new(false);
-    let mut out = Vec::new();
-    for client in clients {
-        let suggestion = match client {
-            Ok(client) => {
-                let p = client.profile().clone();
-                let result = client.translate(&request, &cancel, &mut |_, _| {}).await;
-                let (text, error) = match result {
-                    Ok(texts) => (texts.into_iter().next(), None),
-                    Err(e) => (None, Some(e.to_string())),
-                };
-                MtSuggestion { profile: p.name, provider: p.kind, url: p.url, text, error }
-            }
-            Err(error) => MtSuggestion {
-                profile: String::new(),
-                provider: verso::mt::ProviderKind::Openai,
-                url: String::new(),
-                text: None,
-                error: Some(error.to_string()),
-            },
-        };
-        out.push(suggestion);
-    }
-    Ok(out)
+    Ok(verso::session::suggestions(clients, &request).await)
 }
 
 #[tauri::command(async)]
@@ -520,12 +493,12 @@ pub async fn mt_pretranslate(
     profile: String,
     on_progress: Channel<Progress>,
 ) -> Reply<u32> {
-    let job = with_session(&state, |s| s.mt_document_job(document, &profile))?;
-    state.cancel.store(false, Ordering::SeqCst);
+    let job = with_session(&state, |s| s.mt_document_job(document, &profile, None))?;
+    let mut report = reporter(&state, &on_progress);
     let texts = job
         .client
         .translate(&job.request, &state.cancel, &mut |done, total| {
-            let _ = on_progress.send(Progress { done: done as f64, total: total as f64 });
+            report(done as f64, total as f64);
         })
         .await
         .map_err(mt_reply)?;

@@ -34,6 +34,9 @@ pub struct MtSuggestion {
     pub error: Option<String>,
 }
 
+/// An enabled profile and its client, or why none could be made.
+pub type ProfileClient = (Profile, Result<Client, MtError>);
+
 /// Segments to translate and the request for them.
 pub struct MtJob {
     pub client: Client,
@@ -108,9 +111,9 @@ impl Session {
 
     /// Clients for every enabled profile, in the user's order, or why one
     /// could not be made (a missing key).
-    pub fn mt_clients(&self) -> Result<Vec<Result<Client, MtError>>, SessionError> {
+    pub fn mt_clients(&self) -> Result<Vec<ProfileClient>, SessionError> {
         let settings = self.mt_settings()?;
-        Ok(settings.enabled().map(|p| Client::new(p, keys::get(&p.name).0)).collect())
+        Ok(settings.enabled().map(|p| (p.clone(), Client::new(p, keys::get(&p.name).0))).collect())
     }
 
     /// The request for one segment: its text, neighbours and glossary terms.
@@ -133,37 +136,38 @@ impl Session {
         })
     }
 
-    /// Every untranslated segment of a document, ready to send to `profile`.
-    pub fn mt_document_job(&self, document: DocumentId, profile: &str) -> Result<MtJob, SessionError> {
+    /// The untranslated segments of a document (or only those at the given
+    /// 0-based positions), ready to send to `profile`.
+    pub fn mt_document_job(
+        &self,
+        document: DocumentId,
+        profile: &str,
+        positions: Option<&[u32]>,
+    ) -> Result<MtJob, SessionError> {
         let client = self.mt_client(profile)?;
         let project = self.project()?;
         let (source, target) = project.languages(document)?;
-        let rows: Vec<_> = project
-            .segments(document)?
-            .into_iter()
-            .filter(|r| r.translation.as_deref().is_none_or(|t| t.trim().is_empty()))
-            .collect();
-        let mut context = Vec::with_capacity(rows.len());
-        for row in &rows {
-            context.push(project.neighbours(row.id)?);
+        let mut rows = project.untranslated(document)?;
+        if let Some(positions) = positions {
+            rows.retain(|u| positions.contains(&u.row.position));
         }
         Ok(MtJob {
             client,
             document,
-            segments: rows.iter().map(|r| (r.id, r.revision)).collect(),
+            segments: rows.iter().map(|u| (u.row.id, u.row.revision)).collect(),
             request: Request {
                 source_lang: source.to_string(),
                 target_lang: target.to_string(),
-                texts: rows.into_iter().map(|r| r.source).collect(),
+                context: rows.iter().map(|u| (u.before.clone(), u.after.clone())).collect(),
+                texts: rows.into_iter().map(|u| u.row.source).collect(),
                 glossary: Vec::new(),
-                context,
             },
         })
     }
 
     /// What translating a document with `profile` would send, and where.
     pub fn mt_estimate(&self, document: DocumentId, profile: &str) -> Result<Estimate, SessionError> {
-        let job = self.mt_document_job(document, profile)?;
+        let job = self.mt_document_job(document, profile, None)?;
         let profile = job.client.profile();
         Ok(Estimate {
             profile: profile.name.clone(),
@@ -240,4 +244,23 @@ impl Session {
         self.source_index = None;
         Ok(self.project()?.document(id)?)
     }
+}
+
+/// Every profile's suggestion for one request, in the user's order, each
+/// with where the text went or why there is none. Runs without the session.
+pub async fn suggestions(clients: Vec<ProfileClient>, request: &Request) -> Vec<MtSuggestion> {
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let mut out = Vec::with_capacity(clients.len());
+    for (profile, client) in clients {
+        let result = match client {
+            Ok(client) => client.translate(request, &cancel, &mut |_, _| {}).await,
+            Err(error) => Err(error),
+        };
+        let (text, error) = match result {
+            Ok(texts) => (texts.into_iter().next(), None),
+            Err(error) => (None, Some(error.to_string())),
+        };
+        out.push(MtSuggestion { profile: profile.name, provider: profile.kind, url: profile.url, text, error });
+    }
+    out
 }

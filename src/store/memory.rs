@@ -26,7 +26,33 @@ pub struct Pretranslated {
     pub cancelled: bool,
 }
 
+/// A segment without a translation and the sources of its neighbours,
+/// what memory and machine translation are asked for.
+#[derive(Debug, Clone)]
+pub struct Untranslated {
+    pub row: SegmentRow,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The page cache while a TMX file is imported (128 MB): index merges
+/// touch many pages.
+const IMPORT_PAGE_CACHE_KIB: i64 = 131_072;
+
 impl Project {
+    /// Every segment of a document without a translation, with its
+    /// neighbours taken from the same read of the document.
+    pub fn untranslated(&self, document: DocumentId) -> Result<Vec<Untranslated>, StoreError> {
+        let rows = self.segments(document)?;
+        let source = |i: Option<usize>| i.and_then(|i| rows.get(i)).map(|r: &SegmentRow| r.source.clone());
+        Ok(rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.translation.as_deref().is_none_or(|t| t.trim().is_empty()))
+            .map(|(i, r)| Untranslated { row: r.clone(), before: source(i.checked_sub(1)), after: source(Some(i + 1)) })
+            .collect())
+    }
+
     pub fn memories(&self) -> Result<Vec<Memory>, StoreError> {
         tm::memories(&self.conn).map_err(self.err())
     }
@@ -43,13 +69,13 @@ impl Project {
     ) -> Result<(Memory, TmxStats), TmError> {
         let e = |source| TmError::Sqlite { path: path.to_path_buf(), source };
         // A larger page cache for the import's index writes, then back.
-        self.conn.execute_batch("PRAGMA cache_size = -131072").map_err(e)?;
+        self.set_page_cache(IMPORT_PAGE_CACHE_KIB)?;
         let imported = self.tx().map_err(TmError::from).and_then(|tx| {
             let imported = tm::import_tmx(&tx, path, name, priority, langs, progress)?;
             tx.commit().map_err(e)?;
             Ok(imported)
         });
-        self.conn.execute_batch("PRAGMA cache_size = -32768").map_err(e)?;
+        self.set_page_cache(super::PAGE_CACHE_KIB)?;
         imported
     }
 
@@ -59,10 +85,9 @@ impl Project {
 
     /// Removes a reference memory and its units; the project memory stays.
     pub fn remove_memory(&mut self, memory: MemoryId) -> Result<(), TmError> {
-        let found = self.memories()?.into_iter().find(|m| m.id == memory);
-        let found = found.ok_or(TmError::NoSuchMemory(memory.0))?;
-        if !found.read_only {
-            return Err(TmError::ProjectMemory(found.name));
+        let (name, read_only) = tm::memory_named(&self.conn, memory)?;
+        if !read_only {
+            return Err(TmError::ProjectMemory(name));
         }
         let path = self.path.clone();
         let e = |source| TmError::Sqlite { path: path.clone(), source };
@@ -141,23 +166,18 @@ impl Project {
         author: &str,
         progress: &mut dyn FnMut(u32, u32) -> bool,
     ) -> Result<Pretranslated, StoreError> {
-        let rows: Vec<SegmentRow> = self
-            .segments(document)?
-            .into_iter()
-            .filter(|r| r.translation.as_deref().is_none_or(|t| t.trim().is_empty()))
-            .collect();
+        let rows = self.untranslated(document)?;
         let (source_lang, target_lang) = self.languages(document)?;
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
         let total = rows.len() as u32;
         let mut outcome = Pretranslated { examined: total, filled: 0, exact: 0, cancelled: false };
-        for (done, row) in rows.iter().enumerate() {
+        for (done, Untranslated { row, before, after }) in rows.iter().enumerate() {
             if done % 16 == 0 && !progress(done as u32, total) {
                 outcome.cancelled = true;
                 return Ok(outcome);
             }
-            let (before, after) = tm::neighbours(&tx, row.id).map_err(e)?;
             let query = tm::Query {
                 source: &row.source,
                 source_lang: &source_lang,

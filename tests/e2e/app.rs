@@ -115,7 +115,11 @@ impl App {
 
     /// Polls a JavaScript expression until it is truthy.
     async fn wait_until(&self, what: &str, script: &str) -> anyhow::Result<serde_json::Value> {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_until_within(what, script, Duration::from_secs(20)).await
+    }
+
+    async fn wait_until_within(&self, what: &str, script: &str, limit: Duration) -> anyhow::Result<serde_json::Value> {
+        let deadline = Instant::now() + limit;
         loop {
             let value = self.client.execute(&format!("return ({script});"), vec![]).await?;
             if !(value.is_null() || value == json!(false) || value == json!(0) || value == json!("")) {
@@ -126,6 +130,25 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Waits for a toast saying `text`.
+    async fn wait_for_toast(&self, text: &str, limit: Duration) -> anyhow::Result<()> {
+        let script = format!(
+            "[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes({text:?}))"
+        );
+        self.wait_until_within(&format!("a toast saying {text:?}"), &script, limit).await.map(drop)
+    }
+
+    /// Cancels the running long work once its progress bar has moved.
+    async fn cancel_running_work(&self) -> anyhow::Result<()> {
+        self.wait_until(
+            "the progress bar moves",
+            "Number(document.querySelector('[data-testid=work-progress]')?.dataset.done ?? 0) > 0",
+        )
+        .await?;
+        self.wait_for("[data-testid=cancel-work]").await?.click().await?;
+        self.wait_for_toast("cancelled", Duration::from_secs(20)).await
     }
 
     async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
@@ -920,34 +943,12 @@ async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> an
     let app = App::launch(&[&project_path], &dir.path().join("config")).await?;
     app.wait_for(&format!("{ROW}[data-position='0']")).await?;
     app.wait_for("[data-testid=pretranslate]").await?.click().await?;
-    app.wait_until(
-        "the progress bar moves",
-        "Number(document.querySelector('[data-testid=work-progress]')?.dataset.done ?? 0) > 0",
-    )
-    .await?;
-    app.wait_for("[data-testid=cancel-work]").await?.click().await?;
-    app.wait_until(
-        "the cancel is reported",
-        "[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('cancelled'))",
-    )
-    .await?;
+    app.cancel_running_work().await?;
     let status = app.eval(&format!("document.querySelector(\"{ROW}[data-position='0']\").dataset.status")).await?;
     assert_eq!(status, json!("new"));
 
     app.wait_for("[data-testid=pretranslate]").await?.click().await?;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let done = app
-            .eval("[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('Pre-translated 1500 of 1500'))")
-            .await?;
-        if done == json!(true) {
-            break;
-        }
-        if Instant::now() > deadline {
-            bail!("pre-translation did not finish in two minutes");
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    app.wait_for_toast("Pre-translated 1500 of 1500", Duration::from_secs(120)).await?;
     let label = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=tm-origin]")).await?.text().await?;
     let expected = verso::tm::score::percent(&pairs[0].0, &sentence(0));
     assert_eq!(label, format!("TM {expected}%"));
@@ -1012,34 +1013,14 @@ async fn machine_suggestions_are_inserted_and_a_document_is_machine_translated_w
     let estimate = app.wait_for("[data-testid=mt-estimate]").await?.text().await?;
     assert!(estimate.contains("39 untranslated segments") && estimate.contains(&server.url), "{estimate}");
     app.wait_for("[data-testid=mt-batch-start]").await?.click().await?;
-    app.wait_until(
-        "the progress bar moves",
-        "Number(document.querySelector('[data-testid=work-progress]')?.dataset.done ?? 0) > 0",
-    )
-    .await?;
-    app.wait_for("[data-testid=cancel-work]").await?.click().await?;
-    app.wait_until(
-        "the cancel is reported",
-        "[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('cancelled'))",
-    )
-    .await?;
+    app.cancel_running_work().await?;
     let status = app.eval(&format!("document.querySelector(\"{ROW}[data-position='1']\").dataset.status")).await?;
     assert_eq!(status, json!("new"), "a cancelled batch writes nothing");
 
     app.wait_for("[data-testid=mt-pretranslate]").await?.click().await?;
     app.wait_for("[data-testid=mt-estimate]").await?;
     app.wait_for("[data-testid=mt-batch-start]").await?.click().await?;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while app
-        .eval("[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('Machine-translated 39 segments'))")
-        .await?
-        != json!(true)
-    {
-        if Instant::now() > deadline {
-            bail!("the batch did not finish in a minute");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.wait_for_toast("Machine-translated 39 segments", Duration::from_secs(60)).await?;
     app.quit().await?;
 
     // Every request was a documented chat completion, without a key (none set).
