@@ -8,10 +8,11 @@
 //! Long documents are searched in a band around the length diagonal, so
 //! time and memory grow linearly with the document.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::glossary::Lexicon;
 use crate::lang::fold_diacritic as fold;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -315,24 +316,39 @@ impl Scorer {
 /// then a second pass that also uses word pairs learned from the first
 /// pass's 1–1 beads (words that keep appearing in aligned sentences).
 pub fn align(source: &[&str], target: &[&str]) -> Result<Vec<Bead>, AlignError> {
-    align_with_examples(source, target, &[])
+    align_known(source, target, &Known::default())
 }
 
-/// Like [`align`], with known translation pairs (from the translation
-/// memory) to learn word pairs from as well, as a bilingual dictionary.
-pub fn align_with_examples(
-    source: &[&str],
-    target: &[&str],
-    examples: &[(String, String)],
-) -> Result<Vec<Bead>, AlignError> {
+/// What the project already knows about a language pair, used as a
+/// bilingual dictionary: translation pairs (from the memory) to learn
+/// word pairs from, and glossary terms, which anchor the sentences that
+/// name the same term on either side.
+#[derive(Default)]
+pub struct Known<'a> {
+    pub examples: &'a [(String, String)],
+    pub lexicon: Option<&'a Lexicon>,
+}
+
+/// Like [`align`], with what the project knows as a dictionary.
+pub fn align_known(source: &[&str], target: &[&str], known: &Known<'_>) -> Result<Vec<Bead>, AlignError> {
     if source.is_empty() {
         return Err(AlignError::EmptySource);
     }
     if target.is_empty() {
         return Err(AlignError::EmptyTarget);
     }
-    let mut source: Vec<Profile> = source.iter().map(|s| profile(s)).collect();
-    let mut target: Vec<Profile> = target.iter().map(|s| profile(s)).collect();
+    let (source_text, target_text) = (source, target);
+    let mut source: Vec<Profile> = source_text.iter().map(|s| profile(s)).collect();
+    let mut target: Vec<Profile> = target_text.iter().map(|s| profile(s)).collect();
+    if let Some(lexicon) = known.lexicon {
+        // A term named on both sides is an anchor like a shared number.
+        for (p, text) in source.iter_mut().zip(source_text) {
+            add_anchors(p, lexicon.in_source(text).iter().map(|m| hash(&format!("g:{}", m.concept))));
+        }
+        for (p, text) in target.iter_mut().zip(target_text) {
+            add_anchors(p, lexicon.in_target(text).iter().map(|m| hash(&format!("g:{}", m.concept))));
+        }
+    }
     let first_shapes = if source.len().max(target.len()) > LONG_DOCUMENT { FIRST_PASS_SHAPES } else { SHAPES.len() };
     let first = align_profiles(&source, &target, Band::new(source.len(), target.len()), first_shapes, None, false);
     // Unaligned captions and debris skew the whole-document length ratio;
@@ -342,27 +358,31 @@ pub fn align_with_examples(
             (a + source[bead.source[0] as usize].length, b + target[bead.target[0] as usize].length)
         });
     let ratio = (l1 > 0.0).then(|| l2 / l1);
-    let known: Vec<(Profile, Profile)> = examples.iter().map(|(a, b)| (profile(a), profile(b))).collect();
-    let dictionary = learn_dictionary(&first, &source, &target, &known);
+    let examples: Vec<(Profile, Profile)> = known.examples.iter().map(|(a, b)| (profile(a), profile(b))).collect();
+    let dictionary = learn_dictionary(&first, &source, &target, &examples);
     if dictionary.is_empty() {
         return Ok(first);
     }
     for p in &mut source {
         let extra: Vec<u64> =
             p.words.iter().filter_map(|w| dictionary.get(w)).map(|t| hash(&format!("d:{t}"))).collect();
-        p.anchors.extend(extra);
-        p.anchors.sort_unstable();
-        p.anchors.dedup();
+        add_anchors(p, extra.into_iter());
     }
-    let known: HashSet<&String> = dictionary.values().collect();
+    let translations: HashSet<&String> = dictionary.values().collect();
     for p in &mut target {
-        let extra: Vec<u64> = p.words.iter().filter(|w| known.contains(w)).map(|t| hash(&format!("d:{t}"))).collect();
-        p.anchors.extend(extra);
-        p.anchors.sort_unstable();
-        p.anchors.dedup();
+        let extra: Vec<u64> =
+            p.words.iter().filter(|w| translations.contains(w)).map(|t| hash(&format!("d:{t}"))).collect();
+        add_anchors(p, extra.into_iter());
     }
     let band = Band::around(&first, source.len(), target.len(), SECOND_PASS_MARGIN);
     Ok(align_profiles(&source, &target, band, SHAPES.len(), ratio, false))
+}
+
+/// Adds anchors to a profile, keeping its list sorted and without repeats.
+fn add_anchors(profile: &mut Profile, anchors: impl Iterator<Item = u64>) {
+    profile.anchors.extend(anchors);
+    profile.anchors.sort_unstable();
+    profile.anchors.dedup();
 }
 
 /// Classic Gale–Church alignment (sentence lengths only, their priors and
@@ -391,38 +411,66 @@ const LONG_DOCUMENT: usize = 5_000;
 /// How far the second pass may stray from the first pass's path.
 const SECOND_PASS_MARGIN: usize = 12;
 
-/// Word pairs that co-occur in 1–1 beads far more than chance (Dice ≥ 0.5,
-/// at least twice): a small bilingual dictionary learned from the
-/// documents themselves.
+/// Word pairs that co-occur in 1–1 beads far more than chance: a small
+/// bilingual dictionary learned from the documents themselves (and from
+/// `known` pairs).
 fn learn_dictionary(
     beads: &[Bead],
     source: &[Profile],
     target: &[Profile],
     known: &[(Profile, Profile)],
-) -> std::collections::HashMap<String, String> {
-    use std::collections::HashMap;
+) -> HashMap<String, String> {
     // The most confident 1–1 beads, at most a couple of thousand: enough
     // to learn the words that recur, and bounded on long documents.
     let mut ones: Vec<&Bead> = beads.iter().filter(|b| b.source.len() == 1 && b.target.len() == 1).collect();
     ones.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     ones.truncate(2_000);
-    let pairs: Vec<(&Profile, &Profile)> = ones
+    let pairs: Vec<(&[String], &[String])> = ones
         .iter()
         .map(|b| (&source[b.source[0] as usize], &target[b.target[0] as usize]))
         .chain(known.iter().map(|(a, b)| (a, b)))
+        .map(|(a, b)| (a.words.as_slice(), b.words.as_slice()))
         .collect();
+    associations(&pairs)
+}
+
+/// Word pairs that recur in translation pairs (from the memory), as
+/// written (case folded, accents kept): a dictionary for places that
+/// match words the way the glossary does.
+pub fn word_pairs(examples: &[(String, String)]) -> Vec<(String, String)> {
+    let words = |text: &str| {
+        let mut words: Vec<String> = text
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
+    };
+    let lists: Vec<(Vec<String>, Vec<String>)> = examples.iter().map(|(a, b)| (words(a), words(b))).collect();
+    let pairs: Vec<(&[String], &[String])> = lists.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+    let mut found: Vec<(String, String)> = associations(&pairs).into_iter().collect();
+    found.sort();
+    found
+}
+
+/// For each source word, the target word it co-occurs with far more than
+/// chance (Dice ≥ 0.5, at least twice), over pairs of word lists (each
+/// list without repeats).
+fn associations(pairs: &[(&[String], &[String])]) -> HashMap<String, String> {
     let mut source_count: HashMap<&str, f64> = HashMap::new();
     let mut target_count: HashMap<&str, f64> = HashMap::new();
     let mut together: HashMap<(&str, &str), f64> = HashMap::new();
-    for (s, t) in &pairs {
-        for w in &s.words {
+    for (s, t) in pairs {
+        for w in s.iter() {
             *source_count.entry(w).or_default() += 1.0;
         }
-        for w in &t.words {
+        for w in t.iter() {
             *target_count.entry(w).or_default() += 1.0;
         }
-        for sw in &s.words {
-            for tw in &t.words {
+        for sw in s.iter() {
+            for tw in t.iter() {
                 *together.entry((sw, tw)).or_default() += 1.0;
             }
         }
@@ -670,11 +718,56 @@ mod tests {
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
-        let with = align_with_examples(&source, &target, &memory).expect("align");
+        let with = align_known(&source, &target, &Known { examples: &memory, lexicon: None }).expect("align");
         let beads: Vec<String> = with.iter().map(Bead::to_gold_format).collect();
         assert_eq!(beads, ["[0]:[0]", "[1]:[1]", "[2]:[]", "[3]:[2]", "[4]:[3]"]);
         let without: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
         assert_ne!(without, beads, "the memory should be what decides this case");
+    }
+
+    #[test]
+    fn glossary_terms_anchor_the_sentences_that_name_them() {
+        let source = [
+            "Am 3. Mai 2021 bestiegen wir den Piz Bernina.",
+            "Wir kehrten um 18 Uhr zurück.",
+            "Der Gletscher schmolz am Nachmittag.",
+            "Die Hütte blieb den Winter leer.",
+            "Im Jahr 2022 kamen wir mit 12 Freunden wieder.",
+        ];
+        let target = [
+            "Le 3 mai 2021, nous avons gravi le Piz Bernina.",
+            "Nous sommes rentrés à 18 heures.",
+            "La cabane resta vide tout l'hiver.",
+            "En 2022, nous sommes revenus avec 12 amis.",
+        ];
+        let (de, fr) = ("de".parse().expect("tag"), "fr".parse().expect("tag"));
+        let terms = [("Hütte".to_string(), "cabane".to_string()), ("Winter".to_string(), "hiver".to_string())];
+        let lexicon = Lexicon::new(&terms, &de, &fr);
+        let known = Known { examples: &[], lexicon: Some(&lexicon) };
+        let beads: Vec<String> =
+            align_known(&source, &target, &known).expect("align").iter().map(Bead::to_gold_format).collect();
+        assert_eq!(beads, ["[0]:[0]", "[1]:[1]", "[2]:[]", "[3]:[2]", "[4]:[3]"]);
+        let without: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
+        assert_ne!(without, beads, "the glossary should be what decides this case");
+    }
+
+    #[test]
+    fn word_pairs_are_learned_from_memory_pairs_with_accents_kept() {
+        let memory: Vec<(String, String)> = [
+            ("Die Hütte war alt.", "La cabane était vieille."),
+            ("Die Hütte brannte ab.", "La cabane brûla."),
+            ("Der Raum war leer.", "La pièce était vide."),
+            ("Ganz leer, sagte er.", "Tout à fait vide, dit-il."),
+            ("Der Gletscher schmolz.", "Le glacier fondit."),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let pairs = word_pairs(&memory);
+        assert!(pairs.contains(&("hütte".into(), "cabane".into())), "{pairs:?}");
+        assert!(pairs.contains(&("leer".into(), "vide".into())), "{pairs:?}");
+        // Seen together once is chance, not a translation.
+        assert!(!pairs.iter().any(|(s, _)| s == "gletscher"), "{pairs:?}");
     }
 
     #[test]

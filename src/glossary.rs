@@ -459,6 +459,81 @@ impl Matcher {
     }
 }
 
+/// A bilingual dictionary of phrase pairs (glossary terms, word pairs
+/// learned from the translation memory) for finding the same concept in
+/// texts of either language: alignment and summary provenance use it
+/// where no translation links a sentence to its counterpart.
+pub struct Lexicon {
+    source: Matcher,
+    /// The pairs reversed: target phrases found, source phrases named.
+    target: Matcher,
+}
+
+/// One concept a text mentions: the source phrase that names it
+/// (lower-cased, the same whichever side it was found on) and where it
+/// stands in the text, in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub concept: String,
+    pub range: std::ops::Range<usize>,
+}
+
+impl Lexicon {
+    pub fn new(pairs: &[(String, String)], source_lang: &LangTag, target_lang: &LangTag) -> Lexicon {
+        let term = |source: &str, target: &str| Term {
+            id: 0,
+            source_lang: String::new(),
+            target_lang: String::new(),
+            source: source.to_string(),
+            target: target.to_string(),
+            note: None,
+            forbidden: false,
+        };
+        let forward: Vec<Term> = pairs.iter().map(|(s, t)| term(s, t)).collect();
+        let reversed: Vec<Term> = pairs.iter().map(|(s, t)| term(t, s)).collect();
+        Lexicon { source: Matcher::new(&forward, source_lang), target: Matcher::new(&reversed, target_lang) }
+    }
+
+    /// The glossary's agreed (not forbidden) pairs, plus `more`.
+    pub fn from_terms(
+        terms: &[Term],
+        more: Vec<(String, String)>,
+        source_lang: &LangTag,
+        target_lang: &LangTag,
+    ) -> Lexicon {
+        let mut pairs: Vec<(String, String)> =
+            terms.iter().filter(|t| !t.forbidden).map(|t| (t.source.clone(), t.target.clone())).collect();
+        pairs.extend(more);
+        Lexicon::new(&pairs, source_lang, target_lang)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.source.entries.is_empty()
+    }
+
+    /// Concepts named in a text of the source language.
+    pub fn in_source(&self, text: &str) -> Vec<Mention> {
+        mentions(text, self.source.hits(text), |hit| vec![hit.source.to_lowercase()])
+    }
+
+    /// Concepts named in a text of the target language.
+    pub fn in_target(&self, text: &str) -> Vec<Mention> {
+        mentions(text, self.target.hits(text), |hit| hit.targets.iter().map(|t| t.to_lowercase()).collect())
+    }
+}
+
+fn mentions(text: &str, hits: Vec<TermHit>, concepts: impl Fn(&TermHit) -> Vec<String>) -> Vec<Mention> {
+    // Matcher spans count characters; callers index text by bytes.
+    let bytes: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let byte = |char_offset: u32| bytes.get(char_offset as usize).copied().unwrap_or(text.len());
+    hits.iter()
+        .flat_map(|hit| {
+            let range = byte(hit.span.start)..byte(hit.span.end);
+            concepts(hit).into_iter().map(move |concept| Mention { concept, range: range.clone() })
+        })
+        .collect()
+}
+
 /// Whether `term` occurs in `text`, word by word after stemming with the
 /// text's language; used by QA on translations.
 pub fn contains(text: &str, term: &str, lang: &LangTag) -> bool {

@@ -124,12 +124,12 @@ pub struct AlignedImport {
 
 /// Reads a source and its translation (any supported format each),
 /// segments both and aligns their sentences.
-/// `memory` holds known translation pairs for this language pair, which the
-/// aligner uses as a dictionary.
+/// `known` holds the memory's translation pairs and the glossary for this
+/// language pair, which the aligner uses as a dictionary.
 pub fn read_with_translation(
     request: &ImportRequest,
     translation: &Path,
-    memory: &[(String, String)],
+    known: &align::Known<'_>,
 ) -> Result<AlignedImport, ImportError> {
     let source = read_document(request)?;
     let target_request = ImportRequest {
@@ -160,7 +160,7 @@ pub fn read_with_translation(
         for (s, t) in source.passages.iter().zip(&target.passages) {
             let left: Vec<&str> = s.sentences.iter().map(String::as_str).collect();
             let right: Vec<&str> = t.sentences.iter().map(String::as_str).collect();
-            for mut bead in align::align_with_examples(&left, &right, memory).map_err(failed)? {
+            for mut bead in align::align_known(&left, &right, known).map_err(failed)? {
                 bead.source.iter_mut().for_each(|i| *i += i0);
                 bead.target.iter_mut().for_each(|j| *j += j0);
                 beads.push(bead);
@@ -170,7 +170,7 @@ pub fn read_with_translation(
         }
         beads
     } else {
-        align::align_with_examples(&source_sentences, &target_sentences, memory).map_err(failed)?
+        align::align_known(&source_sentences, &target_sentences, known).map_err(failed)?
     };
     let joiner = |lang: &LangTag| if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
     let (source_join, target_join) = (joiner(&request.source_lang), joiner(&request.target_lang));

@@ -193,6 +193,10 @@ enum Command {
         /// Language of the summary (default: the source's).
         #[arg(long)]
         lang: Option<String>,
+        /// A glossary (TBX, CSV or TSV) from the source's language to the
+        /// summary's: links sentences to passages that use its terms.
+        #[arg(long)]
+        glossary: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -558,9 +562,12 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let mut message = error.to_string();
-            for cause in error.chain().skip(1) {
-                message.push_str(": ");
-                message.push_str(&cause.to_string());
+            // Many errors already quote their cause ("{path}: {source}").
+            for cause in error.chain().skip(1).map(ToString::to_string) {
+                if !message.contains(&cause) {
+                    message.push_str(": ");
+                    message.push_str(&cause);
+                }
             }
             eprintln!("verso: {message}");
             ExitCode::FAILURE
@@ -921,7 +928,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
-        Command::CheckSummary { summary, source, from, lang: summary_lang, json } => {
+        Command::CheckSummary { summary, source, from, lang: summary_lang, glossary, json } => {
             let source_lang = lang(&from)?;
             let summary_lang = match summary_lang {
                 Some(tag) => lang(&tag)?,
@@ -932,7 +939,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map(|s| verso::provenance::SourceSegment { text: s.replace(['\n', '\r'], " "), translation: None })
                 .collect();
             let texts: Vec<String> = sources.iter().map(|s| s.text.clone()).collect();
-            let linker = verso::provenance::Linker::new(sources, source_lang, None);
+            let lexicon = match &glossary {
+                Some(path) => {
+                    let pairs: Vec<(String, String)> = verso::glossary::read(path, &source_lang, &summary_lang)?
+                        .into_iter()
+                        .filter(|t| !t.forbidden)
+                        .map(|t| (t.source, t.target))
+                        .collect();
+                    Some(verso::glossary::Lexicon::new(&pairs, &source_lang, &summary_lang))
+                }
+                None => None,
+            };
+            let target_lang = (summary_lang != source_lang).then(|| summary_lang.clone());
+            let linker = verso::provenance::Linker::with_lexicon(sources, source_lang, target_lang, lexicon);
             let checks: Vec<_> =
                 segment::split_text(&summary_text, &summary_lang).map(|s| linker.check(s, &summary_lang)).collect();
             if json {

@@ -12,7 +12,9 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
+use crate::glossary::{Lexicon, Mention};
 use crate::lang::{LangTag, fold_diacritic as fold};
 
 /// One source segment, with its translation when there is one.
@@ -124,15 +126,60 @@ pub(crate) fn stemmer_for(lang: &LangTag) -> Option<rust_stemmers::Stemmer> {
     Some(rust_stemmers::Stemmer::create(algorithm))
 }
 
+/// Month names (full, then abbreviations; accents folded) in the
+/// languages with stemmers most used for news: a date links across
+/// languages ("Dec. 2023", "diciembre de 2023") like a number does.
+const MONTHS: [(&[&str], &[&str]); 12] = [
+    (&["january", "enero", "janvier", "januar", "gennaio", "janeiro"], &["jan", "ene", "janv", "gen"]),
+    (&["february", "febrero", "fevrier", "februar", "febbraio", "fevereiro"], &["feb", "fevr", "fev"]),
+    (&["march", "marzo", "mars", "marz", "marco"], &["mar"]),
+    (&["april", "abril", "avril", "aprile"], &["apr", "abr", "avr"]),
+    (&["may", "mayo", "mai", "maggio", "maio"], &["mag"]),
+    (&["june", "junio", "juin", "juni", "giugno", "junho"], &["jun", "giu"]),
+    (&["july", "julio", "juillet", "juli", "luglio", "julho"], &["jul", "juil", "lug"]),
+    (&["august", "agosto", "aout"], &["aug", "ago"]),
+    (&["september", "septiembre", "septembre", "settembre", "setembro"], &["sep", "sept", "set"]),
+    (&["october", "octubre", "octobre", "oktober", "ottobre", "outubro"], &["oct", "okt", "ott", "out"]),
+    (&["november", "noviembre", "novembre", "novembro"], &["nov"]),
+    (&["december", "diciembre", "decembre", "dezember", "dicembre", "dezembro"], &["dec", "dic", "dez"]),
+];
+
+/// Month names that are also common words ("may", "march", "mars"): months
+/// only when capitalised.
+const AMBIGUOUS_MONTHS: &[&str] = &["may", "march", "mars", "marco", "mai", "maio", "mar", "set", "out", "gen", "ago"];
+
+/// The month (1–12) a word names: a full name, or an abbreviation
+/// followed by a period ("Dec."), never "may" in "it may rain".
+fn month(lower: &str, word: &str, followed_by_period: bool) -> Option<usize> {
+    let (index, is_full) = MONTHS.iter().enumerate().find_map(|(i, (full, short))| {
+        if full.contains(&lower) { Some((i, true)) } else { short.contains(&lower).then_some((i, false)) }
+    })?;
+    let is_capitalised = word.chars().next().is_some_and(char::is_uppercase);
+    let plausible = (is_full || followed_by_period) && (is_capitalised || !AMBIGUOUS_MONTHS.contains(&lower));
+    plausible.then_some(index + 1)
+}
+
+/// A month as a retrieval term, the same in every language.
+fn month_term(number: usize) -> String {
+    format!("month:{number}")
+}
+
 /// Content words of a text with their byte ranges; Chinese and Japanese
-/// contribute character bigrams.
+/// contribute character bigrams. Words are compared after NFKC (so
+/// ligatures and full-width forms match their plain spelling), case
+/// folding and accent folding.
 fn tokens(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Token> {
     let mut out = Vec::new();
     let mut start = None;
     let push = |out: &mut Vec<Token>, range: Range<usize>| {
         let word = &text[range.clone()];
-        let lower: String = word.chars().flat_map(char::to_lowercase).map(fold).collect();
+        let lower: String = word.nfkc().flat_map(char::to_lowercase).map(fold).collect();
         if lower.chars().all(|c| c.is_ascii_digit()) || STOPWORDS.contains(&lower.as_str()) {
+            return;
+        }
+        let is_capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        if let Some(number) = month(&lower, word, text[range.end..].starts_with('.')) {
+            out.push(Token { range, term: month_term(number), is_capitalised });
             return;
         }
         let cjk = word.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c));
@@ -152,7 +199,6 @@ fn tokens(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Token> {
             Some(s) => s.stem(&lower).into_owned(),
             None => lower,
         };
-        let is_capitalised = word.chars().next().is_some_and(char::is_uppercase);
         out.push(Token { range, term, is_capitalised });
     };
     for (i, c) in text.char_indices() {
@@ -248,7 +294,7 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
     for caps in number_pattern().captures_iter(text) {
         let Some(num) = caps.name("num") else { continue };
         let raw = num.as_str();
-        let digits: String = raw.chars().filter(|c| !matches!(c, '\u{202f}' | '\u{a0}' | ' ')).collect();
+        let digits: String = raw.nfkc().filter(|c| !matches!(c, '\u{202f}' | '\u{a0}' | ' ')).collect();
         let grouped =
             raw.len() > 4 && raw.chars().filter(|c| matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\u{202f}')).count() >= 1;
         let value: Option<f64> = {
@@ -366,16 +412,37 @@ pub struct Linker {
     /// Each segment's terms (text, translation and numbers), computed once
     /// here rather than for every sentence checked.
     terms: Vec<HashSet<String>>,
+    /// Glossary terms and memory word pairs: they link a sentence to an
+    /// untranslated segment that names the same things in the other language.
+    lexicon: Option<Lexicon>,
+    /// Each segment's mentions of lexicon concepts, in its source text.
+    mentions: Vec<Vec<Mention>>,
+}
+
+/// A lexicon concept as a retrieval term, shared by both languages.
+fn concept_term(concept: &str) -> String {
+    format!("={concept}")
 }
 
 fn folded_words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| w.chars().flat_map(char::to_lowercase).map(fold).collect())
+        .map(|w| w.nfkc().flat_map(char::to_lowercase).map(fold).collect())
 }
 
 impl Linker {
     pub fn new(sources: Vec<SourceSegment>, source_lang: LangTag, target_lang: Option<LangTag>) -> Linker {
+        Linker::with_lexicon(sources, source_lang, target_lang, None)
+    }
+
+    /// Like [`Linker::new`], with a bilingual dictionary for segments that
+    /// have no translation yet.
+    pub fn with_lexicon(
+        sources: Vec<SourceSegment>,
+        source_lang: LangTag,
+        target_lang: Option<LangTag>,
+        lexicon: Option<Lexicon>,
+    ) -> Linker {
         let source_stemmer = stemmer_for(&source_lang);
         let target_stemmer = target_lang.as_ref().and_then(stemmer_for);
         let mut postings: HashMap<String, Vec<(usize, f32)>> = HashMap::new();
@@ -383,6 +450,7 @@ impl Linker {
         let mut vocabulary = HashSet::new();
         let mut numbers = Vec::with_capacity(sources.len());
         let mut terms = Vec::with_capacity(sources.len());
+        let mut mentions = Vec::with_capacity(sources.len());
         for (index, segment) in sources.iter().enumerate() {
             let mut counts: HashMap<String, f32> = HashMap::new();
             let mut length = 0.0;
@@ -403,6 +471,11 @@ impl Linker {
             for quantity in &found {
                 *counts.entry(number_term(quantity.value)).or_default() += 1.0;
             }
+            let named = lexicon.as_ref().map(|l| l.in_source(&segment.text)).unwrap_or_default();
+            for mention in &named {
+                *counts.entry(concept_term(&mention.concept)).or_default() += 1.0;
+            }
+            mentions.push(named);
             terms.push(counts.keys().cloned().collect());
             for (term, tf) in counts {
                 postings.entry(term).or_default().push((index, tf));
@@ -411,7 +484,19 @@ impl Linker {
             numbers.push(found);
         }
         let average_length = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
-        Linker { sources, source_lang, target_lang, postings, lengths, average_length, vocabulary, numbers, terms }
+        Linker {
+            sources,
+            source_lang,
+            target_lang,
+            postings,
+            lengths,
+            average_length,
+            vocabulary,
+            numbers,
+            terms,
+            lexicon,
+            mentions,
+        }
     }
 
     /// The segments this linker was built over, in the order links name them.
@@ -442,9 +527,22 @@ impl Linker {
         let stemmer = stemmer_for(lang);
         let query = tokens(sentence, stemmer.as_ref());
         let number_terms: Vec<String> = quantities(sentence, lang).iter().map(|q| number_term(q.value)).collect();
+        let named = self.mentions_in(sentence, lang);
+        let concept_terms: Vec<String> = named.iter().map(|m| concept_term(&m.concept)).collect();
+        // A term the lexicon recognises counts as its concept, which
+        // weighs what the words spelling it in this language weigh.
         let mut weights: HashMap<&str, f32> = HashMap::new();
-        for term in query.iter().map(|t| t.term.as_str()).chain(number_terms.iter().map(String::as_str)) {
-            weights.insert(term, self.idf(term).max(0.05));
+        for token in &query {
+            let weight = self.idf(&token.term).max(0.05);
+            match named.iter().position(|m| m.range.start <= token.range.start && token.range.end <= m.range.end) {
+                Some(i) => *weights.entry(concept_terms[i].as_str()).or_default() += weight,
+                None => {
+                    weights.insert(token.term.as_str(), weight);
+                }
+            }
+        }
+        for term in &number_terms {
+            weights.insert(term.as_str(), self.idf(term).max(0.05));
         }
         let candidates = self.bm25(&weights, 10 + rejected.len());
         // Greedy cover: segments that add the most uncovered content.
@@ -456,7 +554,7 @@ impl Linker {
             let gain: f32 =
                 weights.iter().filter(|(t, _)| !covered.contains(*t) && terms.contains(**t)).map(|(_, w)| w).sum();
             covered.extend(weights.keys().filter(|t| terms.contains(**t)).copied());
-            links.push(self.link(segment, sentence, lang, &query, gain / total));
+            links.push(self.link(segment, sentence, lang, &query, &named, gain / total));
         }
         while links.len() < 3 + confirmed.len() {
             let best = candidates
@@ -480,12 +578,22 @@ impl Linker {
             }
             let terms = &self.terms[segment];
             covered.extend(weights.keys().filter(|t| terms.contains(**t)).copied());
-            links.push(self.link(segment, sentence, lang, &query, gain / total));
+            links.push(self.link(segment, sentence, lang, &query, &named, gain / total));
         }
         // `+ 0.0` turns the empty sum's -0.0 into 0.
         let support = covered.iter().map(|t| weights[t]).sum::<f32>() / total + 0.0;
-        let flags = self.flags(sentence, lang, &query, &links, support);
+        let flags = self.flags(sentence, lang, &query, &named, &links, support);
         SentenceCheck { sentence: sentence.to_string(), links, support, flags }
+    }
+
+    /// Lexicon concepts a sentence names that some source segment names
+    /// too: found by their target-language spelling in a sentence written
+    /// in the target language, by their source spelling otherwise.
+    fn mentions_in(&self, sentence: &str, lang: &LangTag) -> Vec<Mention> {
+        let Some(lexicon) = &self.lexicon else { return Vec::new() };
+        let in_target = self.target_lang.as_ref().is_some_and(|t| t.primary() == lang.primary());
+        let found = if in_target { lexicon.in_target(sentence) } else { lexicon.in_source(sentence) };
+        found.into_iter().filter(|m| self.postings.contains_key(&concept_term(&m.concept))).collect()
     }
 
     /// The best `limit` segments for weighted query terms, by BM25.
@@ -523,7 +631,15 @@ impl Linker {
     }
 
     /// The evidence for a link: matched words on both sides.
-    fn link(&self, segment: usize, sentence: &str, lang: &LangTag, query: &[Token], support: f32) -> Link {
+    fn link(
+        &self,
+        segment: usize,
+        sentence: &str,
+        lang: &LangTag,
+        query: &[Token],
+        named: &[Mention],
+        support: f32,
+    ) -> Link {
         let source = &self.sources[segment];
         let in_source = tokens(&source.text, stemmer_for(&self.source_lang).as_ref());
         let (side_tokens, in_translation) = match (&source.translation, &self.target_lang) {
@@ -554,9 +670,29 @@ impl Linker {
                 segment_spans.extend(same.iter().map(|q| q.range.clone()));
             }
         }
+        // Lexicon concepts named on both sides, when the evidence is the
+        // source text itself (the mentions were found there).
+        if !in_translation {
+            for mention in named {
+                let theirs: Vec<&Mention> =
+                    self.mentions[segment].iter().filter(|m| m.concept == mention.concept).collect();
+                if !theirs.is_empty() {
+                    sentence_spans.push(mention.range.clone());
+                    segment_spans.extend(theirs.iter().map(|m| m.range.clone()));
+                }
+            }
+        }
         for spans in [&mut sentence_spans, &mut segment_spans] {
+            // One highlight where evidence overlaps (a word inside a term).
             spans.sort_by_key(|r| (r.start, r.end));
-            spans.dedup();
+            let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+            for span in spans.drain(..) {
+                match merged.last_mut() {
+                    Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+                    _ => merged.push(span),
+                }
+            }
+            *spans = merged;
         }
         Link { segment, support, sentence_spans, segment_spans, in_translation }
     }
@@ -611,7 +747,15 @@ impl Linker {
         }
     }
 
-    fn flags(&self, sentence: &str, lang: &LangTag, query: &[Token], links: &[Link], support: f32) -> Vec<Flag> {
+    fn flags(
+        &self,
+        sentence: &str,
+        lang: &LangTag,
+        query: &[Token],
+        named: &[Mention],
+        links: &[Link],
+        support: f32,
+    ) -> Vec<Flag> {
         let mut flags = Vec::new();
         if support < SUPPORT_THRESHOLD {
             flags.push(Flag {
@@ -664,8 +808,14 @@ impl Linker {
         }
         // Names: a capitalised word (not opening the sentence) the source never uses.
         // Single letters are initials or parts of abbreviations ("U.K."), not names.
-        for token in query.iter().filter(|t| t.is_capitalised && t.range.start > 0 && t.range.len() > 1) {
-            let word: String = sentence[token.range.clone()].chars().flat_map(char::to_lowercase).map(fold).collect();
+        // Words of a term the source names in its own language are named too.
+        let in_term = |t: &Token| named.iter().any(|m| m.range.start <= t.range.start && t.range.end <= m.range.end);
+        for token in query.iter().filter(|t| t.is_capitalised && t.range.start > 0 && t.range.len() > 1 && !in_term(t))
+        {
+            if token.term.starts_with("month:") && self.postings.contains_key(&token.term) {
+                continue;
+            }
+            let word: String = sentence[token.range.clone()].nfkc().flat_map(char::to_lowercase).map(fold).collect();
             if !self.vocabulary.contains(&word)
                 && !self.vocabulary.iter().any(|v| v.len() > 3 && word.starts_with(v.as_str()))
             {
@@ -771,5 +921,68 @@ mod tests {
             "{:?}",
             money.flags
         );
+    }
+
+    /// The text each span of `ranges` covers.
+    fn spans<'t>(text: &'t str, ranges: &[Range<usize>]) -> Vec<&'t str> {
+        ranges.iter().map(|r| &text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn months_link_dates_across_languages() {
+        let source = "Las obras terminarán en dic. de 2026, según el ministerio.";
+        let sources = vec![
+            SourceSegment { text: "El ministerio presentó el plan el lunes.".into(), translation: None },
+            SourceSegment { text: source.into(), translation: None },
+        ];
+        let linker = Linker::new(sources, "es".parse().expect("tag"), Some(en()));
+        let sentence = "Work will end in December 2026.";
+        let check = linker.check(sentence, &en());
+        let link = check.links.first().expect("a link");
+        assert_eq!(link.segment, 1);
+        assert_eq!(spans(sentence, &link.sentence_spans), ["December", "2026"]);
+        assert_eq!(spans(source, &link.segment_spans), ["dic", "2026"]);
+        assert!(check.flags.iter().all(|f| f.kind != FlagKind::EntityNotInSource), "{:?}", check.flags);
+        // A month the source never names is still a name not in the source.
+        let other = linker.check("Work will end in April 2026.", &en());
+        assert!(other.flags.iter().any(|f| f.kind == FlagKind::EntityNotInSource), "{:?}", other.flags);
+        // Words that only look like months are words.
+        let terms = |text: &str| tokens(text, None).into_iter().map(|t| t.term).collect::<Vec<_>>();
+        assert_eq!(terms("It may rain in May."), ["may", "rain", "month:5"]);
+        assert_eq!(terms("Protesters march in Mar. and March"), ["protesters", "march", "month:3", "month:3"]);
+        assert_eq!(terms("la dic y el mar"), ["dic", "mar"]);
+    }
+
+    #[test]
+    fn words_compare_after_nfkc() {
+        let terms = |text: &str| tokens(text, None).into_iter().map(|t| t.term).collect::<Vec<_>>();
+        assert_eq!(terms("ﬁnance ＮＡＴＯ"), ["finance", "nato"]);
+        assert_eq!(values("１２% de paro", "es"), [(12.0, NumberKind::Percent)]);
+    }
+
+    #[test]
+    fn glossary_terms_link_untranslated_segments_with_their_evidence() {
+        let es: LangTag = "es".parse().expect("tag");
+        let source = "El Banco Central Europeo subió los tipos de interés.";
+        let sources = vec![
+            SourceSegment { text: "La inflación bajó en la eurozona.".into(), translation: None },
+            SourceSegment { text: source.into(), translation: None },
+        ];
+        let pairs = [
+            ("Banco Central Europeo".to_string(), "European Central Bank".to_string()),
+            ("tipo de interés".to_string(), "interest rate".to_string()),
+        ];
+        let sentence = "The European Central Bank raised interest rates.";
+        let without = Linker::new(sources.clone(), es.clone(), Some(en()));
+        assert!(without.check(sentence, &en()).links.is_empty(), "nothing links without a dictionary");
+        let linker = Linker::with_lexicon(sources, es.clone(), Some(en()), Some(Lexicon::new(&pairs, &es, &en())));
+        let check = linker.check(sentence, &en());
+        let link = check.links.first().expect("a link");
+        assert_eq!(link.segment, 1);
+        assert!(!link.in_translation);
+        assert_eq!(spans(sentence, &link.sentence_spans), ["European Central Bank", "interest rates"]);
+        assert_eq!(spans(source, &link.segment_spans), ["Banco Central Europeo", "tipos de interés"]);
+        // The term's capitalised words are named in the source, in Spanish.
+        assert!(check.flags.iter().all(|f| f.kind != FlagKind::EntityNotInSource), "{:?}", check.flags);
     }
 }

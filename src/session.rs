@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::align;
 use crate::diff::{self, DiffAlgorithm, DocumentDiff, TextDiff};
 use crate::document::{DocumentId, DocumentSummary, SegmentId, SegmentRow};
 use crate::export::article::{self, ArticleError, SummaryFormat};
 use crate::export::{self, ReportContext};
-use crate::glossary::{Term, TermHit};
+use crate::glossary::{Lexicon, Term, TermHit};
 use crate::import::{self, ImportError, ImportRequest};
 use crate::lang::LangError;
 use crate::qa::{QaCheck, QaReport};
@@ -571,8 +572,12 @@ impl Session {
         title: Option<String>,
     ) -> Result<DocumentSummary, SessionError> {
         let request = import_request(path, source_lang, target_lang, title)?;
-        let memory = self.project()?.translation_pairs(&request.source_lang, &request.target_lang, 5_000)?;
-        let aligned = import::read_with_translation(&request, translation, &memory)?;
+        let project = self.project()?;
+        let memory = project.translation_pairs(&request.source_lang, &request.target_lang, 5_000)?;
+        let terms = project.glossary(&request.source_lang, &request.target_lang)?;
+        let lexicon = Lexicon::from_terms(&terms, Vec::new(), &request.source_lang, &request.target_lang);
+        let known = align::Known { examples: &memory, lexicon: (!lexicon.is_empty()).then_some(&lexicon) };
+        let aligned = import::read_with_translation(&request, translation, &known)?;
         let author = self.info()?.author;
         let project = self.project_mut()?;
         let id = project.add_aligned_document(&aligned.document, &aligned.pairs, &author)?;

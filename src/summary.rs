@@ -11,7 +11,9 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::align;
 use crate::document::{DocumentId, SegmentId};
+use crate::glossary::Lexicon;
 use crate::lang::LangTag;
 use crate::provenance::{Flag, FlagKind, Linker, SourceSegment};
 use crate::revision::{RevisionId, Status};
@@ -252,6 +254,8 @@ pub struct SourceIndex {
     /// The summary's source documents (fixed when it is created).
     documents: Vec<DocumentId>,
     stamp: (i64, i64, i64),
+    /// Of the glossary and memory the lexicon was built from.
+    dictionary: (i64, i64),
     linker: Linker,
     passages: Vec<(DocumentId, SegmentId)>,
     by_id: HashMap<SegmentId, usize>,
@@ -261,6 +265,7 @@ impl SourceIndex {
     pub fn build(project: &Project, summary: DocumentId) -> Result<SourceIndex, SummaryError> {
         let documents = project.summary_sources(summary)?;
         let stamp = project.segments_stamp(&documents)?;
+        let dictionary = project.dictionary_stamp()?;
         let mut sources = Vec::new();
         let mut passages = Vec::new();
         let mut languages = None;
@@ -277,19 +282,40 @@ impl SourceIndex {
             None => (project.languages(summary)?.0, None),
         };
         let by_id = passages.iter().enumerate().map(|(i, (_, id))| (*id, i)).collect();
-        let linker = Linker::new(sources, source_lang, target_lang);
-        Ok(SourceIndex { summary, documents, stamp, linker, passages, by_id })
+        let lexicon = match &target_lang {
+            Some(target) => lexicon(project, &source_lang, target)?,
+            None => None,
+        };
+        let linker = Linker::with_lexicon(sources, source_lang, target_lang, lexicon);
+        Ok(SourceIndex { summary, documents, stamp, dictionary, linker, passages, by_id })
     }
 
-    /// Whether no source passage was added, joined or retranslated since
-    /// this index was built.
+    /// Whether no source passage was added, joined or retranslated, and
+    /// no glossary term or memory unit added or removed, since this index
+    /// was built.
     pub fn is_current(&self, project: &Project, summary: DocumentId) -> Result<bool, SummaryError> {
-        Ok(self.summary == summary && project.segments_stamp(&self.documents)? == self.stamp)
+        Ok(self.summary == summary
+            && project.segments_stamp(&self.documents)? == self.stamp
+            && project.dictionary_stamp()? == self.dictionary)
     }
 
     pub fn linker(&self) -> &Linker {
         &self.linker
     }
+}
+
+/// How many memory pairs word pairs are learned from: enough for the
+/// words that recur, and quick to count (about 50 ms).
+const LEXICON_MEMORY_PAIRS: usize = 2_000;
+
+/// The glossary of the sources' language pair and word pairs learned from
+/// its translation memory: how a summary sentence finds a source segment
+/// nobody has translated yet.
+fn lexicon(project: &Project, source: &LangTag, target: &LangTag) -> Result<Option<Lexicon>, SummaryError> {
+    let terms = project.glossary(source, target)?;
+    let memory = project.translation_pairs(source, target, LEXICON_MEMORY_PAIRS)?;
+    let lexicon = Lexicon::from_terms(&terms, align::word_pairs(&memory), source, target);
+    Ok((!lexicon.is_empty()).then_some(lexicon))
 }
 
 /// Byte ranges in `text` as character offsets.

@@ -195,3 +195,44 @@ fn a_source_imported_with_its_translation_becomes_reviewable_pairs() {
     assert!(error.to_string().contains("empty.txt") && error.to_string().contains("empty"), "{error}");
     assert_eq!(session.documents().expect("docs").len(), 1, "a refused import adds nothing");
 }
+
+/// The project's glossary is the aligner's dictionary on import: it tells
+/// which sentence the translation left out.
+#[test]
+fn the_project_glossary_decides_an_aligned_import() {
+    use verso::session::Session;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let de = dir.path().join("bericht.txt");
+    let fr = dir.path().join("rapport.txt");
+    std::fs::write(
+        &de,
+        "Am 3. Mai 2021 bestiegen wir den Piz Bernina. Wir kehrten um 18 Uhr zurück. \
+         Der Gletscher schmolz am Nachmittag. Die Hütte blieb den Winter leer. \
+         Im Jahr 2022 kamen wir mit 12 Freunden wieder.\n",
+    )
+    .expect("write de");
+    std::fs::write(
+        &fr,
+        "Le 3 mai 2021, nous avons gravi le Piz Bernina. Nous sommes rentrés à 18 heures. \
+         La cabane resta vide tout l'hiver. En 2022, nous sommes revenus avec 12 amis.\n",
+    )
+    .expect("write fr");
+    let pair_of = |with_glossary: bool| {
+        let mut session = Session::new(dir.path().join("config"), "ana".into());
+        let name = if with_glossary { "with.verso" } else { "without.verso" };
+        session.create_project(&dir.path().join(name)).expect("project");
+        if with_glossary {
+            let other = dir.path().join("notiz.txt");
+            std::fs::write(&other, "Eine Notiz.").expect("write");
+            let document = session.import(&other, "de", "fr", None).expect("import").id;
+            let csv = dir.path().join("glossar.csv");
+            std::fs::write(&csv, "de,fr\nHütte,cabane\nWinter,hiver\n").expect("write");
+            session.import_glossary(&csv, document).expect("glossary");
+        }
+        let doc = session.import_with_translation(&de, &fr, "de", "fr", None).expect("aligned import");
+        let rows = session.segments(doc.id).expect("rows");
+        rows.iter().find(|r| r.source.starts_with("Die Hütte")).and_then(|r| r.translation.clone())
+    };
+    assert_eq!(pair_of(true).as_deref(), Some("La cabane resta vide tout l'hiver."));
+    assert_ne!(pair_of(false).as_deref(), Some("La cabane resta vide tout l'hiver."), "without it the pair differs");
+}

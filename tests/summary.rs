@@ -383,3 +383,66 @@ fn an_approved_summary_exports_with_citations_in_every_format() {
     let draft = f.session.preview_summary(f.summary, SummaryFormat::Markdown, true).expect("preview");
     assert!(draft.starts_with("> **DRAFT") && draft.contains("## News Summary (DRAFT)"), "{draft}");
 }
+
+/// The fourth sentence of the statement has no translation: an English
+/// sentence about it shares no word with it until the project's glossary
+/// says what "oposición" is in English. The open summary notices the
+/// glossary import without being reopened.
+#[test]
+fn a_glossary_links_a_sentence_to_an_untranslated_passage() {
+    let mut f = fixture();
+    let view = write(&mut f, "The opposition criticised the timing.");
+    let untranslated = f.session.segments(f.source).expect("rows")[3].clone();
+    assert!(untranslated.translation.is_none());
+    let sentence = sentences(&view)[0].clone();
+    assert!(sentence.links.iter().all(|l| l.segment != untranslated.id), "no dictionary yet: {:?}", sentence.links);
+
+    let csv = f._dir.path().join("glosario.csv");
+    std::fs::write(&csv, "es,en\noposición,opposition\n").expect("write");
+    f.session.import_glossary(&csv, f.source).expect("glossary");
+    let view = f.session.summary(f.summary).expect("view");
+    let sentence = sentences(&view)[0];
+    let link = sentence.links.first().expect("linked through the glossary");
+    assert_eq!(link.segment, untranslated.id);
+    assert!(!link.in_translation);
+    let text: Vec<char> = sentence.text.chars().collect();
+    let passage: Vec<char> = untranslated.source.chars().collect();
+    let cut =
+        |chars: &[char], s: &verso::summary::Span| chars[s.start as usize..s.end as usize].iter().collect::<String>();
+    assert_eq!(link.sentence_spans.iter().map(|s| cut(&text, s)).collect::<Vec<_>>(), ["opposition"]);
+    assert_eq!(link.passage_spans.iter().map(|s| cut(&passage, s)).collect::<Vec<_>>(), ["oposición"]);
+}
+
+/// `verso check-summary` on two plain files takes a glossary as its
+/// dictionary, and names a glossary it cannot read.
+#[test]
+fn check_summary_on_plain_files_uses_a_glossary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let verso = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_verso"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run")
+    };
+    std::fs::write(
+        dir.path().join("fuente.txt"),
+        "La ministra visitó el hospital.\n\nLa oposición criticó el calendario.\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("summary.txt"), "The opposition criticised the timing.\n").expect("write");
+    std::fs::write(dir.path().join("g.csv"), "es,en\noposición,opposition\n").expect("write");
+    let check = ["check-summary", "summary.txt", "--source", "fuente.txt", "--from", "es", "--lang", "en", "--json"];
+    let links = |output: std::process::Output| -> Vec<u64> {
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        json[0]["links"].as_array().expect("links").iter().filter_map(|l| l["segment"].as_u64()).collect()
+    };
+    assert_eq!(links(verso(&check)), Vec::<u64>::new());
+    let with_glossary = [&check[..], &["--glossary", "g.csv"]].concat();
+    assert_eq!(links(verso(&with_glossary)), [1]);
+    let missing = verso(&[&check[..], &["--glossary", "nowhere.csv"]].concat());
+    assert!(!missing.status.success());
+    let message = String::from_utf8_lossy(&missing.stderr);
+    assert!(message.contains("nowhere.csv") && message.matches("No such file").count() == 1, "{message}");
+}

@@ -34,6 +34,19 @@ impl Project {
         glossary::terms(&self.conn, source, target).map_err(self.err())
     }
 
+    /// Changes whenever glossary terms or memory units are added or
+    /// removed: what a summary's lexicon is built from.
+    pub fn dictionary_stamp(&self) -> Result<(i64, i64), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) * 1000003 + coalesce(max(id), 0) FROM glossary_terms),
+                        (SELECT count(*) * 1000003 + coalesce(max(id), 0) FROM tm_units)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.err())
+    }
+
     pub fn export_glossary(&self, source: &LangTag, target: &LangTag, path: &Path) -> Result<usize, GlossaryError> {
         glossary::export(&self.conn, source, target, path)
     }
