@@ -151,12 +151,30 @@ const AMBIGUOUS_MONTHS: &[&str] = &["may", "march", "mars", "marco", "mai", "mai
 /// The month (1–12) a word names: a full name, or an abbreviation
 /// followed by a period ("Dec."), never "may" in "it may rain".
 fn month(lower: &str, word: &str, followed_by_period: bool) -> Option<usize> {
-    let (index, is_full) = MONTHS.iter().enumerate().find_map(|(i, (full, short))| {
-        if full.contains(&lower) { Some((i, true)) } else { short.contains(&lower).then_some((i, false)) }
-    })?;
+    // Looked up for every word: one hash lookup, not a scan of the table.
+    static NAMES: std::sync::OnceLock<HashMap<&'static str, (usize, bool)>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let mut names = HashMap::new();
+        for (i, (full, short)) in MONTHS.iter().enumerate() {
+            names.extend(short.iter().map(|n| (*n, (i + 1, false))));
+            names.extend(full.iter().map(|n| (*n, (i + 1, true))));
+        }
+        names
+    });
+    let &(number, is_full) = names.get(lower)?;
     let is_capitalised = word.chars().next().is_some_and(char::is_uppercase);
     let plausible = (is_full || followed_by_period) && (is_capitalised || !AMBIGUOUS_MONTHS.contains(&lower));
-    plausible.then_some(index + 1)
+    plausible.then_some(number)
+}
+
+/// A word lower-cased and folded for comparison, after NFKC (which leaves
+/// ASCII as it is, so plain words skip it).
+fn fold_word(word: &str) -> String {
+    if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.nfkc().flat_map(char::to_lowercase).map(fold).collect()
+    }
 }
 
 /// A month as a retrieval term, the same in every language.
@@ -173,7 +191,7 @@ fn tokens(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Token> {
     let mut start = None;
     let push = |out: &mut Vec<Token>, range: Range<usize>| {
         let word = &text[range.clone()];
-        let lower: String = word.nfkc().flat_map(char::to_lowercase).map(fold).collect();
+        let lower = fold_word(word);
         if lower.chars().all(|c| c.is_ascii_digit()) || STOPWORDS.contains(&lower.as_str()) {
             return;
         }
@@ -425,9 +443,7 @@ fn concept_term(concept: &str) -> String {
 }
 
 fn folded_words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.nfkc().flat_map(char::to_lowercase).map(fold).collect())
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(fold_word)
 }
 
 impl Linker {
@@ -815,7 +831,7 @@ impl Linker {
             if token.term.starts_with("month:") && self.postings.contains_key(&token.term) {
                 continue;
             }
-            let word: String = sentence[token.range.clone()].nfkc().flat_map(char::to_lowercase).map(fold).collect();
+            let word = fold_word(&sentence[token.range.clone()]);
             if !self.vocabulary.contains(&word)
                 && !self.vocabulary.iter().any(|v| v.len() > 3 && word.starts_with(v.as_str()))
             {
