@@ -459,35 +459,60 @@ pub fn word_pairs(examples: &[(String, String)]) -> Vec<(String, String)> {
 /// chance (Dice ≥ 0.5, at least twice), over pairs of word lists (each
 /// list without repeats).
 fn associations(pairs: &[(&[String], &[String])]) -> HashMap<String, String> {
-    let mut source_count: HashMap<&str, f64> = HashMap::new();
-    let mut target_count: HashMap<&str, f64> = HashMap::new();
-    let mut together: HashMap<(&str, &str), f64> = HashMap::new();
-    for (s, t) in pairs {
-        for w in s.iter() {
-            *source_count.entry(w).or_default() += 1.0;
-        }
-        for w in t.iter() {
-            *target_count.entry(w).or_default() += 1.0;
-        }
-        for sw in s.iter() {
-            for tw in t.iter() {
-                *together.entry((sw, tw)).or_default() += 1.0;
-            }
-        }
+    // Words become numbers first: the pair counts below run into the
+    // millions on a few thousand sentence pairs.
+    let mut source_ids: HashMap<&str, u32> = HashMap::new();
+    let mut target_ids: HashMap<&str, u32> = HashMap::new();
+    let mut source_words: Vec<&str> = Vec::new();
+    let mut target_words: Vec<&str> = Vec::new();
+    fn intern<'a>(word: &'a str, ids: &mut HashMap<&'a str, u32>, words: &mut Vec<&'a str>) -> u32 {
+        *ids.entry(word).or_insert_with(|| {
+            words.push(word);
+            words.len() as u32 - 1
+        })
     }
-    let mut best: HashMap<&str, (&str, f64)> = HashMap::new();
-    for ((sw, tw), n) in together {
-        if n < 2.0 {
+    let lists: Vec<(Vec<u32>, Vec<u32>)> = pairs
+        .iter()
+        .map(|(s, t)| {
+            (
+                s.iter().map(|w| intern(w, &mut source_ids, &mut source_words)).collect(),
+                t.iter().map(|w| intern(w, &mut target_ids, &mut target_words)).collect(),
+            )
+        })
+        .collect();
+    let mut source_count = vec![0u32; source_words.len()];
+    let mut target_count = vec![0u32; target_words.len()];
+    // Every co-occurring pair as one number; sorted, equal pairs are runs.
+    let mut together: Vec<u64> = Vec::new();
+    for (s, t) in &lists {
+        for &w in s {
+            source_count[w as usize] += 1;
+        }
+        for &w in t {
+            target_count[w as usize] += 1;
+        }
+        together.extend(s.iter().flat_map(|&sw| t.iter().map(move |&tw| u64::from(sw) << 32 | u64::from(tw))));
+    }
+    together.sort_unstable();
+    let mut best: HashMap<u32, (u32, f64)> = HashMap::new();
+    for run in together.chunk_by(|a, b| a == b) {
+        let (key, n) = (run[0], run.len() as u32);
+        if n < 2 {
             continue;
         }
-        let dice = 2.0 * n / (source_count[sw] + target_count[tw]);
+        let (sw, tw) = ((key >> 32) as u32, key as u32);
+        let dice = 2.0 * f64::from(n) / f64::from(source_count[sw as usize] + target_count[tw as usize]);
         // Ties go to the alphabetically first word, so runs are repeatable.
-        let better = |(word, d): &(&str, f64)| dice > *d || (dice == *d && tw < *word);
-        if dice >= 0.5 && best.get(sw).is_none_or(better) {
+        let better = |&(word, d): &(u32, f64)| {
+            dice > d || (dice == d && target_words[tw as usize] < target_words[word as usize])
+        };
+        if dice >= 0.5 && best.get(&sw).is_none_or(better) {
             best.insert(sw, (tw, dice));
         }
     }
-    best.into_iter().map(|(s, (t, _))| (s.to_string(), t.to_string())).collect()
+    best.into_iter()
+        .map(|(s, (t, _))| (source_words[s as usize].to_string(), target_words[t as usize].to_string()))
+        .collect()
 }
 
 fn align_profiles(

@@ -34,14 +34,16 @@ impl Project {
         glossary::terms(&self.conn, source, target).map_err(self.err())
     }
 
-    /// Changes whenever glossary terms or memory units are added or
-    /// removed: what a summary's lexicon is built from.
+    /// Changes whenever glossary terms or reference-memory units are added
+    /// or removed: what a summary's lexicon is built from, as far as people
+    /// import it. The project memory grows with every confirmed segment;
+    /// what it adds reaches the lexicon when the index is next rebuilt.
     pub fn dictionary_stamp(&self) -> Result<(i64, i64), StoreError> {
         self.conn
             .query_row(
                 "SELECT (SELECT count(*) * 1000003 + coalesce(max(id), 0) FROM glossary_terms),
-                        (SELECT count(*) * 1000003 + coalesce(max(id), 0) FROM tm_units)",
-                [],
+                        (SELECT count(*) * 1000003 + coalesce(max(id), 0) FROM tm_units WHERE memory_id <> ?1)",
+                [crate::tm::PROJECT_MEMORY.0],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(self.err())
