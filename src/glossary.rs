@@ -478,6 +478,13 @@ pub struct Mention {
     pub range: std::ops::Range<usize>,
 }
 
+impl Mention {
+    /// Whether a word at `range` (bytes) is part of this mention.
+    pub fn covers(&self, range: &std::ops::Range<usize>) -> bool {
+        self.range.start <= range.start && range.end <= self.range.end
+    }
+}
+
 impl Lexicon {
     pub fn new(pairs: &[(String, String)], source_lang: &LangTag, target_lang: &LangTag) -> Lexicon {
         let term = |source: &str, target: &str| Term {

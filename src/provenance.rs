@@ -550,7 +550,7 @@ impl Linker {
         let mut weights: HashMap<&str, f32> = HashMap::new();
         for token in &query {
             let weight = self.idf(&token.term).max(0.05);
-            match named.iter().position(|m| m.range.start <= token.range.start && token.range.end <= m.range.end) {
+            match named.iter().position(|m| m.covers(&token.range)) {
                 Some(i) => *weights.entry(concept_terms[i].as_str()).or_default() += weight,
                 None => {
                     weights.insert(token.term.as_str(), weight);
@@ -825,7 +825,7 @@ impl Linker {
         // Names: a capitalised word (not opening the sentence) the source never uses.
         // Single letters are initials or parts of abbreviations ("U.K."), not names.
         // Words of a term the source names in its own language are named too.
-        let in_term = |t: &Token| named.iter().any(|m| m.range.start <= t.range.start && t.range.end <= m.range.end);
+        let in_term = |t: &Token| named.iter().any(|m| m.covers(&t.range));
         for token in query.iter().filter(|t| t.is_capitalised && t.range.start > 0 && t.range.len() > 1 && !in_term(t))
         {
             if token.term.starts_with("month:") && self.postings.contains_key(&token.term) {

@@ -255,16 +255,15 @@ fn bad_requests_are_refused_and_change_nothing() {
     assert_eq!(f.session.documents().expect("docs").len(), 2);
 }
 
+/// Runs the `verso` command line in `dir`.
+fn verso_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_verso")).args(args).current_dir(dir).output().expect("run")
+}
+
 #[test]
 fn the_command_line_writes_checks_and_approves_a_summary() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let verso = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_verso"))
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .expect("run")
-    };
+    let verso = |args: &[&str]| verso_in(dir.path(), args);
     assert!(verso(&["sample", "p.verso"]).status.success());
     std::fs::write(
         dir.path().join("s.md"),
@@ -418,13 +417,7 @@ fn a_glossary_links_a_sentence_to_an_untranslated_passage() {
 #[test]
 fn check_summary_on_plain_files_uses_a_glossary() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let verso = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_verso"))
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .expect("run")
-    };
+    let verso = |args: &[&str]| verso_in(dir.path(), args);
     std::fs::write(
         dir.path().join("fuente.txt"),
         "La ministra visitó el hospital.\n\nLa oposición criticó el calendario.\n",
