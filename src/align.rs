@@ -148,14 +148,21 @@ fn profile(sentence: &str) -> Profile {
     }
     anchors.sort_unstable();
     anchors.dedup();
-    let mut words: Vec<String> = sentence
+    let words = word_list(sentence, true);
+    Profile { length: sentence.chars().filter(|c| !c.is_whitespace()).count() as f64, anchors, words }
+}
+
+/// The distinct words of three letters or more, lower-cased, with accents
+/// folded or kept: what dictionaries are learned from.
+fn word_list(text: &str, fold_accents: bool) -> Vec<String> {
+    let mut words: Vec<String> = text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| w.chars().count() >= 3)
-        .map(|w| w.chars().flat_map(char::to_lowercase).map(fold).collect())
+        .map(|w| w.chars().flat_map(char::to_lowercase).map(|c| if fold_accents { fold(c) } else { c }).collect())
         .collect();
     words.sort_unstable();
     words.dedup();
-    Profile { length: sentence.chars().filter(|c| !c.is_whitespace()).count() as f64, anchors, words }
+    words
 }
 
 /// The total weight of the anchors two sorted lists share; `weights`
@@ -342,11 +349,12 @@ pub fn align_known(source: &[&str], target: &[&str], known: &Known<'_>) -> Resul
     let mut target: Vec<Profile> = target_text.iter().map(|s| profile(s)).collect();
     if let Some(lexicon) = known.lexicon {
         // A term named on both sides is an anchor like a shared number.
+        let anchor = |m: &crate::glossary::Mention| hash(&format!("g:{}", m.concept));
         for (p, text) in source.iter_mut().zip(source_text) {
-            add_anchors(p, lexicon.in_source(text).iter().map(|m| hash(&format!("g:{}", m.concept))));
+            add_anchors(p, lexicon.in_source(text).iter().map(anchor));
         }
         for (p, text) in target.iter_mut().zip(target_text) {
-            add_anchors(p, lexicon.in_target(text).iter().map(|m| hash(&format!("g:{}", m.concept))));
+            add_anchors(p, lexicon.in_target(text).iter().map(anchor));
         }
     }
     let first_shapes = if source.len().max(target.len()) > LONG_DOCUMENT { FIRST_PASS_SHAPES } else { SHAPES.len() };
@@ -438,17 +446,8 @@ fn learn_dictionary(
 /// written (case folded, accents kept): a dictionary for places that
 /// match words the way the glossary does.
 pub fn word_pairs(examples: &[(String, String)]) -> Vec<(String, String)> {
-    let words = |text: &str| {
-        let mut words: Vec<String> = text
-            .split(|c: char| !c.is_alphabetic())
-            .filter(|w| w.chars().count() >= 3)
-            .map(str::to_lowercase)
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        words
-    };
-    let lists: Vec<(Vec<String>, Vec<String>)> = examples.iter().map(|(a, b)| (words(a), words(b))).collect();
+    let lists: Vec<(Vec<String>, Vec<String>)> =
+        examples.iter().map(|(a, b)| (word_list(a, false), word_list(b, false))).collect();
     let pairs: Vec<(&[String], &[String])> = lists.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
     let mut found: Vec<(String, String)> = associations(&pairs).into_iter().collect();
     found.sort();
