@@ -165,24 +165,6 @@ fn word_list(text: &str, fold_accents: bool) -> Vec<String> {
     words
 }
 
-/// The total weight of the anchors two sorted lists share; `weights`
-/// runs parallel to `a`.
-fn shared_weight(a: &[u64], weights: &[f64], b: &[u64]) -> f64 {
-    let (mut i, mut j, mut shared) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += weights[i];
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared
-}
-
 /// The band of target positions searched for each source position.
 struct Band {
     lo: Vec<usize>,
@@ -254,6 +236,22 @@ impl Band {
     }
 }
 
+/// The anchor weight each source sentence shares with each target
+/// sentence in (a little more than) the band, in one flat table: for
+/// source sentence `x`, targets `lo[x]..hi[x]` from `start[x]` on.
+struct Overlap {
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    start: Vec<usize>,
+    weights: Vec<f32>,
+}
+
+impl Overlap {
+    fn get(&self, x: usize, y: usize) -> f32 {
+        if y >= self.lo[x] && y < self.hi[x] { self.weights[self.start[x] + y - self.lo[x]] } else { 0.0 }
+    }
+}
+
 struct Scorer {
     /// Prefix sums of sentence lengths and anchor weights, so a bead's
     /// totals cost two subtractions whatever its size.
@@ -262,10 +260,7 @@ struct Scorer {
     source_weight_sum: Vec<f64>,
     target_weight_sum: Vec<f64>,
     ratio: f64,
-    /// Anchor weight of each sentence, and the weight each source sentence
-    /// shares with each target sentence in (a little more than) the band.
-    /// For source sentence i: the first target index stored, then weights.
-    shared: Vec<(usize, Vec<f32>)>,
+    shared: Overlap,
     /// `-ln(prior)` of each bead shape.
     prior_cost: [f64; SHAPES.len()],
     /// Gale and Church's own deletion cost (by length), for comparison.
@@ -295,27 +290,40 @@ impl Scorer {
     /// Cost of a bead covering source[i..i+a] and target[j..j+b], and its
     /// lexical overlap (weighted Dice over the union of anchors).
     fn cost(&self, i: usize, a: usize, j: usize, b: usize, shape: usize) -> (f64, f64) {
+        self.cost_below(i, a, j, b, shape, f64::INFINITY).expect("no limit")
+    }
+
+    /// The same, or `None` as soon as the cost cannot be below `limit`:
+    /// the search asks this of millions of beads, most of them hopeless
+    /// once their prior and anchors are known, and the length cost (a
+    /// logarithm) is then never computed.
+    fn cost_below(&self, i: usize, a: usize, j: usize, b: usize, shape: usize, limit: f64) -> Option<(f64, f64)> {
         let l1 = self.source_length[i + a] - self.source_length[i];
         let l2 = self.target_length[j + b] - self.target_length[j];
         if (a == 0 || b == 0) && !self.classic {
             // A sentence with no counterpart (a caption, a credit line, OCR
             // debris): its length says nothing, and short debris is cheap.
             let length = l1 + l2;
-            return (self.prior_cost[shape] * (length / DELETION_FULL_COST_LENGTH).clamp(DELETION_MIN_SHARE, 1.0), 0.0);
+            let cost = self.prior_cost[shape] * (length / DELETION_FULL_COST_LENGTH).clamp(DELETION_MIN_SHARE, 1.0);
+            return (cost < limit).then_some((cost, 0.0));
         }
-        let mean = ((l1 + l2 / self.ratio) / 2.0).max(1.0);
-        let delta = (l2 - l1 * self.ratio) / (mean * VARIANCE).sqrt();
         let total = (self.source_weight_sum[i + a] - self.source_weight_sum[i])
             + (self.target_weight_sum[j + b] - self.target_weight_sum[j]);
         let mut common = 0.0;
         for x in i..i + a {
             for y in j..j + b {
-                let (first, row) = &self.shared[x];
-                common += f64::from(y.checked_sub(*first).and_then(|k| row.get(k)).copied().unwrap_or(0.0));
+                common += f64::from(self.shared.get(x, y));
             }
         }
         let lexical = if total > 0.0 { (2.0 * common / total).min(1.0) } else { 0.0 };
-        (self.prior_cost[shape] + length_cost(delta) - ANCHOR_WEIGHT * lexical, lexical)
+        // The length cost is never negative.
+        if self.prior_cost[shape] - ANCHOR_WEIGHT * lexical >= limit {
+            return None;
+        }
+        let mean = ((l1 + l2 / self.ratio) / 2.0).max(1.0);
+        let delta = (l2 - l1 * self.ratio) / (mean * VARIANCE).sqrt();
+        let cost = self.prior_cost[shape] + length_cost(delta) - ANCHOR_WEIGHT * lexical;
+        (cost < limit).then_some((cost, lexical))
     }
 }
 
@@ -526,34 +534,60 @@ fn align_profiles(
     let total_target: f64 = target.iter().map(|p| p.length).sum::<f64>().max(1.0);
     let ratio = ratio.unwrap_or(total_target / total_source);
     let (n, m) = (source.len(), target.len());
+    // Anchors become dense numbers, so their weights and the target
+    // sentences holding them are looked up by index, not by hashing.
+    let mut ids: HashMap<u64, u32> = HashMap::new();
+    let mut frequency: Vec<f64> = Vec::new();
+    let mut number = |anchor: u64| {
+        let id = *ids.entry(anchor).or_insert_with(|| {
+            frequency.push(0.0);
+            frequency.len() as u32 - 1
+        });
+        frequency[id as usize] += 1.0;
+        id
+    };
+    let source_ids: Vec<Vec<u32>> = source.iter().map(|p| p.anchors.iter().map(|&a| number(a)).collect()).collect();
+    let target_ids: Vec<Vec<u32>> = target.iter().map(|p| p.anchors.iter().map(|&a| number(a)).collect()).collect();
     // Inverse document frequency of each anchor over both texts.
-    let mut frequency: std::collections::HashMap<u64, f64> = std::collections::HashMap::new();
-    for profile in source.iter().chain(target) {
-        for &anchor in &profile.anchors {
-            *frequency.entry(anchor).or_default() += 1.0;
+    let sentences = (n + m) as f64;
+    let weight: Vec<f64> = frequency.iter().map(|df| (sentences / df).ln().max(0.1)).collect();
+    let mut holders: Vec<Vec<u32>> = vec![Vec::new(); weight.len()];
+    for (j, anchors) in target_ids.iter().enumerate() {
+        for &id in anchors {
+            holders[id as usize].push(j as u32);
         }
     }
-    let sentences = (n + m) as f64;
-    let weight: std::collections::HashMap<u64, f64> =
-        frequency.into_iter().map(|(anchor, df)| (anchor, (sentences / df).ln().max(0.1))).collect();
-    let sentence_weight = |p: &Profile| p.anchors.iter().map(|a| weight[a]).sum::<f64>();
-    let source_anchor_weights: Vec<Vec<f64>> =
-        source.iter().map(|p| p.anchors.iter().map(|a| weight[a]).collect()).collect();
-    let shared: Vec<(usize, Vec<f32>)> = (0..n)
-        .map(|i| {
-            // Beads reach up to three sentences back from a band cell.
-            let (lo, hi) = (band.lo[i].saturating_sub(3), (band.hi[(i + 1).min(n)] + 3).min(m));
-            let row = (lo..hi)
-                .map(|j| shared_weight(&source[i].anchors, &source_anchor_weights[i], &target[j].anchors) as f32)
-                .collect();
-            (lo, row)
-        })
-        .collect();
+    let sentence_weight = |anchors: &Vec<u32>| anchors.iter().map(|&id| weight[id as usize]).sum::<f64>();
+    let mut shared = Overlap {
+        lo: Vec::with_capacity(n),
+        hi: Vec::with_capacity(n),
+        start: Vec::with_capacity(n + 1),
+        weights: Vec::new(),
+    };
+    let mut row: Vec<f64> = Vec::new();
+    for (i, anchors) in source_ids.iter().enumerate() {
+        // Beads reach up to three sentences back from a band cell.
+        let (lo, hi) =
+            (band.lo[i].saturating_sub(3), (band.hi[(i + 1).min(n)] + 3).min(m).max(band.lo[i].saturating_sub(3)));
+        row.clear();
+        row.resize(hi - lo, 0.0);
+        for &id in anchors {
+            let holding = &holders[id as usize];
+            let start = holding.partition_point(|&j| (j as usize) < lo);
+            for &j in holding[start..].iter().take_while(|&&j| (j as usize) < hi) {
+                row[j as usize - lo] += weight[id as usize];
+            }
+        }
+        shared.lo.push(lo);
+        shared.hi.push(hi);
+        shared.start.push(shared.weights.len());
+        shared.weights.extend(row.iter().map(|&w| w as f32));
+    }
     let scorer = Scorer {
         source_length: prefix_sums(source.iter().map(|p| p.length)),
         target_length: prefix_sums(target.iter().map(|p| p.length)),
-        source_weight_sum: prefix_sums(source.iter().map(sentence_weight)),
-        target_weight_sum: prefix_sums(target.iter().map(sentence_weight)),
+        source_weight_sum: prefix_sums(source_ids.iter().map(sentence_weight)),
+        target_weight_sum: prefix_sums(target_ids.iter().map(sentence_weight)),
         ratio,
         shared,
         prior_cost: if classic {
@@ -583,10 +617,13 @@ fn align_profiles(
                 if !before.is_finite() {
                     continue;
                 }
-                let (cost, _) = scorer.cost(i - a, a, j - b, b, shape);
-                if before + cost < best[here] {
-                    best[here] = before + cost;
-                    back[here] = shape as u8;
+                // A hair above the exact limit: the comparison below decides.
+                let limit = best[here] - before + 1e-9;
+                if let Some((cost, _)) = scorer.cost_below(i - a, a, j - b, b, shape, limit) {
+                    if before + cost < best[here] {
+                        best[here] = before + cost;
+                        back[here] = shape as u8;
+                    }
                 }
             }
         }
