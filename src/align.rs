@@ -619,11 +619,11 @@ fn align_profiles(
                 }
                 // A hair above the exact limit: the comparison below decides.
                 let limit = best[here] - before + 1e-9;
-                if let Some((cost, _)) = scorer.cost_below(i - a, a, j - b, b, shape, limit) {
-                    if before + cost < best[here] {
-                        best[here] = before + cost;
-                        back[here] = shape as u8;
-                    }
+                if let Some((cost, _)) = scorer.cost_below(i - a, a, j - b, b, shape, limit)
+                    && before + cost < best[here]
+                {
+                    best[here] = before + cost;
+                    back[here] = shape as u8;
                 }
             }
         }
