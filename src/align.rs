@@ -124,7 +124,38 @@ struct Profile {
     anchors: Vec<u64>,
     /// Folded words of three letters or more, for learning a dictionary.
     words: Vec<String>,
+    ending: Ending,
 }
+
+/// How a sentence ends. A bead normally closes where both sides close a
+/// sentence: a full stop on one side against a line that just stops on
+/// the other (an OCR line break, a heading, a clause the segmenter cut) is
+/// evidence that the bead goes on. A colon or semicolon may close a
+/// sentence in one language and not in the other, so it agrees with both.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    Stop,
+    Pause,
+    Open,
+}
+
+impl Ending {
+    fn of(sentence: &str) -> Ending {
+        match sentence.trim_end().chars().last() {
+            Some('.' | '?' | '!') => Ending::Stop,
+            Some(';' | ':') => Ending::Pause,
+            _ => Ending::Open,
+        }
+    }
+
+    fn disagrees(self, other: Ending) -> bool {
+        matches!((self, other), (Ending::Stop, Ending::Open) | (Ending::Open, Ending::Stop))
+    }
+}
+
+/// What a bead pays when its two sides end differently (see [`Ending`];
+/// chosen on the Bleualign dev document and ParIce from 0.25–3).
+const ENDING_DISAGREEMENT_COST: f64 = 1.0;
 
 fn hash(text: &str) -> u64 {
     // FNV-1a: stable, fast, no allocation.
@@ -179,7 +210,12 @@ fn profile(sentence: &str) -> Profile {
     anchors.sort_unstable();
     anchors.dedup();
     let words = word_list(sentence, true);
-    Profile { length: sentence.chars().filter(|c| !c.is_whitespace()).count() as f64, anchors, words }
+    Profile {
+        length: sentence.chars().filter(|c| !c.is_whitespace()).count() as f64,
+        anchors,
+        words,
+        ending: Ending::of(sentence),
+    }
 }
 
 /// The distinct words of three letters or more, lower-cased, with accents
@@ -291,6 +327,8 @@ struct Scorer {
     target_weight_sum: Vec<f64>,
     ratio: f64,
     shared: Overlap,
+    source_ending: Vec<Ending>,
+    target_ending: Vec<Ending>,
     /// `-ln(prior)` of each bead shape.
     prior_cost: [f64; SHAPES.len()],
     /// Gale and Church's own deletion cost (by length), for comparison.
@@ -355,14 +393,19 @@ impl Scorer {
             }
         }
         let lexical = if total > 0.0 { (2.0 * common / total).min(1.0) } else { 0.0 };
+        let ending = if !self.classic && self.source_ending[i + a - 1].disagrees(self.target_ending[j + b - 1]) {
+            ENDING_DISAGREEMENT_COST
+        } else {
+            0.0
+        };
         // The length cost is never negative.
-        if self.prior_cost[shape] - ANCHOR_WEIGHT * lexical >= limit {
+        if self.prior_cost[shape] + ending - ANCHOR_WEIGHT * lexical >= limit {
             return None;
         }
         let mean = ((l1 + l2 / self.ratio) / 2.0).max(1.0);
         let variance = if self.classic { GALE_CHURCH_VARIANCE } else { VARIANCE };
         let delta = (l2 - l1 * self.ratio) / (mean * variance).sqrt();
-        let cost = self.prior_cost[shape] + length_cost(delta) - ANCHOR_WEIGHT * lexical;
+        let cost = self.prior_cost[shape] + ending + length_cost(delta) - ANCHOR_WEIGHT * lexical;
         (cost < limit).then_some((cost, lexical))
     }
 }
@@ -630,6 +673,8 @@ fn align_profiles(
         target_weight_sum: prefix_sums(target_ids.iter().map(sentence_weight)),
         ratio,
         shared,
+        source_ending: source.iter().map(|p| p.ending).collect(),
+        target_ending: target.iter().map(|p| p.ending).collect(),
         prior_cost: if classic {
             CLASSIC_SHAPES.map(|(_, _, p)| -p.ln())
         } else {
@@ -855,6 +900,28 @@ mod tests {
             beads,
             ["[0]:[0]", "[1]:[1]", "[2]:[]", "[3]:[]", "[4]:[]", "[5]:[]", "[6]:[]", "[7]:[2]", "[8]:[3]"]
         );
+    }
+
+    /// An OCR line break cuts a German sentence in two: the line that
+    /// stops without punctuation belongs with the next one (by length
+    /// alone, "Aufstieg." would go with the sentence after it).
+    #[test]
+    fn a_line_that_stops_mid_sentence_stays_with_its_continuation() {
+        let source = [
+            "Wir verliessen die Hütte früh am Morgen bei klarem Himmel.",
+            "Den Gipfel erreichten wir gegen Mittag nach einem langen",
+            "Aufstieg.",
+            "Der Abstieg dauerte bis zum Abend.",
+        ];
+        let target = [
+            "Nous quittâmes la cabane tôt le matin par un ciel clair.",
+            "Le sommet fut atteint vers midi.",
+            "La descente dura jusqu'au soir.",
+        ];
+        let beads: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
+        assert_eq!(beads, ["[0]:[0]", "[1, 2]:[1]", "[3]:[2]"]);
+        assert!(Ending::of("nach einem langen und").disagrees(Ending::of("une longue montée.")));
+        assert!(!Ending::of("Nun begannen die Erkundungen :").disagrees(Ending::of("et les reconnaissances.")));
     }
 
     /// A mountain report whose French leaves out one German sentence:
