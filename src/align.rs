@@ -1,9 +1,12 @@
 //! Sentence alignment of a text and its translation, without model
 //! weights: dynamic programming over beads (1–1, 1–0, 0–1, 2–1, 1–2,
-//! 2–2, 3–1, 1–3) scored by sentence-length agreement in the Gale–Church
-//! manner, with the length ratio estimated from the two documents, and by
-//! lexical anchors that need no dictionary: numbers, names, identical
-//! strings and cognates (shared beginnings after folding case and accents).
+//! 2–2, 3–1, 1–3, 2–3, 3–2, 1–4, 4–1, and runs of unaligned sentences)
+//! scored by sentence-length agreement in the Gale–Church manner, with the
+//! length ratio estimated from the two documents, by whether both sides of
+//! a bead end a sentence, and by lexical anchors that need no dictionary:
+//! numbers, names, identical strings and cognates (shared beginnings after
+//! folding case and accents), plus word pairs learned from the documents,
+//! the translation memory and the glossary.
 //!
 //! Long documents are searched in a band around the length diagonal, so
 //! time and memory grow linearly with the document.
@@ -856,6 +859,11 @@ pub fn parse_gold_bead(line: &str) -> Option<GoldBead> {
 mod tests {
     use super::*;
 
+    /// The beads `align` finds, as the gold sets write them.
+    fn beads_of(source: &[&str], target: &[&str]) -> Vec<String> {
+        align(source, target).expect("align").iter().map(Bead::to_gold_format).collect()
+    }
+
     #[test]
     fn numbers_and_names_pull_sentences_into_place() {
         let source = [
@@ -869,7 +877,7 @@ mod tests {
             "Il pleuvait sans arrêt toute la journée.",
             "Nous sommes rentrés à 18 heures.",
         ];
-        let beads: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
+        let beads = beads_of(&source, &target);
         assert_eq!(beads, ["[0]:[0]", "[1]:[1, 2]", "[2]:[3]"]);
     }
 
@@ -895,7 +903,7 @@ mod tests {
             "En 2022, nous sommes revenus avec 12 amis.",
             "Le 14 juillet, tous étaient au sommet.",
         ];
-        let beads: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
+        let beads = beads_of(&source, &target);
         assert_eq!(
             beads,
             ["[0]:[0]", "[1]:[1]", "[2]:[]", "[3]:[]", "[4]:[]", "[5]:[]", "[6]:[]", "[7]:[2]", "[8]:[3]"]
@@ -918,7 +926,7 @@ mod tests {
             "Le sommet fut atteint vers midi.",
             "La descente dura jusqu'au soir.",
         ];
-        let beads: Vec<String> = align(&source, &target).expect("align").iter().map(Bead::to_gold_format).collect();
+        let beads = beads_of(&source, &target);
         assert_eq!(beads, ["[0]:[0]", "[1, 2]:[1]", "[3]:[2]"]);
         assert!(Ending::of("nach einem langen und").disagrees(Ending::of("une longue montée.")));
         assert!(!Ending::of("Nun begannen die Erkundungen :").disagrees(Ending::of("et les reconnaissances.")));
