@@ -90,6 +90,8 @@ const CLASSIC_SHAPES: [(usize, usize, f64); 12] = [
 /// longer ones are several.
 const RUN_CONTINUE: f64 = 0.5;
 const RUN_MAX: usize = 8;
+/// Every step of the search: the bead shapes, then the runs.
+const STEPS: usize = SHAPES.len() + 2 * (RUN_MAX - 1);
 
 /// Steps of the search beyond [`SHAPES`]: runs of 2..=RUN_MAX sentences
 /// left without counterpart, first in the translation, then in the source.
@@ -99,7 +101,7 @@ fn step_shape(step: usize) -> Option<(usize, usize)> {
         None => Some((SHAPES[step].0, SHAPES[step].1)),
         Some(k) if k < runs => Some((0, k + 2)),
         Some(k) if k < 2 * runs => Some((k - runs + 2, 0)),
-        Some(_) => None,
+        Some(_) => None, // past STEPS, or no step recorded
     }
 }
 
@@ -115,6 +117,8 @@ const ANCHOR_WEIGHT: f64 = 25.0;
 /// unaligned, in proportion.
 const DELETION_FULL_COST_LENGTH: f64 = 40.0;
 const DELETION_MIN_SHARE: f64 = 0.6;
+/// What a sentence left without counterpart is shown with: always doubtful.
+const UNALIGNED_CONFIDENCE: f32 = 0.2;
 
 /// The share of a deletion's prior cost paid for a sentence of `length`.
 fn deletion_share(length: f64) -> f64 {
@@ -330,6 +334,9 @@ struct Scorer {
     target_weight_sum: Vec<f64>,
     ratio: f64,
     shared: Overlap,
+    /// Prefix sums of each sentence's [`deletion_share`], for runs.
+    source_share: Vec<f64>,
+    target_share: Vec<f64>,
     source_ending: Vec<Ending>,
     target_ending: Vec<Ending>,
     /// `-ln(prior)` of each bead shape.
@@ -368,10 +375,10 @@ impl Scorer {
     /// counterpart (one of the two is 0): the first costs as a lone
     /// deletion, each further one [`RUN_CONTINUE`] of that.
     fn run_cost(&self, i: usize, a: usize, j: usize, b: usize) -> f64 {
-        let (lengths, start, count) = if a > 0 { (&self.source_length, i, a) } else { (&self.target_length, j, b) };
-        let share = |x: usize| deletion_share(lengths[x + 1] - lengths[x]);
-        let rest: f64 = (start + 1..start + count).map(share).sum();
-        self.prior_cost[1] * (share(start) + RUN_CONTINUE * rest)
+        let (shares, start, count) = if a > 0 { (&self.source_share, i, a) } else { (&self.target_share, j, b) };
+        let first = shares[start + 1] - shares[start];
+        let rest = shares[start + count] - shares[start + 1];
+        self.prior_cost[1] * (first + RUN_CONTINUE * rest)
     }
 
     /// The same, or `None` as soon as the cost cannot be below `limit`:
@@ -676,6 +683,8 @@ fn align_profiles(
         target_weight_sum: prefix_sums(target_ids.iter().map(sentence_weight)),
         ratio,
         shared,
+        source_share: prefix_sums(source.iter().map(|p| deletion_share(p.length))),
+        target_share: prefix_sums(target.iter().map(|p| deletion_share(p.length))),
         source_ending: source.iter().map(|p| p.ending).collect(),
         target_ending: target.iter().map(|p| p.ending).collect(),
         prior_cost: if classic {
@@ -685,6 +694,8 @@ fn align_profiles(
         },
         classic,
     };
+    // Runs of unaligned sentences are tried wherever every shape is.
+    let steps = if shapes == SHAPES.len() && !classic { STEPS } else { shapes };
     let mut best = vec![f64::INFINITY; band.cells];
     let mut back: Vec<u8> = vec![u8::MAX; band.cells];
     if let Some(origin) = band.index(0, 0) {
@@ -696,7 +707,8 @@ fn align_profiles(
                 continue;
             }
             let Some(here) = band.index(i, j) else { continue };
-            for (shape, &(a, b, _)) in SHAPES.iter().enumerate().take(shapes) {
+            for step in 0..steps {
+                let Some((a, b)) = step_shape(step) else { break };
                 if a > i || b > j {
                     continue;
                 }
@@ -705,27 +717,17 @@ fn align_profiles(
                 if !before.is_finite() {
                     continue;
                 }
-                // A hair above the exact limit: the comparison below decides.
-                let limit = best[here] - before + 1e-9;
-                if let Some((cost, _)) = scorer.cost_below(i - a, a, j - b, b, shape, limit)
+                let cost = if step < SHAPES.len() {
+                    // A hair above the exact limit: the comparison below decides.
+                    let limit = best[here] - before + 1e-9;
+                    scorer.cost_below(i - a, a, j - b, b, step, limit).map(|(cost, _)| cost)
+                } else {
+                    Some(scorer.run_cost(i - a, a, j - b, b))
+                };
+                if let Some(cost) = cost
                     && before + cost < best[here]
                 {
                     best[here] = before + cost;
-                    back[here] = shape as u8;
-                }
-            }
-            if shapes < SHAPES.len() || classic {
-                continue;
-            }
-            for step in SHAPES.len().. {
-                let Some((a, b)) = step_shape(step) else { break };
-                if a > i || b > j {
-                    continue;
-                }
-                let Some(previous) = band.index(i - a, j - b) else { continue };
-                let cost = best[previous] + scorer.run_cost(i - a, a, j - b, b);
-                if cost < best[here] {
-                    best[here] = cost;
                     back[here] = step as u8;
                 }
             }
@@ -743,12 +745,12 @@ fn align_profiles(
             beads.extend((i - a..i).rev().map(|x| Bead {
                 source: vec![x as u32],
                 target: Vec::new(),
-                confidence: 0.2,
+                confidence: UNALIGNED_CONFIDENCE,
             }));
             beads.extend((j - b..j).rev().map(|y| Bead {
                 source: Vec::new(),
                 target: vec![y as u32],
-                confidence: 0.2,
+                confidence: UNALIGNED_CONFIDENCE,
             }));
             i -= a;
             j -= b;
@@ -759,7 +761,8 @@ fn align_profiles(
         // Either good length agreement or shared anchors make a bead
         // credible; a bead with neither is shown as doubtful.
         let p_length = (-(cost + ANCHOR_WEIGHT * lexical - scorer.prior_cost[shape]).max(0.0)).exp();
-        let confidence = if a == 0 || b == 0 { 0.2 } else { p_length.sqrt().max(2.0 * lexical).min(1.0) as f32 };
+        let confidence =
+            if a == 0 || b == 0 { UNALIGNED_CONFIDENCE } else { p_length.sqrt().max(2.0 * lexical).min(1.0) as f32 };
         beads.push(Bead {
             source: ((i - a) as u32..i as u32).collect(),
             target: ((j - b) as u32..j as u32).collect(),
