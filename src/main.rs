@@ -13,6 +13,8 @@ use verso::revision::Decision;
 use verso::segment::srx::SrxDocument;
 use verso::segment::{self, Rules, Segmenter};
 use verso::session::{self, ExchangeFormat};
+use verso::store::Wait;
+use verso::store::lock::LockError;
 use verso::summary::{self, LinkDecision, LinkOrigin, SentenceKind, SourceIndex};
 use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, TranslationEdit};
 
@@ -21,6 +23,10 @@ use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, Transla
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When the project is open in another process (the desktop app), wait
+    /// for it to be closed: as long as it takes, or `--wait=SECONDS`.
+    #[arg(long, global = true, value_name = "SECONDS", num_args = 0..=1, require_equals = true, default_missing_value = "forever")]
+    wait: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -570,6 +576,15 @@ fn main() -> ExitCode {
                 }
             }
             eprintln!("verso: {message}");
+            let in_use = error.chain().any(|cause| {
+                matches!(
+                    cause.downcast_ref::<verso::StoreError>(),
+                    Some(verso::StoreError::Lock(LockError::InUse { .. }))
+                )
+            });
+            if in_use {
+                eprintln!("verso: or run the command again with --wait to wait until it is closed");
+            }
             ExitCode::FAILURE
         }
     }
@@ -589,8 +604,25 @@ fn lang(tag: &str) -> anyhow::Result<LangTag> {
     Ok(tag.parse()?)
 }
 
+/// How long `--wait` waits for the project's owner to close it.
+fn wait_of(arg: Option<&str>) -> anyhow::Result<Wait> {
+    Ok(match arg {
+        None => Wait::No,
+        Some("forever") => Wait::Forever,
+        Some(seconds) => match seconds.parse::<u64>() {
+            Ok(seconds) => Wait::Up(std::time::Duration::from_secs(seconds)),
+            Err(_) => bail!("--wait takes a number of seconds (--wait=30), or nothing to wait as long as it takes"),
+        },
+    })
+}
+
+fn open(project: &Path, wait: Wait) -> Result<Project, verso::StoreError> {
+    Project::open_waiting(project, wait)
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let stdout = &mut std::io::stdout().lock();
+    let wait = wait_of(cli.wait.as_deref())?;
     match cli.command {
         Command::Init { project } => {
             Project::create(&project)?;
@@ -601,7 +633,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             writeln!(stdout, "created {} with sample document {}", project.display(), id.0)?;
         }
         Command::Import { project, file, from, to, into, xliff, title, json } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let is_xliff = xliff
                 || file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlf") || e.eq_ignore_ascii_case("xliff"));
             let author = author_name(&project, None)?;
@@ -626,7 +658,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Docs { project, json } => {
-            let documents = Project::open(&project)?.documents()?;
+            let documents = open(&project, wait)?.documents()?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &documents)?;
                 writeln!(stdout)?;
@@ -643,7 +675,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Show { project, document, json } => {
-            let rows = Project::open(&project)?.segments(DocumentId(document))?;
+            let rows = open(&project, wait)?.segments(DocumentId(document))?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &rows)?;
                 writeln!(stdout)?;
@@ -652,13 +684,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Version { action: VersionAction::Create { project, document, name, author } } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let author = author_name(&project, author)?;
             let version = project.create_version(DocumentId(document), name.trim(), &author)?;
             writeln!(stdout, "version {} \"{}\": {} segments", version.id.0, version.name, version.segments)?;
         }
         Command::Version { action: VersionAction::List { project, document, json } } => {
-            let versions = Project::open(&project)?.versions(DocumentId(document))?;
+            let versions = open(&project, wait)?.versions(DocumentId(document))?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &versions)?;
                 writeln!(stdout)?;
@@ -671,7 +703,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Diff { project, document, from, to, format, chars, output } => {
-            let project = Project::open(&project)?;
+            let project = open(&project, wait)?;
             let document = DocumentId(document);
             let pick = |name: &str| -> anyhow::Result<Option<verso::revision::VersionId>> {
                 Ok(if name == "now" { None } else { Some(project.find_version(document, name)?.id) })
@@ -694,7 +726,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Review { project, segment, decision, comment, author, json } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let author = author_name(&project, author)?;
             let decision = match decision {
                 DecisionArg::Reviewed => Decision::Reviewed,
@@ -710,7 +742,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Split { project, segment, at, author, json } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let author = author_name(&project, author)?;
             let new = project.split_segment(SegmentId(segment), at, &author)?;
             if json {
@@ -724,7 +756,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Join { project, segment, author, json } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let author = author_name(&project, author)?;
             project.join_with_next(SegmentId(segment), &author)?;
             let row = project.segment(SegmentId(segment))?;
@@ -736,7 +768,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Set { project, segment, text, status, author, json } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let row = project.segment(SegmentId(segment))?;
             let author = author_name(&project, author)?;
             let edit =
@@ -750,7 +782,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Export { project, document, format, output, draft } => {
-            let project = Project::open(&project)?;
+            let project = open(&project, wait)?;
             let document = DocumentId(document);
             if project.document(document)?.kind == verso::DocumentKind::Summary {
                 let format = match format {
@@ -974,12 +1006,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Summary { action } => run_summary(action, stdout)?,
-        Command::Tm { action } => run_tm(action, stdout)?,
-        Command::Glossary { action } => run_glossary(action, stdout)?,
-        Command::Mt { action } => run_mt(action, stdout)?,
+        Command::Summary { action } => run_summary(wait, action, stdout)?,
+        Command::Tm { action } => run_tm(wait, action, stdout)?,
+        Command::Glossary { action } => run_glossary(wait, action, stdout)?,
+        Command::Mt { action } => run_mt(wait, action, stdout)?,
         Command::Qa { project, document, json, html } => {
-            let project = Project::open(&project)?;
+            let project = open(&project, wait)?;
             let report = project.qa_report(DocumentId(document))?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &report)?;
@@ -1007,7 +1039,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Pretranslate { project, document, threshold, author } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let author = author_name(&project, author)?;
             let mut last = 0;
             let outcome = project.pretranslate(DocumentId(document), threshold, &author, &mut |done, total| {
@@ -1046,10 +1078,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+fn run_summary(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
     match action {
         SummaryAction::Draft { project, document, profile, target } => {
-            let mut session = session_with(&project)?;
+            let mut session = session_with(&project, wait)?;
             let job = session.summary_draft_job(DocumentId(document), &profile, target)?;
             let p = job.client.profile();
             eprintln!("asking \"{}\" ({}, {}) for a draft of document {document}", p.name, p.kind.label(), p.url);
@@ -1066,7 +1098,7 @@ fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result
         }
         SummaryAction::Add { project, file, sources, title, lang: summary_lang, author, json } => {
             let text = read_text(&file)?;
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let sources: Vec<DocumentId> = sources.into_iter().map(DocumentId).collect();
             let summary_lang = lang(&summary_lang)?;
             let title = title.unwrap_or_else(|| file.file_stem().unwrap_or_default().to_string_lossy().into_owned());
@@ -1081,7 +1113,7 @@ fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result
             }
         }
         SummaryAction::Check { project, summary, json } => {
-            let project = Project::open(&project)?;
+            let project = open(&project, wait)?;
             let summary = DocumentId(summary);
             let index = SourceIndex::build(&project, summary)?;
             let view = summary::view(&project, summary, &index)?;
@@ -1096,7 +1128,7 @@ fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result
             }
         }
         SummaryAction::Link { project, sentence, segment, reject, clear, author } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let author = author_name(&project, author)?;
             let sentence = SegmentId(sentence);
             let index = SourceIndex::build(&project, project.segment(sentence)?.document_id)?;
@@ -1109,7 +1141,7 @@ fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result
             writeln!(stdout, "sentence {}: link to segment {segment} {}", sentence.0, decision.as_str())?;
         }
         SummaryAction::Template { project, set, reset } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             if let Some(path) = set {
                 let template = read_text(&path)?;
                 article::check_template(&template).with_context(|| path.display().to_string())?;
@@ -1128,11 +1160,11 @@ fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result
                 KindArg::Claim => SentenceKind::Claim,
                 KindArg::Commentary => SentenceKind::Commentary,
             };
-            Project::open(&project)?.set_sentence_kind(SegmentId(sentence), kind)?;
+            open(&project, wait)?.set_sentence_kind(SegmentId(sentence), kind)?;
             writeln!(stdout, "sentence {sentence} is now {}", kind.as_str())?;
         }
         SummaryAction::Approve { project, summary, override_reason, author } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let author = author_name(&project, author)?;
             let summary = DocumentId(summary);
             let index = SourceIndex::build(&project, summary)?;
@@ -1150,10 +1182,10 @@ fn run_summary(action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result
     Ok(())
 }
 
-fn run_tm(action: TmAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+fn run_tm(wait: Wait, action: TmAction, stdout: &mut impl Write) -> anyhow::Result<()> {
     match action {
         TmAction::Import { project, file, document, priority } => {
-            let mut project = Project::open(&project)?;
+            let mut project = open(&project, wait)?;
             let langs = document.map(|d| project.languages(DocumentId(d))).transpose()?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let mut last = 0;
@@ -1178,11 +1210,11 @@ fn run_tm(action: TmAction, stdout: &mut impl Write) -> anyhow::Result<()> {
             )?;
         }
         TmAction::Export { project, memory, file } => {
-            let count = Project::open(&project)?.export_memory(verso::tm::MemoryId(memory), &file)?;
+            let count = open(&project, wait)?.export_memory(verso::tm::MemoryId(memory), &file)?;
             writeln!(stdout, "wrote {count} units to {}", file.display())?;
         }
         TmAction::List { project, json } => {
-            let memories = Project::open(&project)?.memories()?;
+            let memories = open(&project, wait)?.memories()?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &memories)?;
                 writeln!(stdout)?;
@@ -1198,11 +1230,11 @@ fn run_tm(action: TmAction, stdout: &mut impl Write) -> anyhow::Result<()> {
             }
         }
         TmAction::Remove { project, memory } => {
-            Project::open(&project)?.remove_memory(verso::tm::MemoryId(memory))?;
+            open(&project, wait)?.remove_memory(verso::tm::MemoryId(memory))?;
             writeln!(stdout, "removed memory {memory}")?;
         }
         TmAction::Lookup { project, sentence, from, to, threshold, limit, json } => {
-            let project = Project::open(&project)?;
+            let project = open(&project, wait)?;
             let (from, to) = (lang(&from)?, lang(&to)?);
             let query =
                 verso::tm::Query { source: &sentence, source_lang: &from, target_lang: &to, before: None, after: None };
@@ -1220,7 +1252,7 @@ fn run_tm(action: TmAction, stdout: &mut impl Write) -> anyhow::Result<()> {
             }
         }
         TmAction::Concordance { project, query, json } => {
-            let hits = Project::open(&project)?.concordance(&query, 50)?;
+            let hits = open(&project, wait)?.concordance(&query, 50)?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &hits)?;
                 writeln!(stdout)?;
@@ -1235,10 +1267,10 @@ fn run_tm(action: TmAction, stdout: &mut impl Write) -> anyhow::Result<()> {
 }
 
 /// A session for commands that use settings (machine translation).
-fn session_with(project: &Path) -> anyhow::Result<verso::session::Session> {
+fn session_with(project: &Path, wait: Wait) -> anyhow::Result<verso::session::Session> {
     let author = std::env::var("USER").unwrap_or_else(|_| "verso".into());
     let mut session = verso::session::Session::new(verso::mt::profile::default_config_dir(), author);
-    session.open_project(project)?;
+    session.open_project_waiting(project, wait)?;
     Ok(session)
 }
 
@@ -1256,7 +1288,7 @@ fn positions(list: &str) -> anyhow::Result<Vec<u32>> {
     Ok(out)
 }
 
-fn run_mt(action: MtAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+fn run_mt(wait: Wait, action: MtAction, stdout: &mut impl Write) -> anyhow::Result<()> {
     use verso::mt::{Profile, ProviderKind, Settings};
     let config = verso::mt::profile::default_config_dir();
     match action {
@@ -1312,7 +1344,7 @@ fn run_mt(action: MtAction, stdout: &mut impl Write) -> anyhow::Result<()> {
             writeln!(stdout, "stored the key of \"{name}\" in the system keyring")?;
         }
         MtAction::Translate { project, document, profile, segments } => {
-            let mut session = session_with(&project)?;
+            let mut session = session_with(&project, wait)?;
             let positions = segments.as_deref().map(positions).transpose()?;
             let job = session.mt_document_job(DocumentId(document), &profile, positions.as_deref())?;
             let p = job.client.profile();
@@ -1338,18 +1370,18 @@ fn run_mt(action: MtAction, stdout: &mut impl Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_glossary(action: GlossaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+fn run_glossary(wait: Wait, action: GlossaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
     match action {
         GlossaryAction::Import { project, file, from, to } => {
-            let (read, added) = Project::open(&project)?.import_glossary(&file, &lang(&from)?, &lang(&to)?)?;
+            let (read, added) = open(&project, wait)?.import_glossary(&file, &lang(&from)?, &lang(&to)?)?;
             writeln!(stdout, "{read} term pairs read, {added} new")?;
         }
         GlossaryAction::Export { project, file, from, to } => {
-            let count = Project::open(&project)?.export_glossary(&lang(&from)?, &lang(&to)?, &file)?;
+            let count = open(&project, wait)?.export_glossary(&lang(&from)?, &lang(&to)?, &file)?;
             writeln!(stdout, "wrote {count} term pairs to {}", file.display())?;
         }
         GlossaryAction::List { project, from, to, json } => {
-            let terms = Project::open(&project)?.glossary(&lang(&from)?, &lang(&to)?)?;
+            let terms = open(&project, wait)?.glossary(&lang(&from)?, &lang(&to)?)?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &terms)?;
                 writeln!(stdout)?;

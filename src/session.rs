@@ -19,7 +19,7 @@ use crate::lang::LangError;
 use crate::qa::{QaCheck, QaReport};
 use crate::recent::{self, RecentError, RecentProject};
 use crate::revision::{BulkOutcome, Comment, Decision, Revision, RevisionId, TranslationEdit, Version, VersionId};
-use crate::store::{Pretranslated, Project, StoreError};
+use crate::store::{Pretranslated, Project, StoreError, Wait};
 use crate::summary::{self, LinkDecision, NewSummary, SentenceKind, SourceIndex, SummaryError, SummaryView};
 use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 
@@ -153,6 +153,8 @@ pub struct ErrorReply {
 pub enum ErrorKind {
     NoProject,
     NotFound,
+    /// The project is open in another process (named in the message).
+    InUse,
     InvalidInput,
     Conflict,
     Storage,
@@ -179,6 +181,7 @@ impl From<&SessionError> for ErrorReply {
                 StoreError::NotFound { .. } | StoreError::NoSuchDocument(_) | StoreError::NoSuchSegment(_),
             ) => ErrorKind::NotFound,
             SessionError::Store(StoreError::Conflict { .. }) | SessionError::Conflict { .. } => ErrorKind::Conflict,
+            SessionError::Store(StoreError::Lock(crate::store::lock::LockError::InUse { .. })) => ErrorKind::InUse,
             SessionError::Store(
                 StoreError::AlreadyExists { .. }
                 | StoreError::NotAProject { .. }
@@ -289,8 +292,16 @@ impl Session {
         recent::load(&self.recent_list())
     }
 
+    /// Opens a project; refused with the other process named while one
+    /// has it open.
     pub fn open_project(&mut self, path: &Path) -> Result<ProjectInfo, SessionError> {
-        let project = Project::open(path)?;
+        self.open_project_waiting(path, Wait::No)
+    }
+
+    /// [`Session::open_project`], waiting as told for another process to
+    /// close the project.
+    pub fn open_project_waiting(&mut self, path: &Path, wait: Wait) -> Result<ProjectInfo, SessionError> {
+        let project = Project::open_waiting(path, wait)?;
         self.adopt(project)
     }
 

@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 mod checks;
+pub mod lock;
 mod memory;
 mod summary;
 
+pub use lock::Wait;
 pub use memory::{Pretranslated, Untranslated};
 
 use crate::diff::SegmentState;
@@ -369,6 +371,8 @@ pub enum StoreError {
     Sqlite { path: PathBuf, source: rusqlite::Error },
     #[error("{path}: stored data is damaged: {detail}")]
     Corrupt { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Lock(#[from] lock::LockError),
 }
 
 impl std::fmt::Display for DocumentId {
@@ -377,34 +381,47 @@ impl std::fmt::Display for DocumentId {
     }
 }
 
-/// An open project file.
+/// An open project file, owned by this process while it is open (see
+/// [`lock`]).
 pub struct Project {
+    // Declared before the ownership so the connection closes (and SQLite
+    // checkpoints) while this process still owns the file.
     conn: Connection,
     path: PathBuf,
+    _ownership: std::sync::Arc<lock::Ownership>,
 }
 
 impl Project {
     /// Creates a new, empty project file; refuses to touch an existing file.
     pub fn create(path: &Path) -> Result<Project, StoreError> {
+        let ownership = lock::acquire(path, Wait::No)?;
         if path.exists() {
             return Err(StoreError::AlreadyExists { path: path.to_path_buf() });
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|source| sqlite(path, source))?;
-        let mut project = Project { conn, path: path.to_path_buf() };
+        let mut project = Project { conn, path: path.to_path_buf(), _ownership: ownership };
         project.configure()?;
         project.migrate_from(0)?;
         Ok(project)
     }
 
-    /// Opens an existing project, upgrading an older schema after a backup.
+    /// Opens an existing project, upgrading an older schema after a backup;
+    /// refused at once while another process has it open.
     pub fn open(path: &Path) -> Result<Project, StoreError> {
+        Project::open_waiting(path, Wait::No)
+    }
+
+    /// [`Project::open`], waiting as told for another process to close the
+    /// project first.
+    pub fn open_waiting(path: &Path, wait: Wait) -> Result<Project, StoreError> {
         if !path.is_file() {
             return Err(StoreError::NotFound { path: path.to_path_buf() });
         }
+        let ownership = lock::acquire(path, wait)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|source| sqlite(path, source))?;
-        let mut project = Project { conn, path: path.to_path_buf() };
+        let mut project = Project { conn, path: path.to_path_buf(), _ownership: ownership };
         let not_a_project = || StoreError::NotAProject { path: path.to_path_buf() };
         // Reading a pragma is the first access; a non-SQLite file fails here.
         let app_id: i64 =

@@ -1,6 +1,7 @@
 //! Review workflow against a real project file: status rules, bulk
 //! decisions, restoring history, versions and diffs between them, and a
-//! save conflict with another process.
+//! save conflict with another process (which cannot open the project while
+//! this one has it open).
 
 use std::path::Path;
 use std::process::Command;
@@ -120,17 +121,26 @@ fn conflict_writer_child() {
 #[test]
 fn a_save_from_another_process_is_never_overwritten() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut project, ids) = sample(dir.path());
+    let (project, ids) = sample(dir.path());
     let path = project.path().to_path_buf();
     let segment = ids[5];
     let base = project.segment(segment).expect("row").revision;
-    let status = Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--exact", "conflict_writer_child", "--ignored", "--test-threads=1"])
-        .env(CHILD_ENV, &path)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("child");
-    assert!(status.success());
+    let other_process = || {
+        Command::new(std::env::current_exe().expect("test binary"))
+            .args(["--exact", "conflict_writer_child", "--ignored", "--test-threads=1"])
+            .env(CHILD_ENV, &path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("child")
+    };
+    // While this process has the project open, another one cannot write it.
+    assert!(!other_process().success(), "a second process opened a project that is open here");
+    // Once it is closed, the other process saves; this one comes back with
+    // the base it started from.
+    drop(project);
+    assert!(other_process().success());
+    let mut project = Project::open(&path).expect("reopen");
     let mine = TranslationEdit { segment, text: "Mi texto.".into(), status: Status::Translated, base, origin: None };
     match project.save_translation(&mine, "ana") {
         Err(StoreError::Conflict { their_text, .. }) => {

@@ -161,6 +161,12 @@ impl App {
     }
 }
 
+/// Opens a project the app had open: the app owns it until its process has
+/// ended, which can take a moment after the WebDriver session is closed.
+fn reopen(path: &Path) -> Result<Project, verso::StoreError> {
+    Project::open_waiting(path, verso::store::Wait::Up(Duration::from_secs(15)))
+}
+
 async fn lock() -> tokio::sync::MutexGuard<'static, ()> {
     ONE_APP.lock().await
 }
@@ -210,7 +216,7 @@ async fn translation_typed_and_confirmed_survives_a_restart() -> anyhow::Result<
     app.quit().await?;
 
     // Stored for real, with the status, as one revision.
-    let stored = Project::open(&project)?;
+    let stored = reopen(&project)?;
     let doc = stored.documents()?[0].id;
     let row = &stored.segments(doc)?[2];
     assert_eq!(row.translation.as_deref(), Some("El presupuesto es de 46.000 millones de dólares."));
@@ -223,6 +229,78 @@ async fn translation_typed_and_confirmed_survives_a_restart() -> anyhow::Result<
     let status = app.wait_for(&format!("{ROW}[data-position='2'] [data-testid=segment-status]")).await?;
     assert!(status.text().await?.contains("Translated"));
     app.quit().await
+}
+
+/// The `verso` command line built beside the app (by `cargo test` of the
+/// core, which `./verso.sh test` runs first).
+fn verso_cli() -> PathBuf {
+    std::env::var_os("VERSO_CLI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/verso"))
+}
+
+#[tokio::test]
+async fn a_project_open_in_the_app_is_refused_elsewhere_and_nothing_the_app_saves_is_lost() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(dir.path(), "statement.txt", "The ministry spoke on Monday. Talks continue.")?;
+    let second = dir.path().join("prices.txt");
+    std::fs::write(&second, "Prices rose in May. Markets fell.")?;
+    let cli = verso_cli();
+    if !cli.is_file() {
+        bail!("{} is missing: build the command line first (cargo build; ./verso.sh test does)", cli.display());
+    }
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    // A native file chooser in the project's folder, left open: GTK lists
+    // the project's files from inside the app's process, as Import… and
+    // Open… do.
+    let folder = serde_json::to_string(&dir.path().display().to_string())?;
+    app.eval(&format!(
+        "(window.__TAURI_INTERNALS__.invoke('plugin:dialog|open', {{ options: {{ defaultPath: {folder}, title: 'Choose' }} }}), true)"
+    ))
+    .await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // A terminal command on the same project is refused and names the app.
+    let refused = Command::new(&cli).arg("docs").arg(&project).output()?;
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "the command line used a project open in the app");
+    assert!(message.contains("is open in verso-desktop (process"), "{message}");
+
+    // The app keeps working: a new document and a confirmed segment.
+    app.wait_for("[data-testid=import-button]").await?.click().await?;
+    app.wait_for("[data-testid=import-path]").await?.send_keys(&second.display().to_string()).await?;
+    app.wait_for("[data-testid=import-submit]").await?.click().await?;
+    app.wait_until("two documents", "document.querySelectorAll('[data-testid=document-item]').length === 2").await?;
+    app.wait_until(
+        "the new document is shown",
+        &format!("document.querySelector(\"{ROW}[data-position='0'] [data-testid=segment-source]\").textContent === 'Prices rose in May.'"),
+    )
+    .await?;
+    let target = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    target.click().await?;
+    target.send_keys("Los precios subieron en mayo.").await?;
+    target.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until(
+        "the segment is translated",
+        &format!("document.querySelector(\"{ROW}[data-position='0']\").dataset.status === 'translated'"),
+    )
+    .await?;
+    let refused_again = Command::new(&cli).arg("docs").arg(&project).output()?;
+    assert!(!refused_again.status.success());
+    // The app is killed, not closed: the command, waiting, takes over.
+    drop(app);
+    let listed = Command::new(&cli).args(["docs", "--wait=15", "--json"]).arg(&project).output()?;
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    let documents: serde_json::Value = serde_json::from_slice(&listed.stdout)?;
+    assert_eq!(documents.as_array().map(Vec::len), Some(2), "{documents}");
+    assert_eq!(documents[1]["translated"], json!(1), "{documents}");
+    let stored = reopen(&project)?;
+    stored.integrity_check()?;
+    let rows = stored.segments(stored.documents()?[1].id)?;
+    assert_eq!(rows[0].translation.as_deref(), Some("Los precios subieron en mayo."));
+    Ok(())
 }
 
 #[tokio::test]
@@ -265,7 +343,7 @@ async fn importing_a_binary_file_shows_a_readable_error_and_adds_nothing() -> an
     assert!(message.contains("photo.txt") && message.contains("binary"), "{message}");
     assert_eq!(app.eval("document.querySelectorAll('[data-testid=document-item]').length").await?, json!(0));
     app.quit().await?;
-    assert!(Project::open(&project)?.documents()?.is_empty());
+    assert!(reopen(&project)?.documents()?.is_empty());
     Ok(())
 }
 
@@ -419,7 +497,7 @@ async fn a_segment_is_split_at_the_caret_and_joined_again_from_the_keyboard() ->
     app.quit().await?;
 
     // The project file agrees, and kept the history of both edits.
-    let stored = Project::open(&project)?;
+    let stored = reopen(&project)?;
     let rows = stored.segments(stored.documents()?[0].id)?;
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].source, "The council approved the budget; the mayor signed it on Friday.");
@@ -500,7 +578,7 @@ async fn an_editor_reviews_changed_words_since_a_version_and_approves() -> anyho
     .await?;
     app.quit().await?;
 
-    let stored = Project::open(&project)?;
+    let stored = reopen(&project)?;
     let row = &stored.segments(stored.documents()?[0].id)?[0];
     assert_eq!(
         (row.status, row.translation.as_deref()),
@@ -573,7 +651,7 @@ async fn a_source_and_its_translation_are_aligned_reviewed_and_confirmed() -> an
     assert_eq!(app.eval("document.querySelector('[data-testid=alignment-banner]') === null").await?, json!(true));
     app.quit().await?;
 
-    let stored = Project::open(&project)?;
+    let stored = reopen(&project)?;
     assert_eq!(stored.translation_unit_count()?, 2, "the confirmed pairs went into the translation memory");
     let rows = stored.segments(stored.documents()?[0].id)?;
     assert_eq!(
@@ -677,7 +755,7 @@ async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_appro
     assert_eq!(draft, json!(false), "an approved summary exports as final");
     app.quit().await?;
 
-    let stored = Project::open(&project)?;
+    let stored = reopen(&project)?;
     let summary =
         stored.documents()?.into_iter().find(|d| d.kind == verso::DocumentKind::Summary).context("summary")?;
     assert_eq!((summary.segments, summary.approved), (3, 3));
@@ -741,7 +819,7 @@ async fn an_xliff_file_from_another_tool_imports_with_its_translations() -> anyh
     )
     .await?;
     app.quit().await?;
-    let stored = Project::open(&project)?;
+    let stored = reopen(&project)?;
     let document = &stored.documents()?[0];
     assert_eq!((document.source_lang.as_str(), document.target_lang.as_str()), ("en", "de"));
     Ok(())
@@ -780,7 +858,7 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     )?;
     let glossary = dir.path().join("terms.csv");
     std::fs::write(&glossary, "en,es,forbidden\ninterest rate,tipo de interés,\ninterest rate,tasa de interés,yes\n")?;
-    let mut project = Project::open(&project_path)?;
+    let mut project = reopen(&project_path)?;
     let (en, es) = ("en".parse()?, "es".parse()?);
     project.import_tmx(&memory, "reference.tmx", 50, Some((&en, &es)), &mut |_, _| true)?;
     project.import_glossary(&glossary, &en, &es)?;
@@ -844,7 +922,7 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     app.quit().await?;
 
     // The inserted match was stored with its origin, then the typed change.
-    let project = Project::open(&project_path)?;
+    let project = reopen(&project_path)?;
     let doc = project.documents()?[0].id;
     let row = &project.segments(doc)?[0];
     let history = project.revisions(row.id)?;
@@ -859,7 +937,7 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     let dir = tempfile::tempdir()?;
     let project_path =
         project_with_text(dir.path(), "budget.txt", "The budget is 46 billion. Exports rose 1,250.5 tonnes. He left.")?;
-    let mut project = Project::open(&project_path)?;
+    let mut project = reopen(&project_path)?;
     let doc = project.documents()?[0].id;
     let rows = project.segments(doc)?;
     let translations =
@@ -908,7 +986,7 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     .await?;
     app.quit().await?;
 
-    let project = Project::open(&project_path)?;
+    let project = reopen(&project_path)?;
     let report = project.qa_report(doc)?;
     let accepted: Vec<_> = report.issues.iter().filter(|i| i.accepted.is_some()).collect();
     assert_eq!(accepted.len(), 1);
@@ -935,7 +1013,7 @@ async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> an
         })
         .collect();
     let memory = tmx(dir.path(), &pairs)?;
-    let mut project = Project::open(&project_path)?;
+    let mut project = reopen(&project_path)?;
     let (en, es) = ("en".parse()?, "es".parse()?);
     project.import_tmx(&memory, "reference.tmx", 50, Some((&en, &es)), &mut |_, _| true)?;
     drop(project);
@@ -962,7 +1040,7 @@ async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> an
     );
     app.quit().await?;
 
-    let project = Project::open(&project_path)?;
+    let project = reopen(&project_path)?;
     let doc = project.documents()?[0].id;
     let rows = project.segments(doc)?;
     assert!(
@@ -1027,7 +1105,7 @@ async fn machine_suggestions_are_inserted_and_a_document_is_machine_translated_w
     let requests = server.requests();
     assert!(requests.iter().all(|r| r.method == "POST" && r.path == "/v1/chat/completions"));
     assert!(requests.iter().all(|r| !r.headers.contains_key("authorization")));
-    let project = Project::open(&project_path)?;
+    let project = reopen(&project_path)?;
     let doc = project.documents()?[0].id;
     let rows = project.segments(doc)?;
     assert!(rows.iter().all(|r| r.status == Status::Draft && r.origin.as_deref() == Some("mt:Loop LLM")), "{rows:?}");

@@ -55,7 +55,7 @@ exists: boolean, };
 
 export type ProjectInfo = { path: string, name: string, author: string, };
 
-export type ErrorKind = "no_project" | "not_found" | "invalid_input" | "conflict" | "storage" | "blocked" | "service";
+export type ErrorKind = "no_project" | "not_found" | "in_use" | "invalid_input" | "conflict" | "storage" | "blocked" | "service";
 
 export type ConflictReply = { revision: RevisionId | null, text: string | null, 
 /**
