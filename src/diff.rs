@@ -85,10 +85,7 @@ impl TextDiff {
 
 /// Characters for scripts written without spaces between words.
 pub fn granularity_for(lang: &LangTag) -> Granularity {
-    match lang.primary() {
-        "zh" | "ja" | "th" | "lo" | "km" | "my" | "bo" | "dz" => Granularity::Character,
-        _ => Granularity::Word,
-    }
+    if lang.facts().words_unspaced { Granularity::Character } else { Granularity::Word }
 }
 
 fn is_word_char(c: char) -> bool {

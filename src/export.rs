@@ -12,6 +12,7 @@ mod docx;
 use std::collections::HashMap;
 
 use crate::document::{PassageKind, SegmentId, SegmentRow};
+use crate::lang::LangTag;
 use crate::revision::Status;
 
 /// Markdown events with any raw HTML turned into text: nothing written
@@ -84,20 +85,22 @@ pub enum TargetFormat {
 /// [`Export`] counts untranslated segments written in the source language.
 pub fn target_file(
     title: &str,
-    lang: &str,
+    (source_lang, target_lang): (&LangTag, &LangTag),
     rows: &[SegmentRow],
     comments: &HashMap<SegmentId, Vec<String>>,
     format: TargetFormat,
 ) -> Result<(Vec<u8>, Export), docx::DocxError> {
     // Markdown is the hub (and counts what is untranslated); web pages and
     // Word files are rendered from it, or from the review table's Markdown.
-    let markdown = translation(rows, TextFormat::Markdown);
+    let languages = (source_lang, target_lang);
+    let lang = target_lang.as_str();
+    let markdown = translation(rows, languages, TextFormat::Markdown);
     let hub = match format {
         TargetFormat::BilingualHtml | TargetFormat::BilingualDocx => bilingual_markdown(title, rows, comments),
         _ => markdown.content.clone(),
     };
     let bytes = match format {
-        TargetFormat::Text => translation(rows, TextFormat::Text).content.into_bytes(),
+        TargetFormat::Text => translation(rows, languages, TextFormat::Text).content.into_bytes(),
         TargetFormat::Markdown => hub.into_bytes(),
         TargetFormat::Html | TargetFormat::BilingualHtml => {
             let mut body = String::new();
@@ -163,25 +166,21 @@ impl Export {
 }
 
 /// Renders the current translation of `rows` (one document, in order).
-/// Passages are separated by a blank line, except items of one list.
-pub fn translation(rows: &[SegmentRow], format: TextFormat) -> Export {
+/// Passages are separated by a blank line, except items of one list;
+/// sentences are joined as their language writes them (no space in Chinese
+/// and Japanese), an untranslated one standing in its source language.
+pub fn translation(
+    rows: &[SegmentRow],
+    (source_lang, target_lang): (&LangTag, &LangTag),
+    format: TextFormat,
+) -> Export {
     let mut content = String::new();
     let mut untranslated = 0;
     let mut previous_kind = None;
     for passage in rows.chunk_by(|a, b| a.passage == b.passage) {
         let kind = passage[0].passage_kind;
         let level = passage[0].passage_level;
-        let body = passage
-            .iter()
-            .map(|row| match row.translation.as_deref().filter(|t| !t.trim().is_empty()) {
-                Some(text) => text,
-                None => {
-                    untranslated += 1;
-                    row.source.as_str()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
+        let body = passage_text(passage, (source_lang, target_lang), &mut untranslated);
         if let Some(previous) = previous_kind {
             let same_list = previous == PassageKind::ListItem && kind == PassageKind::ListItem;
             content.push_str(if same_list { "\n" } else { "\n\n" });
@@ -207,6 +206,34 @@ pub fn translation(rows: &[SegmentRow], format: TextFormat) -> Export {
         content.push('\n');
     }
     Export { content, segments: rows.len(), untranslated }
+}
+
+/// One passage's current text: each sentence's translation, or its source
+/// where it has none (counted in `untranslated`), joined as their languages
+/// write them: a space where either neighbour's language puts one.
+pub fn passage_text(
+    passage: &[SegmentRow],
+    (source_lang, target_lang): (&LangTag, &LangTag),
+    untranslated: &mut usize,
+) -> String {
+    let mut body = String::new();
+    let mut previous_joiner: Option<&str> = None;
+    for row in passage {
+        let (text, lang) = match row.translation.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(text) => (text, target_lang),
+            None => {
+                *untranslated += 1;
+                (row.source.as_str(), source_lang)
+            }
+        };
+        let joiner = lang.facts().sentence_joiner;
+        if let Some(previous) = previous_joiner {
+            body.push_str(if previous.is_empty() && joiner.is_empty() { "" } else { " " });
+        }
+        body.push_str(text);
+        previous_joiner = Some(joiner);
+    }
+    body
 }
 
 /// What a change report is about, for its heading.

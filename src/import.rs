@@ -172,8 +172,8 @@ pub fn read_with_translation(
     } else {
         align::align_known(&source_sentences, &target_sentences, known).map_err(failed)?
     };
-    let joiner = |lang: &LangTag| if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
-    let (source_join, target_join) = (joiner(&request.source_lang), joiner(&request.target_lang));
+    let (source_join, target_join) =
+        (request.source_lang.facts().sentence_joiner, request.target_lang.facts().sentence_joiner);
     let mut passages: Vec<NewPassage> =
         source.passages.iter().map(|p| NewPassage { kind: p.kind, level: p.level, sentences: Vec::new() }).collect();
     let mut pairs: Vec<(Option<String>, f32)> = Vec::new();

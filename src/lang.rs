@@ -49,7 +49,43 @@ impl LangTag {
     pub fn primary(&self) -> &str {
         self.0.split('-').next().unwrap_or(&self.0)
     }
+
+    /// How the language is written, from the one table every part of Verso
+    /// reads (export, joins, QA, provenance, diffs), so they never disagree.
+    pub fn facts(&self) -> LangFacts {
+        let primary = self.primary();
+        let in_list = |list: &str| list.split(' ').any(|code| code == primary);
+        LangFacts {
+            sentence_joiner: if in_list(NO_SPACE_BETWEEN_SENTENCES) { "" } else { " " },
+            decimal_comma: in_list(DECIMAL_COMMA),
+            words_unspaced: in_list(NO_SPACE_BETWEEN_WORDS),
+        }
+    }
 }
+
+/// What Verso needs to know about writing in a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LangFacts {
+    /// Between two sentences of one paragraph: a space, or nothing
+    /// (Chinese and Japanese: `こんにちは。お元気ですか。`).
+    pub sentence_joiner: &'static str,
+    /// Writes `1.250,5` where English writes `1,250.5`.
+    pub decimal_comma: bool,
+    /// No spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese,
+    /// Tibetan, Dzongkha): diffs and word counts go by character.
+    pub words_unspaced: bool,
+}
+
+/// Sentences follow each other without a space.
+const NO_SPACE_BETWEEN_SENTENCES: &str = "zh ja";
+
+/// Words follow each other without a space.
+const NO_SPACE_BETWEEN_WORDS: &str = "zh ja th lo km my bo dz";
+
+/// Languages whose decimal mark is a comma (CLDR's number symbols); every
+/// other language is read with a decimal point.
+const DECIMAL_COMMA: &str = "es de fr it pt nl ru pl tr sv da nb nn no fi cs sk sl hr sr ro hu el bg uk id vi is et \
+lt lv ca gl eu";
 
 /// A Latin letter without its accent ("é" → "e", "ñ" → "n", "ß" → "s"),
 /// so cognates and names compare across languages.
@@ -143,6 +179,19 @@ mod tests {
         check("zh_hant_tw", Ok("zh-Hant-TW"));
         check("es-419", Ok("es-419"));
         check("fil", Ok("fil"));
+    }
+
+    #[test]
+    fn language_facts_come_from_one_table() {
+        let facts = |tag: &str| tag.parse::<LangTag>().expect("tag").facts();
+        assert_eq!(facts("ja").sentence_joiner, "");
+        assert_eq!(facts("zh-Hant").sentence_joiner, "");
+        assert_eq!(facts("th").sentence_joiner, " ");
+        assert!(facts("th").words_unspaced && !facts("en").words_unspaced);
+        assert!(facts("es-419").decimal_comma && facts("de").decimal_comma);
+        for point in ["en", "hi", "ar", "ms", "zh", "ja", "ko", "he", "th"] {
+            assert!(!facts(point).decimal_comma, "{point} writes a decimal point");
+        }
     }
 
     #[test]

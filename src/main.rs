@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use verso::export::article::{self, SummaryFormat};
 use verso::export::{self, TargetFormat};
-use verso::import::{self, ImportRequest};
+use verso::import;
 use verso::revision::Decision;
 use verso::segment::srx::SrxDocument;
 use verso::segment::{self, Rules, Segmenter};
@@ -633,27 +633,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             writeln!(stdout, "created {} with sample document {}", project.display(), id.0)?;
         }
         Command::Import { project, file, from, to, into, xliff, title, json } => {
-            let mut project = open(&project, wait)?;
             let is_xliff = xliff
                 || file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlf") || e.eq_ignore_ascii_case("xliff"));
-            let author = author_name(&project, None)?;
-            if let Some(document) = into {
-                let changed = session::update_from_xliff(&mut project, DocumentId(document), &file, &author)?;
-                writeln!(stdout, "updated {changed} segments of document {document} from {}", file.display())?;
-                return Ok(());
-            }
-            let id = if is_xliff {
-                session::import_xliff(&mut project, &file, title, to.as_deref(), &author)?
+            let summary = if into.is_some() || is_xliff {
+                let mut project = open(&project, wait)?;
+                let author = author_name(&project, None)?;
+                if let Some(document) = into {
+                    let changed = session::update_from_xliff(&mut project, DocumentId(document), &file, &author)?;
+                    writeln!(stdout, "updated {changed} segments of document {document} from {}", file.display())?;
+                    return Ok(());
+                }
+                let id = session::import_xliff(&mut project, &file, title, to.as_deref(), &author)?;
+                project.document(id)?
             } else {
                 let (Some(from), Some(to)) = (from, to) else { bail!("--from and --to are needed for a text file") };
-                let request = ImportRequest { path: file, source_lang: lang(&from)?, target_lang: lang(&to)?, title };
-                project.add_document(&import::read_document(&request)?)?
+                // The desktop's import: a Word or web page source is kept so
+                // its translation can be written back into the same file.
+                session_with(&project, wait)?.import(&file, &from, &to, title)?
             };
-            let summary = project.document(id)?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &summary)?;
                 writeln!(stdout)?;
             } else {
+                let id = summary.id;
                 writeln!(stdout, "imported document {}: \"{}\", {} segments", id.0, summary.title, summary.segments)?;
             }
         }
@@ -1268,8 +1270,7 @@ fn run_tm(wait: Wait, action: TmAction, stdout: &mut impl Write) -> anyhow::Resu
 
 /// A session for commands that use settings (machine translation).
 fn session_with(project: &Path, wait: Wait) -> anyhow::Result<verso::session::Session> {
-    let author = std::env::var("USER").unwrap_or_else(|_| "verso".into());
-    let mut session = verso::session::Session::new(verso::mt::profile::default_config_dir(), author);
+    let mut session = verso::session::Session::new(verso::mt::profile::default_config_dir(), session::default_author());
     session.open_project_waiting(project, wait)?;
     Ok(session)
 }
@@ -1443,7 +1444,7 @@ fn print_summary(out: &mut impl Write, project: &Project, view: &summary::Summar
 fn author_name(project: &Project, given: Option<String>) -> anyhow::Result<String> {
     Ok(match given {
         Some(name) => name,
-        None => project.author()?.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "translator".into()),
+        None => project.author()?.unwrap_or_else(session::default_author),
     })
 }
 

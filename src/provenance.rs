@@ -307,7 +307,7 @@ const WRITTEN: &[(&str, f64)] = &[
 /// (Spanish) are both 11017; "53 per cent" is 53 percent; "$46 billion"
 /// is 46,000,000,000 in money.
 pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
-    let decimal_comma = !matches!(lang.primary(), "en" | "zh" | "ja" | "ko" | "he" | "th");
+    let decimal_comma = lang.facts().decimal_comma;
     let mut out = Vec::new();
     for caps in number_pattern().captures_iter(text) {
         let Some(num) = caps.name("num") else { continue };

@@ -114,46 +114,6 @@ impl QaReport {
     }
 }
 
-/// Languages writing `1.250,5`; the rest write `1,250.5`.
-fn decimal_comma(lang: &LangTag) -> bool {
-    matches!(
-        lang.primary(),
-        "es" | "de"
-            | "fr"
-            | "it"
-            | "pt"
-            | "nl"
-            | "ru"
-            | "pl"
-            | "tr"
-            | "sv"
-            | "da"
-            | "nb"
-            | "nn"
-            | "no"
-            | "fi"
-            | "cs"
-            | "sk"
-            | "sl"
-            | "hr"
-            | "sr"
-            | "ro"
-            | "hu"
-            | "el"
-            | "bg"
-            | "uk"
-            | "id"
-            | "vi"
-            | "is"
-            | "et"
-            | "lt"
-            | "lv"
-            | "ca"
-            | "gl"
-            | "eu"
-    )
-}
-
 /// A figure's value written plainly (`1250.5`), read in `lang`'s notation.
 pub fn normalise_number(written: &str, lang: &LangTag) -> String {
     let separators: Vec<(usize, char)> = written.char_indices().filter(|(_, c)| matches!(c, '.' | ',')).collect();
@@ -167,7 +127,7 @@ pub fn normalise_number(written: &str, lang: &LangTag) -> String {
         None
     } else if after == 3 {
         // "1,250" / "1.250": grouping in the language's own notation.
-        let grouping = if decimal_comma(lang) { '.' } else { ',' };
+        let grouping = if lang.facts().decimal_comma { '.' } else { ',' };
         (last != grouping).then_some(last_at)
     } else {
         Some(last_at)

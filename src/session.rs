@@ -270,6 +270,12 @@ pub struct ProjectInfo {
     pub author: String,
 }
 
+/// The name recorded on revisions when the project names no author: the
+/// login name, the same for the desktop and the command line.
+pub fn default_author() -> String {
+    std::env::var("USER").ok().filter(|name| !name.trim().is_empty()).unwrap_or_else(|| "translator".into())
+}
+
 /// One window's state: where its settings live and which project is open.
 pub struct Session {
     config_dir: PathBuf,
@@ -913,23 +919,11 @@ pub fn translation_file(
             | (export::TargetFormat::Html, crate::document::SourceFormat::Html)
     );
     if same_family && let Some(original) = project.source_file(document)? {
-        let joiner = if matches!(summary.target_lang.primary(), "zh" | "ja") { "" } else { " " };
         let mut untranslated = 0;
+        let languages = (&summary.source_lang, &summary.target_lang);
         let translations: Vec<String> = rows
             .chunk_by(|a, b| a.passage == b.passage)
-            .map(|passage| {
-                passage
-                    .iter()
-                    .map(|r| match r.translation.as_deref().filter(|t| !t.trim().is_empty()) {
-                        Some(t) => t,
-                        None => {
-                            untranslated += 1;
-                            r.source.as_str()
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(joiner)
-            })
+            .map(|passage| export::passage_text(passage, languages, &mut untranslated))
             .collect();
         let origin = PathBuf::from(&summary.origin);
         if let Some(bytes) = import::translate_original(summary.format, &origin, &original, &translations)? {
@@ -943,9 +937,9 @@ pub fn translation_file(
         let thread = project.comments(row.id)?.into_iter().map(|c| format!("{}: {}", c.author, c.text)).collect();
         comments.insert(row.id, thread);
     }
-    export::target_file(&summary.title, summary.target_lang.as_str(), &rows, &comments, format).map_err(|e| {
-        SessionError::Write { path: PathBuf::from(&summary.title), source: std::io::Error::other(e.to_string()) }
-    })
+    export::target_file(&summary.title, (&summary.source_lang, &summary.target_lang), &rows, &comments, format).map_err(
+        |e| SessionError::Write { path: PathBuf::from(&summary.title), source: std::io::Error::other(e.to_string()) },
+    )
 }
 
 /// Imports an XLIFF file (2.x or 1.2) as a new document, in one transaction.

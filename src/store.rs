@@ -934,8 +934,7 @@ impl Project {
         let row = self.segment(segment)?;
         let next = self.next_segment(&row)?.ok_or(StoreError::NothingToJoin(segment.0))?;
         let (lang, _) = self.languages(row.document_id)?;
-        // Chinese and Japanese write sentences without a space between them.
-        let separator = if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
+        let separator = lang.facts().sentence_joiner;
         let source = format!("{}{separator}{}", row.source, next.source);
         let translation = match (&row.translation, &next.translation) {
             (None, None) => None,
@@ -1268,7 +1267,7 @@ impl Project {
         let row = self.segment(segment)?;
         let next = self.next_segment(&row)?.ok_or(StoreError::NothingToShift(segment.0))?;
         let lang = self.target_language(row.document_id)?;
-        let separator = if matches!(lang.primary(), "zh" | "ja") { "" } else { " " };
+        let separator = lang.facts().sentence_joiner;
         let sentences = |text: &Option<String>| -> Vec<String> {
             text.as_deref()
                 .map(|t| crate::segment::split_text(t, &lang).map(str::to_string).collect())

@@ -225,3 +225,88 @@ fn a_word_source_gets_its_translation_written_back_into_the_same_file() {
     assert_eq!(again.passages.len(), 5);
     assert_eq!(again.passages[0].kind, PassageKind::Heading);
 }
+
+fn verso(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_verso")).args(args).output().expect("run verso")
+}
+
+#[test]
+fn the_command_line_keeps_a_word_original_as_the_desktop_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = dir.path().join("statement.docx");
+    docx(&source, &[("word/document.xml", DOCUMENT.as_bytes()), ("word/styles.xml", STYLES.as_bytes())]);
+    let project = dir.path().join("p.verso");
+    let out = dir.path().join("statement.es.docx");
+    let arg = |s: &str| std::ffi::OsString::from(s);
+    for args in [
+        vec![arg("init"), project.clone().into()],
+        vec![
+            arg("import"),
+            project.clone().into(),
+            source.clone().into(),
+            arg("--from"),
+            arg("en"),
+            arg("--to"),
+            arg("es"),
+        ],
+        vec![
+            arg("set"),
+            project.clone().into(),
+            arg("2"),
+            arg("El ministerio habló el martes."),
+            arg("--status"),
+            arg("translated"),
+        ],
+        vec![
+            arg("export"),
+            project.clone().into(),
+            arg("1"),
+            arg("--format"),
+            arg("target"),
+            arg("-o"),
+            out.clone().into(),
+        ],
+    ] {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let output = verso(&args);
+        assert!(output.status.success(), "{:?}: {}", args, String::from_utf8_lossy(&output.stderr));
+    }
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).expect("open")).expect("zip");
+    assert!(archive.by_name("word/styles.xml").is_ok(), "the original's styles part is in the output");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("part"), &mut xml).expect("read");
+    assert!(xml.contains(r#"<w:pStyle w:val="Titre1"/>"#), "the original's paragraph styles are kept: {xml}");
+    assert!(xml.contains("El ministerio habló el martes."), "{xml}");
+}
+
+#[test]
+fn chinese_and_japanese_export_without_spaces_between_sentences() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = Session::new(dir.path().join("config"), "Ana".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let english = dir.path().join("hello.txt");
+    std::fs::write(&english, "Hello. How are you? Fine.").expect("write");
+    let to_japanese = session.import(&english, "en", "ja", None).expect("import");
+    let rows = session.segments(to_japanese.id).expect("rows");
+    for (row, text) in rows.iter().zip(["こんにちは。", "お元気ですか。"]) {
+        let edit = TranslationEdit {
+            segment: row.id,
+            text: text.into(),
+            status: Status::Translated,
+            base: None,
+            origin: None,
+        };
+        session.save_translation(&edit).expect("save");
+    }
+    let out = dir.path().join("ja.txt");
+    session.export_document(to_japanese.id, DocumentExport::Text, &out).expect("export");
+    // The untranslated last sentence stands in English, after a space.
+    assert_eq!(std::fs::read_to_string(&out).expect("read"), "こんにちは。お元気ですか。 Fine.\n");
+
+    let chinese = dir.path().join("news.txt");
+    std::fs::write(&chinese, "我们明天去北京。我们后天去上海。").expect("write");
+    let from_chinese = session.import(&chinese, "zh", "en", None).expect("import");
+    let out = dir.path().join("zh.md");
+    session.export_document(from_chinese.id, DocumentExport::Markdown, &out).expect("export");
+    assert_eq!(std::fs::read_to_string(&out).expect("read"), "我们明天去北京。我们后天去上海。\n");
+}

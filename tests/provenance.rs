@@ -286,3 +286,27 @@ fn cross_lingual_summary_links_through_translations_and_numbers() {
     );
     assert_eq!((linked_right, flags_right), (7, 7), "the glossary should link the untranslated segment");
 }
+
+/// QA and provenance read figures with one table of decimal marks: a figure
+/// QA finds equal in source and translation is the figure provenance links.
+#[test]
+fn qa_and_provenance_read_decimal_commas_alike() {
+    for (lang, written) in [
+        ("es", "1.250,5"),
+        ("es", "3,5"),
+        ("es", "11.017"),
+        ("de", "0,25"),
+        ("en", "1,250.5"),
+        ("en", "11,017"),
+        ("hi", "3.5"),
+        ("hi", "1,250"),
+        ("ms", "2.75"),
+        ("ar", "12,500"),
+    ] {
+        let tag: verso::LangTag = lang.parse().expect("tag");
+        let by_qa: f64 = verso::qa::normalise_number(written, &tag).parse().expect("qa value");
+        let found = verso::provenance::quantities(written, &tag);
+        assert_eq!(found.len(), 1, "{lang} {written}");
+        assert_eq!(found[0].value, by_qa, "{lang} {written}: provenance {} but QA {by_qa}", found[0].value);
+    }
+}

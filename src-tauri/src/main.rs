@@ -33,7 +33,7 @@ fn main() -> ExitCode {
                 Some(dir) => PathBuf::from(dir),
                 None => app.path().app_config_dir()?,
             };
-            let author = std::env::var("USER").unwrap_or_else(|_| "translator".into());
+            let author = verso::session::default_author();
             app.manage(AppState {
                 session: Mutex::new(Session::new(config_dir, author)),
                 startup_project: Mutex::new(startup_project.clone()),
