@@ -7,7 +7,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::lang::LangTag;
-use crate::revision::{RevisionId, Status};
 
 /// Stable identifier of a document inside one project file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -145,27 +144,4 @@ pub struct DocumentSummary {
     /// Segments whose current status is translated, reviewed or approved.
     pub translated: u64,
     pub approved: u64,
-}
-
-/// One row of the side-by-side editor: a source sentence and its current
-/// translation (the newest revision), with the passage it belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-pub struct SegmentRow {
-    pub id: SegmentId,
-    pub document_id: DocumentId,
-    pub passage: u32,
-    pub passage_kind: PassageKind,
-    pub passage_level: u8,
-    pub position: u32,
-    pub source: String,
-    pub translation: Option<String>,
-    pub status: Status,
-    pub revision: Option<RevisionId>,
-    /// Comments in the segment's thread.
-    pub comments: u32,
-    /// Where the current translation came from when not typed (`aligned`).
-    pub origin: Option<String>,
-    /// For a segment paired by the aligner: how sure it was (0–1).
-    pub confidence: Option<f32>,
 }

@@ -11,8 +11,9 @@ mod docx;
 
 use std::collections::HashMap;
 
-use crate::document::{PassageKind, SegmentId, SegmentRow};
+use crate::document::{PassageKind, SegmentId};
 use crate::lang::LangTag;
+use crate::revision::SegmentRow;
 use crate::revision::Status;
 
 /// Markdown events with any raw HTML turned into text: nothing written

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::export::escape_markup;
 use crate::lang::LangTag;
-use crate::summary::Span;
+use crate::text::Span;
 use crate::xml::dom::{self, Element};
 
 #[derive(Debug, thiserror::Error)]
@@ -368,7 +368,7 @@ struct Word {
 }
 
 fn words(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Word> {
-    crate::tm::words_with_spans(text)
+    crate::text::words_with_spans(text)
         .into_iter()
         .map(|(word, start, end)| {
             let stem = stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into_owned());
@@ -396,7 +396,7 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn new(terms: &[Term], source_lang: &LangTag) -> Matcher {
-        let stemmer = crate::provenance::stemmer_for(source_lang);
+        let stemmer = source_lang.stemmer();
         let mut entries: Vec<Entry> = Vec::new();
         for term in terms {
             let index = match entries.iter().position(|e| e.source == term.source) {
@@ -544,7 +544,7 @@ fn mentions(text: &str, hits: Vec<TermHit>, concepts: impl Fn(&TermHit) -> Vec<S
 /// Whether `term` occurs in `text`, word by word after stemming with the
 /// text's language; used by QA on translations.
 pub fn contains(text: &str, term: &str, lang: &LangTag) -> bool {
-    let stemmer = crate::provenance::stemmer_for(lang);
+    let stemmer = lang.stemmer();
     let (text, term) = (words(text, stemmer.as_ref()), words(term, stemmer.as_ref()));
     !term.is_empty() && text.windows(term.len()).any(|run| run.iter().zip(&term).all(|(a, b)| a.stem == b.stem))
 }

@@ -63,6 +63,35 @@ impl LangTag {
     }
 }
 
+impl LangTag {
+    /// The Snowball stemmer for the language, where one exists: what the
+    /// glossary and provenance match inflected words with.
+    pub fn stemmer(&self) -> Option<rust_stemmers::Stemmer> {
+        use rust_stemmers::Algorithm::*;
+        let algorithm = match self.primary() {
+            "en" => English,
+            "es" => Spanish,
+            "de" => German,
+            "fr" => French,
+            "it" => Italian,
+            "pt" => Portuguese,
+            "nl" => Dutch,
+            "ru" => Russian,
+            "da" => Danish,
+            "sv" => Swedish,
+            "no" | "nb" => Norwegian,
+            "fi" => Finnish,
+            "hu" => Hungarian,
+            "ro" => Romanian,
+            "tr" => Turkish,
+            "ar" => Arabic,
+            "el" => Greek,
+            _ => return None,
+        };
+        Some(rust_stemmers::Stemmer::create(algorithm))
+    }
+}
+
 /// What Verso needs to know about writing in a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LangFacts {

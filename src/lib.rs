@@ -10,12 +10,11 @@ pub mod lang;
 pub mod revision;
 pub mod segment;
 pub mod store;
+pub mod text;
 
-pub use document::{
-    DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat,
-};
+pub use document::{DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SourceFormat};
 pub use lang::LangTag;
-pub use revision::{Revision, RevisionId, Status, TranslationEdit};
+pub use revision::{Revision, RevisionId, SegmentRow, Status, TranslationEdit};
 pub use store::{Project, StoreError};
 pub mod align;
 pub mod bench;

@@ -101,31 +101,6 @@ struct Token {
     is_capitalised: bool,
 }
 
-pub(crate) fn stemmer_for(lang: &LangTag) -> Option<rust_stemmers::Stemmer> {
-    use rust_stemmers::Algorithm::*;
-    let algorithm = match lang.primary() {
-        "en" => English,
-        "es" => Spanish,
-        "de" => German,
-        "fr" => French,
-        "it" => Italian,
-        "pt" => Portuguese,
-        "nl" => Dutch,
-        "ru" => Russian,
-        "da" => Danish,
-        "sv" => Swedish,
-        "no" | "nb" => Norwegian,
-        "fi" => Finnish,
-        "hu" => Hungarian,
-        "ro" => Romanian,
-        "tr" => Turkish,
-        "ar" => Arabic,
-        "el" => Greek,
-        _ => return None,
-    };
-    Some(rust_stemmers::Stemmer::create(algorithm))
-}
-
 /// Month names (full, then abbreviations; accents folded) in the
 /// languages with stemmers most used for news: a date links across
 /// languages ("Dec. 2023", "diciembre de 2023") like a number does.
@@ -459,8 +434,8 @@ impl Linker {
         target_lang: Option<LangTag>,
         lexicon: Option<Lexicon>,
     ) -> Linker {
-        let source_stemmer = stemmer_for(&source_lang);
-        let target_stemmer = target_lang.as_ref().and_then(stemmer_for);
+        let source_stemmer = source_lang.stemmer();
+        let target_stemmer = target_lang.as_ref().and_then(LangTag::stemmer);
         let mut postings: HashMap<String, Vec<(usize, f32)>> = HashMap::new();
         let mut lengths = Vec::with_capacity(sources.len());
         let mut vocabulary = HashSet::new();
@@ -540,7 +515,7 @@ impl Linker {
         confirmed: &[usize],
         rejected: &[usize],
     ) -> SentenceCheck {
-        let stemmer = stemmer_for(lang);
+        let stemmer = lang.stemmer();
         let query = tokens(sentence, stemmer.as_ref());
         let number_terms: Vec<String> = quantities(sentence, lang).iter().map(|q| number_term(q.value)).collect();
         let named = self.mentions_in(sentence, lang);
@@ -632,7 +607,7 @@ impl Linker {
     /// retrieval candidates. What "recall@k" measures.
     pub fn ranked(&self, sentence: &str, lang: &LangTag, k: usize) -> Vec<usize> {
         let check = self.check(sentence, lang);
-        let stemmer = stemmer_for(lang);
+        let stemmer = lang.stemmer();
         let query = tokens(sentence, stemmer.as_ref());
         let weights: HashMap<&str, f32> =
             query.iter().map(|t| (t.term.as_str(), self.idf(&t.term).max(0.05))).collect();
@@ -657,10 +632,10 @@ impl Linker {
         support: f32,
     ) -> Link {
         let source = &self.sources[segment];
-        let in_source = tokens(&source.text, stemmer_for(&self.source_lang).as_ref());
+        let in_source = tokens(&source.text, self.source_lang.stemmer().as_ref());
         let (side_tokens, in_translation) = match (&source.translation, &self.target_lang) {
             (Some(translation), Some(target)) => {
-                let in_translation = tokens(translation, stemmer_for(target).as_ref());
+                let in_translation = tokens(translation, target.stemmer().as_ref());
                 let hits_source = query.iter().filter(|q| in_source.iter().any(|t| t.term == q.term)).count();
                 let hits_translation = query.iter().filter(|q| in_translation.iter().any(|t| t.term == q.term)).count();
                 if hits_translation > hits_source { (in_translation, true) } else { (in_source, false) }
@@ -740,7 +715,7 @@ impl Linker {
                 if found.is_empty() {
                     continue;
                 }
-                let words = tokens(text, stemmer_for(lang).as_ref());
+                let words = tokens(text, lang.stemmer().as_ref());
                 for other in found {
                     let overlap = number_context(&words, &other.range).intersection(&mine).count();
                     if same_value(other.value, quantity.value) {

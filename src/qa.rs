@@ -8,9 +8,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{SegmentId, SegmentRow};
+use crate::document::SegmentId;
 use crate::glossary::{self, Matcher, Term};
 use crate::lang::LangTag;
+use crate::revision::SegmentRow;
 use crate::tm::score::{self, TokenKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -249,7 +250,7 @@ pub fn check_segment(
     // Inline codes: the same placeholders on both sides.
     let codes = |t: &str| {
         let mut codes: Vec<String> =
-            crate::xliff::pieces(t).into_iter().filter(|(c, _)| *c).map(|(_, m)| m.to_string()).collect();
+            crate::text::pieces(t).into_iter().filter(|(c, _)| *c).map(|(_, m)| m.to_string()).collect();
         codes.sort();
         codes
     };

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::SegmentId;
+use crate::document::{DocumentId, PassageKind, SegmentId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -131,7 +131,7 @@ pub struct VersionId(pub i64);
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Version {
     pub id: VersionId,
-    pub document: crate::document::DocumentId,
+    pub document: DocumentId,
     pub name: String,
     pub author: String,
     pub created_at: String,
@@ -149,4 +149,27 @@ mod tests {
         }
         assert_eq!(Status::parse("done"), None);
     }
+}
+
+/// One row of the side-by-side editor: a source sentence and its current
+/// translation (the newest revision), with the passage it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct SegmentRow {
+    pub id: SegmentId,
+    pub document_id: DocumentId,
+    pub passage: u32,
+    pub passage_kind: PassageKind,
+    pub passage_level: u8,
+    pub position: u32,
+    pub source: String,
+    pub translation: Option<String>,
+    pub status: Status,
+    pub revision: Option<RevisionId>,
+    /// Comments in the segment's thread.
+    pub comments: u32,
+    /// Where the current translation came from when not typed (`aligned`).
+    pub origin: Option<String>,
+    /// For a segment paired by the aligner: how sure it was (0–1).
+    pub confidence: Option<f32>,
 }

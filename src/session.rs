@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::align;
 use crate::diff::{self, DiffAlgorithm, DocumentDiff, TextDiff};
-use crate::document::{DocumentId, DocumentSummary, SegmentId, SegmentRow};
+use crate::document::{DocumentId, DocumentSummary, SegmentId};
 use crate::export::article::{self, ArticleError, SummaryFormat};
 use crate::export::{self, ReportContext};
 use crate::glossary::{Lexicon, Term, TermHit};
@@ -18,7 +18,9 @@ use crate::import::{self, ImportError, ImportRequest};
 use crate::lang::LangError;
 use crate::qa::{QaCheck, QaReport};
 use crate::recent::{self, RecentError, RecentProject};
-use crate::revision::{BulkOutcome, Comment, Decision, Revision, RevisionId, TranslationEdit, Version, VersionId};
+use crate::revision::{
+    BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, TranslationEdit, Version, VersionId,
+};
 use crate::store::{Pretranslated, Project, StoreError, Wait};
 use crate::summary::{self, LinkDecision, NewSummary, SentenceKind, SourceIndex, SummaryError, SummaryView};
 use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};

@@ -18,12 +18,10 @@ pub use lock::Wait;
 pub use memory::{Pretranslated, Untranslated};
 
 use crate::diff::SegmentState;
-use crate::document::{
-    DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SegmentRow, SourceFormat,
-};
+use crate::document::{DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SourceFormat};
 use crate::lang::LangTag;
 use crate::revision::{
-    BulkOutcome, Comment, Decision, Revision, RevisionId, Status, TranslationEdit, Version, VersionId,
+    BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, Status, TranslationEdit, Version, VersionId,
 };
 
 /// Marks a SQLite file as a Verso project ("VERS").

@@ -18,6 +18,7 @@ use crate::lang::LangTag;
 use crate::provenance::{Flag, FlagKind, Linker, SourceSegment};
 use crate::revision::{RevisionId, Status};
 use crate::store::{Project, StoreError};
+use crate::text::Span;
 
 /// The sections a new summary starts with: the structure of a translated
 /// news summary article. Writers may rename, add or leave any empty.
@@ -149,14 +150,6 @@ pub struct Approval {
     /// Claim sentences still flagged when it was approved.
     pub open_flags: u32,
     pub override_reason: Option<String>,
-}
-
-/// A range of characters (Unicode scalar values, not bytes), for highlighting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-pub struct Span {
-    pub start: u32,
-    pub end: u32,
 }
 
 /// How a link came about.

@@ -110,8 +110,8 @@ pub struct ConcordanceHit {
     pub target_lang: String,
     pub source: String,
     pub target: String,
-    pub source_spans: Vec<crate::summary::Span>,
-    pub target_spans: Vec<crate::summary::Span>,
+    pub source_spans: Vec<crate::text::Span>,
+    pub target_spans: Vec<crate::text::Span>,
 }
 
 /// A stable 64-bit FNV-1a hash of a neighbouring sentence, for context.
@@ -390,45 +390,27 @@ pub fn lookup(conn: &Connection, query: &Query<'_>, threshold: u8, limit: usize)
 }
 
 /// Where the words of `query` appear in `text` as a run, in characters.
-pub fn phrase_spans(text: &str, query: &str) -> Vec<crate::summary::Span> {
-    let wanted: Vec<String> = words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
+pub fn phrase_spans(text: &str, query: &str) -> Vec<crate::text::Span> {
+    let wanted: Vec<String> = crate::text::words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
     if wanted.is_empty() {
         return Vec::new();
     }
-    let found = words_with_spans(text);
+    let found = crate::text::words_with_spans(text);
     let mut spans = Vec::new();
     for start in 0..found.len() {
         let run = found.get(start..start + wanted.len());
         if run.is_some_and(|run| run.iter().zip(&wanted).all(|((w, _, _), q)| w == q)) {
             let end = found[start + wanted.len() - 1].2;
-            spans.push(crate::summary::Span { start: found[start].1 as u32, end: end as u32 });
+            spans.push(crate::text::Span { start: found[start].1 as u32, end: end as u32 });
         }
     }
     spans
 }
 
-/// Lowercased alphanumeric words with their character ranges (the
-/// glossary stems these).
-pub(crate) fn words_with_spans(text: &str) -> Vec<(String, usize, usize)> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, usize)> = None;
-    for (i, c) in text.chars().enumerate() {
-        if c.is_alphanumeric() {
-            current.get_or_insert_with(|| (String::new(), i)).0.extend(c.to_lowercase());
-        } else if let Some((word, start)) = current.take() {
-            out.push((word, start, i));
-        }
-    }
-    if let Some((word, start)) = current {
-        out.push((word, start, text.chars().count()));
-    }
-    out
-}
-
 /// Units whose source or target holds the words of `query` in a row,
 /// newest first, at most `limit`.
 pub fn concordance(conn: &Connection, query: &str, limit: usize) -> rusqlite::Result<Vec<ConcordanceHit>> {
-    let words: Vec<String> = words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
+    let words: Vec<String> = crate::text::words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
     if words.is_empty() {
         return Ok(Vec::new());
     }

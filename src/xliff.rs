@@ -15,8 +15,9 @@ mod v2;
 
 use std::path::{Path, PathBuf};
 
-use crate::document::{NewDocument, NewPassage, PassageKind, SegmentId, SegmentRow, SourceFormat};
+use crate::document::{NewDocument, NewPassage, PassageKind, SegmentId, SourceFormat};
 use crate::lang::LangTag;
+use crate::revision::SegmentRow;
 use crate::revision::Status;
 
 pub use dom::MAX_DEPTH;
@@ -68,37 +69,12 @@ pub struct Unit {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     pub id: Option<String>,
-    /// Text with each inline code as a placeholder (see [`placeholder`]).
+    /// Text with each inline code as a placeholder (see [`crate::text::placeholder`]).
     pub source: String,
     pub target: Option<String>,
     pub status: Option<Status>,
     /// The original XML of each placeholder, so codes survive a round trip.
     pub codes: Vec<(String, String)>,
-}
-
-/// How an inline code stands in segment text: `⟦1⟧` for a code or the
-/// start of a paired one, `⟦/1⟧` for its end. Translators keep them in
-/// place; exports write the original code back.
-pub fn placeholder(marker: &str) -> String {
-    format!("⟦{marker}⟧")
-}
-
-/// Splits text into plain runs and placeholder markers.
-pub fn pieces(text: &str) -> Vec<(bool, &str)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('⟦') {
-        let Some(length) = rest[start..].find('⟧') else { break };
-        if start > 0 {
-            out.push((false, &rest[..start]));
-        }
-        out.push((true, &rest[start + '⟦'.len_utf8()..start + length]));
-        rest = &rest[start + length + '⟧'.len_utf8()..];
-    }
-    if !rest.is_empty() {
-        out.push((false, rest));
-    }
-    out
 }
 
 /// Reads and checks an XLIFF file of any supported version.
@@ -138,7 +114,7 @@ pub struct ExportSegment<'a> {
 /// (or, with none stored, a generic code of the version), the rest escaped.
 fn content(text: &str, codes: &std::collections::HashMap<String, String>, version: Version) -> String {
     let mut out = String::new();
-    for (is_marker, piece) in pieces(text) {
+    for (is_marker, piece) in crate::text::pieces(text) {
         if !is_marker {
             out.push_str(&escape(piece));
             continue;

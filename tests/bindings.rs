@@ -5,7 +5,7 @@
 
 use ts_rs::{Config, TS};
 use verso::diff::{DiffSpan, DiffStats, DocumentDiff, Granularity, SegmentChange, SpanKind, TextDiff};
-use verso::document::{DocumentId, DocumentKind, DocumentSummary, PassageKind, SegmentId, SegmentRow, SourceFormat};
+use verso::document::{DocumentId, DocumentKind, DocumentSummary, PassageKind, SegmentId, SourceFormat};
 use verso::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
 use verso::mt::keys::KeySource;
@@ -14,7 +14,7 @@ use verso::provenance::{Flag, FlagKind};
 use verso::qa::{Acceptance, QaCheck, QaIssue, QaReport};
 use verso::recent::RecentProject;
 use verso::revision::{
-    BulkOutcome, Comment, Decision, Revision, RevisionId, Status, TranslationEdit, Version, VersionId,
+    BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, Status, TranslationEdit, Version, VersionId,
 };
 use verso::session::{
     ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, Progress, ProjectInfo,
@@ -23,8 +23,9 @@ use verso::session::{MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{
     Approval, Coverage, LinkDecision, LinkOrigin, LinkView, Reference, SectionView, SentenceKind, SentenceView,
-    SourceDocument, Span, SummaryView,
+    SourceDocument, SummaryView,
 };
+use verso::text::Span;
 use verso::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 
 fn generated() -> String {

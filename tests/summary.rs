@@ -407,7 +407,7 @@ fn a_glossary_links_a_sentence_to_an_untranslated_passage() {
     let text: Vec<char> = sentence.text.chars().collect();
     let passage: Vec<char> = untranslated.source.chars().collect();
     let cut =
-        |chars: &[char], s: &verso::summary::Span| chars[s.start as usize..s.end as usize].iter().collect::<String>();
+        |chars: &[char], s: &verso::text::Span| chars[s.start as usize..s.end as usize].iter().collect::<String>();
     assert_eq!(link.sentence_spans.iter().map(|s| cut(&text, s)).collect::<Vec<_>>(), ["opposition"]);
     assert_eq!(link.passage_spans.iter().map(|s| cut(&passage, s)).collect::<Vec<_>>(), ["oposición"]);
 }

@@ -7,8 +7,9 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::{Project, StoreError, insert_revision_from, sqlite};
-use crate::document::{DocumentId, SegmentId, SegmentRow};
+use crate::document::{DocumentId, SegmentId};
 use crate::lang::LangTag;
+use crate::revision::SegmentRow;
 use crate::revision::{RevisionId, Status};
 use crate::tm::{self, ConcordanceHit, Memory, MemoryId, TmError, TmMatch, tmx::TmxStats};
 

@@ -226,16 +226,16 @@ pub fn read(
                             if let Some(i) = attr(&["i"])? {
                                 state.pairs.insert(i, marker.clone());
                             }
-                            text.push_str(&crate::xliff::placeholder(&marker));
+                            text.push_str(&crate::text::placeholder(&marker));
                         }
                         "ept" => {
                             let paired = attr(&["i"])?.and_then(|i| state.pairs.get(&i).cloned());
                             let marker = paired.unwrap_or_else(|| marker(state, None));
-                            text.push_str(&crate::xliff::placeholder(&format!("/{marker}")));
+                            text.push_str(&crate::text::placeholder(&format!("/{marker}")));
                         }
                         "ph" | "it" | "ut" => {
                             let marker = marker(state, attr(&["x"])?);
-                            text.push_str(&crate::xliff::placeholder(&marker));
+                            text.push_str(&crate::text::placeholder(&marker));
                         }
                         "hi" | "sub" => continue,
                         other => return Err(invalid(position, format!("<{other}> cannot appear inside <seg>"))),
@@ -413,7 +413,7 @@ fn tmx_date(iso: &str) -> Option<String> {
 /// Segment text with placeholders written as TMX codes.
 fn segment_xml(text: &str) -> String {
     let mut out = String::new();
-    for (is_code, piece) in crate::xliff::pieces(text) {
+    for (is_code, piece) in crate::text::pieces(text) {
         if !is_code {
             out.push_str(&escape_markup(piece));
         } else if let Some(id) = piece.strip_prefix('/') {

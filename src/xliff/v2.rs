@@ -1016,7 +1016,7 @@ fn inline_text(e: &Element, codes: &mut Vec<(String, String)>) -> String {
 
 /// Writes a placeholder and remembers its code's XML (the first seen wins).
 pub(super) fn keep(codes: &mut Vec<(String, String)>, out: &mut String, marker: String, xml: String) {
-    out.push_str(&super::placeholder(&marker));
+    out.push_str(&crate::text::placeholder(&marker));
     if !codes.iter().any(|(m, _)| *m == marker) {
         codes.push((marker, xml));
     }
