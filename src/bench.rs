@@ -239,12 +239,12 @@ fn formats_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl
         format: SourceFormat::Text,
         passages,
     };
-    let translations: Vec<crate::xliff::Translation> =
+    let translations: Vec<crate::formats::xliff::Translation> =
         (0..10_000).map(|i| Some((spanish[i % spanish.len()].clone(), Status::Translated))).collect();
     let project = dir.join("bench.verso");
     let id = {
         let mut store = crate::store::Project::open(&project).map_err(SessionError::from)?;
-        let imported = crate::xliff::Imported { document, translations, codes: Vec::new(), notes: Vec::new() };
+        let imported = crate::formats::xliff::Imported { document, translations, codes: Vec::new(), notes: Vec::new() };
         store.add_translated_document(&imported, '2', "bench", "bench").map_err(SessionError::from)?
     };
     session.open_project(&project)?;

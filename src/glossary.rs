@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use crate::export::escape_markup;
+use crate::formats::export::escape_markup;
+use crate::formats::xml::dom::{self, Element};
 use crate::lang::LangTag;
 use crate::text::Span;
-use crate::xml::dom::{self, Element};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GlossaryError {
@@ -22,7 +22,7 @@ pub enum GlossaryError {
     #[error("{path}: the file is empty")]
     Empty { path: PathBuf },
     #[error("{path}: {source}")]
-    Encoding { path: PathBuf, source: crate::xml::DecodeError },
+    Encoding { path: PathBuf, source: crate::formats::xml::DecodeError },
     #[error("{path}: line {line}: {message}")]
     Invalid { path: PathBuf, line: usize, message: String },
     #[error("{path}: no terms for {source_lang} → {target_lang} in the file{found}")]
@@ -144,8 +144,8 @@ fn read_tbx(
     source: &LangTag,
     target: &LangTag,
 ) -> Result<(Vec<NewTerm>, Vec<String>), GlossaryError> {
-    let text =
-        crate::xml::decode(bytes).map_err(|source| GlossaryError::Encoding { path: path.to_path_buf(), source })?;
+    let text = crate::formats::xml::decode(bytes)
+        .map_err(|source| GlossaryError::Encoding { path: path.to_path_buf(), source })?;
     let root = dom::parse_naming_dtd(&text).map_err(|(line, message)| GlossaryError::Invalid {
         path: path.to_path_buf(),
         line,
@@ -553,7 +553,7 @@ pub fn contains(text: &str, term: &str, lang: &LangTag) -> bool {
 pub fn export(conn: &Connection, source: &LangTag, target: &LangTag, path: &Path) -> Result<usize, GlossaryError> {
     let terms =
         terms(conn, source, target).map_err(|e| GlossaryError::Sqlite { path: path.to_path_buf(), source: e })?;
-    crate::export::write_atomically(path, to_tbx(&terms).as_bytes())
+    crate::formats::export::write_atomically(path, to_tbx(&terms).as_bytes())
         .map_err(|source| GlossaryError::Write { path: path.to_path_buf(), source })?;
     Ok(terms.len())
 }

@@ -4,8 +4,7 @@
 //! window; the desktop shell and the `verso` command line are thin callers.
 
 pub mod document;
-pub mod export;
-pub mod import;
+pub mod formats;
 pub mod lang;
 pub mod revision;
 pub mod segment;
@@ -28,5 +27,3 @@ pub mod sample;
 pub mod session;
 pub mod summary;
 pub mod tm;
-pub mod xliff;
-pub mod xml;

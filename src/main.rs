@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use verso::export::article::{self, SummaryFormat};
-use verso::export::{self, TargetFormat};
-use verso::import;
+use verso::formats::export::article::{self, SummaryFormat};
+use verso::formats::export::{self, TargetFormat};
+use verso::formats::import;
 use verso::revision::Decision;
 use verso::segment::srx::SrxDocument;
 use verso::segment::{self, Rules, Segmenter};
@@ -712,14 +712,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let result = verso::session::compare(&project, document, pick(&from)?, pick(&to)?, chars)?;
             let summary = project.document(document)?;
-            let context = verso::export::ReportContext {
+            let context = verso::formats::export::ReportContext {
                 document_title: &summary.title,
                 source_lang: summary.source_lang.as_str(),
                 target_lang: summary.target_lang.as_str(),
             };
             let content = match format {
-                ReportFormat::Html => verso::export::change_report_html(&result, &context),
-                ReportFormat::Md => verso::export::change_report_markdown(&result, &context),
+                ReportFormat::Html => verso::formats::export::change_report_html(&result, &context),
+                ReportFormat::Md => verso::formats::export::change_report_markdown(&result, &context),
                 ReportFormat::Json => serde_json::to_string_pretty(&result)? + "\n",
             };
             match output {
@@ -845,7 +845,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Segment { file, lang: tag, srx, json, stats } => {
             let tag = lang(&tag)?;
             let rules = match srx {
-                Some(path) => Rules::Srx(SrxDocument::read(&path)?.segmenter(&tag)?),
+                Some(path) => Rules::Srx(verso::formats::srx::read(&path)?.segmenter(&tag)?),
                 None => Rules::Builtin(Segmenter::new(&tag)),
             };
             let input =
@@ -921,7 +921,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 writeln!(stdout)?;
             } else if tmx {
                 stdout.write_all(
-                    verso::export::tmx_pairs(
+                    verso::formats::export::tmx_pairs(
                         beads
                             .iter()
                             .filter(|b| !b.source.is_empty() && !b.target.is_empty())
@@ -1070,7 +1070,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::SrxExport { lang: tag, output } => {
-            let xml = SrxDocument::from_builtin(&lang(&tag)?).to_xml();
+            let xml = verso::formats::srx::write(&SrxDocument::from_builtin(&lang(&tag)?));
             match output {
                 Some(path) => write_atomically(&path, xml.as_bytes())?,
                 None => stdout.write_all(xml.as_bytes())?,

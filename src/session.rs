@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::align;
 use crate::diff::{self, DiffAlgorithm, DocumentDiff, TextDiff};
 use crate::document::{DocumentId, DocumentSummary, SegmentId};
-use crate::export::article::{self, ArticleError, SummaryFormat};
-use crate::export::{self, ReportContext};
+use crate::formats::export::article::{self, ArticleError, SummaryFormat};
+use crate::formats::export::{self, ReportContext};
+use crate::formats::import::{self, ImportError, ImportRequest};
 use crate::glossary::{Lexicon, Term, TermHit};
-use crate::import::{self, ImportError, ImportRequest};
 use crate::lang::LangError;
 use crate::qa::{QaCheck, QaReport};
 use crate::recent::{self, RecentError, RecentProject};
@@ -49,7 +49,7 @@ pub enum SessionError {
     #[error(transparent)]
     Article(ArticleError),
     #[error(transparent)]
-    Xliff(#[from] crate::xliff::XliffError),
+    Xliff(#[from] crate::formats::xliff::XliffError),
     #[error(transparent)]
     Tm(#[from] crate::tm::TmError),
     #[error(transparent)]
@@ -952,9 +952,9 @@ pub fn import_xliff(
     target_lang: Option<&str>,
     author: &str,
 ) -> Result<DocumentId, SessionError> {
-    let bitext = crate::xliff::read(path)?;
-    let imported = crate::xliff::to_document(path, &bitext, title, target_lang)?;
-    let family = if bitext.version == crate::xliff::Version::V12 { '1' } else { '2' };
+    let bitext = crate::formats::xliff::read(path)?;
+    let imported = crate::formats::xliff::to_document(path, &bitext, title, target_lang)?;
+    let family = if bitext.version == crate::formats::xliff::Version::V12 { '1' } else { '2' };
     Ok(project.add_translated_document(&imported, family, author, "xliff")?)
 }
 
@@ -966,9 +966,9 @@ pub fn update_from_xliff(
     path: &Path,
     author: &str,
 ) -> Result<u32, SessionError> {
-    let bitext = crate::xliff::read(path)?;
+    let bitext = crate::formats::xliff::read(path)?;
     let rows = project.segments(document)?;
-    let updates = crate::xliff::updates_for(path, &bitext, &rows)?;
+    let updates = crate::formats::xliff::updates_for(path, &bitext, &rows)?;
     Ok(project.apply_translations(document, &updates, author, "xliff")?)
 }
 
@@ -1000,10 +1000,10 @@ pub fn exchange_file(
         });
     }
     let mut codes = project.inline_codes(document, if format == ExchangeFormat::Xliff12 { '1' } else { '2' })?;
-    let segments: Vec<crate::xliff::ExportSegment<'_>> = rows
+    let segments: Vec<crate::formats::xliff::ExportSegment<'_>> = rows
         .iter()
         .zip(comments)
-        .map(|(row, comments)| crate::xliff::ExportSegment {
+        .map(|(row, comments)| crate::formats::xliff::ExportSegment {
             codes: codes.remove(&row.id).unwrap_or_default(),
             id: row.id.0,
             source: &row.source,
@@ -1013,11 +1013,11 @@ pub fn exchange_file(
         })
         .collect();
     let version = if format == ExchangeFormat::Xliff12 {
-        crate::xliff::Version::V12
+        crate::formats::xliff::Version::V12
     } else {
-        crate::xliff::Version::V2 { minor: 1 }
+        crate::formats::xliff::Version::V2 { minor: 1 }
     };
-    Ok((crate::xliff::write(version, &summary.title, source, target, &segments), rows.len() as u32))
+    Ok((crate::formats::xliff::write(version, &summary.title, source, target, &segments), rows.len() as u32))
 }
 
 /// Parses what the user asked to import: language tags are checked here.

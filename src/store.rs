@@ -572,12 +572,12 @@ impl Project {
     /// in one transaction.
     pub fn add_translated_document(
         &mut self,
-        imported: &crate::xliff::Imported,
+        imported: &crate::formats::xliff::Imported,
         family: char,
         author: &str,
         origin: &str,
     ) -> Result<DocumentId, StoreError> {
-        let crate::xliff::Imported { document: doc, translations, codes, notes } = imported;
+        let crate::formats::xliff::Imported { document: doc, translations, codes, notes } = imported;
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;

@@ -6,7 +6,7 @@
 use ts_rs::{Config, TS};
 use verso::diff::{DiffSpan, DiffStats, DocumentDiff, Granularity, SegmentChange, SpanKind, TextDiff};
 use verso::document::{DocumentId, DocumentKind, DocumentSummary, PassageKind, SegmentId, SourceFormat};
-use verso::export::article::SummaryFormat;
+use verso::formats::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
 use verso::mt::keys::KeySource;
 use verso::mt::{Estimate, Profile, ProviderKind};

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use verso::import::{self, ImportRequest};
+use verso::formats::import::{self, ImportRequest};
 use verso::session::{DocumentExport, Session};
 use verso::{PassageKind, Status, TranslationEdit};
 
@@ -74,7 +74,7 @@ fn crafted_archives_and_impostors_are_refused_and_add_nothing() {
         session.import(&dir.path().join(name), "en", "es", None).expect_err(name).to_string()
     };
     // A zip bomb: a part that inflates past the size limit.
-    let huge = vec![b' '; (verso::import::MAX_SOURCE_BYTES + 1) as usize];
+    let huge = vec![b' '; (verso::formats::import::MAX_SOURCE_BYTES + 1) as usize];
     docx(&dir.path().join("bomb.docx"), &[("word/document.xml", &huge)]);
     let on_disk = std::fs::metadata(dir.path().join("bomb.docx")).expect("size").len();
     assert!(on_disk < 1_000_000, "a small archive ({on_disk} bytes) that inflates past the limit");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use rusqlite::Connection;
-use verso::import::{self, ImportRequest};
+use verso::formats::import::{self, ImportRequest};
 use verso::{Project, Status, StoreError, TranslationEdit};
 
 /// Every row of every table, as text: two equal dumps mean the project

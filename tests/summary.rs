@@ -294,7 +294,7 @@ fn the_command_line_writes_checks_and_approves_a_summary() {
 /// real Word footnotes that LibreOffice renders into a PDF.
 #[test]
 fn an_approved_summary_exports_with_citations_in_every_format() {
-    use verso::export::article::SummaryFormat;
+    use verso::formats::export::article::SummaryFormat;
     let mut f = fixture();
     let view =
         write(&mut f, "The plan will build 40,000 social homes by 2030. Youth unemployment fell to 27% in October.");

@@ -203,14 +203,14 @@ fn confirmed_segments_feed_the_project_memory_with_their_context() {
     let source = dir.path().join("a.txt");
     std::fs::write(&source, text).expect("write");
     let mut project = Project::create(&path).expect("create");
-    let request = verso::import::ImportRequest {
+    let request = verso::formats::import::ImportRequest {
         path: source.clone(),
         source_lang: lang("en"),
         target_lang: lang("es"),
         title: None,
     };
-    let first = project.add_document(&verso::import::read_document(&request).expect("read")).expect("add");
-    let second = project.add_document(&verso::import::read_document(&request).expect("read")).expect("add");
+    let first = project.add_document(&verso::formats::import::read_document(&request).expect("read")).expect("add");
+    let second = project.add_document(&verso::formats::import::read_document(&request).expect("read")).expect("add");
     let rows = project.segments(first).expect("rows");
     translate(&mut project, rows[1].id, "La ministra habló el lunes.", Status::Draft);
     assert_eq!(units(&project), 0, "a draft is not memory");
@@ -228,9 +228,13 @@ fn confirmed_segments_feed_the_project_memory_with_their_context() {
     // A different neighbour: still 100%, no longer in context.
     let changed = dir.path().join("b.txt");
     std::fs::write(&changed, "Talks went on. The minister spoke on Monday. Prices rose.").expect("write");
-    let request =
-        verso::import::ImportRequest { path: changed, source_lang: lang("en"), target_lang: lang("es"), title: None };
-    let third = project.add_document(&verso::import::read_document(&request).expect("read")).expect("add");
+    let request = verso::formats::import::ImportRequest {
+        path: changed,
+        source_lang: lang("en"),
+        target_lang: lang("es"),
+        title: None,
+    };
+    let third = project.add_document(&verso::formats::import::read_document(&request).expect("read")).expect("add");
     let rows3 = project.segments(third).expect("rows");
     let matches = project.segment_matches(rows3[1].id, 70, 5).expect("matches");
     assert_eq!((matches[0].percent, matches[0].in_context), (100, false));

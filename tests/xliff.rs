@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use verso::TranslationEdit;
-use verso::xliff;
+use verso::formats::xliff;
 
 fn data_dir() -> PathBuf {
     let dir = std::env::var_os("VERSO_TEST_DATA")

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use tauri::State;
 use tauri::ipc::Channel;
 use verso::diff::DocumentDiff;
-use verso::export::article::SummaryFormat;
+use verso::formats::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
 use verso::mt::{Estimate, MtError, Profile};
 use verso::qa::{QaCheck, QaReport};

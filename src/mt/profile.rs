@@ -150,7 +150,7 @@ impl Settings {
         let settings_error = |e: std::io::Error| MtError::Settings { path: path.clone(), detail: e.to_string() };
         std::fs::create_dir_all(config_dir).map_err(settings_error)?;
         let json = serde_json::to_vec_pretty(self).map_err(|e| MtError::Invalid(e.to_string()))?;
-        crate::export::write_atomically(&path, &json).map_err(settings_error)
+        crate::formats::export::write_atomically(&path, &json).map_err(settings_error)
     }
 
     pub fn get(&self, name: &str) -> Result<&Profile, MtError> {

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::{BytesStart, Event};
 
-use crate::export::escape_markup;
-use crate::xml::dom::names_dtd_only;
+use crate::formats::export::escape_markup;
+use crate::formats::xml::dom::names_dtd_only;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TmxError {
@@ -25,7 +25,7 @@ pub enum TmxError {
     #[error("{path}: the file is empty")]
     Empty { path: PathBuf },
     #[error("{path}: {source}")]
-    Encoding { path: PathBuf, source: crate::xml::DecodeError },
+    Encoding { path: PathBuf, source: crate::formats::xml::DecodeError },
     #[error("{path}: line {line}: {message}")]
     Invalid { path: PathBuf, line: usize, message: String },
 }
@@ -134,8 +134,8 @@ pub fn read(
     }
     let mut head = vec![0u8; 1024.min(total as usize)];
     file.read_exact(&mut head).map_err(read_error)?;
-    let encoding =
-        crate::xml::encoding_of(&head).map_err(|source| TmxError::Encoding { path: path.to_path_buf(), source })?;
+    let encoding = crate::formats::xml::encoding_of(&head)
+        .map_err(|source| TmxError::Encoding { path: path.to_path_buf(), source })?;
     let counter = std::rc::Rc::new(std::cell::Cell::new(0u64));
     // UTF-8 streams straight from the file; anything else is decoded whole.
     let (input, decoded): (Box<dyn BufRead>, Option<String>) = if encoding == encoding_rs::UTF_8 {
@@ -148,8 +148,8 @@ pub fn read(
     } else {
         let mut bytes = head;
         file.read_to_end(&mut bytes).map_err(read_error)?;
-        let text =
-            crate::xml::decode(&bytes).map_err(|source| TmxError::Encoding { path: path.to_path_buf(), source })?;
+        let text = crate::formats::xml::decode(&bytes)
+            .map_err(|source| TmxError::Encoding { path: path.to_path_buf(), source })?;
         counter.set(total);
         (Box::new(std::io::Cursor::new(text.clone().into_bytes())), Some(text))
     };
@@ -208,7 +208,7 @@ pub fn read(
                 }
                 if !empty {
                     depth += 1;
-                    if depth > crate::xml::dom::MAX_DEPTH {
+                    if depth > crate::formats::xml::dom::MAX_DEPTH {
                         return Err(invalid(position, "elements nested too deep".into()));
                     }
                 }
@@ -331,7 +331,7 @@ pub fn read(
                 }
             }
             Event::GeneralRef(ref reference) => {
-                let c = crate::xml::reference(reference).map_err(|m| invalid(position, m))?;
+                let c = crate::formats::xml::reference(reference).map_err(|m| invalid(position, m))?;
                 if let Some(text) = seg.as_mut().filter(|_| code_depth == 0) {
                     text.push(c);
                 }

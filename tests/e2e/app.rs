@@ -19,7 +19,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use verso::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
-use verso::import::{self, ImportRequest};
+use verso::formats::import::{self, ImportRequest};
 use verso::{Project, Status, TranslationEdit};
 
 /// One app at a time: every test starts its own tauri-driver on one port.

@@ -82,7 +82,7 @@ fn prefix_for(ns: &str) -> &str {
     }
 }
 
-use crate::export::escape_markup as escape;
+use crate::formats::export::escape_markup as escape;
 
 impl Element {
     /// The element's start tag (or whole empty element when `empty`), with
@@ -247,7 +247,7 @@ fn parse_with(xml: &str, dtd_name_allowed: bool) -> Result<Element, (usize, Stri
                 push_text(&mut stack, text)?;
             }
             Event::GeneralRef(reference) => {
-                let c = crate::xml::reference(&reference).map_err(|m| (line, m))?;
+                let c = crate::formats::xml::reference(&reference).map_err(|m| (line, m))?;
                 push_text(&mut stack, c.to_string())?;
             }
             Event::Eof => break,

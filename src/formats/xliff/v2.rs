@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{Bitext, ExportSegment, Segment, Unit, Version, XliffError, content, escape};
+use crate::formats::xml::dom::{Element, Node, XML_NS};
 use crate::revision::Status;
-use crate::xml::dom::{Element, Node, XML_NS};
 
 pub const NS_20: &str = "urn:oasis:names:tc:xliff:document:2.0";
 pub const NS_22: &str = "urn:oasis:names:tc:xliff:document:2.2";

@@ -165,7 +165,9 @@ fn paragraphs(path: &Path, document: &str, styles: &Styles) -> Result<Vec<Paragr
             },
             Event::Text(t) if in_text => text.push_str(&t.xml10_content()),
             Event::GeneralRef(r) if in_text => {
-                text.push(crate::xml::reference(&r).map_err(|m| bad(path, format!("word/document.xml: {m}")))?);
+                text.push(
+                    crate::formats::xml::reference(&r).map_err(|m| bad(path, format!("word/document.xml: {m}")))?,
+                );
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use super::v2::keep;
 use super::{Bitext, ExportSegment, Segment, Unit, Version, XliffError, content, escape};
+use crate::formats::xml::dom::{Element, Node};
 use crate::revision::Status;
-use crate::xml::dom::{Element, Node};
 
 pub const NS: &str = "urn:oasis:names:tc:xliff:document:1.2";
 /// XLIFF 1.1 differs from 1.2 in nothing this reader uses.

@@ -8,7 +8,7 @@
 //! entities, no expansion bombs), only the five predefined entities and
 //! character references, nesting depth bounded.
 
-use crate::xml::dom;
+use crate::formats::xml::dom;
 mod rules;
 mod v12;
 mod v2;
@@ -28,7 +28,7 @@ pub enum XliffError {
     Unreadable { path: PathBuf, source: std::io::Error },
     /// Not text (binary, wrong encoding): the import error names the file.
     #[error(transparent)]
-    Decode(crate::import::ImportError),
+    Decode(crate::formats::import::ImportError),
     #[error("{path}: line {line}: {message}")]
     Invalid { path: PathBuf, line: usize, message: String },
 }
@@ -80,7 +80,7 @@ pub struct Segment {
 /// Reads and checks an XLIFF file of any supported version.
 pub fn read(path: &Path) -> Result<Bitext, XliffError> {
     let bytes = std::fs::read(path).map_err(|source| XliffError::Unreadable { path: path.to_path_buf(), source })?;
-    let text = crate::import::decode(path, &bytes).map_err(XliffError::Decode)?;
+    let text = crate::formats::import::decode(path, &bytes).map_err(XliffError::Decode)?;
     parse(path, &text)
 }
 
@@ -257,4 +257,4 @@ fn segment_id(id: &str) -> Option<i64> {
     id.strip_prefix('s').or_else(|| id.strip_prefix('u'))?.parse().ok()
 }
 
-use crate::export::escape_markup as escape;
+use crate::formats::export::escape_markup as escape;

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use super::v2::is_nmtoken;
-use crate::xml::dom::{Element, XML_NS};
+use crate::formats::xml::dom::{Element, XML_NS};
 
 const FS: &str = "urn:oasis:names:tc:xliff:fs:2.0";
 const MTC: &str = "urn:oasis:names:tc:xliff:matches:2.0";

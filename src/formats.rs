@@ -1,0 +1,13 @@
+//! Every file format Verso reads or writes, in one layer: XML and its
+//! bounded tree (`xml`), source documents in (`import`: text, Markdown,
+//! Word, HTML), translations, review tables, reports and articles out
+//! (`export`), and XLIFF for other translation tools (`xliff`).
+//!
+//! Formats know the model and the engines, never the store: a reader turns
+//! bytes into core types, a writer turns core types into bytes.
+
+pub mod export;
+pub mod import;
+pub mod srx;
+pub mod xliff;
+pub mod xml;
