@@ -370,10 +370,10 @@ fn tm_in(
     }
     let tmx_path = dir.join("synthetic.tmx");
     let file = std::io::BufWriter::new(std::fs::File::create(&tmx_path)?);
-    let mut writer = crate::tm::tmx::TmxWriter::start(file, "en-US")?;
+    let mut writer = crate::formats::tmx::TmxWriter::start(file, "en-US")?;
     for i in 0..units {
         let (source, target) = synthetic_pair(english, spanish, i);
-        let unit = crate::tm::tmx::TmxUnit {
+        let unit = crate::formats::tmx::TmxUnit {
             source_lang: "en-US".into(),
             target_lang: "es-ES".into(),
             source,

@@ -9,5 +9,6 @@
 pub mod export;
 pub mod import;
 pub mod srx;
+pub mod tmx;
 pub mod xliff;
 pub mod xml;

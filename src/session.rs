@@ -51,7 +51,7 @@ pub enum SessionError {
     #[error(transparent)]
     Xliff(#[from] crate::formats::xliff::XliffError),
     #[error(transparent)]
-    Tm(#[from] crate::tm::TmError),
+    Tm(#[from] crate::store::TmError),
     #[error(transparent)]
     Glossary(#[from] crate::glossary::GlossaryError),
     #[error(transparent)]
@@ -204,10 +204,10 @@ impl From<&SessionError> for ErrorReply {
             | SessionError::Import(_)
             | SessionError::Xliff(_)
             | SessionError::Tm(
-                crate::tm::TmError::Tmx(_)
-                | crate::tm::TmError::NoPairs { .. }
-                | crate::tm::TmError::ProjectMemory(_)
-                | crate::tm::TmError::Cancelled,
+                crate::store::TmError::Tmx(_)
+                | crate::store::TmError::NoPairs { .. }
+                | crate::store::TmError::ProjectMemory(_)
+                | crate::store::TmError::Cancelled,
             )
             | SessionError::Mt(
                 crate::mt::MtError::NoSuchProfile(_)

@@ -15,7 +15,7 @@ mod memory;
 mod summary;
 
 pub use lock::Wait;
-pub use memory::{Pretranslated, Untranslated};
+pub use memory::{Pretranslated, TmError, Untranslated};
 
 use crate::diff::SegmentState;
 use crate::document::{DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SourceFormat};
@@ -1418,7 +1418,7 @@ fn insert_revision_from(
     origin: Option<&str>,
 ) -> rusqlite::Result<Revision> {
     if status.is_translated() && !text.trim().is_empty() {
-        crate::tm::record(tx, segment, text, status, author, origin)?;
+        memory::record(tx, segment, text, status, author, origin)?;
     }
     tx.query_row(
         "INSERT INTO revisions (segment_id, parent_id, text, status, author, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)

@@ -1,4 +1,7 @@
-//! Translation memory: what was translated before, found again.
+//! Translation memory: what was translated before, found again. This
+//! module holds the memory's types, how its words are indexed and how a
+//! match is scored; the queries live in `store/memory.rs` and TMX files in
+//! `formats::tmx`.
 //!
 //! Units live in the project file (`tm_units`), indexed by SQLite FTS5
 //! (`tm_index`). A fuzzy lookup never scans the memory: it asks the index
@@ -10,47 +13,19 @@
 //! scan finds.
 
 pub mod score;
-pub mod tmx;
 
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use crate::diff::{self, DiffAlgorithm, TextDiff};
-use crate::document::SegmentId;
+use crate::diff::TextDiff;
 use crate::lang::LangTag;
-use crate::revision::Status;
 
 /// The memory every confirmed segment goes into.
 pub const PROJECT_MEMORY: MemoryId = MemoryId(1);
 
 /// Matches below this percentage are not shown unless asked for.
 pub const DEFAULT_THRESHOLD: u8 = 70;
-
-/// Candidates scored exactly per lookup.
-const CANDIDATES: usize = 400;
-
-#[derive(Debug, thiserror::Error)]
-pub enum TmError {
-    #[error("{path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
-    #[error(transparent)]
-    Tmx(#[from] tmx::TmxError),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-    #[error("no translation memory with id {0}")]
-    NoSuchMemory(i64),
-    #[error("\"{0}\" is the project memory; it is filled by confirming segments and cannot be removed")]
-    ProjectMemory(String),
-    #[error("{path}: cannot write the file: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
-    #[error("the import was cancelled; nothing was added")]
-    Cancelled,
-    #[error("{path}: no translation units for {source_lang} → {target_lang} in the file (it holds {found})")]
-    NoPairs { path: PathBuf, source_lang: String, target_lang: String, found: String },
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -115,7 +90,7 @@ pub struct ConcordanceHit {
 }
 
 /// A stable 64-bit FNV-1a hash of a neighbouring sentence, for context.
-fn context_hash(text: Option<&str>) -> Option<i64> {
+pub(crate) fn context_hash(text: Option<&str>) -> Option<i64> {
     text.map(|text| {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for byte in text.trim().bytes() {
@@ -126,80 +101,10 @@ fn context_hash(text: Option<&str>) -> Option<i64> {
     })
 }
 
-/// The sources of the visible segments before and after `segment`.
-pub(crate) fn neighbours(conn: &Connection, segment: SegmentId) -> rusqlite::Result<(Option<String>, Option<String>)> {
-    conn.query_row(
-        "SELECT (SELECT p.source FROM segments p WHERE p.document_id = s.document_id AND p.position < s.position
-                   AND p.merged_into IS NULL ORDER BY p.position DESC LIMIT 1),
-                (SELECT n.source FROM segments n WHERE n.document_id = s.document_id AND n.position > s.position
-                   AND n.merged_into IS NULL ORDER BY n.position LIMIT 1)
-         FROM segments s WHERE s.id = ?1",
-        [segment.0],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .optional()
-    .map(Option::unwrap_or_default)
-}
-
-/// Puts a confirmed segment into the project memory, or updates the unit it
-/// already has there. Summaries have no translations and are skipped.
-pub(crate) fn record(
-    tx: &Transaction<'_>,
-    segment: SegmentId,
-    text: &str,
-    status: Status,
-    author: &str,
-    origin: Option<&str>,
-) -> rusqlite::Result<()> {
-    let (before, after) = neighbours(tx, segment)?;
-    let stored: Option<String> =
-        tx.query_row("SELECT source FROM tm_units WHERE segment_id = ?1", [segment.0], |r| r.get(0)).optional()?;
-    let source: Option<String> = tx
-        .query_row(
-            "SELECT s.source FROM segments s JOIN documents d ON d.id = s.document_id
-             WHERE s.id = ?1 AND d.kind = 'translation'",
-            [segment.0],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(source) = source else { return Ok(()) };
-    if stored.as_deref() != Some(source.as_str()) {
-        let mut counts = HashMap::new();
-        if let Some(stored) = &stored {
-            count_words(&mut counts, stored, -1);
-        }
-        count_words(&mut counts, &source, 1);
-        apply_counts(tx, &counts)?;
-    }
-    tx.execute(
-        "INSERT INTO tm_units (memory_id, source_lang, target_lang, source, target, origin, status, document_id,
-                               segment_id, context_before, context_after, author)
-         SELECT ?1, d.source_lang, d.target_lang, s.source, ?3, ?4, ?5, d.id, s.id, ?6, ?7, ?8
-         FROM segments s JOIN documents d ON d.id = s.document_id
-         WHERE s.id = ?2 AND d.kind = 'translation'
-         ON CONFLICT (segment_id) DO UPDATE SET
-             source = excluded.source, target = excluded.target, origin = excluded.origin,
-             status = excluded.status, context_before = excluded.context_before,
-             context_after = excluded.context_after, author = excluded.author,
-             created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        params![
-            PROJECT_MEMORY.0,
-            segment.0,
-            text,
-            origin.unwrap_or("translator"),
-            status.as_str(),
-            context_hash(before.as_deref()),
-            context_hash(after.as_deref()),
-            author
-        ],
-    )?;
-    Ok(())
-}
-
 /// Calls `f` with each distinct word of `text` as the index sees it
 /// (alphanumeric runs, lowercased), reusing one buffer: this runs for every
 /// unit of an import.
-fn for_each_index_word(text: &str, mut f: impl FnMut(&str)) {
+pub(crate) fn for_each_index_word(text: &str, mut f: impl FnMut(&str)) {
     let mut seen: Vec<String> = Vec::new();
     let mut lowered = String::new();
     for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
@@ -223,170 +128,20 @@ pub(crate) fn count_words(counts: &mut HashMap<String, i64>, source: &str, by: i
     });
 }
 
-/// Writes counted word frequencies into `tm_terms`.
-pub(crate) fn apply_counts(conn: &Connection, counts: &HashMap<String, i64>) -> rusqlite::Result<()> {
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO tm_terms (term, docs) VALUES (?1, ?2)
-         ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
-    )?;
-    for (term, by) in counts.iter().filter(|(_, by)| **by != 0) {
-        upsert.execute(params![term, by])?;
-    }
-    if counts.values().any(|by| *by < 0) {
-        conn.execute("DELETE FROM tm_terms WHERE docs <= 0", [])?;
-    }
-    Ok(())
-}
-
 /// The words FTS5's `unicode61` tokenizer makes of a sentence, lowercased
 /// and without repeats: what the index can be asked for.
-fn index_words(text: &str) -> Vec<String> {
+pub(crate) fn index_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_each_index_word(text, |word| out.push(word.to_string()));
     out
 }
 
-fn quoted(word: &str) -> String {
+pub(crate) fn quoted(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
 }
 
-fn primary(tag: &str) -> String {
+pub(crate) fn primary(tag: &str) -> String {
     tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
-}
-
-struct Candidate {
-    unit: i64,
-    memory: MemoryId,
-    memory_name: String,
-    priority: i64,
-    source: String,
-    target: String,
-    author: String,
-    created_at: String,
-    context: (Option<i64>, Option<i64>),
-}
-
-/// Postings read per lookup in all, rarest words first.
-const POSTING_BUDGET: i64 = 40_000;
-/// Postings read for one word at most (newest first), for sentences made
-/// only of common words.
-const POSTINGS: i64 = 20_000;
-
-/// Units sharing the sentence's rarest words, those sharing the most first.
-///
-/// Word frequencies come from `tm_terms`, kept as units come and go. The
-/// rarest words, as many as [`POSTING_BUDGET`] allows and at least three,
-/// are read from the index and counted per unit: the more of the sentence's
-/// words are counted, the better the count tells the best unit from units
-/// sharing only a part of it, and the cost stays bounded whatever the
-/// memory's size.
-fn candidates(conn: &Connection, query: &Query<'_>, words: &[String]) -> rusqlite::Result<Vec<Candidate>> {
-    let mut frequency = conn.prepare_cached("SELECT docs FROM tm_terms WHERE term = ?1")?;
-    let mut known = Vec::new();
-    for word in words {
-        let docs: Option<i64> = frequency.query_row([word], |r| r.get(0)).optional()?;
-        if let Some(docs) = docs.filter(|&d| d > 0) {
-            known.push((docs, format!("source : {}", quoted(word))));
-        }
-    }
-    known.sort();
-    let mut budget = 0;
-    let wanted = known
-        .iter()
-        .take_while(|(docs, _)| {
-            budget += docs;
-            budget <= POSTING_BUDGET
-        })
-        .count()
-        .max(3);
-    let mut postings =
-        conn.prepare_cached("SELECT rowid FROM tm_index WHERE tm_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2")?;
-    let mut shared: HashMap<i64, u32> = HashMap::new();
-    for (_, expression) in known.iter().take(wanted) {
-        let rows = postings.query_map(params![expression, POSTINGS], |r| r.get::<_, i64>(0))?;
-        for unit in rows {
-            *shared.entry(unit?).or_default() += 1;
-        }
-    }
-    let mut ranked: Vec<(u32, i64)> = shared.into_iter().map(|(unit, n)| (n, unit)).collect();
-    ranked.sort_unstable_by(|a, b| b.cmp(a));
-    let mut stmt = conn.prepare_cached(
-        "SELECT u.id, u.memory_id, m.name, m.priority, u.source, u.target, u.author, u.created_at,
-                u.context_before, u.context_after, u.source_lang, u.target_lang
-         FROM tm_units u JOIN memories m ON m.id = u.memory_id WHERE u.id = ?1",
-    )?;
-    let (source_lang, target_lang) = (query.source_lang.primary(), query.target_lang.primary());
-    let mut out = Vec::new();
-    for (_, unit) in ranked.into_iter().take(CANDIDATES) {
-        let (candidate, (s, t)) = stmt.query_row([unit], |r| {
-            let langs: (String, String) = (r.get(10)?, r.get(11)?);
-            Ok((
-                Candidate {
-                    unit: r.get(0)?,
-                    memory: MemoryId(r.get(1)?),
-                    memory_name: r.get(2)?,
-                    priority: r.get(3)?,
-                    source: r.get(4)?,
-                    target: r.get(5)?,
-                    author: r.get(6)?,
-                    created_at: r.get(7)?,
-                    context: (r.get(8)?, r.get(9)?),
-                },
-                langs,
-            ))
-        })?;
-        if primary(&s) == source_lang && primary(&t) == target_lang {
-            out.push(candidate);
-        }
-    }
-    Ok(out)
-}
-
-/// The best matches for a sentence, at least `threshold` percent, best
-/// first (then higher-priority memory, then newer), at most `limit`.
-pub fn lookup(conn: &Connection, query: &Query<'_>, threshold: u8, limit: usize) -> rusqlite::Result<Vec<TmMatch>> {
-    let current = score::tokens(query.source);
-    let words = index_words(query.source);
-    let context = (context_hash(query.before), context_hash(query.after));
-    let mut scored: Vec<(u8, bool, Candidate)> = Vec::new();
-    for candidate in candidates(conn, query, &words)? {
-        let percent = if candidate.source == query.source {
-            100
-        } else {
-            let stored = score::tokens(&candidate.source);
-            if score::ceiling(&stored, &current) < threshold {
-                continue;
-            }
-            score::percent_of(&stored, &current)
-        };
-        if percent >= threshold {
-            let in_context = percent == 100 && context.0.is_some() && candidate.context == context;
-            scored.push((percent, in_context, candidate));
-        }
-    }
-    scored.sort_by(|a, b| {
-        (b.0, b.1, b.2.priority, &b.2.created_at, b.2.unit).cmp(&(a.0, a.1, a.2.priority, &a.2.created_at, a.2.unit))
-    });
-    // The same pair stored twice (two memories, two documents) shows once.
-    let mut seen = HashSet::new();
-    scored.retain(|(_, _, c)| seen.insert((c.source.clone(), c.target.clone())));
-    let granularity = diff::granularity_for(query.source_lang);
-    Ok(scored
-        .into_iter()
-        .take(limit)
-        .map(|(percent, in_context, c)| TmMatch {
-            source_diff: diff::diff_text(&c.source, query.source, granularity, DiffAlgorithm::Auto),
-            unit: c.unit,
-            memory: c.memory,
-            memory_name: c.memory_name,
-            percent,
-            in_context,
-            source: c.source,
-            target: c.target,
-            author: c.author,
-            created_at: c.created_at,
-        })
-        .collect())
 }
 
 /// Where the words of `query` appear in `text` as a run, in characters.
@@ -405,194 +160,6 @@ pub fn phrase_spans(text: &str, query: &str) -> Vec<crate::text::Span> {
         }
     }
     spans
-}
-
-/// Units whose source or target holds the words of `query` in a row,
-/// newest first, at most `limit`.
-pub fn concordance(conn: &Connection, query: &str, limit: usize) -> rusqlite::Result<Vec<ConcordanceHit>> {
-    let words: Vec<String> = crate::text::words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
-    if words.is_empty() {
-        return Ok(Vec::new());
-    }
-    let phrase = quoted(&words.join(" "));
-    let mut stmt = conn.prepare_cached(
-        "SELECT u.id, m.name, u.source_lang, u.target_lang, u.source, u.target
-         FROM (SELECT rowid AS id FROM tm_index WHERE tm_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2) c
-         JOIN tm_units u ON u.id = c.id JOIN memories m ON m.id = u.memory_id ORDER BY u.id DESC",
-    )?;
-    let rows = stmt.query_map(params![phrase, limit as i64], |r| {
-        let (source, target): (String, String) = (r.get(4)?, r.get(5)?);
-        Ok(ConcordanceHit {
-            unit: r.get(0)?,
-            memory_name: r.get(1)?,
-            source_lang: r.get(2)?,
-            target_lang: r.get(3)?,
-            source_spans: phrase_spans(&source, query),
-            target_spans: phrase_spans(&target, query),
-            source,
-            target,
-        })
-    })?;
-    rows.collect()
-}
-
-/// A memory's name and whether it is read-only, without counting its units.
-pub(crate) fn memory_named(conn: &Connection, memory: MemoryId) -> Result<(String, bool), TmError> {
-    conn.query_row("SELECT name, read_only FROM memories WHERE id = ?1", [memory.0], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()
-        .map_err(|source| TmError::Sqlite { path: PathBuf::new(), source })?
-        .ok_or(TmError::NoSuchMemory(memory.0))
-}
-
-/// Every memory of the project with its size.
-pub fn memories(conn: &Connection) -> rusqlite::Result<Vec<Memory>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT m.id, m.name, m.priority, m.read_only, (SELECT count(*) FROM tm_units u WHERE u.memory_id = m.id)
-         FROM memories m ORDER BY m.priority DESC, m.id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Memory {
-            id: MemoryId(r.get(0)?),
-            name: r.get(1)?,
-            priority: r.get(2)?,
-            read_only: r.get(3)?,
-            units: r.get::<_, i64>(4)? as u64,
-        })
-    })?;
-    rows.collect()
-}
-
-/// Reads a TMX file into a new read-only memory in one transaction: on an
-/// error or a cancel nothing is added. Only pairs of the project's language
-/// pair are kept when `langs` is given. `progress` gets (bytes read, bytes
-/// in all) and returns false to cancel.
-pub fn import_tmx(
-    tx: &Transaction<'_>,
-    path: &Path,
-    name: &str,
-    priority: i64,
-    langs: Option<(&LangTag, &LangTag)>,
-    progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<(Memory, tmx::TmxStats), TmError> {
-    let e = |source| TmError::Sqlite { path: path.to_path_buf(), source };
-    tx.execute("INSERT INTO memories (name, priority, read_only) VALUES (?1, ?2, 1)", params![name, priority])
-        .map_err(e)?;
-    let memory = MemoryId(tx.last_insert_rowid());
-    let mut insert = tx
-        .prepare_cached(
-            "INSERT INTO tm_units (memory_id, source_lang, target_lang, source, target, origin, author, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
-        )
-        .map_err(e)?;
-    let origin = format!("tmx:{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
-    let mut failure: Option<rusqlite::Error> = None;
-    let mut cancelled = false;
-    let mut kept = 0u64;
-    let mut counts: HashMap<String, i64> = HashMap::new();
-    let mut found: Vec<String> = Vec::new();
-    let stats = tmx::read(
-        path,
-        |unit| {
-            if let Some((s, t)) = langs
-                && !(primary(&unit.source_lang) == s.primary() && primary(&unit.target_lang) == t.primary())
-            {
-                let pair = format!("{} → {}", unit.source_lang, unit.target_lang);
-                if found.len() < 5 && !found.contains(&pair) {
-                    found.push(pair);
-                }
-                return tmx::Flow::Continue;
-            }
-            let result = insert.execute(params![
-                memory.0,
-                unit.source_lang,
-                unit.target_lang,
-                unit.source,
-                unit.target,
-                origin,
-                unit.author.as_deref().unwrap_or(""),
-                unit.date
-            ]);
-            match result {
-                Ok(_) => {
-                    kept += 1;
-                    count_words(&mut counts, &unit.source, 1);
-                    tmx::Flow::Continue
-                }
-                Err(error) => {
-                    failure = Some(error);
-                    tmx::Flow::Stop
-                }
-            }
-        },
-        |done, total| {
-            if progress(done, total) {
-                tmx::Flow::Continue
-            } else {
-                cancelled = true;
-                tmx::Flow::Stop
-            }
-        },
-    )?;
-    if let Some(error) = failure {
-        return Err(e(error));
-    }
-    if cancelled {
-        return Err(TmError::Cancelled);
-    }
-    drop(insert);
-    apply_counts(tx, &counts).map_err(e)?;
-    if kept == 0
-        && let Some((s, t)) = langs
-    {
-        return Err(TmError::NoPairs {
-            path: path.to_path_buf(),
-            source_lang: s.to_string(),
-            target_lang: t.to_string(),
-            found: if found.is_empty() { "no units".into() } else { found.join(", ") },
-        });
-    }
-    let memory = Memory { id: memory, name: name.to_string(), priority, read_only: true, units: kept };
-    Ok((memory, stats))
-}
-
-/// Writes every unit of a memory as TMX 1.4b, atomically.
-pub fn export_tmx(conn: &Connection, memory: MemoryId, path: &Path) -> Result<u64, TmError> {
-    let e = |source| TmError::Sqlite { path: path.to_path_buf(), source };
-    let w = |source| TmError::Write { path: path.to_path_buf(), source };
-    memory_named(conn, memory)?;
-    // The header names the first unit's source language; `*all*` when empty.
-    let source_lang: Option<String> = conn
-        .query_row("SELECT source_lang FROM tm_units WHERE memory_id = ?1 ORDER BY id LIMIT 1", [memory.0], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(e)?;
-    let mut stmt = conn
-        .prepare("SELECT source_lang, target_lang, source, target, author, created_at FROM tm_units WHERE memory_id = ?1 ORDER BY id")
-        .map_err(e)?;
-    let mut rows = stmt.query([memory.0]).map_err(e)?;
-    let partial = path.with_extension("tmx.partial");
-    let file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(w)?);
-    let mut writer = tmx::TmxWriter::start(file, source_lang.as_deref().unwrap_or("*all*")).map_err(w)?;
-    let mut count = 0;
-    while let Some(row) = rows.next().map_err(e)? {
-        let author: String = row.get(4).map_err(e)?;
-        let unit = tmx::TmxUnit {
-            source_lang: row.get(0).map_err(e)?,
-            target_lang: row.get(1).map_err(e)?,
-            source: row.get(2).map_err(e)?,
-            target: row.get(3).map_err(e)?,
-            author: Some(author).filter(|a| !a.is_empty()),
-            date: row.get(5).map_err(e)?,
-        };
-        writer.unit(&unit).map_err(w)?;
-        count += 1;
-    }
-    let mut file = writer.finish().map_err(w)?;
-    std::io::Write::flush(&mut file).map_err(w)?;
-    drop(file);
-    std::fs::rename(&partial, path).map_err(w)?;
-    Ok(count)
 }
 
 #[cfg(test)]

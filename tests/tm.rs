@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use verso::glossary::GlossaryError;
-use verso::tm::{self, MemoryId, TmError};
+use verso::store::TmError;
+use verso::tm::{self, MemoryId};
 use verso::{LangTag, Project, Status, TranslationEdit};
 
 fn data_dir() -> PathBuf {

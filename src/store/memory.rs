@@ -1,17 +1,22 @@
-//! The project's side of translation memory: transactions around the
-//! lookups and imports in [`crate::tm`], and pre-translation.
+//! The translation memory's tables: recording confirmed segments, fuzzy
+//! lookups through the FTS5 index (candidates by rarest words, scored by
+//! [`crate::tm::score`]), concordance, TMX imports and exports in one
+//! transaction, and pre-translation.
 
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Project, StoreError, insert_revision_from, sqlite};
+use crate::diff::{self, DiffAlgorithm};
 use crate::document::{DocumentId, SegmentId};
+use crate::formats::tmx::TmxStats;
 use crate::lang::LangTag;
 use crate::revision::SegmentRow;
 use crate::revision::{RevisionId, Status};
-use crate::tm::{self, ConcordanceHit, Memory, MemoryId, TmError, TmMatch, tmx::TmxStats};
+use crate::tm::{self, ConcordanceHit, Memory, MemoryId, PROJECT_MEMORY, Query, TmMatch};
 
 /// What pre-translating a document did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,11 +60,11 @@ impl Project {
     }
 
     pub fn memories(&self) -> Result<Vec<Memory>, StoreError> {
-        tm::memories(&self.conn).map_err(self.err())
+        memories(&self.conn).map_err(self.err())
     }
 
     /// Imports a TMX file as a new read-only reference memory, all or
-    /// nothing (see [`tm::import_tmx`]).
+    /// nothing (see [`import_tmx`]).
     pub fn import_tmx(
         &mut self,
         path: &Path,
@@ -72,7 +77,7 @@ impl Project {
         // A larger page cache for the import's index writes, then back.
         self.set_page_cache(IMPORT_PAGE_CACHE_KIB)?;
         let imported = self.tx().map_err(TmError::from).and_then(|tx| {
-            let imported = tm::import_tmx(&tx, path, name, priority, langs, progress)?;
+            let imported = import_tmx(&tx, path, name, priority, langs, progress)?;
             tx.commit().map_err(e)?;
             Ok(imported)
         });
@@ -81,12 +86,12 @@ impl Project {
     }
 
     pub fn export_memory(&self, memory: MemoryId, path: &Path) -> Result<u64, TmError> {
-        tm::export_tmx(&self.conn, memory, path)
+        export_tmx(&self.conn, memory, path)
     }
 
     /// Removes a reference memory and its units; the project memory stays.
     pub fn remove_memory(&mut self, memory: MemoryId) -> Result<(), TmError> {
-        let (name, read_only) = tm::memory_named(&self.conn, memory)?;
+        let (name, read_only) = memory_named(&self.conn, memory)?;
         if !read_only {
             return Err(TmError::ProjectMemory(name));
         }
@@ -101,7 +106,7 @@ impl Project {
                 tm::count_words(&mut counts, &row.get::<_, String>(0).map_err(e)?, -1);
             }
         }
-        tm::apply_counts(&tx, &counts).map_err(e)?;
+        apply_counts(&tx, &counts).map_err(e)?;
         tx.execute("DELETE FROM tm_units WHERE memory_id = ?1", [memory.0]).map_err(e)?;
         tx.execute("DELETE FROM memories WHERE id = ?1", [memory.0]).map_err(e)?;
         tx.commit().map_err(e)
@@ -121,7 +126,7 @@ impl Project {
     pub fn segment_matches(&self, segment: SegmentId, threshold: u8, limit: usize) -> Result<Vec<TmMatch>, StoreError> {
         let row = self.segment(segment)?;
         let (source_lang, target_lang) = self.languages(row.document_id)?;
-        let (before, after) = tm::neighbours(&self.conn, segment).map_err(self.err())?;
+        let (before, after) = neighbours(&self.conn, segment).map_err(self.err())?;
         let query = tm::Query {
             source: &row.source,
             source_lang: &source_lang,
@@ -129,7 +134,7 @@ impl Project {
             before: before.as_deref(),
             after: after.as_deref(),
         };
-        let mut matches = tm::lookup(&self.conn, &query, threshold, limit + 1).map_err(self.err())?;
+        let mut matches = lookup(&self.conn, &query, threshold, limit + 1).map_err(self.err())?;
         // The segment's own unit is not a suggestion for itself.
         matches.retain(|m| !self.is_unit_of(m.unit, segment));
         matches.truncate(limit);
@@ -144,16 +149,16 @@ impl Project {
 
     /// The sources of the segments before and after one.
     pub fn neighbours(&self, segment: SegmentId) -> Result<(Option<String>, Option<String>), StoreError> {
-        tm::neighbours(&self.conn, segment).map_err(self.err())
+        neighbours(&self.conn, segment).map_err(self.err())
     }
 
     /// Matches for any sentence, outside a document.
     pub fn lookup(&self, query: &tm::Query<'_>, threshold: u8, limit: usize) -> Result<Vec<TmMatch>, StoreError> {
-        tm::lookup(&self.conn, query, threshold, limit).map_err(self.err())
+        lookup(&self.conn, query, threshold, limit).map_err(self.err())
     }
 
     pub fn concordance(&self, query: &str, limit: usize) -> Result<Vec<ConcordanceHit>, StoreError> {
-        tm::concordance(&self.conn, query, limit).map_err(self.err())
+        concordance(&self.conn, query, limit).map_err(self.err())
     }
 
     /// Fills every untranslated segment of a document that has a match of
@@ -186,7 +191,7 @@ impl Project {
                 before: before.as_deref(),
                 after: after.as_deref(),
             };
-            let best = tm::lookup(&tx, &query, threshold, 1).map_err(e)?;
+            let best = lookup(&tx, &query, threshold, 1).map_err(e)?;
             let Some(best) = best.into_iter().next() else { continue };
             let origin = format!("tm:{}", best.percent);
             let parent: Option<RevisionId> = row.revision;
@@ -227,4 +232,437 @@ impl Project {
         tx.commit().map_err(e)?;
         Ok(written)
     }
+}
+
+/// Candidates scored exactly per lookup.
+const CANDIDATES: usize = 400;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TmError {
+    #[error("{path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error(transparent)]
+    Tmx(#[from] crate::formats::tmx::TmxError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no translation memory with id {0}")]
+    NoSuchMemory(i64),
+    #[error("\"{0}\" is the project memory; it is filled by confirming segments and cannot be removed")]
+    ProjectMemory(String),
+    #[error("{path}: cannot write the file: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("the import was cancelled; nothing was added")]
+    Cancelled,
+    #[error("{path}: no translation units for {source_lang} → {target_lang} in the file (it holds {found})")]
+    NoPairs { path: PathBuf, source_lang: String, target_lang: String, found: String },
+}
+
+/// The sources of the visible segments before and after `segment`.
+pub(crate) fn neighbours(conn: &Connection, segment: SegmentId) -> rusqlite::Result<(Option<String>, Option<String>)> {
+    conn.query_row(
+        "SELECT (SELECT p.source FROM segments p WHERE p.document_id = s.document_id AND p.position < s.position
+                   AND p.merged_into IS NULL ORDER BY p.position DESC LIMIT 1),
+                (SELECT n.source FROM segments n WHERE n.document_id = s.document_id AND n.position > s.position
+                   AND n.merged_into IS NULL ORDER BY n.position LIMIT 1)
+         FROM segments s WHERE s.id = ?1",
+        [segment.0],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+    .map(Option::unwrap_or_default)
+}
+
+/// Puts a confirmed segment into the project memory, or updates the unit it
+/// already has there. Summaries have no translations and are skipped.
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    segment: SegmentId,
+    text: &str,
+    status: Status,
+    author: &str,
+    origin: Option<&str>,
+) -> rusqlite::Result<()> {
+    let (before, after) = neighbours(tx, segment)?;
+    let stored: Option<String> =
+        tx.query_row("SELECT source FROM tm_units WHERE segment_id = ?1", [segment.0], |r| r.get(0)).optional()?;
+    let source: Option<String> = tx
+        .query_row(
+            "SELECT s.source FROM segments s JOIN documents d ON d.id = s.document_id
+             WHERE s.id = ?1 AND d.kind = 'translation'",
+            [segment.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(source) = source else { return Ok(()) };
+    if stored.as_deref() != Some(source.as_str()) {
+        let mut counts = HashMap::new();
+        if let Some(stored) = &stored {
+            tm::count_words(&mut counts, stored, -1);
+        }
+        tm::count_words(&mut counts, &source, 1);
+        apply_counts(tx, &counts)?;
+    }
+    tx.execute(
+        "INSERT INTO tm_units (memory_id, source_lang, target_lang, source, target, origin, status, document_id,
+                               segment_id, context_before, context_after, author)
+         SELECT ?1, d.source_lang, d.target_lang, s.source, ?3, ?4, ?5, d.id, s.id, ?6, ?7, ?8
+         FROM segments s JOIN documents d ON d.id = s.document_id
+         WHERE s.id = ?2 AND d.kind = 'translation'
+         ON CONFLICT (segment_id) DO UPDATE SET
+             source = excluded.source, target = excluded.target, origin = excluded.origin,
+             status = excluded.status, context_before = excluded.context_before,
+             context_after = excluded.context_after, author = excluded.author,
+             created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        params![
+            PROJECT_MEMORY.0,
+            segment.0,
+            text,
+            origin.unwrap_or("translator"),
+            status.as_str(),
+            tm::context_hash(before.as_deref()),
+            tm::context_hash(after.as_deref()),
+            author
+        ],
+    )?;
+    Ok(())
+}
+
+/// Writes counted word frequencies into `tm_terms`.
+pub(crate) fn apply_counts(conn: &Connection, counts: &HashMap<String, i64>) -> rusqlite::Result<()> {
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO tm_terms (term, docs) VALUES (?1, ?2)
+         ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
+    )?;
+    for (term, by) in counts.iter().filter(|(_, by)| **by != 0) {
+        upsert.execute(params![term, by])?;
+    }
+    if counts.values().any(|by| *by < 0) {
+        conn.execute("DELETE FROM tm_terms WHERE docs <= 0", [])?;
+    }
+    Ok(())
+}
+
+struct Candidate {
+    unit: i64,
+    memory: MemoryId,
+    memory_name: String,
+    priority: i64,
+    source: String,
+    target: String,
+    author: String,
+    created_at: String,
+    context: (Option<i64>, Option<i64>),
+}
+
+/// Postings read per lookup in all, rarest words first.
+const POSTING_BUDGET: i64 = 40_000;
+
+/// Postings read for one word at most (newest first), for sentences made
+/// only of common words.
+const POSTINGS: i64 = 20_000;
+
+/// Units sharing the sentence's rarest words, those sharing the most first.
+///
+/// Word frequencies come from `tm_terms`, kept as units come and go. The
+/// rarest words, as many as [`POSTING_BUDGET`] allows and at least three,
+/// are read from the index and counted per unit: the more of the sentence's
+/// words are counted, the better the count tells the best unit from units
+/// sharing only a part of it, and the cost stays bounded whatever the
+/// memory's size.
+fn candidates(conn: &Connection, query: &Query<'_>, words: &[String]) -> rusqlite::Result<Vec<Candidate>> {
+    let mut frequency = conn.prepare_cached("SELECT docs FROM tm_terms WHERE term = ?1")?;
+    let mut known = Vec::new();
+    for word in words {
+        let docs: Option<i64> = frequency.query_row([word], |r| r.get(0)).optional()?;
+        if let Some(docs) = docs.filter(|&d| d > 0) {
+            known.push((docs, format!("source : {}", tm::quoted(word))));
+        }
+    }
+    known.sort();
+    let mut budget = 0;
+    let wanted = known
+        .iter()
+        .take_while(|(docs, _)| {
+            budget += docs;
+            budget <= POSTING_BUDGET
+        })
+        .count()
+        .max(3);
+    let mut postings =
+        conn.prepare_cached("SELECT rowid FROM tm_index WHERE tm_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2")?;
+    let mut shared: HashMap<i64, u32> = HashMap::new();
+    for (_, expression) in known.iter().take(wanted) {
+        let rows = postings.query_map(params![expression, POSTINGS], |r| r.get::<_, i64>(0))?;
+        for unit in rows {
+            *shared.entry(unit?).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(u32, i64)> = shared.into_iter().map(|(unit, n)| (n, unit)).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.memory_id, m.name, m.priority, u.source, u.target, u.author, u.created_at,
+                u.context_before, u.context_after, u.source_lang, u.target_lang
+         FROM tm_units u JOIN memories m ON m.id = u.memory_id WHERE u.id = ?1",
+    )?;
+    let (source_lang, target_lang) = (query.source_lang.primary(), query.target_lang.primary());
+    let mut out = Vec::new();
+    for (_, unit) in ranked.into_iter().take(CANDIDATES) {
+        let (candidate, (s, t)) = stmt.query_row([unit], |r| {
+            let langs: (String, String) = (r.get(10)?, r.get(11)?);
+            Ok((
+                Candidate {
+                    unit: r.get(0)?,
+                    memory: MemoryId(r.get(1)?),
+                    memory_name: r.get(2)?,
+                    priority: r.get(3)?,
+                    source: r.get(4)?,
+                    target: r.get(5)?,
+                    author: r.get(6)?,
+                    created_at: r.get(7)?,
+                    context: (r.get(8)?, r.get(9)?),
+                },
+                langs,
+            ))
+        })?;
+        if tm::primary(&s) == source_lang && tm::primary(&t) == target_lang {
+            out.push(candidate);
+        }
+    }
+    Ok(out)
+}
+
+/// The best matches for a sentence, at least `threshold` percent, best
+/// first (then higher-priority memory, then newer), at most `limit`.
+pub fn lookup(conn: &Connection, query: &Query<'_>, threshold: u8, limit: usize) -> rusqlite::Result<Vec<TmMatch>> {
+    let current = tm::score::tokens(query.source);
+    let words = tm::index_words(query.source);
+    let context = (tm::context_hash(query.before), tm::context_hash(query.after));
+    let mut scored: Vec<(u8, bool, Candidate)> = Vec::new();
+    for candidate in candidates(conn, query, &words)? {
+        let percent = if candidate.source == query.source {
+            100
+        } else {
+            let stored = tm::score::tokens(&candidate.source);
+            if tm::score::ceiling(&stored, &current) < threshold {
+                continue;
+            }
+            tm::score::percent_of(&stored, &current)
+        };
+        if percent >= threshold {
+            let in_context = percent == 100 && context.0.is_some() && candidate.context == context;
+            scored.push((percent, in_context, candidate));
+        }
+    }
+    scored.sort_by(|a, b| {
+        (b.0, b.1, b.2.priority, &b.2.created_at, b.2.unit).cmp(&(a.0, a.1, a.2.priority, &a.2.created_at, a.2.unit))
+    });
+    // The same pair stored twice (two memories, two documents) shows once.
+    let mut seen = HashSet::new();
+    scored.retain(|(_, _, c)| seen.insert((c.source.clone(), c.target.clone())));
+    let granularity = diff::granularity_for(query.source_lang);
+    Ok(scored
+        .into_iter()
+        .take(limit)
+        .map(|(percent, in_context, c)| TmMatch {
+            source_diff: diff::diff_text(&c.source, query.source, granularity, DiffAlgorithm::Auto),
+            unit: c.unit,
+            memory: c.memory,
+            memory_name: c.memory_name,
+            percent,
+            in_context,
+            source: c.source,
+            target: c.target,
+            author: c.author,
+            created_at: c.created_at,
+        })
+        .collect())
+}
+
+/// Units whose source or target holds the words of `query` in a row,
+/// newest first, at most `limit`.
+pub fn concordance(conn: &Connection, query: &str, limit: usize) -> rusqlite::Result<Vec<ConcordanceHit>> {
+    let words: Vec<String> = crate::text::words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let phrase = tm::quoted(&words.join(" "));
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, m.name, u.source_lang, u.target_lang, u.source, u.target
+         FROM (SELECT rowid AS id FROM tm_index WHERE tm_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2) c
+         JOIN tm_units u ON u.id = c.id JOIN memories m ON m.id = u.memory_id ORDER BY u.id DESC",
+    )?;
+    let rows = stmt.query_map(params![phrase, limit as i64], |r| {
+        let (source, target): (String, String) = (r.get(4)?, r.get(5)?);
+        Ok(ConcordanceHit {
+            unit: r.get(0)?,
+            memory_name: r.get(1)?,
+            source_lang: r.get(2)?,
+            target_lang: r.get(3)?,
+            source_spans: tm::phrase_spans(&source, query),
+            target_spans: tm::phrase_spans(&target, query),
+            source,
+            target,
+        })
+    })?;
+    rows.collect()
+}
+
+/// A memory's name and whether it is read-only, without counting its units.
+pub(crate) fn memory_named(conn: &Connection, memory: MemoryId) -> Result<(String, bool), TmError> {
+    conn.query_row("SELECT name, read_only FROM memories WHERE id = ?1", [memory.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(|source| TmError::Sqlite { path: PathBuf::new(), source })?
+        .ok_or(TmError::NoSuchMemory(memory.0))
+}
+
+/// Every memory of the project with its size.
+pub fn memories(conn: &Connection) -> rusqlite::Result<Vec<Memory>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, m.name, m.priority, m.read_only, (SELECT count(*) FROM tm_units u WHERE u.memory_id = m.id)
+         FROM memories m ORDER BY m.priority DESC, m.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Memory {
+            id: MemoryId(r.get(0)?),
+            name: r.get(1)?,
+            priority: r.get(2)?,
+            read_only: r.get(3)?,
+            units: r.get::<_, i64>(4)? as u64,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Reads a TMX file into a new read-only memory in one transaction: on an
+/// error or a cancel nothing is added. Only pairs of the project's language
+/// pair are kept when `langs` is given. `progress` gets (bytes read, bytes
+/// in all) and returns false to cancel.
+pub fn import_tmx(
+    tx: &Transaction<'_>,
+    path: &Path,
+    name: &str,
+    priority: i64,
+    langs: Option<(&LangTag, &LangTag)>,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<(Memory, crate::formats::tmx::TmxStats), TmError> {
+    let e = |source| TmError::Sqlite { path: path.to_path_buf(), source };
+    tx.execute("INSERT INTO memories (name, priority, read_only) VALUES (?1, ?2, 1)", params![name, priority])
+        .map_err(e)?;
+    let memory = MemoryId(tx.last_insert_rowid());
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO tm_units (memory_id, source_lang, target_lang, source, target, origin, author, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+        )
+        .map_err(e)?;
+    let origin = format!("tmx:{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+    let mut failure: Option<rusqlite::Error> = None;
+    let mut cancelled = false;
+    let mut kept = 0u64;
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    let mut found: Vec<String> = Vec::new();
+    let stats = crate::formats::tmx::read(
+        path,
+        |unit| {
+            if let Some((s, t)) = langs
+                && !(tm::primary(&unit.source_lang) == s.primary() && tm::primary(&unit.target_lang) == t.primary())
+            {
+                let pair = format!("{} → {}", unit.source_lang, unit.target_lang);
+                if found.len() < 5 && !found.contains(&pair) {
+                    found.push(pair);
+                }
+                return crate::formats::tmx::Flow::Continue;
+            }
+            let result = insert.execute(params![
+                memory.0,
+                unit.source_lang,
+                unit.target_lang,
+                unit.source,
+                unit.target,
+                origin,
+                unit.author.as_deref().unwrap_or(""),
+                unit.date
+            ]);
+            match result {
+                Ok(_) => {
+                    kept += 1;
+                    tm::count_words(&mut counts, &unit.source, 1);
+                    crate::formats::tmx::Flow::Continue
+                }
+                Err(error) => {
+                    failure = Some(error);
+                    crate::formats::tmx::Flow::Stop
+                }
+            }
+        },
+        |done, total| {
+            if progress(done, total) {
+                crate::formats::tmx::Flow::Continue
+            } else {
+                cancelled = true;
+                crate::formats::tmx::Flow::Stop
+            }
+        },
+    )?;
+    if let Some(error) = failure {
+        return Err(e(error));
+    }
+    if cancelled {
+        return Err(TmError::Cancelled);
+    }
+    drop(insert);
+    apply_counts(tx, &counts).map_err(e)?;
+    if kept == 0
+        && let Some((s, t)) = langs
+    {
+        return Err(TmError::NoPairs {
+            path: path.to_path_buf(),
+            source_lang: s.to_string(),
+            target_lang: t.to_string(),
+            found: if found.is_empty() { "no units".into() } else { found.join(", ") },
+        });
+    }
+    let memory = Memory { id: memory, name: name.to_string(), priority, read_only: true, units: kept };
+    Ok((memory, stats))
+}
+
+/// Writes every unit of a memory as TMX 1.4b, atomically.
+pub fn export_tmx(conn: &Connection, memory: MemoryId, path: &Path) -> Result<u64, TmError> {
+    let e = |source| TmError::Sqlite { path: path.to_path_buf(), source };
+    let w = |source| TmError::Write { path: path.to_path_buf(), source };
+    memory_named(conn, memory)?;
+    // The header names the first unit's source language; `*all*` when empty.
+    let source_lang: Option<String> = conn
+        .query_row("SELECT source_lang FROM tm_units WHERE memory_id = ?1 ORDER BY id LIMIT 1", [memory.0], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(e)?;
+    let mut stmt = conn
+        .prepare("SELECT source_lang, target_lang, source, target, author, created_at FROM tm_units WHERE memory_id = ?1 ORDER BY id")
+        .map_err(e)?;
+    let mut rows = stmt.query([memory.0]).map_err(e)?;
+    let partial = path.with_extension("tmx.partial");
+    let file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(w)?);
+    let mut writer =
+        crate::formats::tmx::TmxWriter::start(file, source_lang.as_deref().unwrap_or("*all*")).map_err(w)?;
+    let mut count = 0;
+    while let Some(row) = rows.next().map_err(e)? {
+        let author: String = row.get(4).map_err(e)?;
+        let unit = crate::formats::tmx::TmxUnit {
+            source_lang: row.get(0).map_err(e)?,
+            target_lang: row.get(1).map_err(e)?,
+            source: row.get(2).map_err(e)?,
+            target: row.get(3).map_err(e)?,
+            author: Some(author).filter(|a| !a.is_empty()),
+            date: row.get(5).map_err(e)?,
+        };
+        writer.unit(&unit).map_err(w)?;
+        count += 1;
+    }
+    let mut file = writer.finish().map_err(w)?;
+    std::io::Write::flush(&mut file).map_err(w)?;
+    drop(file);
+    std::fs::rename(&partial, path).map_err(w)?;
+    Ok(count)
 }
