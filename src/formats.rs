@@ -7,6 +7,7 @@
 //! bytes into core types, a writer turns core types into bytes.
 
 pub mod export;
+pub mod glossary;
 pub mod import;
 pub mod srx;
 pub mod tmx;

@@ -975,11 +975,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let texts: Vec<String> = sources.iter().map(|s| s.text.clone()).collect();
             let lexicon = match &glossary {
                 Some(path) => {
-                    let pairs: Vec<(String, String)> = verso::glossary::read(path, &source_lang, &summary_lang)?
-                        .into_iter()
-                        .filter(|t| !t.forbidden)
-                        .map(|t| (t.source, t.target))
-                        .collect();
+                    let pairs: Vec<(String, String)> =
+                        verso::formats::glossary::read(path, &source_lang, &summary_lang)?
+                            .into_iter()
+                            .filter(|t| !t.forbidden)
+                            .map(|t| (t.source, t.target))
+                            .collect();
                     Some(verso::glossary::Lexicon::new(&pairs, &source_lang, &summary_lang))
                 }
                 None => None,
@@ -1374,11 +1375,12 @@ fn run_mt(wait: Wait, action: MtAction, stdout: &mut impl Write) -> anyhow::Resu
 fn run_glossary(wait: Wait, action: GlossaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
     match action {
         GlossaryAction::Import { project, file, from, to } => {
-            let (read, added) = open(&project, wait)?.import_glossary(&file, &lang(&from)?, &lang(&to)?)?;
+            let (read, added) =
+                session::import_glossary(&mut open(&project, wait)?, &file, &lang(&from)?, &lang(&to)?)?;
             writeln!(stdout, "{read} term pairs read, {added} new")?;
         }
         GlossaryAction::Export { project, file, from, to } => {
-            let count = open(&project, wait)?.export_glossary(&lang(&from)?, &lang(&to)?, &file)?;
+            let count = session::export_glossary(&open(&project, wait)?, &lang(&from)?, &lang(&to)?, &file)?;
             writeln!(stdout, "wrote {count} term pairs to {}", file.display())?;
         }
         GlossaryAction::List { project, from, to, json } => {

@@ -15,7 +15,7 @@ use crate::formats::export::article::{self, ArticleError, SummaryFormat};
 use crate::formats::export::{self, ReportContext};
 use crate::formats::import::{self, ImportError, ImportRequest};
 use crate::glossary::{Lexicon, Term, TermHit};
-use crate::lang::LangError;
+use crate::lang::{LangError, LangTag};
 use crate::qa::{QaCheck, QaReport};
 use crate::recent::{self, RecentError, RecentProject};
 use crate::revision::{
@@ -53,7 +53,7 @@ pub enum SessionError {
     #[error(transparent)]
     Tm(#[from] crate::store::TmError),
     #[error(transparent)]
-    Glossary(#[from] crate::glossary::GlossaryError),
+    Glossary(#[from] crate::formats::glossary::GlossaryError),
     #[error(transparent)]
     Mt(#[from] crate::mt::MtError),
 }
@@ -217,11 +217,11 @@ impl From<&SessionError> for ErrorReply {
                 | crate::mt::MtError::Cancelled,
             )
             | SessionError::Glossary(
-                crate::glossary::GlossaryError::Read { .. }
-                | crate::glossary::GlossaryError::Empty { .. }
-                | crate::glossary::GlossaryError::Encoding { .. }
-                | crate::glossary::GlossaryError::Invalid { .. }
-                | crate::glossary::GlossaryError::NoTerms { .. },
+                crate::formats::glossary::GlossaryError::Read { .. }
+                | crate::formats::glossary::GlossaryError::Empty { .. }
+                | crate::formats::glossary::GlossaryError::Encoding { .. }
+                | crate::formats::glossary::GlossaryError::Invalid { .. }
+                | crate::formats::glossary::GlossaryError::NoTerms { .. },
             )
             | SessionError::Summary(SummaryError::Empty | SummaryError::NotASourcePassage(_))
             | SessionError::Lang(_) => ErrorKind::InvalidInput,
@@ -671,13 +671,13 @@ impl Session {
     pub fn import_glossary(&mut self, path: &Path, document: DocumentId) -> Result<(usize, usize), SessionError> {
         let project = self.project_mut()?;
         let (source, target) = project.languages(document)?;
-        Ok(project.import_glossary(path, &source, &target)?)
+        import_glossary(project, path, &source, &target)
     }
 
     pub fn export_glossary(&self, document: DocumentId, path: &Path) -> Result<usize, SessionError> {
         let project = self.project()?;
         let (source, target) = project.languages(document)?;
-        Ok(project.export_glossary(&source, &target, path)?)
+        export_glossary(project, &source, &target, path)
     }
 
     pub fn glossary(&self, document: DocumentId) -> Result<Vec<Term>, SessionError> {
@@ -902,6 +902,32 @@ fn document_file(
     let target = format.target().unwrap_or(export::TargetFormat::Text);
     let (bytes, exported) = translation_file(project, document, target)?;
     Ok((bytes, exported.untranslated as u32, exported.segments as u32))
+}
+
+/// Reads a TBX or CSV/TSV glossary and adds its `source → target` term
+/// pairs to the project, all or nothing. Returns (terms read, terms new).
+pub fn import_glossary(
+    project: &mut Project,
+    path: &Path,
+    source: &LangTag,
+    target: &LangTag,
+) -> Result<(usize, usize), SessionError> {
+    let terms = crate::formats::glossary::read(path, source, target)?;
+    let origin = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let added = project.add_glossary_terms(&terms, source, target, &origin)?;
+    Ok((terms.len(), added))
+}
+
+/// Writes the glossary of a language pair as TBX; returns how many pairs.
+pub fn export_glossary(
+    project: &Project,
+    source: &LangTag,
+    target: &LangTag,
+    path: &Path,
+) -> Result<usize, SessionError> {
+    let terms = project.glossary(source, target)?;
+    crate::formats::glossary::write_tbx(path, &terms)?;
+    Ok(terms.len())
 }
 
 /// A document's translation (or review table) as file bytes, with the

@@ -1,37 +1,87 @@
-//! The project's side of the glossary and QA checks: imports in one
-//! transaction, and the warnings reviewers accepted.
+//! The glossary's and the QA checks' tables: term pairs added in one
+//! transaction, the glossary of a language pair, and the warnings reviewers
+//! accepted.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use rusqlite::params;
 
 use super::{Project, StoreError};
 use crate::document::{DocumentId, SegmentId};
-use crate::glossary::{self, GlossaryError, Term, TermHit};
+use crate::glossary::{self, NewTerm, Term, TermHit};
 use crate::lang::LangTag;
 use crate::qa::{self, Acceptance, QaCheck, QaReport};
 
 impl Project {
-    /// Reads a TBX or CSV/TSV glossary and adds its `source → target`
-    /// terms, all or nothing. Returns (terms read, terms new).
-    pub fn import_glossary(
+    /// Adds term pairs read from `origin` (a file name) to the glossary, in
+    /// one transaction; an identical pair is not stored twice. Returns how
+    /// many were new.
+    pub fn add_glossary_terms(
         &mut self,
-        path: &Path,
+        terms: &[NewTerm],
         source: &LangTag,
         target: &LangTag,
-    ) -> Result<(usize, usize), GlossaryError> {
-        let terms = glossary::read(path, source, target)?;
-        let e = |source| GlossaryError::Sqlite { path: path.to_path_buf(), source };
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(e)?;
-        let origin = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let added = glossary::add(&tx, &terms, source, target, &origin).map_err(e)?;
+        origin: &str,
+    ) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let e = |source| super::sqlite(&path, source);
+        let tx = self.tx()?;
+        let mut added = 0;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO glossary_terms (source_lang, target_lang, source, target, note, forbidden, origin)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM glossary_terms
+                         WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3 AND target = ?4 AND forbidden = ?6)",
+                )
+                .map_err(e)?;
+            for term in terms {
+                added += insert
+                    .execute(params![
+                        source.as_str(),
+                        target.as_str(),
+                        term.source,
+                        term.target,
+                        term.note,
+                        term.forbidden,
+                        origin
+                    ])
+                    .map_err(e)?;
+            }
+        }
         tx.commit().map_err(e)?;
-        Ok((terms.len(), added))
+        Ok(added)
     }
 
+    /// The glossary of a language pair (primary subtags compared).
     pub fn glossary(&self, source: &LangTag, target: &LangTag) -> Result<Vec<Term>, StoreError> {
-        glossary::terms(&self.conn, source, target).map_err(self.err())
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, source_lang, target_lang, source, target, note, forbidden FROM glossary_terms
+                 ORDER BY source, id",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Term {
+                    id: r.get(0)?,
+                    source_lang: r.get(1)?,
+                    target_lang: r.get(2)?,
+                    source: r.get(3)?,
+                    target: r.get(4)?,
+                    note: r.get(5)?,
+                    forbidden: r.get(6)?,
+                })
+            })
+            .map_err(self.err())?;
+        let all = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.err())?;
+        Ok(all
+            .into_iter()
+            .filter(|term| {
+                glossary::same_language(&term.source_lang, source) && glossary::same_language(&term.target_lang, target)
+            })
+            .collect())
     }
 
     /// Changes whenever glossary terms or reference-memory units are added
@@ -47,10 +97,6 @@ impl Project {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(self.err())
-    }
-
-    pub fn export_glossary(&self, source: &LangTag, target: &LangTag, path: &Path) -> Result<usize, GlossaryError> {
-        glossary::export(&self.conn, source, target, path)
     }
 
     /// Glossary terms in a segment's source, with their translations.

@@ -861,7 +861,7 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     let mut project = reopen(&project_path)?;
     let (en, es) = ("en".parse()?, "es".parse()?);
     project.import_tmx(&memory, "reference.tmx", 50, Some((&en, &es)), &mut |_, _| true)?;
-    project.import_glossary(&glossary, &en, &es)?;
+    verso::session::import_glossary(&mut project, &glossary, &en, &es)?;
     drop(project);
     let expected = verso::tm::score::percent(stored, "The central bank raised interest rates on Monday.");
 

@@ -1,0 +1,298 @@
+//! Glossary files: TBX (TBX-Basic, both the 2008 `martif` and the 2019
+//! `tbx` shapes, in any declared encoding) and CSV/TSV with a header row
+//! read into term pairs, and a glossary written back as TBX-Basic.
+
+use std::path::{Path, PathBuf};
+
+use crate::formats::export::escape_markup;
+use crate::formats::xml::dom::{self, Element};
+use crate::glossary::{NewTerm, Term, same_language};
+use crate::lang::LangTag;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GlossaryError {
+    #[error("{path}: cannot read the file: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: the file is empty")]
+    Empty { path: PathBuf },
+    #[error("{path}: {source}")]
+    Encoding { path: PathBuf, source: crate::formats::xml::DecodeError },
+    #[error("{path}: line {line}: {message}")]
+    Invalid { path: PathBuf, line: usize, message: String },
+    #[error("{path}: no terms for {source_lang} → {target_lang} in the file{found}")]
+    NoTerms { path: PathBuf, source_lang: String, target_lang: String, found: String },
+    #[error("{path}: cannot write the file: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, GlossaryError> {
+    let bytes = std::fs::read(path).map_err(|source| GlossaryError::Read { path: path.to_path_buf(), source })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(GlossaryError::Empty { path: path.to_path_buf() });
+    }
+    Ok(bytes)
+}
+
+/// Reads the term pairs for `source → target` from a TBX or CSV/TSV file,
+/// chosen by extension.
+pub fn read(path: &Path, source: &LangTag, target: &LangTag) -> Result<Vec<NewTerm>, GlossaryError> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let bytes = read_bytes(path)?;
+    let (terms, found) = match extension.as_str() {
+        "csv" | "tsv" | "txt" => read_csv(path, &bytes, source, target)?,
+        _ => read_tbx(path, &bytes, source, target)?,
+    };
+    if terms.is_empty() {
+        let found = if found.is_empty() { String::new() } else { format!(" (it has {})", found.join(", ")) };
+        return Err(GlossaryError::NoTerms {
+            path: path.to_path_buf(),
+            source_lang: source.to_string(),
+            target_lang: target.to_string(),
+            found,
+        });
+    }
+    Ok(terms)
+}
+
+fn text_of(element: &Element) -> String {
+    element
+        .children
+        .iter()
+        .map(|n| match n {
+            dom::Node::Text(t) => t.clone(),
+            dom::Node::Element(e) => text_of(e),
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// One language's terms of a concept: (term, deprecated).
+fn terms_of(lang_set: &Element) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for holder in lang_set.descendants() {
+        if !matches!(holder.name.as_str(), "tig" | "ntig" | "termSec") {
+            continue;
+        }
+        let descendants = holder.descendants();
+        let Some(term) = descendants.iter().find(|e| e.name == "term").map(|e| text_of(e)) else { continue };
+        let deprecated = descendants.iter().any(|e| {
+            e.name == "termNote"
+                && matches!(e.attr("type"), Some("administrativeStatus" | "normativeAuthorization"))
+                && {
+                    let value = text_of(e).to_ascii_lowercase();
+                    ["deprecated", "superseded", "forbidden", "rejected"].iter().any(|w| value.contains(w))
+                }
+        });
+        if !term.is_empty() {
+            out.push((term, deprecated));
+        }
+    }
+    out
+}
+
+fn read_tbx(
+    path: &Path,
+    bytes: &[u8],
+    source: &LangTag,
+    target: &LangTag,
+) -> Result<(Vec<NewTerm>, Vec<String>), GlossaryError> {
+    let text = crate::formats::xml::decode(bytes)
+        .map_err(|source| GlossaryError::Encoding { path: path.to_path_buf(), source })?;
+    let root = dom::parse_naming_dtd(&text).map_err(|(line, message)| GlossaryError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message,
+    })?;
+    if !matches!(root.name.as_str(), "martif" | "tbx") {
+        return Err(GlossaryError::Invalid {
+            path: path.to_path_buf(),
+            line: root.line,
+            message: format!("not a TBX file: the root element is <{}>, not <martif> or <tbx>", root.name),
+        });
+    }
+    let mut terms = Vec::new();
+    let mut languages: Vec<String> = Vec::new();
+    for entry in root.descendants().into_iter().filter(|e| matches!(e.name.as_str(), "termEntry" | "conceptEntry")) {
+        let note = entry
+            .descendants()
+            .into_iter()
+            .find(|e| (e.name == "descrip" && e.attr("type") == Some("definition")) || e.name == "note")
+            .map(text_of)
+            .filter(|n| !n.is_empty());
+        let (mut sources, mut targets) = (Vec::new(), Vec::new());
+        for lang_set in entry.elements().filter(|e| matches!(e.name.as_str(), "langSet" | "langSec")) {
+            let lang = lang_set.xml_attr("lang").unwrap_or_default();
+            if !languages.iter().any(|l| l.eq_ignore_ascii_case(lang)) && languages.len() < 12 {
+                languages.push(lang.to_string());
+            }
+            if same_language(lang, source) {
+                sources.extend(terms_of(lang_set).into_iter().filter(|(_, deprecated)| !deprecated));
+            } else if same_language(lang, target) {
+                targets.extend(terms_of(lang_set));
+            }
+        }
+        for (source_term, _) in &sources {
+            for (target_term, deprecated) in &targets {
+                terms.push(NewTerm {
+                    source: source_term.clone(),
+                    target: target_term.clone(),
+                    note: note.clone(),
+                    forbidden: *deprecated,
+                });
+            }
+        }
+    }
+    Ok((terms, languages))
+}
+
+/// CSV or TSV with a header row: the source and target columns are named
+/// by language code (`en`, `es`) or as `source` / `target`; optional
+/// `note` and `forbidden` columns. Several targets in one cell are split
+/// on `;`.
+fn read_csv(
+    path: &Path,
+    bytes: &[u8],
+    source: &LangTag,
+    target: &LangTag,
+) -> Result<(Vec<NewTerm>, Vec<String>), GlossaryError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        GlossaryError::Invalid { path: path.to_path_buf(), line, message: "not UTF-8 text".into() }
+    })?;
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.contains('\t') {
+        b'\t'
+    } else if first_line.contains(';') && !first_line.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    let invalid = |line: usize, message: String| GlossaryError::Invalid { path: path.to_path_buf(), line, message };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| invalid(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let column = |names: &[&str], lang: Option<&LangTag>| {
+        headers.iter().position(|h| names.contains(&h.as_str()) || lang.is_some_and(|l| same_language(h, l)))
+    };
+    let (Some(source_at), Some(target_at)) =
+        (column(&["source", "source term"], Some(source)), column(&["target", "target term"], Some(target)))
+    else {
+        return Err(invalid(
+            1,
+            format!(
+                "the header row needs a source column (\"{}\" or \"source\") and a target column (\"{}\" or \"target\"); it has {}",
+                source.primary(),
+                target.primary(),
+                headers.join(", ")
+            ),
+        ));
+    };
+    let note_at = column(&["note", "notes", "definition", "comment"], None);
+    let forbidden_at = column(&["forbidden", "status"], None);
+    let mut terms = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            invalid(line, format!("{e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let cell = |at: usize| record.get(at).unwrap_or_default().trim();
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let (source_term, targets) = (cell(source_at), cell(target_at));
+        if source_term.is_empty() || targets.is_empty() {
+            return Err(invalid(line, "a term row needs both a source and a target term".into()));
+        }
+        let forbidden = forbidden_at.is_some_and(|at| {
+            matches!(cell(at).to_ascii_lowercase().as_str(), "1" | "yes" | "true" | "x" | "forbidden" | "deprecated")
+        });
+        for target_term in targets.split(';').map(str::trim).filter(|t| !t.is_empty()) {
+            terms.push(NewTerm {
+                source: source_term.to_string(),
+                target: target_term.to_string(),
+                note: note_at.map(|at| cell(at).to_string()).filter(|n| !n.is_empty()),
+                forbidden,
+            });
+        }
+    }
+    Ok((terms, Vec::new()))
+}
+
+/// The glossary as TBX-Basic (2008 `martif`), one entry per source term.
+fn to_tbx(terms: &[Term]) -> String {
+    let mut entries: Vec<(&str, Vec<&Term>)> = Vec::new();
+    for term in terms {
+        match entries.iter_mut().find(|(s, _)| *s == term.source) {
+            Some((_, list)) => list.push(term),
+            None => entries.push((&term.source, vec![term])),
+        }
+    }
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<martif type=\"TBX-Basic\" xml:lang=\"en\">\n  <martifHeader><fileDesc><sourceDesc><p>Exported by Verso</p></sourceDesc></fileDesc></martifHeader>\n  <text>\n    <body>\n",
+    );
+    for (n, (source, list)) in entries.iter().enumerate() {
+        out.push_str(&format!("      <termEntry id=\"c{}\">\n", n + 1));
+        if let Some(note) = list.iter().find_map(|t| t.note.as_deref()) {
+            out.push_str(&format!("        <descrip type=\"definition\">{}</descrip>\n", escape_markup(note)));
+        }
+        out.push_str(&format!(
+            "        <langSet xml:lang=\"{}\">\n          <tig><term>{}</term></tig>\n        </langSet>\n",
+            escape_markup(&list[0].source_lang),
+            escape_markup(source)
+        ));
+        out.push_str(&format!("        <langSet xml:lang=\"{}\">\n", escape_markup(&list[0].target_lang)));
+        for term in list {
+            let status = if term.forbidden { "deprecatedTerm-admn-sts" } else { "preferredTerm-admn-sts" };
+            out.push_str(&format!(
+                "          <tig><term>{}</term><termNote type=\"administrativeStatus\">{status}</termNote></tig>\n",
+                escape_markup(&term.target)
+            ));
+        }
+        out.push_str("        </langSet>\n      </termEntry>\n");
+    }
+    out.push_str("    </body>\n  </text>\n</martif>\n");
+    out
+}
+
+/// Writes `terms` as a TBX file, atomically.
+pub fn write_tbx(path: &Path, terms: &[Term]) -> Result<(), GlossaryError> {
+    crate::formats::export::write_atomically(path, to_tbx(terms).as_bytes())
+        .map_err(|source| GlossaryError::Write { path: path.to_path_buf(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_needs_its_columns_and_names_the_bad_line() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("g.csv");
+        std::fs::write(
+            &path,
+            "en,es,note,forbidden\nminister,ministro,,\nminister,ministra;titular,,\nrate,rata,,yes\n",
+        )
+        .expect("write");
+        let terms = read(&path, &LangTag::english(), &LangTag::spanish()).expect("read");
+        assert_eq!(terms.len(), 4);
+        assert!(terms[3].forbidden);
+        std::fs::write(&path, "en,es\nminister,ministro\n,vacío\n").expect("write");
+        let error = read(&path, &LangTag::english(), &LangTag::spanish()).expect_err("empty cell");
+        assert!(matches!(error, GlossaryError::Invalid { line: 3, .. }), "{error}");
+        std::fs::write(&path, "fr,de\na,b\n").expect("write");
+        assert!(
+            read(&path, &LangTag::english(), &LangTag::spanish())
+                .expect_err("langs")
+                .to_string()
+                .contains("header row")
+        );
+        std::fs::write(&path, "en,es\n\"open,quote\n").expect("write");
+        assert!(read(&path, &LangTag::english(), &LangTag::spanish()).is_err());
+    }
+}
