@@ -12,10 +12,11 @@ use verso::formats::import;
 use verso::revision::Decision;
 use verso::segment::srx::SrxDocument;
 use verso::segment::{self, Rules, Segmenter};
+use verso::session::summary::{self as summary_case, SourceIndex};
 use verso::session::{self, ExchangeFormat};
 use verso::store::Wait;
 use verso::store::lock::LockError;
-use verso::summary::{self, LinkDecision, LinkOrigin, SentenceKind, SourceIndex};
+use verso::summary::{self, LinkDecision, LinkOrigin, SentenceKind};
 use verso::{DocumentId, LangTag, Project, SegmentId, SegmentRow, Status, TranslationEdit};
 
 #[derive(Parser)]
@@ -794,8 +795,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     FormatArg::Json => SummaryFormat::Json,
                     _ => bail!("a summary exports as md, html, docx or json (--format)"),
                 };
-                let view = summary::view(&project, document, &SourceIndex::build(&project, document)?)?;
-                let bytes = article::export(&project, &view, format, draft)?;
+                let view = summary_case::view(&project, document, &SourceIndex::build(&project, document)?)?;
+                let bytes = session::summary_file(&project, &view, format, draft)?;
                 match output {
                     Some(path) => write_atomically(&path, &bytes)?,
                     None => stdout.write_all(&bytes)?,
@@ -1106,7 +1107,7 @@ fn run_summary(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> an
             let summary_lang = lang(&summary_lang)?;
             let title = title.unwrap_or_else(|| file.file_stem().unwrap_or_default().to_string_lossy().into_owned());
             let author = author_name(&project, author)?;
-            let id = summary::create_from_text(&mut project, &title, summary_lang, sources, &text, &author)?;
+            let id = summary_case::create_from_text(&mut project, &title, summary_lang, sources, &text, &author)?;
             let document = project.document(id)?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &document)?;
@@ -1119,7 +1120,7 @@ fn run_summary(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> an
             let project = open(&project, wait)?;
             let summary = DocumentId(summary);
             let index = SourceIndex::build(&project, summary)?;
-            let view = summary::view(&project, summary, &index)?;
+            let view = summary_case::view(&project, summary, &index)?;
             if json {
                 serde_json::to_writer_pretty(&mut *stdout, &view)?;
                 writeln!(stdout)?;
@@ -1140,7 +1141,7 @@ fn run_summary(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> an
                 (_, true) => LinkDecision::Cleared,
                 _ => LinkDecision::Confirmed,
             };
-            summary::decide(&mut project, &index, sentence, SegmentId(segment), decision, &author)?;
+            summary_case::decide(&mut project, &index, sentence, SegmentId(segment), decision, &author)?;
             writeln!(stdout, "sentence {}: link to segment {segment} {}", sentence.0, decision.as_str())?;
         }
         SummaryAction::Template { project, set, reset } => {
@@ -1171,7 +1172,7 @@ fn run_summary(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> an
             let author = author_name(&project, author)?;
             let summary = DocumentId(summary);
             let index = SourceIndex::build(&project, summary)?;
-            let approval = summary::approve(&mut project, summary, &index, override_reason.as_deref(), &author)?;
+            let approval = summary_case::approve(&mut project, summary, &index, override_reason.as_deref(), &author)?;
             match approval.override_reason {
                 Some(reason) => writeln!(
                     stdout,

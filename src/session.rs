@@ -22,10 +22,12 @@ use crate::revision::{
     BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, TranslationEdit, Version, VersionId,
 };
 use crate::store::{Pretranslated, Project, StoreError, Wait};
-use crate::summary::{self, LinkDecision, NewSummary, SentenceKind, SourceIndex, SummaryError, SummaryView};
+use crate::summary::{DEFAULT_SECTIONS, LinkDecision, NewSummary, SentenceKind, SummaryView};
 use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
+use summary::{SourceIndex, SummaryError};
 
 mod mt;
+pub mod summary;
 pub use mt::{DraftJob, MtJob, MtSuggestion, ProfileView, suggestions};
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +49,7 @@ pub enum SessionError {
     #[error(transparent)]
     Summary(SummaryError),
     #[error(transparent)]
-    Article(ArticleError),
+    Article(#[from] ArticleError),
     #[error(transparent)]
     Xliff(#[from] crate::formats::xliff::XliffError),
     #[error(transparent)]
@@ -119,15 +121,6 @@ pub enum ExchangeFormat {
     Xliff12,
     /// TMX 1.4b with the approved pairs only.
     Tmx,
-}
-
-impl From<ArticleError> for SessionError {
-    fn from(error: ArticleError) -> SessionError {
-        match error {
-            ArticleError::Store(store) => SessionError::Store(store),
-            other => SessionError::Article(other),
-        }
-    }
 }
 
 impl From<SummaryError> for SessionError {
@@ -230,7 +223,7 @@ impl From<&SessionError> for ErrorReply {
             SessionError::Article(ArticleError::Template(_)) => ErrorKind::InvalidInput,
             SessionError::Store(_)
             | SessionError::Summary(SummaryError::Store(_))
-            | SessionError::Article(ArticleError::Store(_) | ArticleError::Docx(_))
+            | SessionError::Article(ArticleError::Missing(_) | ArticleError::Docx(_))
             | SessionError::Recent(_)
             | SessionError::Tm(_)
             | SessionError::Glossary(_)
@@ -754,7 +747,7 @@ impl Session {
             sources: sources.to_vec(),
             sections: sections
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| summary::DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect()),
+                .unwrap_or_else(|| DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect()),
             references: Vec::new(),
         };
         let project = self.project_mut()?;
@@ -848,7 +841,7 @@ impl Session {
     ) -> Result<String, SessionError> {
         let view = self.summary(summary)?;
         let format = if format == SummaryFormat::Json { SummaryFormat::Json } else { SummaryFormat::Markdown };
-        let bytes = article::export(self.project()?, &view, format, draft)?;
+        let bytes = summary_file(self.project()?, &view, format, draft)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
@@ -861,7 +854,7 @@ impl Session {
         draft: bool,
     ) -> Result<(), SessionError> {
         let view = self.summary(summary)?;
-        let bytes = article::export(self.project()?, &view, format, draft)?;
+        let bytes = summary_file(self.project()?, &view, format, draft)?;
         export::write_atomically(path, &bytes)
             .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
     }
@@ -902,6 +895,28 @@ fn document_file(
     let target = format.target().unwrap_or(export::TargetFormat::Text);
     let (bytes, exported) = translation_file(project, document, target)?;
     Ok((bytes, exported.untranslated as u32, exported.segments as u32))
+}
+
+/// A checked summary as an article file: its sources and cited passages
+/// looked up, rendered with the project's template (or the default);
+/// refused when not approved unless `draft`.
+pub fn summary_file(
+    project: &Project,
+    view: &SummaryView,
+    format: SummaryFormat,
+    draft: bool,
+) -> Result<Vec<u8>, SessionError> {
+    let mut cited = article::Cited::default();
+    for source in &view.sources {
+        cited.documents.insert(source.id, project.document(source.id)?);
+    }
+    for segment in article::Cited::passages_of(view) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = cited.passages.entry(segment) {
+            entry.insert(project.segment(segment)?);
+        }
+    }
+    let template = project.summary_template()?;
+    Ok(article::export(view, &cited, template.as_deref(), format, draft)?)
 }
 
 /// Reads a TBX or CSV/TSV glossary and adds its `source → target` term

@@ -1,12 +1,8 @@
 //! The architecture's invariants, checked on the sources (rust-analyzer's
 //! "tidy" tests): the core never names Tauri, only the store speaks SQL, a
-//! module uses only the layers below it and modules form no cycle, the UI
-//! never injects HTML, a Tauri command only calls the session, and every
-//! file of the core says what it owns.
-//!
-//! Where the tree does not yet hold an invariant, the known exceptions are
-//! listed here by name, so a new one fails and a mended one must be struck
-//! from its list (the list only shrinks).
+//! module uses only its layer and the ones below and modules form no cycle,
+//! the UI never injects HTML, a Tauri command only calls the session, and
+//! every file of the core says what it owns.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -21,11 +17,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("store", &["store"]),
     ("session", &["session", "sample", "bench"]),
 ];
-
-/// Uses of a higher layer still in the tree: `summary` and
-/// `formats/export/article` read the store. Strike a line when it is
-/// mended.
-const KNOWN_UPWARD: &[(&str, &str)] = &[("formats", "store"), ("summary", "store")];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -106,30 +97,21 @@ fn every_core_module_has_a_layer() {
 
 #[test]
 fn modules_use_only_their_layer_and_the_ones_below() {
-    let mut upward = BTreeSet::new();
     for (module, used) in module_graph() {
         for other in used {
-            if layer_of(&other) > layer_of(&module) {
-                upward.insert((module.clone(), other));
-            }
+            assert!(
+                layer_of(&other) <= layer_of(&module),
+                "`{module}` uses `{other}`, a higher layer; move the shared piece down instead"
+            );
         }
     }
-    let known: BTreeSet<(String, String)> = KNOWN_UPWARD.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-    let new: Vec<_> = upward.difference(&known).collect();
-    assert!(new.is_empty(), "modules using a higher layer (move the shared piece down instead): {new:?}");
-    let mended: Vec<_> = known.difference(&upward).collect();
-    assert!(mended.is_empty(), "mended, strike from KNOWN_UPWARD: {mended:?}");
 }
 
 #[test]
-fn modules_import_each_other_in_no_cycle_beyond_the_known_upward_uses() {
-    let known: BTreeSet<(&str, &str)> = KNOWN_UPWARD.iter().copied().collect();
+fn modules_import_each_other_in_no_cycle() {
     let graph = module_graph();
     let edges = |module: &str| -> Vec<String> {
-        graph
-            .get(module)
-            .map(|used| used.iter().filter(|u| !known.contains(&(module, u.as_str()))).cloned().collect())
-            .unwrap_or_default()
+        graph.get(module).map(|used| used.iter().cloned().collect()).unwrap_or_default()
     };
     // Depth-first search for a back edge; the path names the cycle.
     fn visit(

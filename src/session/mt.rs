@@ -239,8 +239,15 @@ impl Session {
     pub fn create_summary_draft(&mut self, job: &DraftJob, markdown: &str) -> Result<DocumentSummary, SessionError> {
         let author = format!("{} (via {})", self.info()?.author, job.client.profile().name);
         let project = self.project_mut()?;
-        let id = summary::create_from_text(project, &job.title, job.lang.clone(), vec![job.source], markdown, &author)
-            .map_err(SessionError::Summary)?;
+        let id = super::summary::create_from_text(
+            project,
+            &job.title,
+            job.lang.clone(),
+            vec![job.source],
+            markdown,
+            &author,
+        )
+        .map_err(SessionError::Summary)?;
         self.source_index = None;
         Ok(self.project()?.document(id)?)
     }

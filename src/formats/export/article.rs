@@ -13,10 +13,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{DocumentId, SegmentId};
+use crate::document::{DocumentId, DocumentSummary, SegmentId};
 use crate::provenance::Flag;
-use crate::revision::Status;
-use crate::store::{Project, StoreError};
+use crate::revision::{SegmentRow, Status};
 use crate::summary::{Approval, LinkView, Reference, SentenceKind, SummaryView};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,8 +26,28 @@ pub enum ArticleError {
     Template(String),
     #[error("cannot build the DOCX file: {0}")]
     Docx(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    #[error("the summary cites {0}, which was not looked up in the project")]
+    Missing(String),
+}
+
+/// What an article quotes from the project, looked up by the session: the
+/// summary's source documents and the passages its claims cite.
+#[derive(Debug, Default)]
+pub struct Cited {
+    pub documents: HashMap<DocumentId, DocumentSummary>,
+    pub passages: HashMap<SegmentId, SegmentRow>,
+}
+
+impl Cited {
+    /// The passages an article of `view` quotes: every current link of a
+    /// claim sentence.
+    pub fn passages_of(view: &SummaryView) -> impl Iterator<Item = SegmentId> + '_ {
+        view.sections
+            .iter()
+            .flat_map(|s| &s.sentences)
+            .filter(|s| s.kind == SentenceKind::Claim && !s.text.trim().is_empty())
+            .flat_map(|s| s.links.iter().filter(|l| !l.stale).map(|l| l.segment))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,14 +237,18 @@ fn unapproved_reason(view: &SummaryView) -> Option<String> {
 
 /// Builds the article for a checked summary. Refuses an unapproved one
 /// unless `draft`.
-pub fn article(project: &Project, view: &SummaryView, draft: bool) -> Result<Article, ArticleError> {
+pub fn article(view: &SummaryView, quoted: &Cited, draft: bool) -> Result<Article, ArticleError> {
     if let (Some(reason), false) = (unapproved_reason(view), draft) {
         return Err(ArticleError::NotApproved { title: view.title.clone(), reason });
     }
     let mut titles: HashMap<DocumentId, (String, Option<String>)> = HashMap::new();
     let mut sources = Vec::new();
     for source in &view.sources {
-        let document = project.document(source.id)?;
+        let document = quoted
+            .documents
+            .get(&source.id)
+            .cloned()
+            .ok_or_else(|| ArticleError::Missing(format!("document {}", source.id)))?;
         let url = web_address(&document.origin);
         titles.insert(source.id, (document.title.clone(), url.clone()));
         sources.push(ArticleSource {
@@ -253,7 +276,11 @@ pub fn article(project: &Project, view: &SummaryView, draft: bool) -> Result<Art
             let note = if sentence.kind == SentenceKind::Claim && !links.is_empty() {
                 let mut quotes = Vec::new();
                 for link in links {
-                    let row = project.segment(link.segment)?;
+                    let row = quoted
+                        .passages
+                        .get(&link.segment)
+                        .cloned()
+                        .ok_or_else(|| ArticleError::Missing(format!("segment {}", link.segment.0)))?;
                     let (source, url) = titles.get(&link.document).cloned().unwrap_or_default();
                     quotes.push(Quote {
                         document: link.document,
@@ -390,17 +417,17 @@ pub fn docx(article: &Article, markdown: &str) -> Result<Vec<u8>, ArticleError> 
         .map_err(|e| ArticleError::Docx(e.to_string()))
 }
 
-/// Exports a checked summary: the project's template (or the default),
-/// refused when not approved unless `draft`.
+/// Exports a checked summary with `template` (the project's, or the
+/// default); refused when not approved unless `draft`.
 pub fn export(
-    project: &Project,
     view: &SummaryView,
+    quoted: &Cited,
+    template: Option<&str>,
     format: SummaryFormat,
     draft: bool,
 ) -> Result<Vec<u8>, ArticleError> {
-    let article = article(project, view, draft)?;
-    let template = project.summary_template()?.unwrap_or_else(|| DEFAULT_TEMPLATE.to_string());
-    render(&article, &template, format)
+    let article = article(view, quoted, draft)?;
+    render(&article, template.unwrap_or(DEFAULT_TEMPLATE), format)
 }
 
 /// Renders the article in `format` with `template`.
