@@ -19,7 +19,7 @@ use crate::lang::{LangError, LangTag};
 use crate::qa::{QaCheck, QaReport};
 use crate::recent::{self, RecentError, RecentProject};
 use crate::revision::{
-    BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, TranslationEdit, Version, VersionId,
+    BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, Status, TranslationEdit, Version, VersionId,
 };
 use crate::store::{Pretranslated, Project, StoreError, Wait};
 use crate::summary::{DEFAULT_SECTIONS, LinkDecision, NewSummary, SentenceKind, SummaryView};
@@ -278,11 +278,32 @@ pub struct Session {
     default_author: String,
     /// The open summary's sources, indexed once while they stay unchanged.
     source_index: Option<SourceIndex>,
+    /// A name given for this session only (`verso … --author`), recorded
+    /// instead of the project's author.
+    author_override: Option<String>,
+    /// Whether opened projects join the start screen's recent list (the
+    /// desktop's sessions do, the command line's do not).
+    remembers_recent: bool,
 }
 
 impl Session {
     pub fn new(config_dir: PathBuf, default_author: String) -> Session {
-        Session { config_dir, project: None, default_author, source_index: None }
+        Session {
+            config_dir,
+            project: None,
+            default_author,
+            source_index: None,
+            author_override: None,
+            remembers_recent: true,
+        }
+    }
+
+    /// A session for one command of the command line: settings from
+    /// `config_dir`, the recent list left alone, and `author` (when given)
+    /// recorded on what it writes.
+    pub fn for_command(config_dir: PathBuf, author: Option<String>) -> Session {
+        let author_override = author.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+        Session { author_override, remembers_recent: false, ..Session::new(config_dir, default_author()) }
     }
 
     fn recent_list(&self) -> PathBuf {
@@ -325,7 +346,9 @@ impl Session {
     }
 
     fn adopt(&mut self, project: Project) -> Result<ProjectInfo, SessionError> {
-        recent::remember(&self.recent_list(), project.path())?;
+        if self.remembers_recent {
+            recent::remember(&self.recent_list(), project.path())?;
+        }
         self.project = Some(project);
         self.source_index = None;
         self.info()
@@ -342,7 +365,10 @@ impl Session {
         Ok(ProjectInfo {
             path: path.display().to_string(),
             name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
-            author: project.author()?.unwrap_or_else(|| self.default_author.clone()),
+            author: match &self.author_override {
+                Some(name) => name.clone(),
+                None => project.author()?.unwrap_or_else(|| self.default_author.clone()),
+            },
         })
     }
 
@@ -554,21 +580,8 @@ impl Session {
         to: Option<VersionId>,
         path: &Path,
     ) -> Result<(), SessionError> {
-        let project = self.project()?;
-        let summary = project.document(document)?;
-        let result = compare(project, document, from, to, false)?;
-        let context = ReportContext {
-            document_title: &summary.title,
-            source_lang: summary.source_lang.as_str(),
-            target_lang: summary.target_lang.as_str(),
-        };
         let is_markdown = path.extension().is_some_and(|e| e == "md" || e == "markdown");
-        let content = if is_markdown {
-            export::change_report_markdown(&result, &context)
-        } else {
-            export::change_report_html(&result, &context)
-        };
-        write_atomically(path, &content)
+        write_atomically(path, &self.change_report(document, from, to, false, is_markdown)?)
     }
 
     /// Saves a translation; a conflict carries the diff from the stored
@@ -873,6 +886,160 @@ impl Session {
         };
         summary::approve(project, summary, index, override_reason, &author)?;
         self.summary(summary)
+    }
+
+    pub fn document(&self, document: DocumentId) -> Result<DocumentSummary, SessionError> {
+        Ok(self.project()?.document(document)?)
+    }
+
+    pub fn segment(&self, segment: SegmentId) -> Result<SegmentRow, SessionError> {
+        Ok(self.project()?.segment(segment)?)
+    }
+
+    /// A version of `document` by name or id.
+    pub fn find_version(&self, document: DocumentId, name_or_id: &str) -> Result<Version, SessionError> {
+        Ok(self.project()?.find_version(document, name_or_id)?)
+    }
+
+    /// The change report between two states as HTML, or as Markdown.
+    pub fn change_report(
+        &self,
+        document: DocumentId,
+        from: Option<VersionId>,
+        to: Option<VersionId>,
+        by_character: bool,
+        markdown: bool,
+    ) -> Result<String, SessionError> {
+        let project = self.project()?;
+        let summary = project.document(document)?;
+        let result = compare(project, document, from, to, by_character)?;
+        let context = ReportContext {
+            document_title: &summary.title,
+            source_lang: summary.source_lang.as_str(),
+            target_lang: summary.target_lang.as_str(),
+        };
+        Ok(if markdown {
+            export::change_report_markdown(&result, &context)
+        } else {
+            export::change_report_html(&result, &context)
+        })
+    }
+
+    /// A document in any export format as bytes, with what they hold.
+    pub fn document_bytes(
+        &self,
+        document: DocumentId,
+        format: DocumentExport,
+    ) -> Result<(Vec<u8>, ExportPreview), SessionError> {
+        let (bytes, untranslated, units) = document_file(self.project()?, document, format)?;
+        Ok((bytes, ExportPreview { text: String::new(), untranslated, units }))
+    }
+
+    /// An approved (or, with `draft`, any) summary as article bytes.
+    pub fn summary_bytes(
+        &mut self,
+        summary: DocumentId,
+        format: SummaryFormat,
+        draft: bool,
+    ) -> Result<Vec<u8>, SessionError> {
+        let view = self.summary(summary)?;
+        summary_file(self.project()?, &view, format, draft)
+    }
+
+    /// Fuzzy matches for any sentence, between two languages.
+    pub fn lookup(
+        &self,
+        query: &crate::tm::Query<'_>,
+        threshold: u8,
+        limit: usize,
+    ) -> Result<Vec<TmMatch>, SessionError> {
+        Ok(self.project()?.lookup(query, threshold, limit)?)
+    }
+
+    /// Imports a TMX file as a reference memory with `priority`, for the
+    /// language pair of `document` (or every pair without one); returns the
+    /// memory and what was skipped.
+    pub fn import_memory_with_priority(
+        &mut self,
+        path: &Path,
+        document: Option<DocumentId>,
+        priority: i64,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<(Memory, crate::formats::tmx::TmxStats), SessionError> {
+        let project = self.project_mut()?;
+        let langs = document.map(|d| project.languages(d)).transpose()?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "Memory".into());
+        Ok(project.import_tmx(path, &name, priority, langs.as_ref().map(|(s, t)| (s, t)), progress)?)
+    }
+
+    /// [`import_glossary`] for an explicit language pair.
+    pub fn import_glossary_pair(
+        &mut self,
+        path: &Path,
+        source: &LangTag,
+        target: &LangTag,
+    ) -> Result<(usize, usize), SessionError> {
+        import_glossary(self.project_mut()?, path, source, target)
+    }
+
+    /// [`export_glossary`] for an explicit language pair.
+    pub fn export_glossary_pair(&self, source: &LangTag, target: &LangTag, path: &Path) -> Result<usize, SessionError> {
+        export_glossary(self.project()?, source, target, path)
+    }
+
+    pub fn glossary_pair(&self, source: &LangTag, target: &LangTag) -> Result<Vec<Term>, SessionError> {
+        Ok(self.project()?.glossary(source, target)?)
+    }
+
+    /// Creates a summary of `sources` from text: `#` headings name
+    /// sections, the rest are claim sentences.
+    pub fn create_summary_from_text(
+        &mut self,
+        title: &str,
+        lang: &str,
+        sources: Vec<DocumentId>,
+        text: &str,
+    ) -> Result<DocumentSummary, SessionError> {
+        let lang: LangTag = lang.parse()?;
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let id = summary::create_from_text(project, title, lang, sources, text, &author)?;
+        Ok(project.document(id)?)
+    }
+
+    /// The project's article template, or `None` for Verso's default.
+    pub fn summary_template(&self) -> Result<Option<String>, SessionError> {
+        Ok(self.project()?.summary_template()?)
+    }
+
+    /// Sets the project's article template (checked first), or resets it.
+    pub fn set_summary_template(&mut self, template: Option<&str>) -> Result<(), SessionError> {
+        if let Some(template) = template {
+            article::check_template(template)?;
+        }
+        Ok(self.project_mut()?.set_summary_template(template)?)
+    }
+
+    /// Stores a translation of `segment` on top of its current revision.
+    pub fn set_translation(
+        &mut self,
+        segment: SegmentId,
+        text: String,
+        status: Status,
+    ) -> Result<Revision, SessionError> {
+        let row = self.segment(segment)?;
+        self.save_translation(&TranslationEdit { segment: row.id, text, status, base: row.revision, origin: None })
+    }
+
+    /// Records a review decision and returns the revision it made.
+    pub fn review_revision(
+        &mut self,
+        segment: SegmentId,
+        decision: Decision,
+        comment: Option<&str>,
+    ) -> Result<Revision, SessionError> {
+        let author = self.info()?.author;
+        Ok(self.project_mut()?.review(segment, decision, comment, &author)?)
     }
 }
 

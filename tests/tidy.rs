@@ -16,6 +16,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("formats and other I/O", &["formats", "mt", "recent"]),
     ("store", &["store"]),
     ("session", &["session", "sample", "bench"]),
+    ("edges: the command line", &["cli"]),
 ];
 
 fn root() -> PathBuf {
@@ -161,6 +162,16 @@ fn only_the_store_uses_rusqlite() {
     for (file, text) in rust_files("src") {
         if module_of(&file) != Some("store") {
             assert!(!code(&text).contains("rusqlite"), "{file} uses rusqlite; SQL lives in the store");
+        }
+    }
+}
+
+#[test]
+fn the_command_line_goes_through_the_session() {
+    for (file, text) in rust_files("src") {
+        if file == "src/main.rs" || module_of(&file) == Some("cli") {
+            let code = code(&text);
+            assert!(!code.contains("Project"), "{file} opens a Project; the command line calls the session");
         }
     }
 }

@@ -1,0 +1,293 @@
+//! Tools for plain files that touch no project: sentence splitting (with
+//! Verso's rules or an SRX file), Verso's rules as SRX, alignment of a text
+//! and its translation, the summary check on two files, and the benchmarks.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use verso::LangTag;
+use verso::segment::srx::SrxDocument;
+use verso::segment::{self, Rules, Segmenter};
+
+use super::{lang, read_text, write_atomically};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BenchArg {
+    /// Align two 20,000-sentence documents.
+    Align,
+    /// Link a 50-sentence summary to 10,000 source segments.
+    Provenance,
+    /// Export and import a 10,000-segment document as XLIFF and DOCX.
+    Formats,
+    /// Import a generated translation memory (1,000,000 units, or
+    /// VERSO_BENCH_TM_UNITS) and time fuzzy lookups and concordance.
+    Tm,
+}
+
+#[derive(Args)]
+pub struct SegmentArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub lang: String,
+    /// Use these SRX 2.0 rules instead of Verso's own.
+    #[arg(long)]
+    pub srx: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+    /// Print only the count, throughput and peak memory (to stderr).
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Args)]
+pub struct AlignArgs {
+    pub source: PathBuf,
+    pub target: PathBuf,
+    #[arg(long)]
+    pub from: String,
+    #[arg(long)]
+    pub to: String,
+    /// Take each line as one sentence (pre-segmented test sets).
+    #[arg(long)]
+    pub lines: bool,
+    #[arg(long)]
+    pub json: bool,
+    /// Write the aligned pairs as TMX 1.4b.
+    #[arg(long, conflicts_with = "json")]
+    pub tmx: bool,
+    /// Print time and peak memory to stderr.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Args)]
+pub struct CheckSummaryArgs {
+    pub summary: PathBuf,
+    #[arg(long)]
+    pub source: PathBuf,
+    /// Language of the source.
+    #[arg(long)]
+    pub from: String,
+    /// Language of the summary (default: the source's).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// A glossary (TBX, CSV or TSV) from the source's language to the
+    /// summary's: links sentences to passages that use its terms.
+    #[arg(long)]
+    pub glossary: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    pub what: BenchArg,
+}
+
+#[derive(Args)]
+pub struct SrxExportArgs {
+    #[arg(long)]
+    pub lang: String,
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn segment(args: SegmentArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let SegmentArgs { file, lang: tag, srx, json, stats } = args;
+    let tag = lang(&tag)?;
+    let rules = match srx {
+        Some(path) => Rules::Srx(verso::formats::srx::read(&path)?.segmenter(&tag)?),
+        None => Rules::Builtin(Segmenter::new(&tag)),
+    };
+    let input = std::fs::File::open(&file).with_context(|| format!("{}: cannot read the file", file.display()))?;
+    let started = std::time::Instant::now();
+    let mut count = 0u64;
+    let mut out = std::io::BufWriter::new(&mut *stdout);
+    if json && !stats {
+        out.write_all(b"[")?;
+    }
+    let bytes = segment::segment_stream(
+        &file,
+        std::io::BufReader::with_capacity(1 << 16, input),
+        &rules,
+        |start, end, text| {
+            count += 1;
+            if stats {
+                Ok(())
+            } else if json {
+                let separator = if count > 1 { ",\n" } else { "\n" };
+                let item = serde_json::json!({ "start": start, "end": end, "text": text });
+                write!(out, "{separator}  {item}")
+            } else {
+                writeln!(out, "{}", text.replace(['\n', '\r'], " "))
+            }
+        },
+    )?;
+    if json && !stats {
+        out.write_all(b"\n]\n")?;
+    }
+    out.flush()?;
+    if stats {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "{count} sentences, {:.1} MB in {seconds:.2} s = {:.1} MB/s, peak memory {}",
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / seconds,
+            verso::bench::peak_memory().unwrap_or_else(|| "unknown".into())
+        );
+    }
+    Ok(())
+}
+
+pub fn align(args: AlignArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let AlignArgs { source, target, from, to, lines, json, tmx, stats } = args;
+    let (from, to) = (lang(&from)?, lang(&to)?);
+    let read = |path: &Path, tag: &LangTag| -> anyhow::Result<Vec<String>> {
+        let text = read_text(path)?;
+        Ok(if lines {
+            text.lines().map(str::to_string).collect()
+        } else {
+            segment::split_text(&text, tag).map(|s| s.replace(['\n', '\r'], " ")).collect()
+        })
+    };
+    let (src, tgt) = (read(&source, &from)?, read(&target, &to)?);
+    let started = std::time::Instant::now();
+    let beads = verso::align::align(
+        &src.iter().map(String::as_str).collect::<Vec<_>>(),
+        &tgt.iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
+    let elapsed = started.elapsed();
+    let join =
+        |ids: &[u32], side: &[String]| ids.iter().map(|&i| side[i as usize].as_str()).collect::<Vec<_>>().join(" ");
+    if json {
+        let items: Vec<_> = beads
+            .iter()
+            .map(|b| {
+                serde_json::json!({
+                    "source": b.source, "target": b.target, "confidence": b.confidence,
+                    "source_text": join(&b.source, &src), "target_text": join(&b.target, &tgt),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *stdout, &items)?;
+        writeln!(stdout)?;
+    } else if tmx {
+        stdout.write_all(
+            verso::formats::export::tmx_pairs(
+                beads
+                    .iter()
+                    .filter(|b| !b.source.is_empty() && !b.target.is_empty())
+                    .map(|b| (join(&b.source, &src), join(&b.target, &tgt))),
+                from.as_str(),
+                to.as_str(),
+            )
+            .as_bytes(),
+        )?;
+    } else {
+        for bead in &beads {
+            writeln!(stdout, "{}", bead.to_gold_format())?;
+        }
+    }
+    let doubtful = beads.iter().filter(|b| b.confidence < verso::align::LOW_CONFIDENCE).count();
+    let (short, long) = (src.len().min(tgt.len()), src.len().max(tgt.len()));
+    if long > 2 * short.max(1) {
+        eprintln!(
+            "verso: warning: the texts differ widely in length ({} and {} sentences); the alignment is doubtful",
+            src.len(),
+            tgt.len()
+        );
+    }
+    if doubtful * 3 > beads.len() {
+        eprintln!(
+            "verso: warning: {doubtful} of {} beads have low confidence; check the alignment (are these really the same text?)",
+            beads.len()
+        );
+    }
+    if stats {
+        eprintln!(
+            "{} × {} sentences aligned in {:.2} s, {} beads, peak memory {}",
+            src.len(),
+            tgt.len(),
+            elapsed.as_secs_f64(),
+            beads.len(),
+            verso::bench::peak_memory().unwrap_or_else(|| "unknown".into())
+        );
+    }
+    Ok(())
+}
+
+pub fn check_summary(args: CheckSummaryArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let CheckSummaryArgs { summary, source, from, lang: summary_lang, glossary, json } = args;
+    let source_lang = lang(&from)?;
+    let summary_lang = match summary_lang {
+        Some(tag) => lang(&tag)?,
+        None => source_lang.clone(),
+    };
+    let (source_text, summary_text) = (read_text(&source)?, read_text(&summary)?);
+    let sources: Vec<verso::provenance::SourceSegment> = segment::split_text(&source_text, &source_lang)
+        .map(|s| verso::provenance::SourceSegment { text: s.replace(['\n', '\r'], " "), translation: None })
+        .collect();
+    let texts: Vec<String> = sources.iter().map(|s| s.text.clone()).collect();
+    let lexicon = match &glossary {
+        Some(path) => {
+            let pairs: Vec<(String, String)> = verso::formats::glossary::read(path, &source_lang, &summary_lang)?
+                .into_iter()
+                .filter(|t| !t.forbidden)
+                .map(|t| (t.source, t.target))
+                .collect();
+            Some(verso::glossary::Lexicon::new(&pairs, &source_lang, &summary_lang))
+        }
+        None => None,
+    };
+    let target_lang = (summary_lang != source_lang).then(|| summary_lang.clone());
+    let linker = verso::provenance::Linker::with_lexicon(sources, source_lang, target_lang, lexicon);
+    let checks: Vec<_> =
+        segment::split_text(&summary_text, &summary_lang).map(|s| linker.check(s, &summary_lang)).collect();
+    if json {
+        serde_json::to_writer_pretty(&mut *stdout, &checks)?;
+        writeln!(stdout)?;
+    } else {
+        for (n, check) in checks.iter().enumerate() {
+            writeln!(stdout, "{}. {}  [support {:.0}%]", n + 1, check.sentence, check.support * 100.0)?;
+            for link in &check.links {
+                writeln!(stdout, "   ← source {}: {}", link.segment + 1, texts[link.segment])?;
+            }
+            for flag in &check.flags {
+                writeln!(
+                    stdout,
+                    "   ⚑ {}: {}",
+                    serde_json::to_value(flag.kind)?.as_str().unwrap_or_default(),
+                    flag.detail
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn bench(args: BenchArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let BenchArgs { what } = args;
+    let data = verso::bench::data_dir();
+    match what {
+        BenchArg::Align => verso::bench::align(&data, stdout)?,
+        BenchArg::Provenance => verso::bench::provenance(&data, stdout)?,
+        BenchArg::Formats => verso::bench::formats(&data, stdout)?,
+        BenchArg::Tm => {
+            let units = std::env::var("VERSO_BENCH_TM_UNITS").ok().and_then(|n| n.parse().ok());
+            verso::bench::tm(&data, units.unwrap_or(1_000_000), stdout)?
+        }
+    }
+    Ok(())
+}
+
+pub fn srx_export(args: SrxExportArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let SrxExportArgs { lang: tag, output } = args;
+    let xml = verso::formats::srx::write(&SrxDocument::from_builtin(&lang(&tag)?));
+    match output {
+        Some(path) => write_atomically(&path, xml.as_bytes())?,
+        None => stdout.write_all(xml.as_bytes())?,
+    }
+    Ok(())
+}

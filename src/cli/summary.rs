@@ -1,0 +1,234 @@
+//! Summaries on the command line: add from text, check, link, mark,
+//! approve, an LLM draft, and the project's article template.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Subcommand, ValueEnum};
+use verso::formats::export::article;
+use verso::session::Session;
+use verso::store::Wait;
+use verso::summary::{LinkDecision, LinkOrigin, SentenceKind, SummaryView};
+use verso::{DocumentId, SegmentId};
+
+use super::{open, print_json, read_text};
+
+#[derive(Subcommand)]
+pub enum SummaryAction {
+    /// Ask an OpenAI-compatible profile for a draft summary of a document;
+    /// it is stored as a draft summary and checked like any other.
+    Draft {
+        project: PathBuf,
+        document: i64,
+        #[arg(long)]
+        profile: String,
+        /// Summarise the translation (in the target language) instead of the source.
+        #[arg(long)]
+        target: bool,
+    },
+    /// Create a summary of source documents from a text or Markdown file
+    /// (`#` headings pick sections; every sentence starts as a claim).
+    Add {
+        project: PathBuf,
+        file: PathBuf,
+        /// A source document id; repeat for several.
+        #[arg(long = "source", required = true)]
+        sources: Vec<i64>,
+        #[arg(long)]
+        title: Option<String>,
+        /// Language of the summary (BCP 47): a source's own language or
+        /// the language it is translated into.
+        #[arg(long)]
+        lang: String,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link every sentence to its source passages and list the flags;
+    /// exits non-zero when claims carry unresolved flags.
+    Check {
+        project: PathBuf,
+        summary: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm (or add) a link between a summary sentence and a source segment.
+    Link {
+        project: PathBuf,
+        sentence: i64,
+        segment: i64,
+        /// Reject the link instead.
+        #[arg(long, conflicts_with = "clear")]
+        reject: bool,
+        /// Withdraw an earlier decision.
+        #[arg(long)]
+        clear: bool,
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Show the project's article template for summary exports, or set it.
+    Template {
+        project: PathBuf,
+        /// Use this minijinja template (it renders Markdown).
+        #[arg(long, conflicts_with = "reset")]
+        set: Option<PathBuf>,
+        /// Go back to Verso's default template.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Mark a sentence as a claim (must be supported) or commentary.
+    Mark { project: PathBuf, sentence: i64, kind: KindArg },
+    /// Approve the summary; refused while claims carry flags unless overridden.
+    Approve {
+        project: PathBuf,
+        summary: i64,
+        /// Approve despite open flags, recording why.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Claim,
+    Commentary,
+}
+
+pub fn run(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+    match action {
+        SummaryAction::Draft { project, document, profile, target } => {
+            let mut session = open(&project, wait, None)?;
+            let job = session.summary_draft_job(DocumentId(document), &profile, target)?;
+            let p = job.client.profile();
+            eprintln!("asking \"{}\" ({}, {}) for a draft of document {document}", p.name, p.kind.label(), p.url);
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let markdown =
+                tokio::runtime::Runtime::new()?.block_on(job.client.chat(&job.system, &job.user, &cancel))?;
+            let summary = session.create_summary_draft(&job, &markdown)?;
+            let view = session.summary(summary.id)?;
+            writeln!(
+                stdout,
+                "created draft summary {}: \"{}\", {} sentences, {} claim(s) flagged",
+                summary.id.0, summary.title, summary.segments, view.blocking
+            )?;
+        }
+        SummaryAction::Add { project, file, sources, title, lang: summary_lang, author, json } => {
+            let text = read_text(&file)?;
+            let mut session = open(&project, wait, author)?;
+            let sources: Vec<DocumentId> = sources.into_iter().map(DocumentId).collect();
+            let title = title.unwrap_or_else(|| file.file_stem().unwrap_or_default().to_string_lossy().into_owned());
+            let document = session.create_summary_from_text(&title, &summary_lang, sources, &text)?;
+            if json {
+                print_json(stdout, &document)?;
+            } else {
+                let id = document.id.0;
+                writeln!(stdout, "created summary {id}: \"{}\", {} sentences", document.title, document.segments)?;
+            }
+        }
+        SummaryAction::Check { project, summary, json } => {
+            let mut session = open(&project, wait, None)?;
+            let view = session.summary(DocumentId(summary))?;
+            if json {
+                print_json(stdout, &view)?;
+            } else {
+                print_summary(stdout, &session, &view)?;
+            }
+            if view.blocking > 0 {
+                bail!("{} claim sentence(s) have unresolved flags", view.blocking);
+            }
+        }
+        SummaryAction::Link { project, sentence, segment, reject, clear, author } => {
+            let mut session = open(&project, wait, author)?;
+            let sentence = SegmentId(sentence);
+            let decision = match (reject, clear) {
+                (true, _) => LinkDecision::Rejected,
+                (_, true) => LinkDecision::Cleared,
+                _ => LinkDecision::Confirmed,
+            };
+            session.decide_link(sentence, SegmentId(segment), decision)?;
+            writeln!(stdout, "sentence {}: link to segment {segment} {}", sentence.0, decision.as_str())?;
+        }
+        SummaryAction::Template { project, set, reset } => {
+            let mut session = open(&project, wait, None)?;
+            if let Some(path) = set {
+                let template = read_text(&path)?;
+                session.set_summary_template(Some(&template)).with_context(|| path.display().to_string())?;
+                writeln!(stdout, "the project's summaries now export with {}", path.display())?;
+            } else if reset {
+                session.set_summary_template(None)?;
+                writeln!(stdout, "the project's summaries export with Verso's default template again")?;
+            } else {
+                let template = session.summary_template()?.unwrap_or_else(|| article::DEFAULT_TEMPLATE.to_string());
+                writeln!(stdout, "{template}")?;
+            }
+        }
+        SummaryAction::Mark { project, sentence, kind } => {
+            let kind = match kind {
+                KindArg::Claim => SentenceKind::Claim,
+                KindArg::Commentary => SentenceKind::Commentary,
+            };
+            open(&project, wait, None)?.set_sentence_kind(SegmentId(sentence), kind)?;
+            writeln!(stdout, "sentence {sentence} is now {}", kind.as_str())?;
+        }
+        SummaryAction::Approve { project, summary, override_reason, author } => {
+            let summary = DocumentId(summary);
+            let view = open(&project, wait, author)?.approve_summary(summary, override_reason.as_deref())?;
+            let approval = view.approval.context("the summary was approved but carries no approval")?;
+            match approval.override_reason {
+                Some(reason) => writeln!(
+                    stdout,
+                    "approved summary {} with {} open flag(s) overridden: {reason}",
+                    summary.0, approval.open_flags
+                )?,
+                None => writeln!(stdout, "approved summary {}", summary.0)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_summary(out: &mut impl Write, session: &Session, view: &SummaryView) -> anyhow::Result<()> {
+    let c = view.coverage;
+    writeln!(
+        out,
+        "{}: {}/{} claims supported, {}/{} source passages cited{}",
+        view.title,
+        c.supported,
+        c.claims,
+        c.cited,
+        c.passages,
+        if view.approved { ", approved" } else { "" }
+    )?;
+    for section in view.sections.iter().filter(|s| !s.sentences.is_empty()) {
+        writeln!(out, "\n## {}", section.title)?;
+        for sentence in &section.sentences {
+            let kind = if sentence.kind == SentenceKind::Commentary { " (commentary)" } else { "" };
+            writeln!(out, "#{} {}{kind}  [support {:.0}%]", sentence.id.0, sentence.text, sentence.support * 100.0)?;
+            for link in &sentence.links {
+                let row = session.segment(link.segment)?;
+                let text = if link.in_translation { row.translation.unwrap_or_default() } else { row.source };
+                let how = if link.stale {
+                    "stale"
+                } else if link.origin == LinkOrigin::Confirmed {
+                    "confirmed"
+                } else {
+                    "found"
+                };
+                writeln!(out, "   ← segment {} ({how}): {text}", link.segment.0)?;
+            }
+            for flag in &sentence.flags {
+                writeln!(
+                    out,
+                    "   ⚑ {}: {}",
+                    serde_json::to_value(flag.kind)?.as_str().unwrap_or_default(),
+                    flag.detail
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
