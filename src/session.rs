@@ -1197,7 +1197,7 @@ pub fn exchange_file(
             .filter_map(|r| r.translation.clone().map(|t| (r.source.clone(), t)))
             .collect();
         let count = pairs.len() as u32;
-        return Ok((export::tmx_pairs(pairs.into_iter(), source, target), count));
+        return Ok((crate::formats::tmx::pairs_document(pairs.into_iter(), source, target), count));
     }
     let mut comments = Vec::with_capacity(rows.len());
     for row in &rows {

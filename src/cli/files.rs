@@ -175,7 +175,7 @@ pub fn align(args: AlignArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
         writeln!(stdout)?;
     } else if tmx {
         stdout.write_all(
-            verso::formats::export::tmx_pairs(
+            verso::formats::tmx::pairs_document(
                 beads
                     .iter()
                     .filter(|b| !b.source.is_empty() && !b.target.is_empty())

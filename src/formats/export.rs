@@ -378,29 +378,6 @@ pub fn change_report_markdown(diff: &DocumentDiff, context: &ReportContext<'_>) 
     out
 }
 
-/// Translation pairs as a TMX 1.4b document (one `<tu>` per pair).
-pub fn tmx_pairs(pairs: impl Iterator<Item = (String, String)>, source_lang: &str, target_lang: &str) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n");
-    let _ = writeln!(
-        out,
-        "  <header creationtool=\"Verso\" creationtoolversion=\"{}\" segtype=\"sentence\" o-tmf=\"verso\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\"/>\n  <body>",
-        env!("CARGO_PKG_VERSION"),
-        escape_markup(source_lang)
-    );
-    for (source, target) in pairs {
-        let _ = writeln!(
-            out,
-            "    <tu>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n    </tu>",
-            escape_markup(source_lang),
-            escape_markup(&source),
-            escape_markup(target_lang),
-            escape_markup(&target)
-        );
-    }
-    out.push_str("  </body>\n</tmx>\n");
-    out
-}
-
 /// A document's QA report as a self-contained HTML page: one table row per
 /// warning, accepted ones with who accepted them and why.
 pub fn qa_report_html(report: &crate::qa::QaReport) -> String {

@@ -404,6 +404,29 @@ impl<W: Write> TmxWriter<W> {
     }
 }
 
+/// Translation pairs as a TMX 1.4b document, one `<tu>` per pair, written
+/// by the same writer as memory exports (placeholders become `<ph>`,
+/// `<bpt>`, `<ept>`).
+pub fn pairs_document(pairs: impl Iterator<Item = (String, String)>, source_lang: &str, target_lang: &str) -> String {
+    let write = || -> std::io::Result<Vec<u8>> {
+        let mut writer = TmxWriter::start(Vec::new(), source_lang)?;
+        for (source, target) in pairs {
+            let unit = TmxUnit {
+                source_lang: source_lang.to_string(),
+                target_lang: target_lang.to_string(),
+                source,
+                target,
+                author: None,
+                date: None,
+            };
+            writer.unit(&unit)?;
+        }
+        writer.finish()
+    };
+    // Writing to memory cannot fail.
+    String::from_utf8(write().unwrap_or_default()).unwrap_or_default()
+}
+
 /// `2002-01-25T21:34:24.000Z` → `20020125T213424Z`.
 fn tmx_date(iso: &str) -> Option<String> {
     let digits: String = iso.chars().filter(char::is_ascii_digit).take(14).collect();
@@ -467,6 +490,15 @@ mod tests {
         let xml = String::from_utf8(out.finish().expect("finish")).expect("utf8");
         assert!(xml.contains("<bpt i=\"2\" x=\"2\"></bpt>here<ept i=\"2\"></ept><ph x=\"3\"></ph> now\t!"), "{xml}");
         assert!(xml.contains("creationdate=\"20240102T030405Z\""));
+    }
+
+    #[test]
+    fn pairs_from_documents_write_placeholders_as_codes_and_read_back() {
+        let pairs = [("Click ⟦1⟧here⟦/1⟧ & go.".to_string(), "Pulse ⟦1⟧aquí⟦/1⟧ y siga.".to_string())];
+        let xml = pairs_document(pairs.clone().into_iter(), "en", "es");
+        assert!(xml.contains("<bpt i=\"1\" x=\"1\"></bpt>here<ept i=\"1\"></ept> &amp; go."), "{xml}");
+        let units = read_all(xml.as_bytes()).expect("read back");
+        assert_eq!((units[0].source.as_str(), units[0].target.as_str()), (pairs[0].0.as_str(), pairs[0].1.as_str()));
     }
 
     #[test]
