@@ -697,7 +697,7 @@ impl Session {
     }
 
     pub fn qa_report(&self, document: DocumentId) -> Result<QaReport, SessionError> {
-        Ok(self.project()?.qa_report(document)?)
+        qa_report(self.project()?, document)
     }
 
     /// Accepts a QA warning with a reason; returns the document's report.
@@ -712,7 +712,7 @@ impl Session {
         let project = self.project_mut()?;
         project.accept_warning(segment, check, detail, reason, &author)?;
         let document = project.segment(segment)?.document_id;
-        Ok(project.qa_report(document)?)
+        qa_report(project, document)
     }
 
     /// Moves a translated sentence between a segment and the next one.
@@ -1084,6 +1084,17 @@ pub fn summary_file(
     }
     let template = project.summary_template()?;
     Ok(article::export(view, &cited, template.as_deref(), format, draft)?)
+}
+
+/// Runs every QA check on a document, with the warnings reviewers
+/// accepted marked as such.
+pub fn qa_report(project: &Project, document: DocumentId) -> Result<QaReport, SessionError> {
+    let summary = project.document(document)?;
+    let (source, target) = project.languages(document)?;
+    let rows = project.segments(document)?;
+    let terms = project.glossary(&source, &target)?;
+    let accepted = project.accepted_warnings(document)?;
+    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted))
 }
 
 /// Reads a TBX or CSV/TSV glossary and adds its `source → target` term

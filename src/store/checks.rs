@@ -10,7 +10,7 @@ use super::{Project, StoreError};
 use crate::document::{DocumentId, SegmentId};
 use crate::glossary::{self, NewTerm, Term, TermHit};
 use crate::lang::LangTag;
-use crate::qa::{self, Acceptance, QaCheck, QaReport};
+use crate::qa::{Acceptance, QaCheck};
 
 impl Project {
     /// Adds term pairs read from `origin` (a file name) to the glossary, in
@@ -107,12 +107,12 @@ impl Project {
         Ok(glossary::Matcher::new(&terms, &source).hits(&row.source))
     }
 
-    /// Runs every QA check on a document.
-    pub fn qa_report(&self, document: DocumentId) -> Result<QaReport, StoreError> {
-        let summary = self.document(document)?;
-        let (source, target) = self.languages(document)?;
-        let rows = self.segments(document)?;
-        let terms = self.glossary(&source, &target)?;
+    /// The QA warnings reviewers accepted in a document, by segment, check
+    /// and detail.
+    pub fn accepted_warnings(
+        &self,
+        document: DocumentId,
+    ) -> Result<HashMap<(SegmentId, String, String), Acceptance>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -120,17 +120,15 @@ impl Project {
                  FROM qa_accepted q JOIN segments s ON s.id = q.segment_id WHERE s.document_id = ?1",
             )
             .map_err(self.err())?;
-        let accepted = stmt
-            .query_map([document.0], |r| {
-                Ok((
-                    (SegmentId(r.get(0)?), r.get::<_, String>(1)?, r.get::<_, String>(2)?),
-                    Acceptance { author: r.get(3)?, reason: r.get(4)?, created_at: r.get(5)? },
-                ))
-            })
-            .map_err(self.err())?
-            .collect::<Result<HashMap<_, _>, _>>()
-            .map_err(self.err())?;
-        Ok(qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted))
+        stmt.query_map([document.0], |r| {
+            Ok((
+                (SegmentId(r.get(0)?), r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                Acceptance { author: r.get(3)?, reason: r.get(4)?, created_at: r.get(5)? },
+            ))
+        })
+        .map_err(self.err())?
+        .collect::<Result<HashMap<_, _>, _>>()
+        .map_err(self.err())
     }
 
     /// Marks a warning as accepted by `author`, for `reason`.
