@@ -1,4 +1,4 @@
-//! The TypeScript declarations in `ui/src/bindings.ts` are generated from
+//! The TypeScript declarations in `ui/src/lib/bindings.ts` are generated from
 //! the Rust types that cross into the UI. This test fails when they are
 //! stale; run it with `VERSO_WRITE_BINDINGS=1` to regenerate them.
 #![cfg(feature = "bindings")]
@@ -108,7 +108,7 @@ fn generated() -> String {
 
 #[test]
 fn typescript_bindings_match_the_rust_types() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
     let expected = generated();
     if std::env::var_os("VERSO_WRITE_BINDINGS").is_some() {
         std::fs::write(&path, &expected).expect("write bindings");
@@ -116,6 +116,6 @@ fn typescript_bindings_match_the_rust_types() {
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         current == expected,
-        "ui/src/bindings.ts is stale: run `VERSO_WRITE_BINDINGS=1 cargo test --features bindings --test bindings`"
+        "ui/src/lib/bindings.ts is stale: run `VERSO_WRITE_BINDINGS=1 cargo test --features bindings --test bindings`"
     );
 }

@@ -1,7 +1,7 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
-import { messageOf } from "./api";
-import { showError } from "./toasts.svelte";
+import { messageOf } from "./lib/api";
+import { showError } from "./lib/toasts.svelte";
 import "./app.css";
 
 // Anything that escapes a handler still reaches the user, not only the console.
