@@ -1,8 +1,9 @@
 //! The architecture's invariants, checked on the sources (rust-analyzer's
 //! "tidy" tests): the core never names Tauri, only the store speaks SQL, a
 //! module uses only its layer and the ones below and modules form no cycle,
-//! the UI never injects HTML, a Tauri command only calls the session, and
-//! every file of the core says what it owns.
+//! the UI never injects HTML and frames every dialog alike, a Tauri command
+//! only calls the session, the command line only the session, and every
+//! file of the core says what it owns.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -191,6 +192,16 @@ fn the_ui_never_injects_html() {
     for path in paths {
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(!text.contains("{@html"), "{} injects HTML; insert text nodes", path.display());
+    }
+}
+
+#[test]
+fn every_dialog_uses_the_one_dialog_frame() {
+    let mut paths = Vec::new();
+    files(&root().join("ui/src"), "svelte", &mut paths);
+    for path in paths.iter().filter(|p| !p.ends_with("lib/Dialog.svelte")) {
+        let text = std::fs::read_to_string(path).expect("read");
+        assert!(!text.contains("role=\"dialog\""), "{} draws its own dialog; use lib/Dialog.svelte", path.display());
     }
 }
 
