@@ -637,11 +637,7 @@ impl Session {
         document: Option<DocumentId>,
         progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<Memory, SessionError> {
-        let project = self.project_mut()?;
-        let langs = document.map(|d| project.languages(d)).transpose()?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "Memory".into());
-        let (memory, _) = project.import_tmx(path, &name, 50, langs.as_ref().map(|(s, t)| (s, t)), progress)?;
-        Ok(memory)
+        Ok(self.import_memory_with_priority(path, document, 50, progress)?.0)
     }
 
     pub fn export_memory(&self, memory: MemoryId, path: &Path) -> Result<u64, SessionError> {

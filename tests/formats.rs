@@ -194,16 +194,7 @@ fn a_word_source_gets_its_translation_written_back_into_the_same_file() {
         "Tres plantas.",
         "No podemos esperar.",
     ];
-    for (row, text) in rows.iter().zip(spanish) {
-        let edit = TranslationEdit {
-            segment: row.id,
-            text: text.into(),
-            status: Status::Translated,
-            base: None,
-            origin: None,
-        };
-        session.save_translation(&edit).expect("save");
-    }
+    translate(&mut session, &rows, &spanish);
     let out = dir.path().join("statement.es.docx");
     let written = session.export_document(doc.id, DocumentExport::Docx, &out).expect("export");
     assert_eq!(written.untranslated, 1, "the table cell is still in English");
@@ -224,6 +215,20 @@ fn a_word_source_gets_its_translation_written_back_into_the_same_file() {
     let again = import::read_document(&request(out)).expect("reimport");
     assert_eq!(again.passages.len(), 5);
     assert_eq!(again.passages[0].kind, PassageKind::Heading);
+}
+
+/// Saves `texts` as the translations of `rows`, in order.
+fn translate(session: &mut Session, rows: &[verso::SegmentRow], texts: &[&str]) {
+    for (row, text) in rows.iter().zip(texts) {
+        let edit = TranslationEdit {
+            segment: row.id,
+            text: text.to_string(),
+            status: Status::Translated,
+            base: None,
+            origin: None,
+        };
+        session.save_translation(&edit).expect("save");
+    }
 }
 
 fn verso(args: &[&std::ffi::OsStr]) -> std::process::Output {
@@ -288,16 +293,7 @@ fn chinese_and_japanese_export_without_spaces_between_sentences() {
     std::fs::write(&english, "Hello. How are you? Fine.").expect("write");
     let to_japanese = session.import(&english, "en", "ja", None).expect("import");
     let rows = session.segments(to_japanese.id).expect("rows");
-    for (row, text) in rows.iter().zip(["こんにちは。", "お元気ですか。"]) {
-        let edit = TranslationEdit {
-            segment: row.id,
-            text: text.into(),
-            status: Status::Translated,
-            base: None,
-            origin: None,
-        };
-        session.save_translation(&edit).expect("save");
-    }
+    translate(&mut session, &rows, &["こんにちは。", "お元気ですか。"]);
     let out = dir.path().join("ja.txt");
     session.export_document(to_japanese.id, DocumentExport::Text, &out).expect("export");
     // The untranslated last sentence stands in English, after a space.

@@ -102,6 +102,14 @@ impl Owner {
     }
 }
 
+/// The sample project in a fresh folder (kept while the first value lives).
+fn sample_project() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("news.verso");
+    verso::sample::create_sample_project(&project).expect("sample");
+    (dir, project)
+}
+
 fn verso(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_verso")).args(args).output().expect("run verso")
 }
@@ -112,9 +120,7 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn sniffed_files_and_a_second_process_lose_no_acknowledged_save() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let project = dir.path().join("news.verso");
-    verso::sample::create_sample_project(&project).expect("sample");
+    let (_dir, project) = sample_project();
     let path = project.to_str().expect("utf-8 path");
 
     let mut owner = Owner::start(&project);
@@ -160,9 +166,7 @@ fn sniffed_files_and_a_second_process_lose_no_acknowledged_save() {
 
 #[test]
 fn a_command_waits_for_the_owner_and_a_killed_owner_leaves_the_project_openable() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let project = dir.path().join("news.verso");
-    verso::sample::create_sample_project(&project).expect("sample");
+    let (dir, project) = sample_project();
     let path = project.to_str().expect("utf-8 path");
 
     let mut owner = Owner::start(&project);
@@ -201,9 +205,7 @@ fn a_command_waits_for_the_owner_and_a_killed_owner_leaves_the_project_openable(
 
 #[test]
 fn one_process_may_open_a_project_twice_and_another_is_refused_until_it_closes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let project = dir.path().join("news.verso");
-    verso::sample::create_sample_project(&project).expect("sample");
+    let (_dir, project) = sample_project();
     let first = Project::open(&project).expect("first");
     let second = Project::open(&project).expect("same process, second handle");
     let refused = verso(&["docs", project.to_str().expect("utf-8")]);
