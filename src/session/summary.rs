@@ -6,9 +6,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::path::Path;
 
+use super::SessionError;
 use crate::align;
-use crate::document::{DocumentId, SegmentId};
+use crate::document::{DocumentId, DocumentSummary, SegmentId};
+use crate::formats::export::{self, article, article::SummaryFormat};
 use crate::glossary::Lexicon;
 use crate::lang::LangTag;
 use crate::provenance::{FlagKind, Linker, SourceSegment};
@@ -320,6 +323,214 @@ pub fn create_from_text(
         project.add_summary_sentences(summary, position, sentences, SentenceKind::Claim, author)?;
     }
     Ok(summary)
+}
+
+/// Summaries: every change returns the whole summary, relinked.
+impl super::Session {
+    /// Creates a summary of `sources`, with the default article sections
+    /// unless others are given.
+    pub fn create_summary(
+        &mut self,
+        title: &str,
+        lang: &str,
+        sources: &[DocumentId],
+        sections: Option<Vec<String>>,
+    ) -> Result<DocumentSummary, SessionError> {
+        let summary = NewSummary {
+            title: title.trim().to_string(),
+            lang: lang.parse()?,
+            sources: sources.to_vec(),
+            sections: sections
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect()),
+            references: Vec::new(),
+        };
+        let project = self.project_mut()?;
+        let id = project.create_summary(&summary)?;
+        Ok(project.document(id)?)
+    }
+
+    /// The source index for `summary`, rebuilt only if its sources changed.
+    fn index_for(&mut self, summary: DocumentId) -> Result<(), SessionError> {
+        let project = self.project.as_ref().ok_or(SessionError::NoProject)?;
+        let current = match &self.source_index {
+            Some(index) => index.is_current(project, summary)?,
+            None => false,
+        };
+        if !current {
+            self.source_index = Some(SourceIndex::build(project, summary)?);
+        }
+        Ok(())
+    }
+
+    pub fn summary(&mut self, summary: DocumentId) -> Result<SummaryView, SessionError> {
+        self.index_for(summary)?;
+        let (Some(project), Some(index)) = (&self.project, &self.source_index) else {
+            return Err(SessionError::NoProject);
+        };
+        Ok(view(project, summary, index)?)
+    }
+
+    /// Splits pasted or typed text into sentences and appends them to a section.
+    pub fn add_summary_text(
+        &mut self,
+        summary: DocumentId,
+        section: u32,
+        text: &str,
+        kind: SentenceKind,
+    ) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let lang = project.languages(summary)?.0;
+        let sentences: Vec<String> = crate::segment::split_text(text, &lang).map(str::to_string).collect();
+        project.add_summary_sentences(summary, section, &sentences, kind, &author)?;
+        self.summary(summary)
+    }
+
+    pub fn remove_summary_sentence(&mut self, sentence: SegmentId) -> Result<SummaryView, SessionError> {
+        let project = self.project_mut()?;
+        let summary = project.segment(sentence)?.document_id;
+        project.remove_summary_sentence(sentence)?;
+        self.summary(summary)
+    }
+
+    /// Undoes a removal: the sentence comes back at the end of its section.
+    pub fn restore_summary_sentence(
+        &mut self,
+        summary: DocumentId,
+        sentence: SegmentId,
+    ) -> Result<SummaryView, SessionError> {
+        self.project_mut()?.restore_summary_sentence(summary, sentence)?;
+        self.summary(summary)
+    }
+
+    pub fn set_sentence_kind(&mut self, sentence: SegmentId, kind: SentenceKind) -> Result<SummaryView, SessionError> {
+        let project = self.project_mut()?;
+        let summary = project.segment(sentence)?.document_id;
+        project.set_sentence_kind(sentence, kind)?;
+        self.summary(summary)
+    }
+
+    pub fn decide_link(
+        &mut self,
+        sentence: SegmentId,
+        source: SegmentId,
+        decision: LinkDecision,
+    ) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
+        let summary = self.project()?.segment(sentence)?.document_id;
+        self.index_for(summary)?;
+        let (Some(project), Some(index)) = (&mut self.project, &self.source_index) else {
+            return Err(SessionError::NoProject);
+        };
+        decide(project, index, sentence, source, decision, &author)?;
+        self.summary(summary)
+    }
+
+    /// The summary as it would export, in Markdown (or JSON), for a preview.
+    pub fn preview_summary(
+        &mut self,
+        summary: DocumentId,
+        format: SummaryFormat,
+        draft: bool,
+    ) -> Result<String, SessionError> {
+        let view = self.summary(summary)?;
+        let format = if format == SummaryFormat::Json { SummaryFormat::Json } else { SummaryFormat::Markdown };
+        let bytes = summary_file(self.project()?, &view, format, draft)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Writes the summary to `path`; refused unless approved or `draft`.
+    pub fn export_summary(
+        &mut self,
+        summary: DocumentId,
+        format: SummaryFormat,
+        path: &Path,
+        draft: bool,
+    ) -> Result<(), SessionError> {
+        let view = self.summary(summary)?;
+        let bytes = summary_file(self.project()?, &view, format, draft)?;
+        export::write_atomically(path, &bytes)
+            .map_err(|source| SessionError::Write { path: path.to_path_buf(), source })
+    }
+
+    /// Approves the summary; refused while claims carry flags, unless
+    /// `override_reason` records why they may stand.
+    pub fn approve_summary(
+        &mut self,
+        summary: DocumentId,
+        override_reason: Option<&str>,
+    ) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
+        self.index_for(summary)?;
+        let (Some(project), Some(index)) = (&mut self.project, &self.source_index) else {
+            return Err(SessionError::NoProject);
+        };
+        approve(project, summary, index, override_reason, &author)?;
+        self.summary(summary)
+    }
+
+    /// An approved (or, with `draft`, any) summary as article bytes.
+    pub fn summary_bytes(
+        &mut self,
+        summary: DocumentId,
+        format: SummaryFormat,
+        draft: bool,
+    ) -> Result<Vec<u8>, SessionError> {
+        let view = self.summary(summary)?;
+        summary_file(self.project()?, &view, format, draft)
+    }
+
+    /// Creates a summary of `sources` from text: `#` headings name
+    /// sections, the rest are claim sentences.
+    pub fn create_summary_from_text(
+        &mut self,
+        title: &str,
+        lang: &str,
+        sources: Vec<DocumentId>,
+        text: &str,
+    ) -> Result<DocumentSummary, SessionError> {
+        let lang: LangTag = lang.parse()?;
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let id = create_from_text(project, title, lang, sources, text, &author)?;
+        Ok(project.document(id)?)
+    }
+
+    /// The project's article template, or `None` for Verso's default.
+    pub fn summary_template(&self) -> Result<Option<String>, SessionError> {
+        Ok(self.project()?.summary_template()?)
+    }
+
+    /// Sets the project's article template (checked first), or resets it.
+    pub fn set_summary_template(&mut self, template: Option<&str>) -> Result<(), SessionError> {
+        if let Some(template) = template {
+            article::check_template(template)?;
+        }
+        Ok(self.project_mut()?.set_summary_template(template)?)
+    }
+}
+
+/// A checked summary as an article file: its sources and cited passages
+/// looked up, rendered with the project's template (or the default);
+/// refused when not approved unless `draft`.
+pub fn summary_file(
+    project: &Project,
+    view: &SummaryView,
+    format: SummaryFormat,
+    draft: bool,
+) -> Result<Vec<u8>, SessionError> {
+    let mut cited = article::Cited::default();
+    for source in &view.sources {
+        cited.documents.insert(source.id, project.document(source.id)?);
+    }
+    for segment in article::Cited::passages_of(view) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = cited.passages.entry(segment) {
+            entry.insert(project.segment(segment)?);
+        }
+    }
+    let template = project.summary_template()?;
+    Ok(article::export(view, &cited, template.as_deref(), format, draft)?)
 }
 
 #[cfg(test)]

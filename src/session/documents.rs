@@ -1,0 +1,206 @@
+//! Documents and their segments as a translator works on them: importing a
+//! source (a Word or HTML original kept) or a source with its published
+//! translation, the rows, saving, splitting, joining and shifting, the
+//! history of a segment and its comments.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Session, SessionError};
+use crate::align;
+use crate::diff::{self, DiffAlgorithm, TextDiff};
+use crate::document::{DocumentId, DocumentSummary, SegmentId};
+use crate::formats::import::{self, ImportError, ImportRequest};
+use crate::glossary::Lexicon;
+use crate::revision::{Comment, Revision, RevisionId, SegmentRow, Status, TranslationEdit};
+use crate::store::StoreError;
+
+impl Session {
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>, SessionError> {
+        Ok(self.project()?.documents()?)
+    }
+
+    pub fn segments(&self, document: DocumentId) -> Result<Vec<SegmentRow>, SessionError> {
+        Ok(self.project()?.segments(document)?)
+    }
+
+    pub fn import(
+        &mut self,
+        path: &Path,
+        source_lang: &str,
+        target_lang: &str,
+        title: Option<String>,
+    ) -> Result<DocumentSummary, SessionError> {
+        let document = import::read_document(&import_request(path, source_lang, target_lang, title)?)?;
+        let original = match document.format {
+            // Kept so the translation can be written back into the same file.
+            crate::document::SourceFormat::Docx | crate::document::SourceFormat::Html => Some(
+                std::fs::read(path).map_err(|source| ImportError::Unreadable { path: path.to_path_buf(), source })?,
+            ),
+            _ => None,
+        };
+        let project = self.project_mut()?;
+        let id = match original {
+            Some(bytes) => project.add_document_with_source(&document, &bytes)?,
+            None => project.add_document(&document)?,
+        };
+        Ok(project.document(id)?)
+    }
+
+    /// Splits a segment at a character offset of its source and returns the
+    /// document's rows as they now are.
+    pub fn split_segment(&mut self, segment: SegmentId, at: usize) -> Result<Vec<SegmentRow>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let document = project.segment(segment)?.document_id;
+        project.split_segment(segment, at, &author)?;
+        Ok(project.segments(document)?)
+    }
+
+    /// Joins a segment with the next one and returns the document's rows.
+    pub fn join_with_next(&mut self, segment: SegmentId) -> Result<Vec<SegmentRow>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let document = project.segment(segment)?.document_id;
+        project.join_with_next(segment, &author)?;
+        Ok(project.segments(document)?)
+    }
+
+    pub fn comments(&self, segment: SegmentId) -> Result<Vec<Comment>, SessionError> {
+        Ok(self.project()?.comments(segment)?)
+    }
+
+    pub fn add_comment(&mut self, segment: SegmentId, text: &str) -> Result<Vec<Comment>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        project.add_comment(segment, text, &author)?;
+        Ok(project.comments(segment)?)
+    }
+
+    /// Every revision of a segment, newest first, each with its diff
+    /// against the revision before it.
+    pub fn history(&self, segment: SegmentId) -> Result<Vec<HistoryEntry>, SessionError> {
+        let project = self.project()?;
+        let document = project.segment(segment)?.document_id;
+        let granularity = diff::granularity_for(&project.target_language(document)?);
+        let revisions = project.revisions(segment)?;
+        let mut entries = Vec::with_capacity(revisions.len());
+        let mut previous = "";
+        for revision in &revisions {
+            let change = diff::diff_text(previous, &revision.text, granularity, DiffAlgorithm::Auto);
+            entries.push(HistoryEntry { revision: revision.clone(), diff: change });
+            previous = &revision.text;
+        }
+        entries.reverse();
+        Ok(entries)
+    }
+
+    pub fn restore(&mut self, segment: SegmentId, revision: RevisionId) -> Result<SegmentRow, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        project.restore_revision(segment, revision, &author)?;
+        Ok(project.segment(segment)?)
+    }
+
+    /// Moves a translated sentence between a segment and the next one.
+    pub fn shift_translation(&mut self, segment: SegmentId, down: bool) -> Result<Vec<SegmentRow>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let document = project.segment(segment)?.document_id;
+        project.shift_translation(segment, down, &author)?;
+        Ok(project.segments(document)?)
+    }
+
+    pub fn save_translation(&mut self, edit: &TranslationEdit) -> Result<Revision, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        match project.save_translation(edit, &author) {
+            Err(StoreError::Conflict { segment, expected, found, their_text }) => {
+                let document = project.segment(edit.segment)?.document_id;
+                let granularity = diff::granularity_for(&project.target_language(document)?);
+                let change =
+                    diff::diff_text(their_text.as_deref().unwrap_or(""), &edit.text, granularity, DiffAlgorithm::Auto);
+                Err(SessionError::Conflict {
+                    source: Box::new(StoreError::Conflict { segment, expected, found, their_text }),
+                    diff: Box::new(change),
+                })
+            }
+            other => Ok(other?),
+        }
+    }
+
+    pub fn document(&self, document: DocumentId) -> Result<DocumentSummary, SessionError> {
+        Ok(self.project()?.document(document)?)
+    }
+
+    pub fn segment(&self, segment: SegmentId) -> Result<SegmentRow, SessionError> {
+        Ok(self.project()?.segment(segment)?)
+    }
+
+    /// Stores a translation of `segment` on top of its current revision.
+    pub fn set_translation(
+        &mut self,
+        segment: SegmentId,
+        text: String,
+        status: Status,
+    ) -> Result<Revision, SessionError> {
+        let row = self.segment(segment)?;
+        self.save_translation(&TranslationEdit { segment: row.id, text, status, base: row.revision, origin: None })
+    }
+
+    /// Saves a translation; a conflict carries the diff from the stored
+    /// text to the refused one, so the user sees what differs.
+    /// Imports a source together with its published translation, aligned
+    /// sentence by sentence; the pairs arrive as drafts to be reviewed.
+    pub fn import_with_translation(
+        &mut self,
+        path: &Path,
+        translation: &Path,
+        source_lang: &str,
+        target_lang: &str,
+        title: Option<String>,
+    ) -> Result<DocumentSummary, SessionError> {
+        let request = import_request(path, source_lang, target_lang, title)?;
+        let project = self.project()?;
+        let memory = project.translation_pairs(&request.source_lang, &request.target_lang, 5_000)?;
+        let terms = project.glossary(&request.source_lang, &request.target_lang)?;
+        let lexicon = Lexicon::from_terms(&terms, Vec::new(), &request.source_lang, &request.target_lang);
+        let known = align::Known { examples: &memory, lexicon: (!lexicon.is_empty()).then_some(&lexicon) };
+        let aligned = import::read_with_translation(&request, translation, &known)?;
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let id = project.add_aligned_document(&aligned.document, &aligned.pairs, &author)?;
+        Ok(project.document(id)?)
+    }
+
+    /// Confirms every aligned pair of a document and adds them to the
+    /// translation memory; returns how many pairs were added.
+    pub fn confirm_alignment(&mut self, document: DocumentId) -> Result<u32, SessionError> {
+        let author = self.info()?.author;
+        Ok(self.project_mut()?.confirm_alignment(document, &author)?)
+    }
+}
+
+/// Parses what the user asked to import: language tags are checked here.
+fn import_request(
+    path: &Path,
+    source_lang: &str,
+    target_lang: &str,
+    title: Option<String>,
+) -> Result<ImportRequest, SessionError> {
+    Ok(ImportRequest {
+        path: path.to_path_buf(),
+        source_lang: source_lang.parse()?,
+        target_lang: target_lang.parse()?,
+        title,
+    })
+}
+
+/// One revision in a segment's history, with what it changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct HistoryEntry {
+    pub revision: Revision,
+    pub diff: TextDiff,
+}
