@@ -13,6 +13,7 @@ use similar::{Algorithm, DiffTag};
 use crate::document::SegmentId;
 use crate::lang::LangTag;
 use crate::revision::{RevisionId, Status};
+use crate::text::TokenKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -88,38 +89,59 @@ pub fn granularity_for(lang: &LangTag) -> Granularity {
     if lang.facts().words_unspaced { Granularity::Character } else { Granularity::Word }
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-/// Splits text into tokens whose concatenation is the text: words (with
-/// inner apostrophes and hyphens), runs of white space, and single other
-/// characters; in character mode every non-space character is a token.
+/// Splits text into tokens whose concatenation is the text. In word mode
+/// these are the shared tokenizer's tokens (`text::tokens`: words, whole
+/// figures, codes, single punctuation marks) with hyphenated compounds
+/// joined, so "well-known" → "little-known" is one replacement, and the runs
+/// of white space between them; in character mode every non-space
+/// character is a token.
 fn tokens(text: &str, granularity: Granularity) -> Vec<&str> {
     let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
-        let mut j = i + 1;
-        if c.is_whitespace() {
-            while j < chars.len() && chars[j].1.is_whitespace() {
-                j += 1;
-            }
-        } else if granularity == Granularity::Word && is_word_char(c) {
-            while j < chars.len() {
-                let joins =
-                    matches!(chars[j].1, '\'' | '’' | '-') && chars.get(j + 1).is_some_and(|n| is_word_char(n.1));
-                if is_word_char(chars[j].1) || joins {
-                    j += if joins { 2 } else { 1 };
-                } else {
-                    break;
+    fn push_space<'t>(out: &mut Vec<&'t str>, text: &'t str, from: usize, to: usize) {
+        if from < to {
+            out.push(&text[from..to]);
+        }
+    }
+    match granularity {
+        Granularity::Word => {
+            let found = crate::text::tokens(text);
+            let mut at = 0;
+            let mut i = 0;
+            while i < found.len() {
+                let start = found[i].byte;
+                let mut end = found[i].bytes().end;
+                let mut j = i + 1;
+                // word '-' word, with nothing between them
+                while found[j - 1].kind == TokenKind::Word
+                    && found.get(j).is_some_and(|t| t.text == "-" && t.byte == end)
+                    && found.get(j + 1).is_some_and(|t| t.kind == TokenKind::Word && t.byte == end + 1)
+                {
+                    end = found[j + 1].bytes().end;
+                    j += 2;
                 }
+                push_space(&mut out, text, at, start);
+                out.push(&text[start..end]);
+                at = end;
+                i = j;
+            }
+            push_space(&mut out, text, at, text.len());
+        }
+        Granularity::Character => {
+            let mut space_from = None;
+            for (at, c) in text.char_indices() {
+                if c.is_whitespace() {
+                    space_from.get_or_insert(at);
+                    continue;
+                }
+                if let Some(from) = space_from.take() {
+                    push_space(&mut out, text, from, at);
+                }
+                out.push(&text[at..at + c.len_utf8()]);
+            }
+            if let Some(from) = space_from {
+                push_space(&mut out, text, from, text.len());
             }
         }
-        let end = chars.get(j).map_or(text.len(), |p| p.0);
-        out.push(&text[start..end]);
-        i = j;
     }
     out
 }
@@ -329,7 +351,7 @@ mod tests {
     fn english_and_spanish_diffs_are_whole_words() {
         assert_eq!(
             render("The plan costs $1.2 billion.", "The plan will cost $1.5 billion.", Granularity::Word),
-            "The plan [-costs-]{+will cost+} $1.[-2-]{+5+} billion."
+            "The plan [-costs $1.2-]{+will cost $1.5+} billion."
         );
         assert_eq!(
             render(

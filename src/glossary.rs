@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::LangTag;
-use crate::text::Span;
+use crate::text::{Span, TokenKind};
 
 /// A term pair as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,11 +62,13 @@ struct Word {
 }
 
 fn words(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Word> {
-    crate::text::words_with_spans(text)
+    crate::text::tokens(text)
         .into_iter()
-        .map(|(word, start, end)| {
+        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
+        .map(|t| {
+            let word: String = t.text.chars().flat_map(char::to_lowercase).collect();
             let stem = stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into_owned());
-            Word { stem, start, end }
+            Word { stem, start: t.start, end: t.end }
         })
         .collect()
 }

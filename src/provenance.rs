@@ -16,6 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::glossary::{Lexicon, Mention};
 use crate::lang::{LangTag, fold_diacritic as fold};
+use crate::text::{self, TokenKind};
 
 /// One source segment, with its translation when there is one.
 #[derive(Debug, Clone)]
@@ -162,51 +163,48 @@ fn month_term(number: usize) -> String {
 /// ligatures and full-width forms match their plain spelling), case
 /// folding and accent folding.
 fn tokens(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Token> {
+    let words: Vec<text::Token> = text::tokens(text).into_iter().filter(|t| t.kind == TokenKind::Word).collect();
     let mut out = Vec::new();
-    let mut start = None;
-    let push = |out: &mut Vec<Token>, range: Range<usize>| {
-        let word = &text[range.clone()];
-        let lower = fold_word(word);
-        if lower.chars().all(|c| c.is_ascii_digit()) || STOPWORDS.contains(&lower.as_str()) {
-            return;
-        }
-        let is_capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        if let Some(number) = month(&lower, word, text[range.end..].starts_with('.')) {
-            out.push(Token { range, term: month_term(number), is_capitalised });
-            return;
-        }
-        let cjk = word.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c));
-        if cjk {
-            let chars: Vec<(usize, char)> = word.char_indices().collect();
-            for pair in chars.windows(2) {
-                let end = pair[1].0 + pair[1].1.len_utf8();
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        if word.text.chars().next().is_some_and(text::stands_alone) {
+            // A run of Han or kana characters, one token each: its bigrams.
+            let mut j = i + 1;
+            while j < words.len()
+                && words[j].start == words[j - 1].end
+                && words[j].text.chars().next().is_some_and(text::stands_alone)
+            {
+                j += 1;
+            }
+            for pair in words[i..j].windows(2) {
                 out.push(Token {
-                    range: range.start + pair[0].0..range.start + end,
-                    term: format!("{}{}", pair[0].1, pair[1].1),
+                    range: pair[0].byte..pair[1].bytes().end,
+                    term: format!("{}{}", pair[0].text, pair[1].text),
                     is_capitalised: false,
                 });
             }
-            return;
+            i = j;
+            continue;
+        }
+        i += 1;
+        let range = word.bytes();
+        let lower = fold_word(word.text);
+        // The clitic after an apostrophe ("Assembly's", "don't") says nothing about support.
+        let clitic = lower.chars().count() <= 2 && text[..range.start].ends_with(['\'', '\u{2019}']);
+        if clitic || STOPWORDS.contains(&lower.as_str()) {
+            continue;
+        }
+        let is_capitalised = word.text.chars().next().is_some_and(char::is_uppercase);
+        if let Some(number) = month(&lower, word.text, text[range.end..].starts_with('.')) {
+            out.push(Token { range, term: month_term(number), is_capitalised });
+            continue;
         }
         let term = match stemmer {
             Some(s) => s.stem(&lower).into_owned(),
             None => lower,
         };
         out.push(Token { range, term, is_capitalised });
-    };
-    for (i, c) in text.char_indices() {
-        let is_word = c.is_alphanumeric() || (c == '\'' && start.is_some());
-        match (is_word, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                push(&mut out, s..i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        push(&mut out, s..text.len());
     }
     out
 }
@@ -287,27 +285,8 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
     for caps in number_pattern().captures_iter(text) {
         let Some(num) = caps.name("num") else { continue };
         let raw = num.as_str();
-        let digits: String = raw.nfkc().filter(|c| !matches!(c, '\u{202f}' | '\u{a0}' | ' ')).collect();
-        let grouped =
-            raw.len() > 4 && raw.chars().filter(|c| matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\u{202f}')).count() >= 1;
-        let value: Option<f64> = {
-            let (thousands, decimal) = if decimal_comma { ('.', ',') } else { (',', '.') };
-            let last_sep = digits.rfind([',', '.']);
-            let is_grouping = |sep: char| {
-                last_sep.is_some_and(|p| digits[p + 1..].len() == 3 && digits.as_bytes()[p] as char == sep) && grouped
-            };
-            let cleaned: String =
-                if is_grouping(thousands) || is_grouping(decimal) && !digits.contains(thousands) && digits.len() > 5 {
-                    digits
-                        .chars()
-                        .filter(|c| c.is_ascii_digit() || *c == decimal)
-                        .map(|c| if c == decimal { '.' } else { c })
-                        .collect()
-                } else {
-                    digits.chars().filter(|c| *c != thousands).map(|c| if c == decimal { '.' } else { c }).collect()
-                };
-            cleaned.parse().ok()
-        };
+        let written: String = raw.nfkc().collect();
+        let value: Option<f64> = text::plain_figure(&written, decimal_comma).parse().ok();
         let Some(mut value) = value else { continue };
         // Part of a name ("COVID-19", "G7", "F-35"), not a quantity.
         let start = caps.name("cur").map_or(num.start(), |c| c.start());

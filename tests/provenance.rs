@@ -298,13 +298,15 @@ fn qa_and_provenance_read_decimal_commas_alike() {
         ("de", "0,25"),
         ("en", "1,250.5"),
         ("en", "11,017"),
+        ("es", "11,017"),
+        ("en", "11.017"),
         ("hi", "3.5"),
         ("hi", "1,250"),
         ("ms", "2.75"),
         ("ar", "12,500"),
     ] {
         let tag: verso::LangTag = lang.parse().expect("tag");
-        let by_qa: f64 = verso::qa::normalise_number(written, &tag).parse().expect("qa value");
+        let by_qa: f64 = verso::text::plain_figure(written, tag.facts().decimal_comma).parse().expect("qa value");
         let found = verso::provenance::quantities(written, &tag);
         assert_eq!(found.len(), 1, "{lang} {written}");
         assert_eq!(found[0].value, by_qa, "{lang} {written}: provenance {} but QA {by_qa}", found[0].value);

@@ -93,7 +93,7 @@ fn versions_name_a_state_and_diff_against_now() {
         changed.diff.spans.iter().filter(|s| s.kind == SpanKind::Delete).map(|s| s.text.as_str()).collect();
     let inserted: Vec<&str> =
         changed.diff.spans.iter().filter(|s| s.kind == SpanKind::Insert).map(|s| s.text.as_str()).collect();
-    assert_eq!((deleted, inserted), (vec!["450"], vec!["500"]));
+    assert_eq!((deleted, inserted), (vec!["450.000"], vec!["500.000"]), "a figure changes as a whole");
     assert_eq!((changed.old_status, changed.new_status), (Status::Draft, Status::Translated));
     assert_eq!(result.segments[4].old_text, None);
     assert_eq!(project.find_version(doc, &draft.id.0.to_string()).expect("by id").name, "Draft 1");

@@ -434,7 +434,7 @@ fn candidates(conn: &Connection, query: &Query<'_>, words: &[String]) -> rusqlit
 /// The best matches for a sentence, at least `threshold` percent, best
 /// first (then higher-priority memory, then newer), at most `limit`.
 pub fn lookup(conn: &Connection, query: &Query<'_>, threshold: u8, limit: usize) -> rusqlite::Result<Vec<TmMatch>> {
-    let current = tm::score::tokens(query.source);
+    let current = crate::text::tokens(query.source);
     let words = tm::index_words(query.source);
     let context = (tm::context_hash(query.before), tm::context_hash(query.after));
     let mut scored: Vec<(u8, bool, Candidate)> = Vec::new();
@@ -442,7 +442,7 @@ pub fn lookup(conn: &Connection, query: &Query<'_>, threshold: u8, limit: usize)
         let percent = if candidate.source == query.source {
             100
         } else {
-            let stored = tm::score::tokens(&candidate.source);
+            let stored = crate::text::tokens(&candidate.source);
             if tm::score::ceiling(&stored, &current) < threshold {
                 continue;
             }

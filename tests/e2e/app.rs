@@ -553,8 +553,8 @@ async fn an_editor_reviews_changed_words_since_a_version_and_approves() -> anyho
     let inserted = app
         .eval("Array.from(document.querySelectorAll('[data-testid=review-item] ins')).map(e => e.textContent)")
         .await?;
-    assert_eq!(deleted, json!(["450"]));
-    assert_eq!(inserted, json!(["500", " costeros"]));
+    assert_eq!(deleted, json!(["450.000"]), "a figure changes as a whole");
+    assert_eq!(inserted, json!(["500.000", " costeros"]));
     let decoration = app
         .eval("getComputedStyle(document.querySelector('[data-testid=review-item] del')).textDecorationLine")
         .await?;
