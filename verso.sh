@@ -19,7 +19,7 @@ need_tools() {
 # checks exported DOCX files, pdftotext and xmllint).
 setup_system() {
   local missing=()
-  for pkg in libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver "$@"; do
+  for pkg in libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev xvfb xauth webkit2gtk-driver "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if ((${#missing[@]})); then
@@ -75,7 +75,7 @@ case "${1:-}" in
     exec target/debug/verso-desktop "$@"
     ;;
   test)
-    need_tools; setup_system libreoffice-writer-nogui poppler-utils libxml2-utils; setup_node; setup_driver; check_test_data
+    need_tools; setup_system libreoffice-writer-nogui poppler-utils libxml2-utils git; setup_node; setup_driver; check_test_data
     start=$(date +%s)
     say "Format and lints"
     cargo fmt --all --check

@@ -9,6 +9,7 @@ mod files;
 mod memory;
 mod mt;
 mod summary;
+mod team;
 
 use std::path::Path;
 
@@ -73,6 +74,11 @@ enum Command {
         #[command(subcommand)]
         action: memory::TmAction,
     },
+    /// Team projects over Git: share, clone, sync, conflicts.
+    Team {
+        #[command(subcommand)]
+        action: team::TeamAction,
+    },
     /// Machine translation: provider profiles, keys, translating documents.
     Mt {
         #[command(subcommand)]
@@ -119,6 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => files::bench(args, stdout),
         Command::Tm { action } => memory::run_tm(wait, action, stdout),
         Command::Mt { action } => mt::run(wait, action, stdout),
+        Command::Team { action } => team::run(wait, action, stdout),
         Command::Glossary { action } => memory::run_glossary(wait, action, stdout),
         Command::Qa(args) => documents::qa(args, wait, stdout),
         Command::Pretranslate(args) => documents::pretranslate(args, wait, stdout),

@@ -1,7 +1,8 @@
 //! Every file format Verso reads or writes, in one layer: XML and its
 //! bounded tree (`xml`), source documents in (`import`: text, Markdown,
 //! Word, HTML), translations, review tables, reports and articles out
-//! (`export`), and XLIFF for other translation tools (`xliff`).
+//! (`export`), XLIFF for other translation tools (`xliff`), and the text
+//! form a team project keeps in Git (`team`).
 //!
 //! Formats know the model and the engines, never the store: a reader turns
 //! bytes into core types, a writer turns core types into bytes.
@@ -10,6 +11,7 @@ pub mod export;
 pub mod glossary;
 pub mod import;
 pub mod srx;
+pub mod team;
 pub mod tmx;
 pub mod xliff;
 pub mod xml;

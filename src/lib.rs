@@ -26,4 +26,5 @@ pub mod recent;
 pub mod sample;
 pub mod session;
 pub mod summary;
+pub mod team;
 pub mod tm;

@@ -29,6 +29,7 @@ mod memory;
 mod mt;
 mod review;
 pub mod summary;
+mod team;
 
 pub use documents::HistoryEntry;
 pub use exchange::{
@@ -38,6 +39,7 @@ pub use memory::{export_glossary, import_glossary, qa_report};
 pub use mt::{DraftJob, MtJob, MtSuggestion, ProfileView, suggestions};
 pub use review::compare;
 pub use summary::summary_file;
+pub use team::{ConflictSide, ConflictView, Keep, SyncReport, TeamStatus, TeamUseError, repository_path};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -51,6 +53,8 @@ pub enum SessionError {
     Lang(#[from] LangError),
     #[error(transparent)]
     Recent(#[from] RecentError),
+    #[error(transparent)]
+    Team(#[from] TeamUseError),
     #[error("{path}: cannot write the file: {source}")]
     Write { path: PathBuf, source: std::io::Error },
     #[error("{source}")]
@@ -67,6 +71,18 @@ pub enum SessionError {
     Glossary(#[from] crate::formats::glossary::GlossaryError),
     #[error(transparent)]
     Mt(#[from] crate::mt::MtError),
+}
+
+impl From<crate::team::TeamError> for SessionError {
+    fn from(error: crate::team::TeamError) -> SessionError {
+        SessionError::Team(TeamUseError::Git(error))
+    }
+}
+
+impl From<crate::formats::team::TeamFormError> for SessionError {
+    fn from(error: crate::formats::team::TeamFormError) -> SessionError {
+        SessionError::Team(TeamUseError::Form(error))
+    }
 }
 
 impl From<SummaryError> for SessionError {
@@ -138,7 +154,15 @@ impl From<&SessionError> for ErrorReply {
                 | StoreError::NotASummary(_)
                 | StoreError::NotASource(_)
                 | StoreError::NoSuchSection(_)
-                | StoreError::NoSources,
+                | StoreError::NoSources
+                | StoreError::NotInConflict(_),
+            )
+            | SessionError::Team(
+                TeamUseError::NotShared
+                | TeamUseError::AlreadyShared
+                | TeamUseError::Exists { .. }
+                | TeamUseError::Structure
+                | TeamUseError::Form(_),
             )
             | SessionError::Import(_)
             | SessionError::Xliff(_)
@@ -174,7 +198,7 @@ impl From<&SessionError> for ErrorReply {
             | SessionError::Tm(_)
             | SessionError::Glossary(_)
             | SessionError::Write { .. } => ErrorKind::Storage,
-            SessionError::Mt(_) => ErrorKind::Service,
+            SessionError::Mt(_) | SessionError::Team(TeamUseError::Busy | TeamUseError::Git(_)) => ErrorKind::Service,
         };
         let conflict = match error {
             SessionError::Store(StoreError::Conflict { found, their_text, .. }) => {

@@ -13,9 +13,11 @@ mod checks;
 pub mod lock;
 mod memory;
 mod summary;
+mod team;
 
 pub use lock::Wait;
 pub use memory::{Pretranslated, TmError, Untranslated};
+pub use team::{Incoming, SegmentConflict};
 
 use crate::diff::SegmentState;
 use crate::document::{DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SourceFormat};
@@ -305,6 +307,26 @@ CREATE TABLE qa_accepted (
     PRIMARY KEY (segment_id, check_name, detail)
 ) STRICT;
 "#,
+    r#"
+-- Team projects: the shared id (`W-N`: a clone's writer id and its row id)
+-- of every record that travels between clones. A record made here gets one
+-- when it is first shared; a record from another clone keeps its own.
+CREATE TABLE shared_ids (
+    kind      TEXT NOT NULL CHECK (kind IN ('document', 'segment', 'revision', 'comment')),
+    local_id  INTEGER NOT NULL,
+    shared_id TEXT NOT NULL,
+    PRIMARY KEY (kind, local_id),
+    UNIQUE (kind, shared_id)
+) STRICT, WITHOUT ROWID;
+
+-- The other heads a person chose between when resolving a conflict (the
+-- revision's parent is the first): they stop being heads.
+CREATE TABLE revision_merges (
+    revision_id INTEGER NOT NULL REFERENCES revisions(id) ON DELETE CASCADE,
+    merged_id   INTEGER NOT NULL REFERENCES revisions(id),
+    PRIMARY KEY (revision_id, merged_id)
+) STRICT, WITHOUT ROWID;
+"#,
 ];
 
 /// SQLite's page cache per connection, in KiB (32 MB): keeps a large
@@ -357,6 +379,8 @@ pub enum StoreError {
          you started from {expected:?}); your text was not saved over it"
     )]
     Conflict { segment: i64, expected: Option<RevisionId>, found: Option<RevisionId>, their_text: Option<String> },
+    #[error("segment {0} is not in conflict")]
+    NotInConflict(i64),
     #[error("document {0} is not a summary")]
     NotASummary(DocumentId),
     #[error("document {0} is a summary; a summary's sources must be documents with source text")]

@@ -51,6 +51,7 @@ impl Session {
     /// Splits a segment at a character offset of its source and returns the
     /// document's rows as they now are.
     pub fn split_segment(&mut self, segment: SegmentId, at: usize) -> Result<Vec<SegmentRow>, SessionError> {
+        self.refuse_structure_change_in_team()?;
         let author = self.info()?.author;
         let project = self.project_mut()?;
         let document = project.segment(segment)?.document_id;
@@ -60,6 +61,7 @@ impl Session {
 
     /// Joins a segment with the next one and returns the document's rows.
     pub fn join_with_next(&mut self, segment: SegmentId) -> Result<Vec<SegmentRow>, SessionError> {
+        self.refuse_structure_change_in_team()?;
         let author = self.info()?.author;
         let project = self.project_mut()?;
         let document = project.segment(segment)?.document_id;

@@ -1,0 +1,158 @@
+//! Team projects on the command line: share a project through a Git
+//! remote, join one, sync, and settle the segments two people changed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use verso::SegmentId;
+use verso::session::{Keep, Session, SyncReport};
+use verso::store::Wait;
+
+use super::{open, print_json};
+
+#[derive(Subcommand)]
+pub enum TeamAction {
+    /// Make a project a team project and push it to an empty Git remote
+    /// (a path, file://, git://, ssh:// or https:// URL).
+    Share {
+        project: PathBuf,
+        remote: String,
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Join a team project: clone REMOTE into a new project file.
+    Clone {
+        remote: String,
+        project: PathBuf,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send your work and take in the team's.
+    Sync {
+        project: PathBuf,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The remote, unpushed work and open conflicts.
+    Status {
+        project: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Segments two people changed from the same text, with both sides.
+    Conflicts {
+        project: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// End a conflict: --keep mine, --keep theirs, or --keep "the merged text".
+    Resolve {
+        project: PathBuf,
+        segment: i64,
+        #[arg(long)]
+        keep: String,
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+pub fn run(wait: Wait, action: TeamAction, stdout: &mut impl Write) -> anyhow::Result<()> {
+    match action {
+        TeamAction::Share { project, remote, author } => {
+            let mut session = open(&project, wait, author)?;
+            let status = session.share_team(&remote)?;
+            let pushed = if status.unpushed { "committed here; sync to push it" } else { "pushed" };
+            writeln!(stdout, "shared {} with {} ({pushed})", project.display(), status.remote)?;
+        }
+        TeamAction::Clone { remote, project, author, json } => {
+            let mut session = Session::for_command(verso::mt::profile::default_config_dir(), author);
+            let report = session.join_team(&remote, &project)?;
+            if json {
+                print_json(stdout, &report)?;
+            } else {
+                writeln!(stdout, "joined {remote} as {}", project.display())?;
+                print_report(stdout, &report)?;
+            }
+        }
+        TeamAction::Sync { project, author, json } => {
+            let report = open(&project, wait, author)?.sync_team()?;
+            if json {
+                print_json(stdout, &report)?;
+            } else {
+                print_report(stdout, &report)?;
+            }
+        }
+        TeamAction::Status { project, json } => {
+            let status = open(&project, wait, None)?.team_status()?;
+            if json {
+                print_json(stdout, &status)?;
+            } else {
+                writeln!(stdout, "remote: {}", status.remote)?;
+                writeln!(stdout, "unpushed work: {}", if status.unpushed { "yes" } else { "no" })?;
+                writeln!(stdout, "conflicts: {}", status.conflicts)?;
+            }
+        }
+        TeamAction::Conflicts { project, json } => {
+            let conflicts = open(&project, wait, None)?.team_conflicts()?;
+            if json {
+                print_json(stdout, &conflicts)?;
+            } else if conflicts.is_empty() {
+                writeln!(stdout, "no conflicts")?;
+            } else {
+                for conflict in conflicts {
+                    writeln!(
+                        stdout,
+                        "segment {} ({} #{}): {}",
+                        conflict.segment.0,
+                        conflict.document,
+                        conflict.position + 1,
+                        conflict.source
+                    )?;
+                    for side in conflict.sides {
+                        let whose = if side.mine { "mine" } else { "theirs" };
+                        writeln!(stdout, "  {whose:6} {} {}: {}", side.author, side.at, side.text)?;
+                    }
+                }
+            }
+        }
+        TeamAction::Resolve { project, segment, keep, author } => {
+            let keep = match keep.as_str() {
+                "mine" => Keep::Mine,
+                "theirs" => Keep::Theirs,
+                text => Keep::Text(text.to_string()),
+            };
+            let side = open(&project, wait, author)?.resolve_team_conflict(SegmentId(segment), keep)?;
+            writeln!(
+                stdout,
+                "segment {segment} now reads: {} (revision {}; sync to share it)",
+                side.text, side.revision.0
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn print_report(stdout: &mut impl Write, report: &SyncReport) -> anyhow::Result<()> {
+    for title in &report.new_documents {
+        writeln!(stdout, "new document: {title}")?;
+    }
+    for (document, position, author) in &report.revisions {
+        writeln!(stdout, "{author} changed {document} #{}", position + 1)?;
+    }
+    if report.comments > 0 {
+        writeln!(stdout, "{} new comments", report.comments)?;
+    }
+    writeln!(
+        stdout,
+        "{} incoming changes; {}; {} conflicts",
+        report.revisions.len(),
+        if report.pushed { "your work is on the remote" } else { "your work is committed here, not yet pushed" },
+        report.conflicts
+    )?;
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! Team projects: share a project through a Git remote, join one, sync,
+//! and resolve the segments two people changed at once.
+//!
+//! The `.verso` file stays each person's working copy; beside it, a bare
+//! repository (`.NAME.verso.git`) holds the text form that travels. A sync
+//! writes this clone's records, commits, fetches, merges, takes in the
+//! others' records (one transaction) and pushes, retrying when someone
+//! pushed first. Work done offline is committed locally and pushed at the
+//! next sync that reaches the remote; nothing waits only in memory.
+//!
+//! Shared so far: documents, revisions (translations, statuses, review
+//! decisions) and comments. Summaries, versions, memories imported from
+//! files, glossaries and accepted QA warnings stay in each clone.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Session, SessionError};
+use crate::document::SegmentId;
+use crate::formats::team::{self as form, TeamFormError, writer_of};
+use crate::revision::{RevisionId, Status};
+use crate::store::{Incoming, Project};
+use crate::team::{Committer, Pushed, Repo, TeamError};
+
+/// How many times a sync fetches, merges and pushes again when others keep
+/// pushing first, before saying so.
+const PUSH_ATTEMPTS: usize = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TeamUseError {
+    #[error("this project is not a team project; share it first")]
+    NotShared,
+    #[error("this project is already a team project")]
+    AlreadyShared,
+    #[error("{path}: a file is already there; choose another name for the joined project")]
+    Exists { path: PathBuf },
+    #[error("others kept pushing first ({PUSH_ATTEMPTS} tries); your work is committed here, sync again")]
+    Busy,
+    #[error(
+        "splitting and joining segments are not shared with the team yet; split or join before sharing the project"
+    )]
+    Structure,
+    #[error("{0}")]
+    Git(#[from] TeamError),
+    #[error("{0}")]
+    Form(#[from] TeamFormError),
+}
+
+/// Which text ends a conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    Mine,
+    Theirs,
+    Text(String),
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReport {
+    /// Titles of documents another clone shared.
+    pub new_documents: Vec<String>,
+    /// Revisions taken in: (document, segment position, author).
+    pub revisions: Vec<(String, u32, String)>,
+    pub comments: u32,
+    /// Whether this clone's work reached the remote.
+    pub pushed: bool,
+    /// Segments in conflict after the sync.
+    pub conflicts: u32,
+}
+
+/// Where a team project stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamStatus {
+    pub remote: String,
+    pub writer: String,
+    /// Commits made here the remote has not received yet.
+    pub unpushed: bool,
+    pub conflicts: u32,
+}
+
+/// One conflicted segment as a person decides it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictView {
+    pub segment: SegmentId,
+    pub document: String,
+    pub position: u32,
+    pub source: String,
+    pub sides: Vec<ConflictSide>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictSide {
+    pub revision: RevisionId,
+    pub text: String,
+    pub status: Status,
+    pub author: String,
+    pub at: String,
+    /// Made in this clone.
+    pub mine: bool,
+}
+
+/// The repository beside a project: `.NAME.verso.git`.
+pub fn repository_path(project: &Path) -> PathBuf {
+    let name = project.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    project.with_file_name(format!(".{name}.git"))
+}
+
+/// A writer id for a new clone: 48 random bits from the OS-seeded hasher,
+/// so two clones never write the same file or hand out the same id.
+fn new_writer() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    hasher
+        .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+}
+
+/// Who commits: the person's name, and the e-mail from their Git settings
+/// when they have one.
+fn committer(name: &str) -> Committer {
+    let email = git2::Config::open_default()
+        .and_then(|c| c.get_string("user.email"))
+        .unwrap_or_else(|_| format!("{}@verso.invalid", name.split_whitespace().collect::<Vec<_>>().join(".")));
+    Committer { name: name.to_string(), email }
+}
+
+impl Session {
+    /// Makes the open project a team project and pushes it to `remote`,
+    /// which must be empty.
+    pub fn share_team(&mut self, remote: &str) -> Result<TeamStatus, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        if project.team_writer()?.is_some() {
+            return Err(TeamUseError::AlreadyShared.into());
+        }
+        let dir = repository_path(project.path());
+        let _ = std::fs::remove_dir_all(&dir);
+        let repo = Repo::init(&dir, remote)?;
+        let fresh = match repo.fetch() {
+            Ok(None) => Ok(()),
+            Ok(Some(_)) => Err(TeamError::RemoteNotEmpty { remote: remote.to_string() }),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = fresh {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(error.into());
+        }
+        let writer = new_writer();
+        project.set_team_writer(&writer)?;
+        let shared = project.shared_project()?;
+        repo.commit(&form::files_of(&shared, &writer), &committer(&author), "Share the project")?;
+        // Offline right after the check: the commit is here, the next sync pushes it.
+        let _ = repo.push()?;
+        self.team_status()
+    }
+
+    /// Clones the team project at `remote` into a new project file at `path`
+    /// and opens it.
+    pub fn join_team(&mut self, remote: &str, path: &Path) -> Result<SyncReport, SessionError> {
+        if path.exists() {
+            return Err(TeamUseError::Exists { path: path.to_path_buf() }.into());
+        }
+        let dir = repository_path(path);
+        let _ = std::fs::remove_dir_all(&dir);
+        let joined = crate::team::clone(remote, &dir)
+            .map_err(SessionError::from)
+            .and_then(|repo| Ok(form::read(&repo.files()?)?));
+        let shared = match joined {
+            Ok(shared) => shared,
+            Err(error) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(error);
+            }
+        };
+        let mut project = Project::create(path)?;
+        project.set_team_writer(&new_writer())?;
+        let incoming = project.apply_shared(&shared)?;
+        self.adopt(project)?;
+        let conflicts = self.project()?.conflicts()?.len() as u32;
+        Ok(report(incoming, true, conflicts))
+    }
+
+    /// Sends this clone's work and takes in everyone else's.
+    pub fn sync_team(&mut self) -> Result<SyncReport, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let writer = project.team_writer()?.ok_or(TeamUseError::NotShared)?;
+        let repo = Repo::open(&repository_path(project.path()))?;
+        let who = committer(&author);
+        let mut incoming = Incoming::default();
+        for _ in 0..PUSH_ATTEMPTS {
+            let shared = project.shared_project()?;
+            repo.commit(&form::files_of(&shared, &writer), &who, &format!("Work by {author}"))?;
+            if let Some(theirs) = repo.fetch()? {
+                repo.merge(theirs, &who)?;
+            }
+            let more = project.apply_shared(&form::read(&repo.files()?)?)?;
+            incoming.documents.extend(more.documents);
+            incoming.revisions.extend(more.revisions);
+            incoming.comments += more.comments;
+            if repo.push()? == Pushed::Done {
+                let conflicts = project.conflicts()?.len() as u32;
+                return Ok(report(incoming, true, conflicts));
+            }
+        }
+        Err(TeamUseError::Busy.into())
+    }
+
+    pub fn team_status(&self) -> Result<TeamStatus, SessionError> {
+        let project = self.project()?;
+        let writer = project.team_writer()?.ok_or(TeamUseError::NotShared)?;
+        let repo = Repo::open(&repository_path(project.path()))?;
+        Ok(TeamStatus {
+            remote: repo.remote_url()?,
+            writer,
+            unpushed: repo.unpushed()?,
+            conflicts: project.conflicts()?.len() as u32,
+        })
+    }
+
+    pub fn team_conflicts(&mut self) -> Result<Vec<ConflictView>, SessionError> {
+        let project = self.project_mut()?;
+        let writer = project.team_writer()?.ok_or(TeamUseError::NotShared)?;
+        // Gives this clone's newest revisions their shared ids, which say whose they are.
+        project.shared_project()?;
+        let conflicts = project.conflicts()?;
+        Ok(conflicts
+            .into_iter()
+            .map(|c| ConflictView {
+                segment: c.segment,
+                document: c.document_title,
+                position: c.position,
+                source: c.source,
+                sides: c
+                    .heads
+                    .into_iter()
+                    .map(|r| ConflictSide {
+                        mine: is_mine(project, r.id, &writer),
+                        revision: r.id,
+                        text: r.text,
+                        status: r.status,
+                        author: r.author,
+                        at: r.created_at,
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// Ends a conflict: keep this clone's text, take the other's, or write
+    /// a merged one. The choice is a revision like any other and syncs.
+    pub fn resolve_team_conflict(&mut self, segment: SegmentId, keep: Keep) -> Result<ConflictSide, SessionError> {
+        let author = self.info()?.author;
+        let view = self
+            .team_conflicts()?
+            .into_iter()
+            .find(|c| c.segment == segment)
+            .ok_or(crate::store::StoreError::NotInConflict(segment.0))?;
+        let newest = |mine: bool| view.sides.iter().rev().find(|s| s.mine == mine);
+        let (text, status) = match &keep {
+            Keep::Mine | Keep::Theirs => {
+                let side = newest(keep == Keep::Mine).or_else(|| view.sides.last()).expect("a conflict has sides");
+                (side.text.clone(), side.status)
+            }
+            Keep::Text(text) => (text.trim().to_string(), Status::Translated),
+        };
+        let seen: Vec<RevisionId> = view.sides.iter().map(|s| s.revision).collect();
+        let revision = self.project_mut()?.resolve_conflict(segment, &seen, &text, status, &author)?;
+        Ok(ConflictSide {
+            revision: revision.id,
+            text: revision.text,
+            status: revision.status,
+            author: revision.author,
+            at: revision.created_at,
+            mine: true,
+        })
+    }
+
+    /// Refuses what a team project cannot share yet.
+    pub(super) fn refuse_structure_change_in_team(&self) -> Result<(), SessionError> {
+        match self.project()?.team_writer()? {
+            Some(_) => Err(TeamUseError::Structure.into()),
+            None => Ok(()),
+        }
+    }
+}
+
+fn is_mine(project: &Project, revision: RevisionId, writer: &str) -> bool {
+    project.shared_id_of_revision(revision).ok().flatten().is_some_and(|id| writer_of(&id) == writer)
+}
+
+fn report(incoming: Incoming, pushed: bool, conflicts: u32) -> SyncReport {
+    SyncReport {
+        new_documents: incoming.documents,
+        revisions: incoming.revisions,
+        comments: incoming.comments,
+        pushed,
+        conflicts,
+    }
+}
