@@ -1,0 +1,325 @@
+//! Team projects over real Git remotes: a bare repository on a path and
+//! `git daemon` on 127.0.0.1. Each person is a separate project file with
+//! its own clone, as on separate machines. (About 3 s.)
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use verso::formats::team::Files;
+use verso::session::{Keep, Session, repository_path};
+use verso::{DocumentId, Status, TranslationEdit};
+
+fn bare_remote(dir: &Path, name: &str) -> String {
+    let path = dir.join(name);
+    git2::Repository::init_bare(&path).expect("bare remote");
+    path.to_string_lossy().into_owned()
+}
+
+fn person(dir: &Path, project: &Path, author: &str) -> Session {
+    let mut session = Session::for_command(dir.join(format!("config-{author}")), Some(author.to_string()));
+    session.open_project(project).expect("open");
+    session
+}
+
+fn save(session: &mut Session, position: usize, text: &str, status: Status) {
+    let row = session.segments(DocumentId(1)).expect("rows")[position].clone();
+    let edit = TranslationEdit { segment: row.id, text: text.to_string(), status, base: row.revision, origin: None };
+    session.save_translation(&edit).expect("save");
+}
+
+fn texts(session: &Session) -> Vec<(String, Option<String>, Status)> {
+    session.segments(DocumentId(1)).expect("rows").into_iter().map(|r| (r.source, r.translation, r.status)).collect()
+}
+
+fn repository_files(project: &Path) -> Files {
+    verso::team::Repo::open(&repository_path(project)).expect("repo").files().expect("files")
+}
+
+/// `git daemon` serving `base` on a free loopback port; killed on drop.
+struct Daemon {
+    child: Child,
+    port: u16,
+}
+
+impl Daemon {
+    fn start(base: &Path, receive_pack: bool) -> Daemon {
+        let port = TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+        let mut command = Command::new("git");
+        command.arg("daemon").arg("--export-all").arg("--reuseaddr");
+        if receive_pack {
+            command.arg("--enable=receive-pack");
+        }
+        command
+            .arg(format!("--base-path={}", base.display()))
+            .arg("--listen=127.0.0.1")
+            .arg(format!("--port={port}"))
+            .arg(base)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = command.spawn().expect("git daemon (Debian git; ./verso.sh test installs it)");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(10), "git daemon did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Daemon { child, port }
+    }
+
+    fn url(&self, name: &str) -> String {
+        format!("git://127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn fsck(remote: &Path) {
+    let output = Command::new("git").arg("-C").arg(remote).args(["fsck", "--strict"]).output().expect("git fsck");
+    assert!(output.status.success(), "git fsck: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
+    let dir = tempfile::tempdir().expect("dir");
+    let remote = bare_remote(dir.path(), "team.git");
+    let daemon = Daemon::start(dir.path(), true);
+    let (ana_path, bo_path, cy_path) =
+        (dir.path().join("ana.verso"), dir.path().join("bo.verso"), dir.path().join("cy.verso"));
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    let status = ana.share_team(&remote).expect("share");
+    assert!(!status.unpushed);
+    // Bo joins through the path, Cy through git:// on loopback.
+    let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
+    let joined = bo.join_team(&remote, &bo_path).expect("Bo joins");
+    assert_eq!(joined.new_documents, ["Coastal desalination plan (sample)"]);
+    let mut cy = Session::for_command(dir.path().join("config-cy"), Some("Cy".into()));
+    cy.join_team(&daemon.url("team.git"), &cy_path).expect("Cy joins");
+    assert_eq!(texts(&bo), texts(&ana));
+    assert_eq!(texts(&cy), texts(&ana));
+
+    // Bo translates, Cy comments, then Ana reviews what she received.
+    save(&mut bo, 5, "Las obras comenzarán en mayo.", Status::Translated);
+    let segment = cy.segments(DocumentId(1)).expect("rows")[5].id;
+    cy.add_comment(segment, "Check the month against the source.").expect("comment");
+    assert!(bo.sync_team().expect("Bo syncs").pushed);
+    cy.sync_team().expect("Cy syncs");
+    let report = ana.sync_team().expect("Ana syncs");
+    assert_eq!(report.revisions.len(), 1, "{report:?}");
+    assert_eq!(report.revisions[0].2, "Bo");
+    assert_eq!(report.comments, 1);
+    let row = ana.segments(DocumentId(1)).expect("rows")[5].clone();
+    assert_eq!(row.translation.as_deref(), Some("Las obras comenzarán en mayo."));
+    assert_eq!(row.comments, 1);
+    ana.review(row.id, verso::revision::Decision::Approved, None).expect("approve");
+    ana.sync_team().expect("Ana syncs");
+    bo.sync_team().expect("Bo syncs");
+    cy.sync_team().expect("Cy syncs");
+
+    for other in [&bo, &cy] {
+        assert_eq!(texts(other), texts(&ana));
+        assert_eq!(other.team_status().expect("status").conflicts, 0);
+    }
+    assert_eq!(texts(&cy)[5].2, Status::Approved);
+    let files = repository_files(&ana_path);
+    assert_eq!(repository_files(&bo_path), files);
+    assert_eq!(repository_files(&cy_path), files);
+    // One file per writer: Ana's and Bo's revisions, Cy's comment.
+    assert_eq!(files.keys().filter(|p| p.contains("/revisions/")).count(), 2, "{:?}", files.keys());
+    assert_eq!(files.keys().filter(|p| p.contains("/comments/")).count(), 1, "{:?}", files.keys());
+    // Nothing new: a sync makes no commit.
+    let tip = git2::Repository::open_bare(&remote).expect("remote").refname_to_id("refs/heads/main").expect("tip");
+    ana.sync_team().expect("quiet sync");
+    let again = git2::Repository::open_bare(&remote).expect("remote").refname_to_id("refs/heads/main").expect("tip");
+    assert_eq!(tip, again);
+    fsck(Path::new(&remote));
+}
+
+#[test]
+fn the_same_segment_changed_on_two_machines_keeps_both_and_the_choice_syncs_back() {
+    let dir = tempfile::tempdir().expect("dir");
+    let remote = bare_remote(dir.path(), "team.git");
+    let (ana_path, bo_path) = (dir.path().join("ana.verso"), dir.path().join("bo.verso"));
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    ana.share_team(&remote).expect("share");
+    let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
+    bo.join_team(&remote, &bo_path).expect("join");
+
+    save(&mut ana, 4, "El programa costará 1.200 millones.", Status::Translated);
+    save(&mut bo, 4, "El programa costará 1200 millones de dólares.", Status::Translated);
+    save(&mut bo, 6, "Bo's other work.", Status::Draft);
+    ana.sync_team().expect("Ana first");
+    let report = bo.sync_team().expect("Bo second");
+    assert_eq!(report.conflicts, 1);
+    assert_eq!(ana.sync_team().expect("Ana again").conflicts, 1);
+
+    for (session, mine) in
+        [(&mut ana, "El programa costará 1.200 millones."), (&mut bo, "El programa costará 1200 millones de dólares.")]
+    {
+        let conflicts = session.team_conflicts().expect("conflicts");
+        assert_eq!(conflicts.len(), 1);
+        let sides = &conflicts[0].sides;
+        assert_eq!(sides.len(), 2, "both revisions are kept");
+        assert_eq!(sides.iter().find(|s| s.mine).expect("mine").text, mine);
+        let mut authors: Vec<&str> = sides.iter().map(|s| s.author.as_str()).collect();
+        authors.sort();
+        assert_eq!(authors, ["Ana", "Bo"]);
+    }
+    // The other segment Bo changed is not in conflict and arrived.
+    assert_eq!(texts(&ana)[6].1.as_deref(), Some("Bo's other work."));
+
+    let segment = ana.team_conflicts().expect("conflicts")[0].segment;
+    let merged = "El programa costará 1.200 millones de dólares.";
+    let chosen = ana.resolve_team_conflict(segment, Keep::Text(merged.into())).expect("resolve");
+    assert_eq!(chosen.text, merged);
+    assert!(ana.team_conflicts().expect("none").is_empty());
+    assert!(matches!(
+        ana.resolve_team_conflict(segment, Keep::Mine),
+        Err(verso::session::SessionError::Store(verso::store::StoreError::NotInConflict(_)))
+    ));
+    ana.sync_team().expect("sync");
+    assert_eq!(bo.sync_team().expect("sync").conflicts, 0);
+    assert_eq!(texts(&bo)[4].1.as_deref(), Some(merged));
+    assert_eq!(texts(&bo), texts(&ana));
+
+    // Keeping one's own side works the same way.
+    save(&mut ana, 2, "Versión de Ana.", Status::Draft);
+    save(&mut bo, 2, "Versión de Bo.", Status::Draft);
+    ana.sync_team().expect("sync");
+    bo.sync_team().expect("sync");
+    let segment = bo.team_conflicts().expect("conflict")[0].segment;
+    bo.resolve_team_conflict(segment, Keep::Theirs).expect("take Ana's");
+    bo.sync_team().expect("sync");
+    ana.sync_team().expect("sync");
+    assert_eq!(texts(&ana)[2].1.as_deref(), Some("Versión de Ana."));
+    assert_eq!(texts(&bo), texts(&ana));
+    assert_eq!(ana.team_status().expect("status").conflicts, 0);
+    fsck(Path::new(&remote));
+}
+
+#[test]
+fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let remote = bare_remote(dir.path(), "team.git");
+    let old = dir.path().join("old.verso");
+    let (_, document) = verso::sample::create_sample_project(&old).expect("sample");
+    let before: Vec<Vec<(String, String, String)>> = {
+        let project = verso::Project::open(&old).expect("open");
+        project
+            .segments(document)
+            .expect("rows")
+            .iter()
+            .map(|row| {
+                project
+                    .revisions(row.id)
+                    .expect("history")
+                    .into_iter()
+                    .map(|r| (r.text, r.status.as_str().to_string(), r.author))
+                    .collect()
+            })
+            .collect()
+    };
+    // Take the file back to the schema before team projects.
+    {
+        let conn = rusqlite::Connection::open(&old).expect("sqlite");
+        conn.execute_batch("DROP TABLE shared_ids; DROP TABLE revision_merges;").expect("drop");
+        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 1))
+            .expect("version");
+    }
+    let mut ana = person(dir.path(), &old, "Ana");
+    ana.share_team(&remote).expect("the upgraded project is shared");
+    let joined = dir.path().join("joined.verso");
+    let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
+    bo.join_team(&remote, &joined).expect("join");
+    drop(bo);
+    let project = verso::Project::open(&joined).expect("open");
+    let after: Vec<Vec<(String, String, String)>> = project
+        .segments(document)
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            project
+                .revisions(row.id)
+                .expect("history")
+                .into_iter()
+                .map(|r| (r.text, r.status.as_str().to_string(), r.author))
+                .collect()
+        })
+        .collect();
+    assert_eq!(after, before, "every revision of every segment arrived, in order");
+}
+
+#[test]
+fn refusals_name_the_problem_and_leave_nothing_behind() {
+    let dir = tempfile::tempdir().expect("dir");
+    // A repository that is not a Verso project.
+    let foreign = dir.path().join("foreign.git");
+    let repo = git2::Repository::init_bare(&foreign).expect("bare");
+    let blob = repo.blob(b"hello\n").expect("blob");
+    let mut tree = repo.treebuilder(None).expect("tree");
+    tree.insert("README", blob, 0o100644).expect("insert");
+    let tree = repo.find_tree(tree.write().expect("write")).expect("tree");
+    let who = git2::Signature::now("x", "x@example.org").expect("signature");
+    repo.commit(Some("refs/heads/main"), &who, &who, "readme", &tree, &[]).expect("commit");
+    let target = dir.path().join("joined.verso");
+    let mut session = Session::for_command(dir.path().join("config"), Some("Ana".into()));
+    let error = session.join_team(&foreign.to_string_lossy(), &target).expect_err("not a project").to_string();
+    assert!(error.contains("not a Verso team project"), "{error}");
+    assert!(!target.exists() && !repository_path(&target).exists(), "nothing left behind");
+
+    // A repository written by a newer Verso.
+    let blob = repo.blob(br#"{"format":2}"#).expect("blob");
+    let mut builder = repo.treebuilder(None).expect("tree");
+    builder.insert("verso-team.json", blob, 0o100644).expect("insert");
+    let tree = repo.find_tree(builder.write().expect("write")).expect("tree");
+    let parent = repo.find_commit(repo.refname_to_id("refs/heads/main").expect("tip")).expect("commit");
+    repo.commit(Some("refs/heads/main"), &who, &who, "newer", &tree, &[&parent]).expect("commit");
+    let error = session.join_team(&foreign.to_string_lossy(), &target).expect_err("newer").to_string();
+    assert!(error.contains("newer Verso"), "{error}");
+    assert!(!target.exists());
+
+    // Sharing into a remote that already holds something.
+    let mine = dir.path().join("mine.verso");
+    verso::sample::create_sample_project(&mine).expect("sample");
+    let mut ana = person(dir.path(), &mine, "Ana");
+    let error = ana.share_team(&foreign.to_string_lossy()).expect_err("not empty").to_string();
+    assert!(error.contains("already holds a project"), "{error}");
+    assert!(ana.team_status().is_err(), "still a plain project");
+
+    // An unreachable remote.
+    let nowhere = dir.path().join("nowhere.git").to_string_lossy().into_owned();
+    let error = ana.share_team(&nowhere).expect_err("unreachable").to_string();
+    assert!(error.starts_with(&nowhere) && error.contains("cannot reach"), "{error}");
+
+    // A daemon that refuses pushes: the work stays committed here.
+    let served = dir.path().join("served");
+    std::fs::create_dir(&served).expect("dir");
+    let remote = bare_remote(&served, "team.git");
+    ana.share_team(&remote).expect("share");
+    let read_only = Daemon::start(&served, false);
+    let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
+    let bo_path = dir.path().join("bo.verso");
+    bo.join_team(&read_only.url("team.git"), &bo_path).expect("joining only reads");
+    save(&mut bo, 3, "Bo offline.", Status::Draft);
+    let error = bo.sync_team().expect_err("push refused").to_string();
+    assert!(error.contains("git://127.0.0.1"), "{error}");
+    assert!(bo.team_status().expect("status").unpushed, "the work is committed, waiting");
+    let files = repository_files(&bo_path);
+    assert!(
+        files.iter().any(|(path, bytes)| path.contains("/revisions/") && String::from_utf8_lossy(bytes).contains("Bo offline.")),
+        "Bo's save is in his repository"
+    );
+
+    // Splitting in a team project is refused rather than silently not shared.
+    let segment = ana.segments(DocumentId(1)).expect("rows")[0].id;
+    let error = ana.split_segment(segment, 5).expect_err("refused").to_string();
+    assert!(error.contains("not shared with the team yet"), "{error}");
+}
