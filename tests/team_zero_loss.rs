@@ -1,0 +1,387 @@
+//! No acknowledged change is ever lost in a team project, whatever the
+//! timing: separate OS processes, each a person with their own clone, run
+//! seeded random work (their own segments, shared "hot" segments,
+//! approvals, comments, new documents) and sync at random moments through
+//! a bare repository on a path and through `git daemon` on 127.0.0.1,
+//! while the test SIGKILLs one of them and stops and restarts the daemon.
+//! Afterwards everyone syncs until nothing moves, and the clones are
+//! compared with what the processes reported as saved (the reference).
+//!
+//! CI runs seeds 1–3 with 4 people and 40 steps each (about 30 s). Longer:
+//! `VERSO_TEAM_SEEDS=1-50 VERSO_TEAM_STEPS=150 cargo test --release --test team_zero_loss -- --nocapture`.
+//! A failure names its seed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use verso::revision::Decision;
+use verso::session::{Session, repository_path};
+use verso::{DocumentId, Project, Status, TranslationEdit};
+
+const CHILD_ENV: &str = "VERSO_TEAM_CHILD";
+const PEOPLE: usize = 4;
+/// Positions every person edits; the rest belong to one person each.
+const HOT: usize = 2;
+
+/// xorshift64*: the same seed, the same work.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Run only as a child of the test below: `PROJECT\tPERSON\tSEED\tSTEPS`.
+/// Prints one line per acknowledged change, after it is committed:
+/// `rev\tTEXT\tSTATUS\tPARENT_TEXT\tPARENT_STATUS`, `comment\tTEXT`, `doc\tTITLE`.
+#[test]
+#[ignore = "child process of the zero-loss test"]
+fn person_child() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else { return };
+    let parts: Vec<&str> = spec.split('\t').collect();
+    let (path, person, seed, steps) = (
+        PathBuf::from(parts[0]),
+        parts[1].parse::<usize>().expect("person"),
+        parts[2].parse::<u64>().expect("seed"),
+        parts[3].parse::<usize>().expect("steps"),
+    );
+    let author = format!("p{person}");
+    let mut session = Session::for_command(path.with_extension("config"), Some(author.clone()));
+    session.open_project(&path).expect("open");
+    let mut rng = Rng::new(seed * 1000 + person as u64);
+    let mut out = std::io::stdout().lock();
+    for step in 0..steps {
+        let rows = session.segments(DocumentId(1)).expect("rows");
+        match rng.below(10) {
+            0..=3 => {
+                // Own segments, or a hot one everyone edits.
+                let mine: Vec<usize> = (HOT..rows.len()).filter(|p| (p - HOT) % PEOPLE == person).collect();
+                let position = if rng.below(2) == 0 { rng.below(HOT) } else { mine[rng.below(mine.len())] };
+                let row = &rows[position];
+                let text = format!("{author} s{seed} step {step}");
+                let status = if rng.below(2) == 0 { Status::Draft } else { Status::Translated };
+                let edit =
+                    TranslationEdit { segment: row.id, text: text.clone(), status, base: row.revision, origin: None };
+                session.save_translation(&edit).expect("save");
+                writeln!(
+                    out,
+                    "rev\t{text}\t{}\t{}\t{}",
+                    status.as_str(),
+                    row.translation.clone().unwrap_or_default(),
+                    if row.translation.is_some() { row.status.as_str() } else { "" }
+                )
+                .expect("report");
+            }
+            4 => {
+                let row = &rows[rng.below(rows.len())];
+                if let Some(text) = row.translation.clone().filter(|_| row.status != Status::Approved) {
+                    session.review(row.id, Decision::Approved, None).expect("approve");
+                    writeln!(out, "rev\t{text}\tapproved\t{text}\t{}", row.status.as_str()).expect("report");
+                }
+            }
+            5 => {
+                let row = &rows[rng.below(rows.len())];
+                let text = format!("{author} s{seed} note {step}");
+                session.add_comment(row.id, &text).expect("comment");
+                writeln!(out, "comment\t{text}").expect("report");
+            }
+            6 if step % 13 == 0 => {
+                let title = format!("{author} s{seed} document {step}");
+                let file = path.with_file_name(format!("{author}-{step}.txt"));
+                std::fs::write(&file, format!("{title} opens here. It has a second sentence.")).expect("write");
+                session.import(&file, "en", "es", Some(title.clone())).expect("import");
+                writeln!(out, "doc\t{title}").expect("report");
+            }
+            _ => {
+                // Offline, a daemon restarting, others pushing: all fine, try later.
+                let _ = session.sync_team();
+            }
+        }
+        out.flush().expect("flush");
+    }
+    let _ = session.sync_team();
+}
+
+#[derive(Default)]
+struct Acknowledged {
+    /// (author, text, status, parent text, parent status).
+    revisions: Vec<(String, String, String, String, String)>,
+    comments: Vec<(String, String)>,
+    documents: Vec<String>,
+}
+
+fn run_child(project: &Path, person: usize, seed: u64, steps: usize) -> Child {
+    Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "person_child", "--ignored", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, format!("{}\t{person}\t{seed}\t{steps}", project.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn person")
+}
+
+fn collect(child: &mut Child, person: usize, acked: &mut Acknowledged) {
+    let stdout = child.stdout.take().expect("stdout");
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        // libtest may print "test person_child ... " before the first line.
+        let line = line.rsplit_once("... ").map_or(line.as_str(), |(_, rest)| rest);
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["rev", text, status, parent, parent_status] => acked.revisions.push((
+                format!("p{person}"),
+                text.to_string(),
+                status.to_string(),
+                parent.to_string(),
+                parent_status.to_string(),
+            )),
+            ["comment", text] => acked.comments.push((format!("p{person}"), text.to_string())),
+            ["doc", title] => acked.documents.push(title.to_string()),
+            _ => {}
+        }
+    }
+}
+
+struct Daemon {
+    child: Child,
+}
+
+fn start_daemon(base: &Path, port: u16) -> Daemon {
+    let child = Command::new("git")
+        .args(["daemon", "--export-all", "--reuseaddr", "--enable=receive-pack", "--listen=127.0.0.1"])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", base.display()))
+        .arg(base)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("git daemon");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(10), "git daemon did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Daemon { child }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One revision as every clone must agree on it: (segment position,
+/// author, text, status, time).
+type Node = (u32, String, String, String, String);
+/// Each revision with its parent's (text, status); each segment's heads.
+type History = (BTreeMap<Node, Option<(String, String)>>, BTreeMap<u32, BTreeSet<Node>>);
+
+/// Every revision of `document` in a clone with its parent's (text,
+/// status), and the heads of each segment.
+fn history(project: &Project, document: DocumentId) -> History {
+    let mut all = BTreeMap::new();
+    let mut heads = BTreeMap::new();
+    for row in project.segments(document).expect("rows") {
+        let node = |r: &verso::Revision| {
+            (row.position, r.author.clone(), r.text.clone(), r.status.as_str().to_string(), r.created_at.clone())
+        };
+        let revisions = project.revisions(row.id).expect("history");
+        let by_id: HashMap<_, _> = revisions.iter().map(|r| (r.id, r)).collect();
+        for r in &revisions {
+            let parent = r.parent.and_then(|p| by_id.get(&p)).map(|p| (p.text.clone(), p.status.as_str().to_string()));
+            all.insert(node(r), parent);
+        }
+        heads.insert(row.position, project.heads(row.id).expect("heads").iter().map(node).collect());
+    }
+    (all, heads)
+}
+
+fn run_seed(seed: u64, steps: usize) {
+    let dir = tempfile::tempdir().expect("dir");
+    let remote = dir.path().join("team.git");
+    git2::Repository::init_bare(&remote).expect("bare remote");
+    let port = TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let mut daemon = Some(start_daemon(dir.path(), port));
+
+    let projects: Vec<PathBuf> = (0..PEOPLE).map(|p| dir.path().join(format!("p{p}.verso"))).collect();
+    verso::sample::create_sample_project(&projects[0]).expect("sample");
+    {
+        let mut first = Session::for_command(dir.path().join("config"), Some("p0".into()));
+        first.open_project(&projects[0]).expect("open");
+        first.share_team(&remote.to_string_lossy()).expect("share");
+    }
+    for (person, project) in projects.iter().enumerate().skip(1) {
+        // Half the team works through the daemon, half through the path.
+        let url = if person % 2 == 1 {
+            format!("git://127.0.0.1:{port}/team.git")
+        } else {
+            remote.to_string_lossy().into_owned()
+        };
+        let mut session = Session::for_command(dir.path().join("config"), Some(format!("p{person}")));
+        session.join_team(&url, project).expect("join");
+    }
+
+    let mut acked: Vec<Acknowledged> = (0..PEOPLE).map(|_| Acknowledged::default()).collect();
+    let mut children: Vec<Child> =
+        projects.iter().enumerate().map(|(p, path)| run_child(path, p, seed, steps)).collect();
+    let mut rng = Rng::new(seed);
+    // Faults while they work: the daemon goes away and comes back, and
+    // one person's process is killed mid-step and started again.
+    std::thread::sleep(Duration::from_millis(100 + rng.below(400) as u64));
+    drop(daemon.take());
+    std::thread::sleep(Duration::from_millis(100 + rng.below(400) as u64));
+    let victim = rng.below(PEOPLE);
+    let _ = children[victim].kill();
+    let _ = children[victim].wait();
+    collect(&mut children[victim], victim, &mut acked[victim]);
+    children[victim] = run_child(&projects[victim], victim, seed + 7919, steps / 2);
+    daemon = daemon.or_else(|| Some(start_daemon(dir.path(), port)));
+    for (person, child) in children.iter_mut().enumerate() {
+        collect(child, person, &mut acked[person]);
+        let status = child.wait().expect("wait");
+        assert!(
+            status.success(),
+            "seed {seed}: person {person}'s process failed (rerun person_child with {CHILD_ENV} to see why)"
+        );
+    }
+
+    // Everyone syncs until a whole round brings nothing new.
+    let mut sessions: Vec<Session> = projects
+        .iter()
+        .enumerate()
+        .map(|(p, path)| {
+            let mut s = Session::for_command(dir.path().join("config"), Some(format!("p{p}")));
+            s.open_project(path).expect("open");
+            s
+        })
+        .collect();
+    for round in 0.. {
+        assert!(round < 10, "seed {seed}: the team did not settle in 10 rounds");
+        let mut moved = false;
+        for session in &mut sessions {
+            let report = session.sync_team().unwrap_or_else(|e| panic!("seed {seed}: final sync: {e}"));
+            moved |= !report.revisions.is_empty() || report.comments > 0 || !report.new_documents.is_empty();
+        }
+        if !moved && round > 0 {
+            break;
+        }
+    }
+    drop(sessions);
+    drop(daemon);
+
+    let operations: usize = acked.iter().map(|a| a.revisions.len() + a.comments.len() + a.documents.len()).sum();
+    let mut reference = None;
+    let mut conflicts = 0;
+    for project in &projects {
+        let project = Project::open(project).expect("open");
+        let (all, heads) = history(&project, DocumentId(1));
+        // Every acknowledged revision is there exactly once, on the parent it was made on.
+        for (person, a) in acked.iter().enumerate() {
+            for (author, text, status, parent, parent_status) in &a.revisions {
+                let found: Vec<_> =
+                    all.iter().filter(|((_, au, t, s, _), _)| au == author && t == text && s == status).collect();
+                assert_eq!(
+                    found.len(),
+                    1,
+                    "seed {seed}: person {person}'s {status} {text:?} found {} times",
+                    found.len()
+                );
+                let expected = (!parent.is_empty()).then(|| (parent.clone(), parent_status.clone()));
+                assert_eq!(found[0].1, &expected, "seed {seed}: {text:?} is on another parent");
+            }
+            for (author, text) in &a.comments {
+                let count: usize = project
+                    .segments(DocumentId(1))
+                    .expect("rows")
+                    .iter()
+                    .map(|row| {
+                        project
+                            .comments(row.id)
+                            .expect("comments")
+                            .iter()
+                            .filter(|c| &c.author == author && &c.text == text)
+                            .count()
+                    })
+                    .sum();
+                assert_eq!(count, 1, "seed {seed}: comment {text:?} found {count} times");
+            }
+            for title in &a.documents {
+                let count = project.documents().expect("docs").iter().filter(|d| &d.title == title).count();
+                assert_eq!(count, 1, "seed {seed}: document {title:?} found {count} times");
+            }
+        }
+        // Two changes made on one base both stay, as a conflict.
+        let mut children_of: HashMap<(u32, String, String), usize> = HashMap::new();
+        for ((position, _, _, _, _), parent) in &all {
+            if let Some((text, status)) = parent {
+                *children_of.entry((*position, text.clone(), status.clone())).or_default() += 1;
+            }
+        }
+        let conflicted: BTreeSet<u32> = heads.iter().filter(|(_, h)| h.len() > 1).map(|(p, _)| *p).collect();
+        let listed: BTreeSet<u32> = project.conflicts().expect("conflicts").into_iter().map(|c| c.position).collect();
+        assert_eq!(conflicted, listed, "seed {seed}: the conflicts listed are the segments with two heads");
+        conflicts = listed.len();
+        for ((position, text, _), count) in &children_of {
+            if *count > 1 {
+                assert!(
+                    conflicted.contains(position),
+                    "seed {seed}: two changes of {text:?} but segment {position} is not in conflict"
+                );
+            }
+        }
+        let shared_documents: BTreeSet<String> = project
+            .documents()
+            .expect("docs")
+            .into_iter()
+            .filter(|d| d.kind == verso::DocumentKind::Translation)
+            .map(|d| d.title)
+            .collect();
+        let state = (all, heads, shared_documents);
+        match &reference {
+            None => reference = Some(state),
+            Some(first) => assert!(first == &state, "seed {seed}: two clones hold different projects"),
+        }
+    }
+    // Every clone's repository holds the same files, and the remote is sound.
+    let files: Vec<_> = projects
+        .iter()
+        .map(|p| verso::team::Repo::open(&repository_path(p)).expect("repo").files().expect("files"))
+        .collect();
+    assert!(files.windows(2).all(|w| w[0] == w[1]), "seed {seed}: the clones' repositories differ");
+    let fsck = Command::new("git").arg("-C").arg(&remote).args(["fsck", "--strict"]).output().expect("fsck");
+    assert!(fsck.status.success(), "seed {seed}: git fsck: {}", String::from_utf8_lossy(&fsck.stderr));
+    println!(
+        "seed {seed}: {operations} acknowledged operations by {PEOPLE} people, person {victim} killed once, \
+         {conflicts} segments left in conflict"
+    );
+}
+
+fn seeds() -> Vec<u64> {
+    let spec = std::env::var("VERSO_TEAM_SEEDS").unwrap_or_else(|_| "1-3".into());
+    match spec.split_once('-') {
+        Some((a, b)) => (a.parse().expect("seed")..=b.parse().expect("seed")).collect(),
+        None => spec.split(',').map(|s| s.parse().expect("seed")).collect(),
+    }
+}
+
+#[test]
+fn no_acknowledged_change_is_lost_and_every_clone_ends_the_same() {
+    let steps = std::env::var("VERSO_TEAM_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    for seed in seeds() {
+        run_seed(seed, steps);
+    }
+}
