@@ -473,3 +473,205 @@ fn tm_queries(project_path: &Path, english: &[String], out: &mut impl Write) -> 
     )?;
     Ok(())
 }
+
+/// A translated document of `segments` NTREX sentences, straight into the
+/// store (the set-up is not what is measured).
+fn translated_document(
+    project: &mut crate::store::Project,
+    english: &[String],
+    spanish: &[String],
+    title: &str,
+    segments: usize,
+) -> Result<crate::document::DocumentId, BenchError> {
+    use crate::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
+    let passages: Vec<NewPassage> = (0..segments.div_ceil(5))
+        .map(|p| NewPassage {
+            kind: PassageKind::Paragraph,
+            level: 0,
+            sentences: (0..5).map(|s| english[(p * 5 + s) % english.len()].clone()).collect(),
+        })
+        .collect();
+    let document = NewDocument {
+        title: title.into(),
+        source_lang: LangTag::english(),
+        target_lang: LangTag::spanish(),
+        origin: "bench".into(),
+        format: SourceFormat::Text,
+        passages,
+    };
+    let translations: Vec<crate::formats::xliff::Translation> =
+        (0..segments).map(|i| Some((spanish[i % spanish.len()].clone(), Status::Translated))).collect();
+    let imported = crate::formats::xliff::Imported { document, translations, codes: Vec::new(), notes: Vec::new() };
+    Ok(project.add_translated_document(&imported, '2', "bench", "bench").map_err(SessionError::from)?)
+}
+
+fn folder_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(meta) if meta.is_dir() => folder_size(&entry.path()),
+            Ok(meta) => meta.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// Team projects: syncs of a 10,000-segment project with 1,000 segments
+/// changed on each of two clones (through a bare repository on a path and,
+/// when `git` is installed, `git daemon` on 127.0.0.1), then joining a
+/// project of 100 documents, 100,000 segments and 300,000 revisions.
+pub fn team(data: &Path, out: &mut impl Write) -> Result<(), BenchError> {
+    let english = lines(data, "ntrex_en_es_news/newstest2019-src.eng.txt")?;
+    let spanish = lines(data, "ntrex_en_es_news/newstest2019-ref.spa.txt")?;
+    let dir = std::env::temp_dir().join(format!("verso-bench-team-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|source| BenchError::Read { path: dir.clone(), source })?;
+    let result = team_in(&dir, &english, &spanish, out);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn team_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl Write) -> Result<(), BenchError> {
+    let remote = dir.join("team.git");
+    git2::Repository::init_bare(&remote)
+        .map_err(|e| BenchError::Read { path: remote.clone(), source: std::io::Error::other(e) })?;
+    let daemon_port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port())?;
+    let mut daemon = std::process::Command::new("git")
+        .args(["daemon", "--export-all", "--reuseaddr", "--enable=receive-pack", "--listen=127.0.0.1"])
+        .arg(format!("--port={daemon_port}"))
+        .arg(format!("--base-path={}", dir.display()))
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok();
+    let result = team_syncs(dir, &remote, daemon.as_ref().map(|_| daemon_port), english, spanish, out)
+        .and_then(|()| team_clone(dir, english, spanish, out));
+    if let Some(daemon) = &mut daemon {
+        let _ = daemon.kill();
+        let _ = daemon.wait();
+    }
+    result
+}
+
+fn edit_range(session: &mut Session, range: std::ops::Range<usize>, tag: &str) -> Result<(), BenchError> {
+    let rows = session.segments(crate::document::DocumentId(1))?;
+    for row in &rows[range] {
+        let edit = TranslationEdit {
+            segment: row.id,
+            text: format!("{} ({tag})", row.translation.clone().unwrap_or_default()),
+            status: Status::Translated,
+            base: row.revision,
+            origin: None,
+        };
+        session.save_translation(&edit)?;
+    }
+    Ok(())
+}
+
+fn team_syncs(
+    dir: &Path,
+    remote: &Path,
+    daemon_port: Option<u16>,
+    english: &[String],
+    spanish: &[String],
+    out: &mut impl Write,
+) -> Result<(), BenchError> {
+    let a_path = dir.join("a.verso");
+    {
+        let mut project = crate::store::Project::create(&a_path).map_err(SessionError::from)?;
+        translated_document(&mut project, english, spanish, "Bench", 10_000)?;
+    }
+    let mut a = Session::for_command(dir.join("config"), Some("Ana".into()));
+    a.open_project(&a_path)?;
+    a.share_team(&remote.to_string_lossy())?;
+    writeln!(
+        out,
+        "team projects, a 10,000-segment project, 1,000 segments changed on each of two clones (release build):"
+    )?;
+    let mut urls = vec![("bare repository on a path", remote.to_string_lossy().into_owned())];
+    if let Some(port) = daemon_port {
+        urls.push(("git daemon on 127.0.0.1", format!("git://127.0.0.1:{port}/team.git")));
+    }
+    for (round, (how, url)) in urls.into_iter().enumerate() {
+        let b_path = dir.join(format!("b{round}.verso"));
+        let mut b = Session::for_command(dir.join("config"), Some("Bo".into()));
+        let started = Instant::now();
+        b.join_team(&url, &b_path)?;
+        let join = started.elapsed();
+        let offset = round * 2_000;
+        edit_range(&mut a, offset..offset + 1_000, "Ana")?;
+        edit_range(&mut b, offset + 1_000..offset + 2_000, "Bo")?;
+        let started = Instant::now();
+        a.sync_team()?;
+        let first = started.elapsed();
+        let started = Instant::now();
+        let report = b.sync_team()?;
+        let second = started.elapsed();
+        let started = Instant::now();
+        let back = a.sync_team()?;
+        let third = started.elapsed();
+        writeln!(out, "  {how}:")?;
+        writeln!(out, "    join (clone and build the project):  {:>8.1} ms", ms(join))?;
+        writeln!(out, "    sync A (push 1,000 changes):         {:>8.1} ms  (goal < 2 s)", ms(first))?;
+        writeln!(
+            out,
+            "    sync B (merge, take in {}, push):  {:>8.1} ms  (goal < 2 s)",
+            report.revisions.len(),
+            ms(second)
+        )?;
+        writeln!(
+            out,
+            "    sync A (take in {}):               {:>8.1} ms  (goal < 2 s)",
+            back.revisions.len(),
+            ms(third)
+        )?;
+    }
+    writeln!(out, "  peak memory so far: {}", peak_memory().unwrap_or_else(|| "unknown".into()))?;
+    Ok(())
+}
+
+fn team_clone(dir: &Path, english: &[String], spanish: &[String], out: &mut impl Write) -> Result<(), BenchError> {
+    use crate::revision::Decision;
+    let remote = dir.join("big.git");
+    git2::Repository::init_bare(&remote)
+        .map_err(|e| BenchError::Read { path: remote.clone(), source: std::io::Error::other(e) })?;
+    let path = dir.join("big.verso");
+    {
+        let mut project = crate::store::Project::create(&path).map_err(SessionError::from)?;
+        for d in 0..100 {
+            let id = translated_document(&mut project, english, spanish, &format!("Bench {d}"), 1_000)?;
+            let segments: Vec<_> = project.segments(id).map_err(SessionError::from)?.iter().map(|r| r.id).collect();
+            project.bulk_review(&segments, Decision::Reviewed, "Bo").map_err(SessionError::from)?;
+            project.bulk_review(&segments, Decision::Approved, "Cy").map_err(SessionError::from)?;
+        }
+    }
+    let mut a = Session::for_command(dir.join("config"), Some("Ana".into()));
+    a.open_project(&path)?;
+    let started = Instant::now();
+    a.share_team(&remote.to_string_lossy())?;
+    let share = started.elapsed();
+    let size = folder_size(&remote);
+    let mut b = Session::for_command(dir.join("config"), Some("Bo".into()));
+    let started = Instant::now();
+    b.join_team(&remote.to_string_lossy(), &dir.join("big-b.verso"))?;
+    let join = started.elapsed();
+    edit_range(&mut a, 0..1_000, "1")?;
+    let rows = a.segments(crate::document::DocumentId(2))?;
+    let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+    a.bulk_review(&ids, Decision::Reviewed)?;
+    for d in 3..=10 {
+        let ids: Vec<_> = a.segments(crate::document::DocumentId(d))?.iter().map(|r| r.id).collect();
+        a.bulk_review(&ids, Decision::Reviewed)?;
+    }
+    a.sync_team()?;
+    let grown = folder_size(&remote) - size;
+    writeln!(out, "team projects, 100 documents, 100,000 segments, 300,000 revisions:")?;
+    writeln!(out, "  share (write, commit, push):           {:>8.1} s", share.as_secs_f64())?;
+    writeln!(out, "  join (clone and build the project):    {:>8.1} s  (goal < 15 s)", join.as_secs_f64())?;
+    writeln!(out, "  repository size:                       {:>8.1} MB", size as f64 / 1e6)?;
+    writeln!(out, "  growth for 10,000 more revisions:      {:>8.1} MB", grown as f64 / 1e6)?;
+    writeln!(out, "  peak memory: {}", peak_memory().unwrap_or_else(|| "unknown".into()))?;
+    Ok(())
+}

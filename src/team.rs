@@ -74,7 +74,12 @@ impl Repo {
         Ok(Repo { repo, path: path.to_path_buf() })
     }
 
+    /// Opens a clone's repository. The caller owns the project (its lock)
+    /// and runs one team operation at a time, so a `*.lock` file found here
+    /// was left by a process killed mid-fetch or mid-commit: it is removed,
+    /// or every later sync would fail on it.
     pub fn open(path: &Path) -> Result<Repo, TeamError> {
+        remove_stale_locks(path);
         let repo = Repository::open_bare(path).map_err(|e| git(path, e))?;
         Ok(Repo { repo, path: path.to_path_buf() })
     }
@@ -266,6 +271,21 @@ impl Repo {
 
     fn git(&self, error: git2::Error) -> TeamError {
         git(&self.path, error)
+    }
+}
+
+/// Lock files outside `objects/` (where Git keeps none).
+fn remove_stale_locks(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() && entry.file_name() != "objects" => remove_stale_locks(&path),
+            Ok(kind) if kind.is_file() && path.extension().is_some_and(|e| e == "lock") => {
+                let _ = std::fs::remove_file(&path);
+            }
+            _ => {}
+        }
     }
 }
 

@@ -190,6 +190,13 @@ fn the_same_segment_changed_on_two_machines_keeps_both_and_the_choice_syncs_back
     assert_eq!(texts(&bo)[4].1.as_deref(), Some(merged));
     assert_eq!(texts(&bo), texts(&ana));
 
+    // A process killed mid-fetch leaves Git's lock files behind; the next
+    // sync (the project's owner) clears them instead of failing for ever.
+    let repository = repository_path(&bo_path);
+    std::fs::write(repository.join("shallow.lock"), b"").expect("stale lock");
+    std::fs::write(repository.join("refs/heads/main.lock"), b"").expect("stale lock");
+    bo.sync_team().expect("a sync after a crash");
+
     // Keeping one's own side works the same way.
     save(&mut ana, 2, "Versión de Ana.", Status::Draft);
     save(&mut bo, 2, "Versión de Bo.", Status::Draft);

@@ -24,6 +24,9 @@ pub enum BenchArg {
     /// Import a generated translation memory (1,000,000 units, or
     /// VERSO_BENCH_TM_UNITS) and time fuzzy lookups and concordance.
     Tm,
+    /// Sync two clones of a 10,000-segment team project; join a
+    /// 100,000-segment one.
+    Team,
 }
 
 #[derive(Args)]
@@ -274,6 +277,7 @@ pub fn bench(args: BenchArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
         BenchArg::Align => verso::bench::align(&data, stdout)?,
         BenchArg::Provenance => verso::bench::provenance(&data, stdout)?,
         BenchArg::Formats => verso::bench::formats(&data, stdout)?,
+        BenchArg::Team => verso::bench::team(&data, stdout)?,
         BenchArg::Tm => {
             let units = std::env::var("VERSO_BENCH_TM_UNITS").ok().and_then(|n| n.parse().ok());
             verso::bench::tm(&data, units.unwrap_or(1_000_000), stdout)?

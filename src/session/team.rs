@@ -23,6 +23,15 @@ use crate::revision::{RevisionId, Status};
 use crate::store::{Incoming, Project};
 use crate::team::{Committer, Pushed, Repo, TeamError};
 
+/// One team operation at a time in this process (other processes are kept
+/// out by the project's lock), so a lock file Git finds in a clone's
+/// repository can only be a dead process's.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// How many times a sync fetches, merges and pushes again when others keep
 /// pushing first, before saying so.
 const PUSH_ATTEMPTS: usize = 10;
@@ -131,6 +140,7 @@ impl Session {
     /// Makes the open project a team project and pushes it to `remote`,
     /// which must be empty.
     pub fn share_team(&mut self, remote: &str) -> Result<TeamStatus, SessionError> {
+        let _one = one_at_a_time();
         let author = self.info()?.author;
         let project = self.project_mut()?;
         if project.team_writer()?.is_some() {
@@ -154,12 +164,13 @@ impl Session {
         repo.commit(&form::files_of(&shared, &writer), &committer(&author), "Share the project")?;
         // Offline right after the check: the commit is here, the next sync pushes it.
         let _ = repo.push()?;
-        self.team_status()
+        self.status()
     }
 
     /// Clones the team project at `remote` into a new project file at `path`
     /// and opens it.
     pub fn join_team(&mut self, remote: &str, path: &Path) -> Result<SyncReport, SessionError> {
+        let _one = one_at_a_time();
         if path.exists() {
             return Err(TeamUseError::Exists { path: path.to_path_buf() }.into());
         }
@@ -185,6 +196,7 @@ impl Session {
 
     /// Sends this clone's work and takes in everyone else's.
     pub fn sync_team(&mut self) -> Result<SyncReport, SessionError> {
+        let _one = one_at_a_time();
         let author = self.info()?.author;
         let project = self.project_mut()?;
         let writer = project.team_writer()?.ok_or(TeamUseError::NotShared)?;
@@ -210,6 +222,11 @@ impl Session {
     }
 
     pub fn team_status(&self) -> Result<TeamStatus, SessionError> {
+        let _one = one_at_a_time();
+        self.status()
+    }
+
+    fn status(&self) -> Result<TeamStatus, SessionError> {
         let project = self.project()?;
         let writer = project.team_writer()?.ok_or(TeamUseError::NotShared)?;
         let repo = Repo::open(&repository_path(project.path()))?;
