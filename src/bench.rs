@@ -537,8 +537,11 @@ fn team_in(dir: &Path, english: &[String], spanish: &[String], out: &mut impl Wr
     git2::Repository::init_bare(&remote)
         .map_err(|e| BenchError::Read { path: remote.clone(), source: std::io::Error::other(e) })?;
     let daemon_port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port())?;
-    let mut daemon = std::process::Command::new("git")
-        .args(["daemon", "--export-all", "--reuseaddr", "--enable=receive-pack", "--listen=127.0.0.1"])
+    // `git-daemon` itself: `git daemon` would run it as a child left behind by kill.
+    let exec_path = std::process::Command::new("git").arg("--exec-path").output().ok();
+    let exec_path = exec_path.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    let mut daemon = std::process::Command::new(Path::new(&exec_path).join("git-daemon"))
+        .args(["--export-all", "--reuseaddr", "--enable=receive-pack", "--listen=127.0.0.1"])
         .arg(format!("--port={daemon_port}"))
         .arg(format!("--base-path={}", dir.display()))
         .arg(dir)

@@ -2,11 +2,13 @@
 //! `git daemon` on 127.0.0.1. Each person is a separate project file with
 //! its own clone, as on separate machines. (About 3 s.)
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
+#[path = "support/git_daemon.rs"]
+mod git_daemon;
+
+use git_daemon::Daemon;
 use verso::formats::team::Files;
 use verso::session::{Keep, Session, repository_path};
 use verso::{DocumentId, Status, TranslationEdit};
@@ -37,48 +39,6 @@ fn repository_files(project: &Path) -> Files {
     verso::team::Repo::open(&repository_path(project)).expect("repo").files().expect("files")
 }
 
-/// `git daemon` serving `base` on a free loopback port; killed on drop.
-struct Daemon {
-    child: Child,
-    port: u16,
-}
-
-impl Daemon {
-    fn start(base: &Path, receive_pack: bool) -> Daemon {
-        let port = TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
-        let mut command = Command::new("git");
-        command.arg("daemon").arg("--export-all").arg("--reuseaddr");
-        if receive_pack {
-            command.arg("--enable=receive-pack");
-        }
-        command
-            .arg(format!("--base-path={}", base.display()))
-            .arg("--listen=127.0.0.1")
-            .arg(format!("--port={port}"))
-            .arg(base)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let child = command.spawn().expect("git daemon (Debian git; ./verso.sh test installs it)");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(10), "git daemon did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Daemon { child, port }
-    }
-
-    fn url(&self, name: &str) -> String {
-        format!("git://127.0.0.1:{}/{name}", self.port)
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn fsck(remote: &Path) {
     let output = Command::new("git").arg("-C").arg(remote).args(["fsck", "--strict"]).output().expect("git fsck");
     assert!(output.status.success(), "git fsck: {}", String::from_utf8_lossy(&output.stderr));
@@ -88,7 +48,7 @@ fn fsck(remote: &Path) {
 fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     let dir = tempfile::tempdir().expect("dir");
     let remote = bare_remote(dir.path(), "team.git");
-    let daemon = Daemon::start(dir.path(), true);
+    let daemon = Daemon::start(dir.path(), 0, true);
     let (ana_path, bo_path, cy_path) =
         (dir.path().join("ana.verso"), dir.path().join("bo.verso"), dir.path().join("cy.verso"));
     verso::sample::create_sample_project(&ana_path).expect("sample");
@@ -311,7 +271,7 @@ fn refusals_name_the_problem_and_leave_nothing_behind() {
     std::fs::create_dir(&served).expect("dir");
     let remote = bare_remote(&served, "team.git");
     ana.share_team(&remote).expect("share");
-    let read_only = Daemon::start(&served, false);
+    let read_only = Daemon::start(&served, 0, false);
     let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
     let bo_path = dir.path().join("bo.verso");
     bo.join_team(&read_only.url("team.git"), &bo_path).expect("joining only reads");

@@ -16,8 +16,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+#[path = "support/git_daemon.rs"]
+mod git_daemon;
+
+use git_daemon::Daemon;
 use verso::revision::Decision;
 use verso::session::{Session, repository_path};
 use verso::{DocumentId, Project, Status, TranslationEdit};
@@ -155,35 +159,6 @@ fn collect(child: &mut Child, person: usize, acked: &mut Acknowledged) {
     }
 }
 
-struct Daemon {
-    child: Child,
-}
-
-fn start_daemon(base: &Path, port: u16) -> Daemon {
-    let child = Command::new("git")
-        .args(["daemon", "--export-all", "--reuseaddr", "--enable=receive-pack", "--listen=127.0.0.1"])
-        .arg(format!("--port={port}"))
-        .arg(format!("--base-path={}", base.display()))
-        .arg(base)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("git daemon");
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(10), "git daemon did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Daemon { child }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// One revision as every clone must agree on it: (segment position,
 /// author, text, status, time).
 type Node = (u32, String, String, String, String);
@@ -215,7 +190,7 @@ fn run_seed(seed: u64, steps: usize) {
     let remote = dir.path().join("team.git");
     git2::Repository::init_bare(&remote).expect("bare remote");
     let port = TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
-    let mut daemon = Some(start_daemon(dir.path(), port));
+    let mut daemon = Some(Daemon::start(dir.path(), port, true));
 
     let projects: Vec<PathBuf> = (0..PEOPLE).map(|p| dir.path().join(format!("p{p}.verso"))).collect();
     verso::sample::create_sample_project(&projects[0]).expect("sample");
@@ -249,7 +224,7 @@ fn run_seed(seed: u64, steps: usize) {
     let _ = children[victim].wait();
     collect(&mut children[victim], victim, &mut acked[victim]);
     children[victim] = run_child(&projects[victim], victim, seed + 7919, steps / 2);
-    daemon = daemon.or_else(|| Some(start_daemon(dir.path(), port)));
+    daemon = daemon.or_else(|| Some(Daemon::start(dir.path(), port, true)));
     for (person, child) in children.iter_mut().enumerate() {
         collect(child, person, &mut acked[person]);
         let status = child.wait().expect("wait");
