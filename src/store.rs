@@ -326,6 +326,10 @@ CREATE TABLE revision_merges (
     merged_id   INTEGER NOT NULL REFERENCES revisions(id),
     PRIMARY KEY (revision_id, merged_id)
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX revision_merges_by_merged ON revision_merges (merged_id);
+
+-- Heads are revisions no other revision continues: found by parent.
+CREATE INDEX revisions_by_parent ON revisions (parent_id);
 "#,
 ];
 

@@ -197,7 +197,7 @@ fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
     // Take the file back to the schema before team projects.
     {
         let conn = rusqlite::Connection::open(&old).expect("sqlite");
-        conn.execute_batch("DROP TABLE shared_ids; DROP TABLE revision_merges;").expect("drop");
+        conn.execute_batch("DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;").expect("drop");
         conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 1))
             .expect("version");
     }

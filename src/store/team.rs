@@ -128,9 +128,12 @@ impl Project {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT s.id, s.document_id, d.title, s.position, s.source FROM segments s
+                "SELECT s.id, s.document_id, d.title, s.position, s.source
+                   FROM (SELECT r.segment_id AS id FROM revisions r JOIN segments s ON s.id = r.segment_id
+                          WHERE {HEAD} GROUP BY r.segment_id HAVING count(*) > 1) c
+                   JOIN segments s ON s.id = c.id
                    JOIN documents d ON d.id = s.document_id
-                  WHERE s.merged_into IS NULL AND (SELECT count(*) FROM revisions r WHERE {HEAD}) > 1
+                  WHERE s.merged_into IS NULL
                   ORDER BY s.document_id, s.position"
             ))
             .map_err(self.err())?;
