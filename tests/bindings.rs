@@ -19,6 +19,7 @@ use verso::revision::{
 use verso::session::{
     ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, Progress, ProjectInfo,
 };
+use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
 use verso::session::{MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{
@@ -95,6 +96,12 @@ fn generated() -> String {
         KeySource::decl(&cfg),
         ProfileView::decl(&cfg),
         MtSuggestion::decl(&cfg),
+        TeamStatus::decl(&cfg),
+        SyncReport::decl(&cfg),
+        Joined::decl(&cfg),
+        ConflictSide::decl(&cfg),
+        ConflictView::decl(&cfg),
+        Keep::decl(&cfg),
         Estimate::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by tests/bindings.rs. Do not edit.\n\n");

@@ -59,7 +59,7 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     // Bo joins through the path, Cy through git:// on loopback.
     let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
     let joined = bo.join_team(&remote, &bo_path).expect("Bo joins");
-    assert_eq!(joined.new_documents, ["Coastal desalination plan (sample)"]);
+    assert_eq!(joined.report.new_documents, ["Coastal desalination plan (sample)"]);
     let mut cy = Session::for_command(dir.path().join("config-cy"), Some("Cy".into()));
     cy.join_team(&daemon.url("team.git"), &cy_path).expect("Cy joins");
     assert_eq!(texts(&bo), texts(&ana));
@@ -85,7 +85,7 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
 
     for other in [&bo, &cy] {
         assert_eq!(texts(other), texts(&ana));
-        assert_eq!(other.team_status().expect("status").conflicts, 0);
+        assert_eq!(other.team_status().expect("status").expect("shared").conflicts, 0);
     }
     assert_eq!(texts(&cy)[5].2, Status::Approved);
     let files = repository_files(&ana_path);
@@ -168,7 +168,7 @@ fn the_same_segment_changed_on_two_machines_keeps_both_and_the_choice_syncs_back
     ana.sync_team().expect("sync");
     assert_eq!(texts(&ana)[2].1.as_deref(), Some("Versión de Ana."));
     assert_eq!(texts(&bo), texts(&ana));
-    assert_eq!(ana.team_status().expect("status").conflicts, 0);
+    assert_eq!(ana.team_status().expect("status").expect("shared").conflicts, 0);
     fsck(Path::new(&remote));
 }
 
@@ -197,7 +197,8 @@ fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
     // Take the file back to the schema before team projects.
     {
         let conn = rusqlite::Connection::open(&old).expect("sqlite");
-        conn.execute_batch("DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;").expect("drop");
+        conn.execute_batch("DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;")
+            .expect("drop");
         conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 1))
             .expect("version");
     }
@@ -259,7 +260,7 @@ fn refusals_name_the_problem_and_leave_nothing_behind() {
     let mut ana = person(dir.path(), &mine, "Ana");
     let error = ana.share_team(&foreign.to_string_lossy()).expect_err("not empty").to_string();
     assert!(error.contains("already holds a project"), "{error}");
-    assert!(ana.team_status().is_err(), "still a plain project");
+    assert_eq!(ana.team_status().expect("status"), None, "still a plain project");
 
     // An unreachable remote.
     let nowhere = dir.path().join("nowhere.git").to_string_lossy().into_owned();
@@ -278,7 +279,7 @@ fn refusals_name_the_problem_and_leave_nothing_behind() {
     save(&mut bo, 3, "Bo offline.", Status::Draft);
     let error = bo.sync_team().expect_err("push refused").to_string();
     assert!(error.contains("git://127.0.0.1"), "{error}");
-    assert!(bo.team_status().expect("status").unpushed, "the work is committed, waiting");
+    assert!(bo.team_status().expect("status").expect("shared").unpushed, "the work is committed, waiting");
     let files = repository_files(&bo_path);
     assert!(
         files.iter().any(|(path, bytes)| path.contains("/revisions/") && String::from_utf8_lossy(bytes).contains("Bo offline.")),

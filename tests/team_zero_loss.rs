@@ -202,7 +202,7 @@ fn run_seed(seed: u64, steps: usize) {
     for (person, project) in projects.iter().enumerate().skip(1) {
         // Half the team works through the daemon, half through the path.
         let url = if person % 2 == 1 {
-            format!("git://127.0.0.1:{port}/team.git")
+            daemon.as_ref().expect("the daemon runs").url("team.git")
         } else {
             remote.to_string_lossy().into_owned()
         };

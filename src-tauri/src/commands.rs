@@ -15,6 +15,7 @@ use verso::qa::{QaCheck, QaReport};
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
 use verso::session::Progress;
+use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
 use verso::session::{
     DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo, Session, SessionError,
 };
@@ -60,6 +61,36 @@ pub fn open_project(state: State<'_, AppState>, path: PathBuf) -> Reply<ProjectI
 #[tauri::command(async)]
 pub fn create_project(state: State<'_, AppState>, path: PathBuf) -> Reply<ProjectInfo> {
     with_session(&state, |s| s.create_project(&path))
+}
+
+#[tauri::command(async)]
+pub fn team_join(state: State<'_, AppState>, remote: String, path: PathBuf) -> Reply<Joined> {
+    with_session(&state, |s| s.join_team(&remote, &path))
+}
+
+#[tauri::command(async)]
+pub fn team_share(state: State<'_, AppState>, remote: String) -> Reply<TeamStatus> {
+    with_session(&state, |s| s.share_team(&remote))
+}
+
+#[tauri::command(async)]
+pub fn team_sync(state: State<'_, AppState>) -> Reply<SyncReport> {
+    with_session(&state, Session::sync_team)
+}
+
+#[tauri::command(async)]
+pub fn team_status(state: State<'_, AppState>) -> Reply<Option<TeamStatus>> {
+    with_session(&state, |s| s.team_status())
+}
+
+#[tauri::command(async)]
+pub fn team_conflicts(state: State<'_, AppState>) -> Reply<Vec<ConflictView>> {
+    with_session(&state, Session::team_conflicts)
+}
+
+#[tauri::command(async)]
+pub fn team_resolve(state: State<'_, AppState>, segment: SegmentId, keep: Keep) -> Reply<ConflictSide> {
+    with_session(&state, |s| s.resolve_team_conflict(segment, keep))
 }
 
 #[tauri::command(async)]

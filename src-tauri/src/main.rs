@@ -43,6 +43,12 @@ fn main() -> ExitCode {
         })
         .invoke_handler(tauri::generate_handler![
             commands::startup_project,
+            commands::team_join,
+            commands::team_share,
+            commands::team_sync,
+            commands::team_status,
+            commands::team_conflicts,
+            commands::team_resolve,
             commands::tm_matches,
             commands::mt_profiles,
             commands::save_mt_profile,

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::Subcommand;
 use verso::SegmentId;
 use verso::session::{Keep, Session, SyncReport};
@@ -71,7 +72,7 @@ pub fn run(wait: Wait, action: TeamAction, stdout: &mut impl Write) -> anyhow::R
         }
         TeamAction::Clone { remote, project, author, json } => {
             let mut session = Session::for_command(verso::mt::profile::default_config_dir(), author);
-            let report = session.join_team(&remote, &project)?;
+            let report = session.join_team(&remote, &project)?.report;
             if json {
                 print_json(stdout, &report)?;
             } else {
@@ -88,7 +89,9 @@ pub fn run(wait: Wait, action: TeamAction, stdout: &mut impl Write) -> anyhow::R
             }
         }
         TeamAction::Status { project, json } => {
-            let status = open(&project, wait, None)?.team_status()?;
+            let status = open(&project, wait, None)?
+                .team_status()?
+                .with_context(|| format!("{}: not a team project; share it first", project.display()))?;
             if json {
                 print_json(stdout, &status)?;
             } else {

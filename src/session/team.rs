@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Session, SessionError};
+use super::{ProjectInfo, Session, SessionError};
+use crate::diff::{self, DiffAlgorithm, TextDiff};
 use crate::document::SegmentId;
 use crate::formats::team::{self as form, TeamFormError, writer_of};
 use crate::revision::{RevisionId, Status};
@@ -58,6 +59,7 @@ pub enum TeamUseError {
 
 /// Which text ends a conflict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Keep {
     Mine,
@@ -67,6 +69,7 @@ pub enum Keep {
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct SyncReport {
     /// Titles of documents another clone shared.
     pub new_documents: Vec<String>,
@@ -81,6 +84,7 @@ pub struct SyncReport {
 
 /// Where a team project stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct TeamStatus {
     pub remote: String,
     pub writer: String,
@@ -89,17 +93,29 @@ pub struct TeamStatus {
     pub conflicts: u32,
 }
 
-/// One conflicted segment as a person decides it.
+/// A team project just joined: the project, opened, and what came in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Joined {
+    pub project: ProjectInfo,
+    pub report: SyncReport,
+}
+
+/// One conflicted segment as a person decides it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ConflictView {
     pub segment: SegmentId,
     pub document: String,
     pub position: u32,
     pub source: String,
     pub sides: Vec<ConflictSide>,
+    /// From the oldest side's text to the newest's, word by word.
+    pub diff: Option<TextDiff>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ConflictSide {
     pub revision: RevisionId,
     pub text: String,
@@ -169,7 +185,7 @@ impl Session {
 
     /// Clones the team project at `remote` into a new project file at `path`
     /// and opens it.
-    pub fn join_team(&mut self, remote: &str, path: &Path) -> Result<SyncReport, SessionError> {
+    pub fn join_team(&mut self, remote: &str, path: &Path) -> Result<Joined, SessionError> {
         let _one = one_at_a_time();
         if path.exists() {
             return Err(TeamUseError::Exists { path: path.to_path_buf() }.into());
@@ -189,9 +205,9 @@ impl Session {
         let mut project = Project::create(path)?;
         project.set_team_writer(&new_writer())?;
         let incoming = project.apply_shared(&shared)?;
-        self.adopt(project)?;
+        let info = self.adopt(project)?;
         let conflicts = self.project()?.conflicts()?.len() as u32;
-        Ok(report(incoming, true, conflicts))
+        Ok(Joined { project: info, report: report(incoming, true, conflicts) })
     }
 
     /// Sends this clone's work and takes in everyone else's.
@@ -221,9 +237,14 @@ impl Session {
         Err(TeamUseError::Busy.into())
     }
 
-    pub fn team_status(&self) -> Result<TeamStatus, SessionError> {
+    /// Where the open project stands with its team; `None` when it is not
+    /// a team project.
+    pub fn team_status(&self) -> Result<Option<TeamStatus>, SessionError> {
         let _one = one_at_a_time();
-        self.status()
+        match self.project()?.team_writer()? {
+            Some(_) => Ok(Some(self.status()?)),
+            None => Ok(None),
+        }
     }
 
     fn status(&self) -> Result<TeamStatus, SessionError> {
@@ -244,9 +265,15 @@ impl Session {
         // Gives this clone's newest revisions their shared ids, which say whose they are.
         project.shared_project()?;
         let conflicts = project.conflicts()?;
-        Ok(conflicts
-            .into_iter()
-            .map(|c| ConflictView {
+        let mut views = Vec::new();
+        for c in conflicts {
+            let granularity = diff::granularity_for(&project.target_language(c.document)?);
+            let diff = match (c.heads.first(), c.heads.last()) {
+                (Some(old), Some(new)) => Some(diff::diff_text(&old.text, &new.text, granularity, DiffAlgorithm::Auto)),
+                _ => None,
+            };
+            views.push(ConflictView {
+                diff,
                 segment: c.segment,
                 document: c.document_title,
                 position: c.position,
@@ -263,8 +290,9 @@ impl Session {
                         at: r.created_at,
                     })
                     .collect(),
-            })
-            .collect())
+            });
+        }
+        Ok(views)
     }
 
     /// Ends a conflict: keep this clone's text, take the other's, or write

@@ -1113,3 +1113,108 @@ async fn machine_suggestions_are_inserted_and_a_document_is_machine_translated_w
     assert_eq!(rows[7].translation.as_deref(), Some("ES: Sentence 7 of the statement."));
     Ok(())
 }
+
+/// Runs the `verso` command line and returns its standard output.
+fn run_verso(args: &[&std::ffi::OsStr]) -> anyhow::Result<String> {
+    let output = Command::new(verso_cli()).args(args).output()?;
+    if !output.status.success() {
+        bail!("verso {:?}: {}", args, String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The translation of each segment of document 1 in a project, by the command line.
+fn translations(project: &Path) -> anyhow::Result<Vec<Option<String>>> {
+    let shown = run_verso(&["show".as_ref(), project.as_os_str(), "1".as_ref(), "--json".as_ref()])?;
+    let rows: serde_json::Value = serde_json::from_str(&shown)?;
+    Ok(rows
+        .as_array()
+        .map(|rows| rows.iter().map(|r| r["translation"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_team_project_syncs_with_another_clone_and_a_conflict_is_resolved_in_the_app() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    if !verso_cli().is_file() {
+        bail!("{} is missing: build the command line first (cargo build; ./verso.sh test does)", verso_cli().display());
+    }
+    let remote = dir.path().join("team.git");
+    let init = Command::new("git").arg("init").arg("--bare").arg("-q").arg(&remote).status()?;
+    assert!(init.success(), "git init --bare");
+    let ana = project_with_text(dir.path(), "statement.txt", "The ministry spoke on Monday. Talks continue.")?;
+    let bo = dir.path().join("bo.verso");
+    let (remote_arg, ana_arg, bo_arg) = (remote.as_os_str(), ana.as_os_str(), bo.as_os_str());
+    run_verso(&["team".as_ref(), "share".as_ref(), ana_arg, remote_arg, "--author".as_ref(), "Ana".as_ref()])?;
+    // Bo's clone is another machine, driven by the command line.
+    run_verso(&["team".as_ref(), "clone".as_ref(), remote_arg, bo_arg, "--author".as_ref(), "Bo".as_ref()])?;
+    let bo_sync = || run_verso(&["team".as_ref(), "sync".as_ref(), bo_arg, "--author".as_ref(), "Bo".as_ref()]);
+
+    let app = App::launch(&[&ana], &dir.path().join("config")).await?;
+    app.wait_for("[data-testid=team-bar]").await?;
+    let syncs = "Number(document.querySelector('[data-testid=team-state]')?.dataset.syncs ?? 0)";
+    app.wait_until("the sync on opening", &format!("{syncs} >= 1")).await?;
+    // Clicks Sync now and waits until that sync has finished.
+    let sync_now = || async {
+        let before = app.eval(syncs).await?.as_u64().unwrap_or(0);
+        app.wait_for("[data-testid=team-sync]").await?.click().await?;
+        app.wait_until("the sync is done", &format!("{syncs} > {before}")).await
+    };
+
+    // A translation typed and synced in the app reaches Bo at his sync.
+    let first = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    first.click().await?;
+    first.send_keys("El ministerio habló el lunes.").await?;
+    first.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until(
+        "segment 1 is translated",
+        &format!("document.querySelector(\"{ROW}[data-position='0']\")?.dataset.status === 'translated'"),
+    )
+    .await?;
+    sync_now().await?;
+    let state = app.eval("document.querySelector('[data-testid=team-state]').textContent").await?;
+    assert!(state.as_str().is_some_and(|s| s.starts_with("Synced")), "{state}");
+    bo_sync()?;
+    assert_eq!(translations(&bo)?[0].as_deref(), Some("El ministerio habló el lunes."));
+
+    // The same segment changed on both machines: both texts in the conflicts panel.
+    run_verso(&[
+        "set".as_ref(),
+        bo_arg,
+        "2".as_ref(),
+        "Las conversaciones siguen.".as_ref(),
+        "--status".as_ref(),
+        "translated".as_ref(),
+        "--author".as_ref(),
+        "Bo".as_ref(),
+    ])?;
+    bo_sync()?;
+    let second = app.wait_for(&format!("{ROW}[data-position='1'] [data-testid=segment-target]")).await?;
+    second.click().await?;
+    second.send_keys("Las negociaciones continúan.").await?;
+    second.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until(
+        "segment 2 is translated",
+        &format!("document.querySelector(\"{ROW}[data-position='1']\")?.dataset.status === 'translated'"),
+    )
+    .await?;
+    sync_now().await?;
+    app.wait_for("[data-testid=team-conflicts-button]").await?.click().await?;
+    app.wait_for("[data-testid=team-conflict]").await?;
+    let mine = app.wait_for("[data-testid=conflict-mine]").await?.text().await?;
+    let theirs = app.wait_for("[data-testid=conflict-theirs]").await?.text().await?;
+    assert!(mine.contains("Las negociaciones continúan."), "{mine}");
+    assert!(theirs.contains("Las conversaciones siguen.") && theirs.contains("Bo"), "{theirs}");
+    app.wait_for("[data-testid=keep-mine]").await?.click().await?;
+    app.wait_for("[data-testid=team-no-conflicts]").await?;
+    app.wait_for("[data-testid=team-conflicts-close]").await?.click().await?;
+    sync_now().await?;
+    app.wait_until("no conflict is left", "!document.querySelector('[data-testid=team-conflicts-button]')").await?;
+    bo_sync()?;
+    let conflicts = run_verso(&["team".as_ref(), "conflicts".as_ref(), bo_arg, "--json".as_ref()])?;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&conflicts)?, json!([]), "{conflicts}");
+    assert_eq!(translations(&bo)?[1].as_deref(), Some("Las negociaciones continúan."));
+    app.quit().await?;
+    Ok(())
+}

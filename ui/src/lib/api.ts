@@ -39,6 +39,12 @@ import type {
   ProfileView,
   MtSuggestion,
   Estimate,
+  TeamStatus,
+  SyncReport,
+  Joined,
+  ConflictView,
+  ConflictSide,
+  Keep,
 } from "./bindings";
 import { Channel } from "@tauri-apps/api/core";
 
@@ -80,6 +86,12 @@ export const api = {
   qaReport: (document: DocumentId) => invoke<QaReport>("qa_report", { document }),
   acceptWarning: (segment: SegmentId, check: QaCheck, detail: string, reason: string) =>
     invoke<QaReport>("accept_warning", { segment, check, detail, reason }),
+  teamJoin: (remote: string, path: string) => invoke<Joined>("team_join", { remote, path }),
+  teamShare: (remote: string) => invoke<TeamStatus>("team_share", { remote }),
+  teamSync: () => invoke<SyncReport>("team_sync"),
+  teamStatus: () => invoke<TeamStatus | null>("team_status"),
+  teamConflicts: () => invoke<ConflictView[]>("team_conflicts"),
+  teamResolve: (segment: SegmentId, keep: Keep) => invoke<ConflictSide>("team_resolve", { segment, keep }),
   startupProject: () => invoke<ProjectInfo | null>("startup_project"),
   recentProjects: () => invoke<RecentProject[]>("recent_projects"),
   openProject: (path: string) => invoke<ProjectInfo>("open_project", { path }),

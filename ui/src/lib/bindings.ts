@@ -267,6 +267,46 @@ key_variable: string, };
 
 export type MtSuggestion = { profile: string, provider: ProviderKind, url: string, text: string | null, error: string | null, };
 
+export type TeamStatus = { remote: string, writer: string, 
+/**
+ * Commits made here the remote has not received yet.
+ */
+unpushed: boolean, conflicts: number, };
+
+export type SyncReport = { 
+/**
+ * Titles of documents another clone shared.
+ */
+new_documents: Array<string>, 
+/**
+ * Revisions taken in: (document, segment position, author).
+ */
+revisions: Array<[string, number, string]>, comments: number, 
+/**
+ * Whether this clone's work reached the remote.
+ */
+pushed: boolean, 
+/**
+ * Segments in conflict after the sync.
+ */
+conflicts: number, };
+
+export type Joined = { project: ProjectInfo, report: SyncReport, };
+
+export type ConflictSide = { revision: RevisionId, text: string, status: Status, author: string, at: string, 
+/**
+ * Made in this clone.
+ */
+mine: boolean, };
+
+export type ConflictView = { segment: SegmentId, document: string, position: number, source: string, sides: Array<ConflictSide>, 
+/**
+ * From the oldest side's text to the newest's, word by word.
+ */
+diff: TextDiff | null, };
+
+export type Keep = "mine" | "theirs" | { "text": string };
+
 export type Estimate = { profile: string, provider: ProviderKind, 
 /**
  * Where the text goes.
