@@ -78,6 +78,9 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     let row = ana.segments(DocumentId(1)).expect("rows")[5].clone();
     assert_eq!(row.translation.as_deref(), Some("Las obras comenzarán en mayo."));
     assert_eq!(row.comments, 1);
+    // Confirmed work from others feeds this clone's project memory too.
+    let hits = ana.concordance("obras comenzarán").expect("concordance");
+    assert!(hits.iter().any(|h| h.target == "Las obras comenzarán en mayo."), "{hits:?}");
     ana.review(row.id, verso::revision::Decision::Approved, None).expect("approve");
     ana.sync_team().expect("Ana syncs");
     bo.sync_team().expect("Bo syncs");

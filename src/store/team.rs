@@ -426,6 +426,9 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
         .filter(|(_, r)| !revisions.contains_key(&r.id))
         .collect();
     waiting.sort_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.1.id.cmp(&b.1.id)));
+    // The project memory keeps one unit per segment, the newest confirmed
+    // text: recorded once per segment, not once per revision.
+    let mut confirmed: HashMap<i64, (&SharedRevision, Status)> = HashMap::new();
     loop {
         let before = waiting.len();
         let mut still = Vec::new();
@@ -443,14 +446,7 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
             let Some(&segment) = segments.get(&revision.segment) else { continue };
             let Some(status) = Status::parse(&revision.status) else { continue };
             if status.is_translated() && !revision.text.trim().is_empty() {
-                memory::record(
-                    tx,
-                    SegmentId(segment),
-                    &revision.text,
-                    status,
-                    &revision.author,
-                    revision.origin.as_deref(),
-                )?;
+                confirmed.insert(segment, (revision, status));
             }
             tx.execute(
                 "INSERT INTO revisions (segment_id, parent_id, text, status, author, created_at, origin)
@@ -470,6 +466,11 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
             break;
         }
         waiting = still;
+    }
+    let mut confirmed: Vec<(i64, (&SharedRevision, Status))> = confirmed.into_iter().collect();
+    confirmed.sort_by_key(|(segment, _)| *segment);
+    for (segment, (revision, status)) in confirmed {
+        memory::record(tx, SegmentId(segment), &revision.text, status, &revision.author, revision.origin.as_deref())?;
     }
     // Merges point at revisions that are all here now.
     for revision in shared.revisions.values().flatten().filter(|r| !r.merges.is_empty()) {
