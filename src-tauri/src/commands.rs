@@ -85,7 +85,7 @@ pub fn team_status(state: State<'_, AppState>) -> Reply<Option<TeamStatus>> {
 
 #[tauri::command(async)]
 pub fn team_conflicts(state: State<'_, AppState>) -> Reply<Vec<ConflictView>> {
-    with_session(&state, Session::team_conflicts)
+    with_session(&state, |s| s.team_conflicts())
 }
 
 #[tauri::command(async)]

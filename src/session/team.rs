@@ -259,11 +259,9 @@ impl Session {
         })
     }
 
-    pub fn team_conflicts(&mut self) -> Result<Vec<ConflictView>, SessionError> {
-        let project = self.project_mut()?;
+    pub fn team_conflicts(&self) -> Result<Vec<ConflictView>, SessionError> {
+        let project = self.project()?;
         let writer = project.team_writer()?.ok_or(TeamUseError::NotShared)?;
-        // Gives this clone's newest revisions their shared ids, which say whose they are.
-        project.shared_project()?;
         let conflicts = project.conflicts()?;
         let mut views = Vec::new();
         for c in conflicts {
@@ -333,8 +331,14 @@ impl Session {
     }
 }
 
+/// Made in this clone: shared under this clone's writer id, or not shared
+/// yet (only this clone's own revisions wait for an id).
 fn is_mine(project: &Project, revision: RevisionId, writer: &str) -> bool {
-    project.shared_id_of_revision(revision).ok().flatten().is_some_and(|id| writer_of(&id) == writer)
+    match project.shared_id_of_revision(revision) {
+        Ok(Some(id)) => writer_of(&id) == writer,
+        Ok(None) => true,
+        Err(_) => false,
+    }
 }
 
 fn report(incoming: Incoming, pushed: bool, conflicts: u32) -> SyncReport {
