@@ -331,6 +331,50 @@ CREATE INDEX revision_merges_by_merged ON revision_merges (merged_id);
 -- Heads are revisions no other revision continues: found by parent.
 CREATE INDEX revisions_by_parent ON revisions (parent_id);
 "#,
+    r#"
+-- Team projects share summaries, people's link decisions, approvals,
+-- versions, glossary terms and accepted QA warnings too: more kinds of
+-- shared id (SQLite cannot widen a CHECK, so the table is rebuilt).
+CREATE TABLE shared_ids_wider (
+    kind      TEXT NOT NULL CHECK (kind IN ('document', 'segment', 'revision', 'comment', 'section',
+                                            'sentence_change', 'link', 'approval', 'version', 'term',
+                                            'accepted')),
+    local_id  INTEGER NOT NULL,
+    shared_id TEXT NOT NULL,
+    PRIMARY KEY (kind, local_id),
+    UNIQUE (kind, shared_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO shared_ids_wider (kind, local_id, shared_id) SELECT kind, local_id, shared_id FROM shared_ids;
+DROP TABLE shared_ids;
+ALTER TABLE shared_ids_wider RENAME TO shared_ids;
+
+-- What happened to a summary sentence after it was written (taken out,
+-- brought back, its kind changed), append-only, so another clone can
+-- replay it; the segment row holds the outcome.
+CREATE TABLE sentence_changes (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    segment_id INTEGER NOT NULL REFERENCES segments(id),
+    change     TEXT NOT NULL CHECK (change IN ('removed', 'restored', 'claim', 'commentary')),
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+CREATE INDEX sentence_changes_by_segment ON sentence_changes (segment_id, id);
+-- A sentence's kind and whether it is shown are its newest changes, so
+-- the sentences written before carry theirs.
+INSERT INTO sentence_changes (segment_id, change, author, created_at)
+    SELECT s.id, s.sentence_kind,
+           coalesce((SELECT author FROM revisions WHERE segment_id = s.id ORDER BY id LIMIT 1), 'Verso'),
+           coalesce((SELECT min(created_at) FROM revisions WHERE segment_id = s.id), d.imported_at)
+      FROM segments s JOIN documents d ON d.id = s.document_id
+     WHERE d.kind = 'summary' AND s.sentence_kind IS NOT NULL ORDER BY s.id;
+INSERT INTO sentence_changes (segment_id, change, author)
+    SELECT s.id, 'removed', 'Verso' FROM segments s JOIN documents d ON d.id = s.document_id
+     WHERE d.kind = 'summary' AND s.merged_into = s.id ORDER BY s.id;
+
+-- When a summary's section was added: sections from several people are
+-- ordered by it.
+ALTER TABLE passages ADD COLUMN created_at TEXT;
+"#,
 ];
 
 /// SQLite's page cache per connection, in KiB (32 MB): keeps a large
@@ -339,7 +383,7 @@ const PAGE_CACHE_KIB: i64 = 32_768;
 
 /// Where a hidden (joined) segment's position goes: out of the way of the
 /// visible ones and of the temporary negatives used while renumbering.
-const HIDDEN_POSITION_BASE: i64 = -1_000_000_000;
+pub(crate) const HIDDEN_POSITION_BASE: i64 = -1_000_000_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -1448,7 +1492,7 @@ fn insert_revision_from(
     if status.is_translated() && !text.trim().is_empty() {
         memory::record(tx, segment, text, status, author, origin)?;
     }
-    tx.query_row(
+    let revision = tx.query_row(
         "INSERT INTO revisions (segment_id, parent_id, text, status, author, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          RETURNING id, created_at",
         params![segment.0, parent.map(|id| id.0), text, status.as_str(), author, origin],
@@ -1464,7 +1508,22 @@ fn insert_revision_from(
                 origin: origin.map(str::to_string),
             })
         },
-    )
+    )?;
+    if let Some(parent) = parent {
+        // In a team project two people may have made the same change at
+        // once (both approved one text): heads that read like the one this
+        // revision continues are continued too, so they never surface as a
+        // conflict later.
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO revision_merges (revision_id, merged_id)
+             SELECT ?1, r.id FROM revisions r JOIN revisions p ON p.id = ?2
+              WHERE r.segment_id = p.segment_id AND r.id NOT IN (?1, ?2) AND r.text = p.text AND r.status = p.status
+                AND NOT EXISTS (SELECT 1 FROM revisions c WHERE c.parent_id = r.id)
+                AND NOT EXISTS (SELECT 1 FROM revision_merges m WHERE m.merged_id = r.id)",
+        )?
+        .execute(params![revision.id.0, parent.0])?;
+    }
+    Ok(revision)
 }
 
 fn insert_comment(

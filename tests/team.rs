@@ -59,7 +59,7 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     // Bo joins through the path, Cy through git:// on loopback.
     let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
     let joined = bo.join_team(&remote, &bo_path).expect("Bo joins");
-    assert_eq!(joined.report.new_documents, ["Coastal desalination plan (sample)"]);
+    assert_eq!(joined.report.new_documents, ["Coastal desalination plan (sample)", "News summary (sample)"]);
     let mut cy = Session::for_command(dir.path().join("config-cy"), Some("Cy".into()));
     cy.join_team(&daemon.url("team.git"), &cy_path).expect("Cy joins");
     assert_eq!(texts(&bo), texts(&ana));
@@ -69,7 +69,7 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     save(&mut bo, 5, "Las obras comenzarán en mayo.", Status::Translated);
     let segment = cy.segments(DocumentId(1)).expect("rows")[5].id;
     cy.add_comment(segment, "Check the month against the source.").expect("comment");
-    assert!(bo.sync_team().expect("Bo syncs").pushed);
+    bo.sync_team().expect("Bo syncs");
     cy.sync_team().expect("Cy syncs");
     let report = ana.sync_team().expect("Ana syncs");
     assert_eq!(report.revisions.len(), 1, "{report:?}");
@@ -94,8 +94,9 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     let files = repository_files(&ana_path);
     assert_eq!(repository_files(&bo_path), files);
     assert_eq!(repository_files(&cy_path), files);
-    // One file per writer: Ana's and Bo's revisions, Cy's comment.
-    assert_eq!(files.keys().filter(|p| p.contains("/revisions/")).count(), 2, "{:?}", files.keys());
+    // One file per writer: Ana's and Bo's revisions of the statement (and
+    // Ana's of the summary's sentences), Cy's comment.
+    assert_eq!(files.keys().filter(|p| p.contains("/revisions/")).count(), 3, "{:?}", files.keys());
     assert_eq!(files.keys().filter(|p| p.contains("/comments/")).count(), 1, "{:?}", files.keys());
     // Nothing new: a sync makes no commit.
     let tip = git2::Repository::open_bare(&remote).expect("remote").refname_to_id("refs/heads/main").expect("tip");
@@ -197,12 +198,16 @@ fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
             })
             .collect()
     };
-    // Take the file back to the schema before team projects.
+    // Take the file back to the schema before team projects (two
+    // migrations: team projects, then summaries and the rest shared).
     {
         let conn = rusqlite::Connection::open(&old).expect("sqlite");
-        conn.execute_batch("DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;")
-            .expect("drop");
-        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 1))
+        conn.execute_batch(
+            "DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;
+             DROP TABLE sentence_changes; ALTER TABLE passages DROP COLUMN created_at;",
+        )
+        .expect("drop");
+        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 2))
             .expect("version");
     }
     let mut ana = person(dir.path(), &old, "Ana");
@@ -247,7 +252,8 @@ fn refusals_name_the_problem_and_leave_nothing_behind() {
     assert!(!target.exists() && !repository_path(&target).exists(), "nothing left behind");
 
     // A repository written by a newer Verso.
-    let blob = repo.blob(br#"{"format":2}"#).expect("blob");
+    let newer = format!(r#"{{"format":{}}}"#, verso::formats::team::FORMAT + 1);
+    let blob = repo.blob(newer.as_bytes()).expect("blob");
     let mut builder = repo.treebuilder(None).expect("tree");
     builder.insert("verso-team.json", blob, 0o100644).expect("insert");
     let tree = repo.find_tree(builder.write().expect("write")).expect("tree");
@@ -293,4 +299,118 @@ fn refusals_name_the_problem_and_leave_nothing_behind() {
     let segment = ana.segments(DocumentId(1)).expect("rows")[0].id;
     let error = ana.split_segment(segment, 5).expect_err("refused").to_string();
     assert!(error.contains("not shared with the team yet"), "{error}");
+}
+
+/// The summary as a person reads it: (section, text, kind) in order.
+fn summary_text(session: &mut Session, summary: DocumentId) -> Vec<(String, String, String)> {
+    let view = session.summary(summary).expect("summary");
+    view.sections
+        .iter()
+        .flat_map(|section| {
+            section.sentences.iter().map(|s| (section.title.clone(), s.text.clone(), format!("{:?}", s.kind)))
+        })
+        .collect()
+}
+
+fn summary_of(session: &Session) -> DocumentId {
+    session
+        .documents()
+        .expect("documents")
+        .into_iter()
+        .find(|d| d.kind == verso::DocumentKind::Summary)
+        .expect("a summary")
+        .id
+}
+
+#[test]
+fn a_summary_written_on_two_machines_is_approved_on_a_third_with_links_versions_terms_and_accepted_warnings() {
+    use verso::summary::{LinkDecision, SentenceKind};
+    let dir = tempfile::tempdir().expect("dir");
+    let remote = bare_remote(dir.path(), "team.git");
+    let (ana_path, bo_path, cy_path) =
+        (dir.path().join("ana.verso"), dir.path().join("bo.verso"), dir.path().join("cy.verso"));
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    ana.share_team(&remote).expect("share");
+    let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
+    bo.join_team(&remote, &bo_path).expect("Bo joins");
+    let mut cy = Session::for_command(dir.path().join("config-cy"), Some("Cy".into()));
+    cy.join_team(&remote, &cy_path).expect("Cy joins");
+    let (summary, bo_summary, cy_summary) = (summary_of(&ana), summary_of(&bo), summary_of(&cy));
+    assert_eq!(summary_text(&mut bo, bo_summary), summary_text(&mut ana, summary));
+
+    // Bo and Cy write into the same section at the same time; Ana, the
+    // editor, takes one sample sentence out and calls another commentary.
+    let view =
+        bo.add_summary_text(bo_summary, 0, "The first plant opens in 2027.", SentenceKind::Claim).expect("Bo writes");
+    let bos = view.sections[0].sentences.last().expect("Bo's sentence").id;
+    cy.add_summary_text(cy_summary, 0, "Officials expect 450,000 homes to be served.", SentenceKind::Claim)
+        .expect("Cy writes");
+    let view = ana.summary(summary).expect("view");
+    let (removed, recast) = (view.sections[0].sentences[0].clone(), view.sections[0].sentences[1].clone());
+    ana.remove_summary_sentence(removed.id).expect("remove");
+    ana.set_sentence_kind(recast.id, SentenceKind::Commentary).expect("kind");
+
+    // Bo confirms a link for his sentence, names a version of the
+    // statement; Cy adds a glossary term and accepts a QA warning.
+    let statement = bo.segments(DocumentId(1)).expect("rows");
+    let opening = statement.iter().find(|r| r.source.contains("2027")).unwrap_or(&statement[0]).id;
+    bo.decide_link(bos, opening, LinkDecision::Confirmed).expect("link");
+    bo.create_version(DocumentId(1), "to the editor").expect("version");
+    let csv = dir.path().join("terms.csv");
+    std::fs::write(&csv, "en,es\ndesalination plant,planta desalinizadora\n").expect("csv");
+    assert_eq!(cy.import_glossary(&csv, DocumentId(1)).expect("glossary"), (1, 1));
+    let warning = cy.qa_report(DocumentId(1)).expect("qa").open().next().expect("a warning").clone();
+    cy.accept_warning(warning.segment, warning.check, &warning.detail, "House style allows it.").expect("accept");
+
+    for _ in 0..2 {
+        for session in [&mut bo, &mut cy, &mut ana] {
+            session.sync_team().expect("sync");
+        }
+    }
+    // Everyone reads the same summary, in the same order.
+    let text = summary_text(&mut ana, summary);
+    assert_eq!(summary_text(&mut bo, bo_summary), text);
+    assert_eq!(summary_text(&mut cy, cy_summary), text);
+    assert!(!text.iter().any(|(_, t, _)| t == &removed.text), "taken out everywhere: {text:?}");
+    assert!(text.iter().any(|(_, t, k)| t == &recast.text && k == "Commentary"), "{text:?}");
+    let news: Vec<&str> = text.iter().filter(|(s, _, _)| s == "News Summary").map(|(_, t, _)| t.as_str()).collect();
+    assert!(
+        news.contains(&"The first plant opens in 2027.")
+            && news.contains(&"Officials expect 450,000 homes to be served.")
+    );
+
+    // Ana sees Bo's confirmed link, his version and Cy's term and acceptance.
+    let view = ana.summary(summary).expect("view");
+    let sentence = view
+        .sections
+        .iter()
+        .flat_map(|s| &s.sentences)
+        .find(|s| s.text == "The first plant opens in 2027.")
+        .expect("Bo's sentence");
+    assert!(sentence.links.iter().any(|l| l.origin == verso::summary::LinkOrigin::Confirmed), "{:?}", sentence.links);
+    let versions = ana.versions(DocumentId(1)).expect("versions");
+    assert!(versions.iter().any(|v| v.name == "to the editor" && v.author == "Bo"), "{versions:?}");
+    assert!(ana.glossary(DocumentId(1)).expect("glossary").iter().any(|t| t.target == "planta desalinizadora"));
+    let report = ana.qa_report(DocumentId(1)).expect("qa");
+    let accepted = report
+        .issues
+        .iter()
+        .find(|i| i.position == warning.position && i.check == warning.check && i.detail == warning.detail)
+        .expect("the warning");
+    assert_eq!(accepted.accepted.as_ref().map(|a| a.author.as_str()), Some("Cy"));
+
+    // The editor approves; the writer's next sync says so.
+    ana.approve_summary(summary, Some("Checked against the statement by phone.")).expect("approve");
+    ana.sync_team().expect("sync");
+    let report = bo.sync_team().expect("sync");
+    assert_eq!(report.approvals, [("News summary (sample)".to_string(), "Ana".to_string())]);
+    let view = bo.summary(bo_summary).expect("view");
+    assert_eq!(view.approval.as_ref().map(|a| a.author.as_str()), Some("Ana"));
+    assert!(view.approved, "every sentence approved on Bo's machine too");
+    cy.sync_team().expect("sync");
+    let files = repository_files(&ana_path);
+    assert_eq!(repository_files(&bo_path), files);
+    assert_eq!(repository_files(&cy_path), files);
+    fsck(Path::new(&remote));
 }

@@ -1,7 +1,9 @@
 //! No acknowledged change is ever lost in a team project, whatever the
 //! timing: separate OS processes, each a person with their own clone, run
 //! seeded random work (their own segments, shared "hot" segments,
-//! approvals, comments, new documents) and sync at random moments through
+//! approvals, comments, new documents, summary sentences, link decisions,
+//! summary approvals, versions, glossary terms, accepted QA warnings) and
+//! sync at random moments through
 //! a bare repository on a path and through `git daemon` on 127.0.0.1,
 //! while the test SIGKILLs one of them and stops and restarts the daemon.
 //! Afterwards everyone syncs until nothing moves, and the clones are
@@ -24,12 +26,16 @@ mod git_daemon;
 use git_daemon::Daemon;
 use verso::revision::Decision;
 use verso::session::{Session, repository_path};
+use verso::summary::{LinkDecision, SentenceKind};
 use verso::{DocumentId, Project, Status, TranslationEdit};
 
 const CHILD_ENV: &str = "VERSO_TEAM_CHILD";
 const PEOPLE: usize = 4;
 /// Positions every person edits; the rest belong to one person each.
 const HOT: usize = 2;
+/// The sample's summary: joined clones take in translations first, so it
+/// is the second document everywhere.
+const SUMMARY: DocumentId = DocumentId(2);
 
 /// xorshift64*: the same seed, the same work.
 struct Rng(u64);
@@ -51,7 +57,9 @@ impl Rng {
 
 /// Run only as a child of the test below: `PROJECT\tPERSON\tSEED\tSTEPS`.
 /// Prints one line per acknowledged change, after it is committed:
-/// `rev\tTEXT\tSTATUS\tPARENT_TEXT\tPARENT_STATUS`, `comment\tTEXT`, `doc\tTITLE`.
+/// `rev\tTEXT\tSTATUS\tPARENT_TEXT\tPARENT_STATUS`, `comment\tTEXT`, `doc\tTITLE`,
+/// `sentence\tTEXT`, `removed\tTEXT`, `link\tSENTENCE\tSOURCE\tDECISION`,
+/// `approval\tREASON`, `version\tNAME`, `term\tTARGET`, `accepted\tPOSITION\tCHECK\tDETAIL`.
 #[test]
 #[ignore = "child process of the zero-loss test"]
 fn person_child() {
@@ -70,7 +78,7 @@ fn person_child() {
     let mut out = std::io::stdout().lock();
     for step in 0..steps {
         let rows = session.segments(DocumentId(1)).expect("rows");
-        match rng.below(10) {
+        match rng.below(17) {
             0..=3 => {
                 // Own segments, or a hot one everyone edits.
                 let mine: Vec<usize> = (HOT..rows.len()).filter(|p| (p - HOT) % PEOPLE == person).collect();
@@ -110,6 +118,51 @@ fn person_child() {
                 session.import(&file, "en", "es", Some(title.clone())).expect("import");
                 writeln!(out, "doc\t{title}").expect("report");
             }
+            10 | 11 => {
+                let text = format!("{author} s{seed} claim {step}.");
+                session.add_summary_text(SUMMARY, rng.below(2) as u32, &text, SentenceKind::Claim).expect("sentence");
+                writeln!(out, "sentence\t{text}").expect("report");
+            }
+            12 => {
+                let view = session.summary(SUMMARY).expect("summary");
+                let sentences: Vec<_> = view.sections.iter().flat_map(|s| &s.sentences).collect();
+                let sentence = sentences[rng.below(sentences.len())];
+                if rng.below(4) == 0 {
+                    session.remove_summary_sentence(sentence.id).expect("remove");
+                    writeln!(out, "removed\t{}", sentence.text).expect("report");
+                } else {
+                    let source = &rows[rng.below(rows.len())];
+                    let decision = if rng.below(2) == 0 { LinkDecision::Confirmed } else { LinkDecision::Rejected };
+                    session.decide_link(sentence.id, source.id, decision).expect("link");
+                    writeln!(out, "link\t{}\t{}\t{}", sentence.text, source.source, decision.as_str()).expect("report");
+                }
+            }
+            13 => {
+                let reason = format!("{author} s{seed} approves {step}");
+                session.approve_summary(SUMMARY, Some(&reason)).expect("approve summary");
+                writeln!(out, "approval\t{reason}").expect("report");
+            }
+            14 => {
+                let name = format!("{author} s{seed} v{step}");
+                session.create_version(DocumentId(1), &name).expect("version");
+                writeln!(out, "version\t{name}").expect("report");
+            }
+            15 => {
+                let target = format!("término {author} {seed} {step}");
+                let file = path.with_file_name(format!("{author}-{step}.csv"));
+                std::fs::write(&file, format!("en,es\nterm {author} {step},{target}\n")).expect("csv");
+                session.import_glossary(&file, DocumentId(1)).expect("glossary");
+                writeln!(out, "term\t{target}").expect("report");
+            }
+            16 => {
+                let report = session.qa_report(DocumentId(1)).expect("qa");
+                let open: Vec<_> = report.open().collect();
+                if !open.is_empty() {
+                    let w = open[rng.below(open.len())].clone();
+                    session.accept_warning(w.segment, w.check, &w.detail, &format!("{author} {step}")).expect("accept");
+                    writeln!(out, "accepted\t{}\t{}\t{}", w.position, w.check.as_str(), w.detail).expect("report");
+                }
+            }
             _ => {
                 // Offline, a daemon restarting, others pushing: all fine, try later.
                 let _ = session.sync_team();
@@ -126,6 +179,8 @@ struct Acknowledged {
     revisions: Vec<(String, String, String, String, String)>,
     comments: Vec<(String, String)>,
     documents: Vec<String>,
+    /// Everything else, as reported: (kind, fields).
+    other: Vec<(String, Vec<String>)>,
 }
 
 fn run_child(project: &Path, person: usize, seed: u64, steps: usize) -> Child {
@@ -154,6 +209,9 @@ fn collect(child: &mut Child, person: usize, acked: &mut Acknowledged) {
             )),
             ["comment", text] => acked.comments.push((format!("p{person}"), text.to_string())),
             ["doc", title] => acked.documents.push(title.to_string()),
+            [kind @ ("sentence" | "removed" | "link" | "approval" | "version" | "term" | "accepted"), rest @ ..] => {
+                acked.other.push((kind.to_string(), rest.iter().map(|f| f.to_string()).collect()))
+            }
             _ => {}
         }
     }
@@ -249,7 +307,7 @@ fn run_seed(seed: u64, steps: usize) {
         let mut moved = false;
         for session in &mut sessions {
             let report = session.sync_team().unwrap_or_else(|e| panic!("seed {seed}: final sync: {e}"));
-            moved |= !report.revisions.is_empty() || report.comments > 0 || !report.new_documents.is_empty();
+            moved |= !report.is_quiet();
         }
         if !moved && round > 0 {
             break;
@@ -258,7 +316,8 @@ fn run_seed(seed: u64, steps: usize) {
     drop(sessions);
     drop(daemon);
 
-    let operations: usize = acked.iter().map(|a| a.revisions.len() + a.comments.len() + a.documents.len()).sum();
+    let operations: usize =
+        acked.iter().map(|a| a.revisions.len() + a.comments.len() + a.documents.len() + a.other.len()).sum();
     let mut reference = None;
     let mut conflicts = 0;
     for project in &projects {
@@ -299,25 +358,47 @@ fn run_seed(seed: u64, steps: usize) {
                 assert_eq!(count, 1, "seed {seed}: document {title:?} found {count} times");
             }
         }
-        // Two changes made on one base both stay, as a conflict.
-        let mut children_of: HashMap<(u32, String, String), usize> = HashMap::new();
-        for ((position, _, _, _, _), parent) in &all {
-            if let Some((text, status)) = parent {
-                *children_of.entry((*position, text.clone(), status.clone())).or_default() += 1;
+        // Two different changes made on one base both stay, as a conflict.
+        let mut children_of: HashMap<(u32, String, String), BTreeSet<(String, String)>> = HashMap::new();
+        for ((position, _, text, status, _), parent) in &all {
+            if let Some((parent_text, parent_status)) = parent {
+                children_of
+                    .entry((*position, parent_text.clone(), parent_status.clone()))
+                    .or_default()
+                    .insert((text.clone(), status.clone()));
             }
         }
-        let conflicted: BTreeSet<u32> = heads.iter().filter(|(_, h)| h.len() > 1).map(|(p, _)| *p).collect();
-        let listed: BTreeSet<u32> = project.conflicts().expect("conflicts").into_iter().map(|c| c.position).collect();
+        // Heads that read alike (two people approved one text) are no conflict.
+        let readings = |h: &BTreeSet<Node>| h.iter().map(|n| (n.2.clone(), n.3.clone())).collect::<BTreeSet<_>>().len();
+        let conflicted: BTreeSet<u32> = heads.iter().filter(|(_, h)| readings(h) > 1).map(|(p, _)| *p).collect();
+        let listed: BTreeSet<u32> = project
+            .conflicts()
+            .expect("conflicts")
+            .into_iter()
+            .filter(|c| c.document == DocumentId(1))
+            .map(|c| c.position)
+            .collect();
         assert_eq!(conflicted, listed, "seed {seed}: the conflicts listed are the segments with two heads");
         conflicts = listed.len();
-        for ((position, text, _), count) in &children_of {
-            if *count > 1 {
+        for ((position, text, _), children) in &children_of {
+            if children.len() > 1 {
                 assert!(
                     conflicted.contains(position),
                     "seed {seed}: two changes of {text:?} but segment {position} is not in conflict"
                 );
             }
         }
+        let path = project.path().to_path_buf();
+        drop(project);
+        check_other_records(seed, &path, &acked);
+        let project = Project::open(&path).expect("open");
+        // The summary reads the same everywhere, in the same order.
+        let summary: Vec<(u32, Option<String>, String)> = project
+            .segments(SUMMARY)
+            .expect("summary rows")
+            .into_iter()
+            .map(|r| (r.position, r.translation, r.status.as_str().to_string()))
+            .collect();
         let shared_documents: BTreeSet<String> = project
             .documents()
             .expect("docs")
@@ -325,7 +406,7 @@ fn run_seed(seed: u64, steps: usize) {
             .filter(|d| d.kind == verso::DocumentKind::Translation)
             .map(|d| d.title)
             .collect();
-        let state = (all, heads, shared_documents);
+        let state = (all, heads, shared_documents, summary);
         match &reference {
             None => reference = Some(state),
             Some(first) => assert!(first == &state, "seed {seed}: two clones hold different projects"),
@@ -343,6 +424,71 @@ fn run_seed(seed: u64, steps: usize) {
         "seed {seed}: {operations} acknowledged operations by {PEOPLE} people, person {victim} killed once, \
          {conflicts} segments left in conflict"
     );
+}
+
+/// Every acknowledged summary sentence, removal, link decision, approval,
+/// version, term and acceptance is in the clone at `path`, once.
+fn check_other_records(seed: u64, path: &Path, acked: &[Acknowledged]) {
+    let conn = rusqlite::Connection::open(path).expect("sqlite");
+    let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> i64 {
+        conn.query_row(sql, params, |r| r.get(0)).unwrap_or_else(|e| panic!("seed {seed}: {sql}: {e}"))
+    };
+    let mut links: HashMap<(String, Vec<String>), i64> = HashMap::new();
+    for (person, a) in acked.iter().enumerate() {
+        let author = format!("p{person}");
+        for (kind, fields) in &a.other {
+            let f = |i: usize| fields[i].as_str();
+            match kind.as_str() {
+                "sentence" => {
+                    let n = count(
+                        "SELECT count(DISTINCT s.id) FROM segments s JOIN revisions r ON r.segment_id = s.id
+                          WHERE s.document_id = ?1 AND r.text = ?2",
+                        &[&SUMMARY.0, &f(0)],
+                    );
+                    assert_eq!(n, 1, "seed {seed}: sentence {:?} found {n} times", f(0));
+                }
+                "removed" => {
+                    let shown = count(
+                        "SELECT count(*) FROM segments s WHERE s.document_id = ?1 AND s.merged_into IS NULL
+                            AND s.id IN (SELECT segment_id FROM revisions WHERE text = ?2)",
+                        &[&SUMMARY.0, &f(0)],
+                    );
+                    assert_eq!(shown, 0, "seed {seed}: {author} took {:?} out but it is shown", f(0));
+                }
+                "link" => *links.entry((author.clone(), fields.clone())).or_default() += 1,
+                "approval" => {
+                    let n = count("SELECT count(*) FROM summary_approvals WHERE override_reason = ?1", &[&f(0)]);
+                    assert_eq!(n, 1, "seed {seed}: approval {:?} found {n} times", f(0));
+                }
+                "version" => {
+                    let n = count("SELECT count(*) FROM versions WHERE name = ?1", &[&f(0)]);
+                    assert_eq!(n, 1, "seed {seed}: version {:?} found {n} times", f(0));
+                }
+                "term" => {
+                    let n = count("SELECT count(*) FROM glossary_terms WHERE target = ?1", &[&f(0)]);
+                    assert_eq!(n, 1, "seed {seed}: term {:?} found {n} times", f(0));
+                }
+                "accepted" => {
+                    let position: i64 = f(0).parse().expect("position");
+                    let n = count(
+                        "SELECT count(*) FROM qa_accepted q JOIN segments s ON s.id = q.segment_id
+                          WHERE s.document_id = 1 AND s.position = ?1 AND q.check_name = ?2 AND q.detail = ?3",
+                        &[&position, &f(1), &f(2)],
+                    );
+                    assert_eq!(n, 1, "seed {seed}: accepted warning {fields:?} found {n} times");
+                }
+                _ => unreachable!("collected kinds only"),
+            }
+        }
+    }
+    for ((author, fields), times) in links {
+        let n = count(
+            "SELECT count(*) FROM link_decisions d JOIN segments s ON s.id = d.source_id
+              WHERE d.author = ?1 AND d.sentence_text = ?2 AND s.source = ?3 AND d.decision = ?4",
+            &[&author, &fields[0], &fields[1], &fields[2]],
+        );
+        assert_eq!(n, times, "seed {seed}: link decision {fields:?} by {author} found {n} times, made {times}");
+    }
 }
 
 fn seeds() -> Vec<u64> {

@@ -147,14 +147,27 @@ fn print_report(stdout: &mut impl Write, report: &SyncReport) -> anyhow::Result<
     for (document, position, author) in &report.revisions {
         writeln!(stdout, "{author} changed {document} #{}", position + 1)?;
     }
-    if report.comments > 0 {
-        writeln!(stdout, "{} new comments", report.comments)?;
+    for (label, count) in [
+        ("new comments", report.comments),
+        ("summary sentences added, taken out or brought back", report.sentences),
+        ("link decisions", report.link_decisions),
+        ("glossary terms", report.terms),
+        ("accepted QA warnings", report.accepted_warnings),
+    ] {
+        if count > 0 {
+            writeln!(stdout, "{count} {label}")?;
+        }
+    }
+    for (summary, author) in &report.approvals {
+        writeln!(stdout, "{author} approved {summary}")?;
+    }
+    for (document, version) in &report.versions {
+        writeln!(stdout, "new version of {document}: {version}")?;
     }
     writeln!(
         stdout,
-        "{} incoming changes; {}; {} conflicts",
+        "{} incoming changes; your work is on the remote; {} conflicts",
         report.revisions.len(),
-        if report.pushed { "your work is on the remote" } else { "your work is committed here, not yet pushed" },
         report.conflicts
     )?;
     Ok(())

@@ -4,9 +4,17 @@
 //! - `verso-team.json` says which version of this form the repository uses;
 //! - `documents/D/document.json` is a document's structure (passages and
 //!   segments with their shared ids), written once by whoever shared it;
-//! - `documents/D/revisions/W.jsonl` and `documents/D/comments/W.jsonl`
-//!   hold the records writer `W` (one person on one machine) created, one
-//!   JSON object per line, in the order they were made.
+//! - `documents/D/KIND/W.jsonl` hold the records of one kind writer `W`
+//!   (one person on one machine) created for document `D`, one JSON object
+//!   per line, in the order they were made: revisions, comments, versions,
+//!   accepted QA warnings; for a summary also its sections, sentences,
+//!   changes to sentences, people's link decisions and approvals;
+//! - `glossary/W.jsonl` holds the glossary terms `W` added.
+//!
+//! A summary's structure grows after it is shared (people add sections and
+//! sentences), so its `document.json` holds only what never changes (its
+//! sources and references) and the rest are records: every clone orders
+//! them the same way (by time, then id), so they read alike.
 //!
 //! Only one writer ever writes a file, so two clones never change the same
 //! lines: Git merges every sync without a conflict, and a record, once
@@ -24,7 +32,10 @@ use crate::document::PassageKind;
 
 /// The version of the form this build writes; a repository with a higher
 /// one is refused rather than half-read.
-pub const FORMAT: u32 = 1;
+/// Form 2 adds summaries, link decisions, approvals, versions, glossary
+/// terms and accepted QA warnings; a form-1 Verso would read a summary as
+/// a translation, so it is told to update instead.
+pub const FORMAT: u32 = 2;
 
 pub const MARKER: &str = "verso-team.json";
 
@@ -56,7 +67,26 @@ pub struct SharedDocument {
     pub target_lang: String,
     pub origin: String,
     pub format: String,
+    /// Empty for a summary: its sections and sentences are records.
     pub passages: Vec<SharedPassage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SharedSummary>,
+}
+
+/// What makes a document a summary: the documents it summarises (shared
+/// ids) and the references its article cites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedSummary {
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<SharedReference>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedReference {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,15 +132,141 @@ pub struct SharedComment {
     pub at: String,
 }
 
+/// A section of a summary (its title), in the order sections were added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedSection {
+    pub id: String,
+    pub title: String,
+    pub at: String,
+}
+
+/// A sentence added to a summary: a segment whose words are revisions and
+/// whose kind is its first change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedSentence {
+    pub id: String,
+    pub section: String,
+    pub at: String,
+}
+
+/// A sentence taken out, brought back or given another kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedSentenceChange {
+    pub id: String,
+    pub sentence: String,
+    /// `removed`, `restored`, `claim` or `commentary`.
+    pub change: String,
+    pub author: String,
+    pub at: String,
+}
+
+/// A person's decision on the link between a summary sentence and a
+/// source segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedLink {
+    pub id: String,
+    pub sentence: String,
+    pub source: String,
+    pub decision: String,
+    /// The sentence as it read when decided.
+    pub text: String,
+    pub author: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedApproval {
+    pub id: String,
+    pub open_flags: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub author: String,
+    pub at: String,
+}
+
+/// A named version: the revision each segment showed (none if untranslated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedVersion {
+    pub id: String,
+    pub name: String,
+    pub author: String,
+    pub at: String,
+    pub revisions: BTreeMap<String, Option<String>>,
+}
+
+/// A QA warning a person accepted, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedAccepted {
+    pub id: String,
+    pub segment: String,
+    pub check: String,
+    pub detail: String,
+    pub author: String,
+    pub reason: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedTerm {
+    pub id: String,
+    pub source_lang: String,
+    pub target_lang: String,
+    pub source: String,
+    pub target: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forbidden: bool,
+    pub origin: String,
+    pub at: String,
+}
+
+/// Records of one kind, by document id.
+pub type ByDocument<T> = BTreeMap<String, Vec<T>>;
+
 /// Everything a team project shares, as records; the files are its
 /// serialisation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SharedProject {
     pub documents: Vec<SharedDocument>,
-    /// By document id.
-    pub revisions: BTreeMap<String, Vec<SharedRevision>>,
-    pub comments: BTreeMap<String, Vec<SharedComment>>,
+    pub revisions: ByDocument<SharedRevision>,
+    pub comments: ByDocument<SharedComment>,
+    pub sections: ByDocument<SharedSection>,
+    pub sentences: ByDocument<SharedSentence>,
+    pub sentence_changes: ByDocument<SharedSentenceChange>,
+    pub links: ByDocument<SharedLink>,
+    pub approvals: ByDocument<SharedApproval>,
+    pub versions: ByDocument<SharedVersion>,
+    pub accepted: ByDocument<SharedAccepted>,
+    pub glossary: Vec<SharedTerm>,
 }
+
+/// A record that travels: it has a shared id.
+trait Record: Serialize {
+    fn id(&self) -> &str;
+}
+
+macro_rules! records_with_ids {
+    ($($record:ty),*) => {$(
+        impl Record for $record {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    )*};
+}
+records_with_ids!(
+    SharedRevision,
+    SharedComment,
+    SharedSection,
+    SharedSentence,
+    SharedSentenceChange,
+    SharedLink,
+    SharedApproval,
+    SharedVersion,
+    SharedAccepted,
+    SharedTerm
+);
 
 /// The writer part of a shared id (`W` of `W-N`).
 pub fn writer_of(id: &str) -> &str {
@@ -136,22 +292,34 @@ pub fn files_of(project: &SharedProject, writer: &str) -> Files {
         bytes.push(b'\n');
         files.insert(format!("documents/{}/document.json", document.id), bytes);
     }
-    let mut lines = |kind: &str, document: &str, records: Vec<(&str, Vec<u8>)>| {
-        let mut mine: Vec<(&str, Vec<u8>)> = records.into_iter().filter(|(id, _)| writer_of(id) == writer).collect();
-        if mine.is_empty() {
-            return;
-        }
-        mine.sort_by_key(|(id, _)| counter_of(id));
-        let bytes = mine.into_iter().flat_map(|(_, line)| line).collect();
-        files.insert(format!("documents/{document}/{kind}/{writer}.jsonl"), bytes);
-    };
-    for (document, revisions) in &project.revisions {
-        lines("revisions", document, revisions.iter().map(|r| (r.id.as_str(), json_line(r))).collect());
-    }
-    for (document, comments) in &project.comments {
-        lines("comments", document, comments.iter().map(|c| (c.id.as_str(), json_line(c))).collect());
-    }
+    by_document(&mut files, writer, "revisions", &project.revisions);
+    by_document(&mut files, writer, "comments", &project.comments);
+    by_document(&mut files, writer, "sections", &project.sections);
+    by_document(&mut files, writer, "sentences", &project.sentences);
+    by_document(&mut files, writer, "sentence_changes", &project.sentence_changes);
+    by_document(&mut files, writer, "links", &project.links);
+    by_document(&mut files, writer, "approvals", &project.approvals);
+    by_document(&mut files, writer, "versions", &project.versions);
+    by_document(&mut files, writer, "accepted", &project.accepted);
+    write_lines(&mut files, writer, format!("glossary/{writer}.jsonl"), &project.glossary);
     files
+}
+
+fn by_document<R: Record>(files: &mut Files, writer: &str, kind: &str, records: &ByDocument<R>) {
+    for (document, records) in records {
+        write_lines(files, writer, format!("documents/{document}/{kind}/{writer}.jsonl"), records);
+    }
+}
+
+/// `writer`'s records of `records` as one file at `path`, in the order it
+/// made them; no file when it made none.
+fn write_lines<R: Record>(files: &mut Files, writer: &str, path: String, records: &[R]) {
+    let mut mine: Vec<&R> = records.iter().filter(|r| writer_of(r.id()) == writer).collect();
+    if mine.is_empty() {
+        return;
+    }
+    mine.sort_by_key(|r| counter_of(r.id()));
+    files.insert(path, mine.into_iter().flat_map(json_line).collect());
 }
 
 fn json_line<T: Serialize>(value: &T) -> Vec<u8> {
@@ -178,19 +346,37 @@ pub fn read(files: &Files) -> Result<SharedProject, TeamFormError> {
                     .map_err(|e| TeamFormError::File { path: path.clone(), message: e.to_string() })?;
                 project.documents.push(document);
             }
-            ["documents", document, "revisions", _] => {
-                let records = records::<SharedRevision>(path, bytes)?;
-                project.revisions.entry(document.to_string()).or_default().extend(records);
+            ["documents", document, kind, _] => {
+                let document = document.to_string();
+                match *kind {
+                    "revisions" => extend(&mut project.revisions, document, path, bytes)?,
+                    "comments" => extend(&mut project.comments, document, path, bytes)?,
+                    "sections" => extend(&mut project.sections, document, path, bytes)?,
+                    "sentences" => extend(&mut project.sentences, document, path, bytes)?,
+                    "sentence_changes" => extend(&mut project.sentence_changes, document, path, bytes)?,
+                    "links" => extend(&mut project.links, document, path, bytes)?,
+                    "approvals" => extend(&mut project.approvals, document, path, bytes)?,
+                    "versions" => extend(&mut project.versions, document, path, bytes)?,
+                    "accepted" => extend(&mut project.accepted, document, path, bytes)?,
+                    _ => {}
+                }
             }
-            ["documents", document, "comments", _] => {
-                let records = records::<SharedComment>(path, bytes)?;
-                project.comments.entry(document.to_string()).or_default().extend(records);
-            }
+            ["glossary", _] => project.glossary.extend(records(path, bytes)?),
             // Files a newer Verso of the same form may add are left alone.
             _ => {}
         }
     }
     Ok(project)
+}
+
+fn extend<T: for<'de> Deserialize<'de>>(
+    into: &mut ByDocument<T>,
+    document: String,
+    path: &str,
+    bytes: &[u8],
+) -> Result<(), TeamFormError> {
+    into.entry(document).or_default().extend(records(path, bytes)?);
+    Ok(())
 }
 
 fn records<T: for<'de> Deserialize<'de>>(path: &str, bytes: &[u8]) -> Result<Vec<T>, TeamFormError> {
@@ -263,6 +449,7 @@ mod tests {
                     SharedSegment { id: "aa-2".into(), source: "Two \"quoted\"\n.".into() },
                 ],
             }],
+            summary: None,
         };
         let mut project = SharedProject { documents: vec![document], ..SharedProject::default() };
         project.revisions.insert(

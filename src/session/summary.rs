@@ -388,9 +388,10 @@ impl super::Session {
     }
 
     pub fn remove_summary_sentence(&mut self, sentence: SegmentId) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
         let project = self.project_mut()?;
         let summary = project.segment(sentence)?.document_id;
-        project.remove_summary_sentence(sentence)?;
+        project.remove_summary_sentence(sentence, &author)?;
         self.summary(summary)
     }
 
@@ -400,14 +401,16 @@ impl super::Session {
         summary: DocumentId,
         sentence: SegmentId,
     ) -> Result<SummaryView, SessionError> {
-        self.project_mut()?.restore_summary_sentence(summary, sentence)?;
+        let author = self.info()?.author;
+        self.project_mut()?.restore_summary_sentence(summary, sentence, &author)?;
         self.summary(summary)
     }
 
     pub fn set_sentence_kind(&mut self, sentence: SegmentId, kind: SentenceKind) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
         let project = self.project_mut()?;
         let summary = project.segment(sentence)?.document_id;
-        project.set_sentence_kind(sentence, kind)?;
+        project.set_sentence_kind(sentence, kind, &author)?;
         self.summary(summary)
     }
 

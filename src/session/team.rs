@@ -8,9 +8,12 @@
 //! pushed first. Work done offline is committed locally and pushed at the
 //! next sync that reaches the remote; nothing waits only in memory.
 //!
-//! Shared so far: documents, revisions (translations, statuses, review
-//! decisions) and comments. Summaries, versions, memories imported from
-//! files, glossaries and accepted QA warnings stay in each clone.
+//! Shared: documents, revisions (translations, statuses, review
+//! decisions), comments, versions, summaries (sections, sentences, people's
+//! link decisions, approvals), glossary terms and accepted QA warnings.
+//! Memories imported from files stay in each clone (the project memory is
+//! rebuilt from the shared revisions); splitting and joining segments are
+//! refused in a team project.
 
 use std::path::{Path, PathBuf};
 
@@ -76,10 +79,34 @@ pub struct SyncReport {
     /// Revisions taken in: (document, segment position, author).
     pub revisions: Vec<(String, u32, String)>,
     pub comments: u32,
-    /// Whether this clone's work reached the remote.
-    pub pushed: bool,
-    /// Segments in conflict after the sync.
+    /// Summary sentences others added, took out or brought back.
+    pub sentences: u32,
+    /// Others' decisions on summary links.
+    pub link_decisions: u32,
+    /// Summaries others approved: (summary, approver).
+    pub approvals: Vec<(String, String)>,
+    /// Versions others named: (document, version).
+    pub versions: Vec<(String, String)>,
+    pub terms: u32,
+    pub accepted_warnings: u32,
+    /// Segments in conflict after the sync (this clone's work reached the
+    /// remote: a sync that cannot push is an error).
     pub conflicts: u32,
+}
+
+impl SyncReport {
+    /// Nothing came in.
+    pub fn is_quiet(&self) -> bool {
+        self.new_documents.is_empty()
+            && self.revisions.is_empty()
+            && self.comments == 0
+            && self.sentences == 0
+            && self.link_decisions == 0
+            && self.approvals.is_empty()
+            && self.versions.is_empty()
+            && self.terms == 0
+            && self.accepted_warnings == 0
+    }
 }
 
 /// Where a team project stands.
@@ -207,7 +234,7 @@ impl Session {
         let incoming = project.apply_shared(&shared)?;
         let info = self.adopt(project)?;
         let conflicts = self.project()?.conflicts()?.len() as u32;
-        Ok(Joined { project: info, report: report(incoming, true, conflicts) })
+        Ok(Joined { project: info, report: report(incoming, conflicts) })
     }
 
     /// Sends this clone's work and takes in everyone else's.
@@ -225,13 +252,10 @@ impl Session {
             if let Some(theirs) = repo.fetch()? {
                 repo.merge(theirs, &who)?;
             }
-            let more = project.apply_shared(&form::read(&repo.files()?)?)?;
-            incoming.documents.extend(more.documents);
-            incoming.revisions.extend(more.revisions);
-            incoming.comments += more.comments;
+            incoming.absorb(project.apply_shared(&form::read(&repo.files()?)?)?);
             if repo.push()? == Pushed::Done {
                 let conflicts = project.conflicts()?.len() as u32;
-                return Ok(report(incoming, true, conflicts));
+                return Ok(report(incoming, conflicts));
             }
         }
         Err(TeamUseError::Busy.into())
@@ -341,12 +365,17 @@ fn is_mine(project: &Project, revision: RevisionId, writer: &str) -> bool {
     }
 }
 
-fn report(incoming: Incoming, pushed: bool, conflicts: u32) -> SyncReport {
+fn report(incoming: Incoming, conflicts: u32) -> SyncReport {
     SyncReport {
         new_documents: incoming.documents,
         revisions: incoming.revisions,
         comments: incoming.comments,
-        pushed,
+        sentences: incoming.sentences,
+        link_decisions: incoming.link_decisions,
+        approvals: incoming.approvals,
+        versions: incoming.versions,
+        terms: incoming.terms,
+        accepted_warnings: incoming.accepted,
         conflicts,
     }
 }

@@ -35,7 +35,8 @@ impl Project {
         let id = tx.last_insert_rowid();
         for (position, title) in summary.sections.iter().enumerate() {
             tx.execute(
-                "INSERT INTO passages (document_id, position, kind, level, title) VALUES (?1, ?2, 'paragraph', 0, ?3)",
+                "INSERT INTO passages (document_id, position, kind, level, title, created_at)
+                 VALUES (?1, ?2, 'paragraph', 0, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                 params![id, position as i64, title.trim()],
             )
             .map_err(e)?;
@@ -184,6 +185,7 @@ impl Project {
             .map_err(e)?;
             let id = SegmentId(tx.last_insert_rowid());
             insert_revision(&tx, id, None, text, Status::Draft, author).map_err(e)?;
+            record_change(&tx, id, kind.as_str(), author).map_err(e)?;
             ids.push(id);
         }
         tx.commit().map_err(e)?;
@@ -198,8 +200,9 @@ impl Project {
         let tx = self.tx()?;
         let position: i64 = tx
             .query_row(
-                "INSERT INTO passages (document_id, position, kind, level, title)
-                 SELECT ?1, coalesce(max(position), -1) + 1, 'paragraph', 0, ?2 FROM passages WHERE document_id = ?1
+                "INSERT INTO passages (document_id, position, kind, level, title, created_at)
+                 SELECT ?1, coalesce(max(position), -1) + 1, 'paragraph', 0, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                   FROM passages WHERE document_id = ?1
                  RETURNING position",
                 params![summary.0, title.trim()],
                 |r| r.get(0),
@@ -211,7 +214,7 @@ impl Project {
 
     /// Takes a sentence out of its summary. Like a joined segment it is
     /// hidden, not deleted, so its revisions stay in the file.
-    pub fn remove_summary_sentence(&mut self, sentence: SegmentId) -> Result<(), StoreError> {
+    pub fn remove_summary_sentence(&mut self, sentence: SegmentId, author: &str) -> Result<(), StoreError> {
         let row = self.segment(sentence)?;
         self.summary_document(row.document_id)?;
         let path = self.path.clone();
@@ -223,12 +226,18 @@ impl Project {
         )
         .map_err(e)?;
         shift_positions(&tx, row.document_id.0, i64::from(row.position), -1).map_err(e)?;
+        record_change(&tx, sentence, "removed", author).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(())
     }
 
     /// Brings back a removed sentence of `summary` at the end of its section.
-    pub fn restore_summary_sentence(&mut self, summary: DocumentId, sentence: SegmentId) -> Result<(), StoreError> {
+    pub fn restore_summary_sentence(
+        &mut self,
+        summary: DocumentId,
+        sentence: SegmentId,
+        author: &str,
+    ) -> Result<(), StoreError> {
         self.summary_document(summary)?;
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
@@ -257,11 +266,17 @@ impl Project {
             params![last + 1, sentence.0],
         )
         .map_err(e)?;
+        record_change(&tx, sentence, "restored", author).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(())
     }
 
-    pub fn set_sentence_kind(&mut self, sentence: SegmentId, kind: SentenceKind) -> Result<(), StoreError> {
+    pub fn set_sentence_kind(
+        &mut self,
+        sentence: SegmentId,
+        kind: SentenceKind,
+        author: &str,
+    ) -> Result<(), StoreError> {
         let row = self.segment(sentence)?;
         self.summary_document(row.document_id)?;
         let path = self.path.clone();
@@ -269,6 +284,7 @@ impl Project {
         let tx = self.tx()?;
         tx.execute("UPDATE segments SET sentence_kind = ?1 WHERE id = ?2", params![kind.as_str(), sentence.0])
             .map_err(e)?;
+        record_change(&tx, sentence, kind.as_str(), author).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(())
     }
@@ -299,15 +315,18 @@ impl Project {
         Ok(())
     }
 
-    /// The newest decision per (sentence, passage) pair, withdrawn ones left out.
+    /// The newest decision per (sentence, passage) pair, withdrawn ones left
+    /// out. Newest by time, not row: in a team project another person's
+    /// earlier decision can arrive after one's own.
     pub fn link_decisions(&self, summary: DocumentId) -> Result<Vec<StoredDecision>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT d.sentence_id, d.source_id, d.decision, d.sentence_text FROM link_decisions d
                   WHERE d.sentence_id IN (SELECT id FROM segments WHERE document_id = ?1)
-                    AND d.id = (SELECT max(id) FROM link_decisions
-                                 WHERE sentence_id = d.sentence_id AND source_id = d.source_id)
+                    AND d.id = (SELECT id FROM link_decisions
+                                 WHERE sentence_id = d.sentence_id AND source_id = d.source_id
+                                 ORDER BY created_at DESC, id DESC LIMIT 1)
                   ORDER BY d.id",
             )
             .map_err(self.err())?;
@@ -404,7 +423,7 @@ impl Project {
         self.conn
             .query_row(
                 "SELECT author, created_at, open_flags, override_reason FROM summary_approvals
-                  WHERE summary_id = ?1 ORDER BY id DESC LIMIT 1",
+                  WHERE summary_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1",
                 [summary.0],
                 |r| {
                     Ok(Approval {
@@ -418,4 +437,18 @@ impl Project {
             .optional()
             .map_err(self.err())
     }
+}
+
+/// Logs a change to a sentence, for team clones to replay.
+fn record_change(
+    tx: &rusqlite::Transaction<'_>,
+    sentence: SegmentId,
+    change: &str,
+    author: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO sentence_changes (segment_id, change, author) VALUES (?1, ?2, ?3)",
+        params![sentence.0, change, author],
+    )?;
+    Ok(())
 }

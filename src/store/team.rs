@@ -1,20 +1,25 @@
 //! The SQL behind team projects: shared ids, the records a clone writes
 //! out, taking in other clones' records, and conflicts.
 //!
-//! A conflict is a segment with more than one *head*: a revision no other
-//! revision continues (as parent) or resolved (in `revision_merges`). Two
-//! people who saved the same segment from the same base leave two heads;
-//! both stay until a person picks or writes the text, which is a revision
-//! whose parent is one head and whose merges are the others.
+//! A conflict is a segment with *heads* that differ: revisions no other
+//! revision continues (as parent) or resolved (in `revision_merges`), with
+//! different texts or statuses. Two people who saved the same segment from
+//! the same base leave two heads; both stay until a person picks or writes
+//! the text, which is a revision whose parent is one head and whose merges
+//! are the others. Two people who made the same change (both approved one
+//! text) leave two heads that read alike: nothing to choose, no conflict.
 
-use std::collections::{HashMap, HashSet};
+mod summaries;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Project, StoreError, memory, sqlite};
 use crate::document::{DocumentId, SegmentId};
 use crate::formats::team::{
-    SharedComment, SharedDocument, SharedPassage, SharedProject, SharedRevision, SharedSegment,
+    SharedAccepted, SharedComment, SharedDocument, SharedPassage, SharedProject, SharedReference, SharedRevision,
+    SharedSegment, SharedSummary, SharedTerm, SharedVersion,
 };
 use crate::revision::{Revision, RevisionId, Status};
 
@@ -27,6 +32,30 @@ pub struct Incoming {
     /// (document title, segment position, author) of each new revision.
     pub revisions: Vec<(String, u32, String)>,
     pub comments: u32,
+    /// Summary sentences added, taken out, brought back or re-kinded.
+    pub sentences: u32,
+    pub link_decisions: u32,
+    /// (summary title, approver) of each approval.
+    pub approvals: Vec<(String, String)>,
+    /// (document title, version name) of each new version.
+    pub versions: Vec<(String, String)>,
+    pub terms: u32,
+    pub accepted: u32,
+}
+
+impl Incoming {
+    /// Adds what a later round of the same sync brought.
+    pub fn absorb(&mut self, more: Incoming) {
+        self.documents.extend(more.documents);
+        self.revisions.extend(more.revisions);
+        self.comments += more.comments;
+        self.sentences += more.sentences;
+        self.link_decisions += more.link_decisions;
+        self.approvals.extend(more.approvals);
+        self.versions.extend(more.versions);
+        self.terms += more.terms;
+        self.accepted += more.accepted;
+    }
 }
 
 /// A segment two people changed from the same base.
@@ -71,30 +100,15 @@ impl Project {
     }
 
     /// Everything the team shares, with shared ids given to this clone's
-    /// new records first (one transaction). Summaries are not shared yet.
+    /// new records first (one transaction). Not shared: reference memories
+    /// (large, and each person's own choice), split and join (refused in a
+    /// team project), the summary template.
     pub fn shared_project(&mut self) -> Result<SharedProject, StoreError> {
         let writer = self.team_writer()?.ok_or_else(|| self.corrupt("not a team project".to_string()))?;
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
-        for (kind, rows) in [
-            ("document", "SELECT id FROM documents WHERE kind = 'translation'"),
-            (
-                "segment",
-                "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id
-                  WHERE d.kind = 'translation' AND s.merged_into IS NULL",
-            ),
-            (
-                "revision",
-                "SELECT r.id FROM revisions r JOIN segments s ON s.id = r.segment_id
-                   JOIN documents d ON d.id = s.document_id WHERE d.kind = 'translation' AND s.merged_into IS NULL",
-            ),
-            (
-                "comment",
-                "SELECT c.id FROM comments c JOIN segments s ON s.id = c.segment_id
-                   JOIN documents d ON d.id = s.document_id WHERE d.kind = 'translation' AND s.merged_into IS NULL",
-            ),
-        ] {
+        for (kind, rows) in SHARED_ROWS {
             // `kind` and `rows` are the constants above.
             tx.execute(
                 &format!(
@@ -130,7 +144,8 @@ impl Project {
             .prepare_cached(&format!(
                 "SELECT s.id, s.document_id, d.title, s.position, s.source
                    FROM (SELECT r.segment_id AS id FROM revisions r JOIN segments s ON s.id = r.segment_id
-                          WHERE {HEAD} GROUP BY r.segment_id HAVING count(*) > 1) c
+                          WHERE {HEAD} GROUP BY r.segment_id
+                         HAVING count(DISTINCT r.status || char(10) || r.text) > 1) c
                    JOIN segments s ON s.id = c.id
                    JOIN documents d ON d.id = s.document_id
                   WHERE s.merged_into IS NULL
@@ -189,7 +204,8 @@ impl Project {
     ) -> Result<Revision, StoreError> {
         let heads = self.heads(segment)?;
         let ids: Vec<RevisionId> = heads.iter().map(|r| r.id).collect();
-        if ids.len() < 2 {
+        let readings: HashSet<(&str, Status)> = heads.iter().map(|r| (r.text.as_str(), r.status)).collect();
+        if readings.len() < 2 {
             return Err(StoreError::NotInConflict(segment.0));
         }
         let mut wanted = seen.to_vec();
@@ -212,7 +228,7 @@ impl Project {
             .map_err(e)?;
         for other in ids.iter().filter(|id| **id != newest) {
             tx.execute(
-                "INSERT INTO revision_merges (revision_id, merged_id) VALUES (?1, ?2)",
+                "INSERT OR IGNORE INTO revision_merges (revision_id, merged_id) VALUES (?1, ?2)",
                 params![revision.id.0, other.0],
             )
             .map_err(e)?;
@@ -221,6 +237,42 @@ impl Project {
         Ok(revision)
     }
 }
+
+/// Each kind of shared record and the local rows that are shared; a row
+/// that names a segment is shared when its segment is. Segments joined
+/// into another before the project was shared stay local.
+const SHARED_ROWS: &[(&str, &str)] = &[
+    ("document", "SELECT id FROM documents"),
+    (
+        "segment",
+        "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id
+          WHERE s.merged_into IS NULL OR d.kind = 'summary'",
+    ),
+    (
+        "revision",
+        "SELECT id FROM revisions WHERE segment_id IN (SELECT local_id FROM shared_ids WHERE kind = 'segment')",
+    ),
+    ("comment", "SELECT id FROM comments WHERE segment_id IN (SELECT local_id FROM shared_ids WHERE kind = 'segment')"),
+    ("section", "SELECT p.id FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.kind = 'summary'"),
+    (
+        "sentence_change",
+        "SELECT id FROM sentence_changes WHERE segment_id IN (SELECT local_id FROM shared_ids WHERE kind = 'segment')",
+    ),
+    (
+        "link",
+        "SELECT id FROM link_decisions
+          WHERE sentence_id IN (SELECT local_id FROM shared_ids WHERE kind = 'segment')
+            AND source_id IN (SELECT local_id FROM shared_ids WHERE kind = 'segment')",
+    ),
+    ("approval", "SELECT id FROM summary_approvals"),
+    ("version", "SELECT id FROM versions"),
+    ("term", "SELECT id FROM glossary_terms"),
+    (
+        "accepted",
+        "SELECT rowid AS id FROM qa_accepted
+          WHERE segment_id IN (SELECT local_id FROM shared_ids WHERE kind = 'segment')",
+    ),
+];
 
 /// `r` (a revision of segment `s`) is a head.
 const HEAD: &str = "r.segment_id = s.id
@@ -232,53 +284,41 @@ fn shared_ids(tx: &Transaction<'_>, kind: &str) -> rusqlite::Result<HashMap<i64,
     stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
 }
 
+/// Shared ids of every kind, local row → shared id.
+struct Ids(HashMap<&'static str, HashMap<i64, String>>);
+
+impl Ids {
+    fn read(tx: &Transaction<'_>) -> rusqlite::Result<Ids> {
+        let mut ids = HashMap::new();
+        for (kind, _) in SHARED_ROWS {
+            ids.insert(*kind, shared_ids(tx, kind)?);
+        }
+        Ok(Ids(ids))
+    }
+
+    fn of(&self, kind: &str, local: i64) -> Option<&String> {
+        self.0.get(kind).and_then(|ids| ids.get(&local))
+    }
+}
+
 fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
-    let documents_ids = shared_ids(tx, "document")?;
-    let segment_ids = shared_ids(tx, "segment")?;
-    let revision_ids = shared_ids(tx, "revision")?;
-    let comment_ids = shared_ids(tx, "comment")?;
+    let ids = Ids::read(tx)?;
     let mut project = SharedProject::default();
 
-    let mut stmt = tx.prepare(
-        "SELECT id, title, source_lang, target_lang, origin, format FROM documents
-          WHERE kind = 'translation' ORDER BY id",
-    )?;
+    let mut stmt =
+        tx.prepare("SELECT id, title, source_lang, target_lang, origin, format, kind FROM documents ORDER BY id")?;
     let documents = stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-        .collect::<rusqlite::Result<Vec<(i64, String, String, String, String, String)>>>()?;
-    let mut segment_document: HashMap<i64, String> = HashMap::new();
-    for (id, title, source_lang, target_lang, origin, format) in documents {
-        let Some(shared) = documents_ids.get(&id) else { continue };
-        let mut passages: Vec<SharedPassage> = Vec::new();
-        let mut stmt = tx.prepare_cached(
-            "SELECT p.id, p.kind, p.level, s.id, s.source FROM passages p
-               LEFT JOIN segments s ON s.passage_id = p.id AND s.merged_into IS NULL
-              WHERE p.document_id = ?1 ORDER BY p.position, s.position",
-        )?;
-        let rows = stmt
-            .query_map([id], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<rusqlite::Result<Vec<(i64, String, i64, Option<i64>, Option<String>)>>>()?;
-        let mut last_passage = None;
-        for (passage, kind, level, segment, source) in rows {
-            if last_passage != Some(passage) {
-                let kind =
-                    crate::document::PassageKind::parse(&kind).unwrap_or(crate::document::PassageKind::Paragraph);
-                passages.push(SharedPassage { kind, level: level.clamp(0, 255) as u8, segments: Vec::new() });
-                last_passage = Some(passage);
-            }
-            if let (Some(segment), Some(source)) = (segment, source)
-                && let Some(shared_segment) = segment_ids.get(&segment)
-            {
-                segment_document.insert(segment, shared.clone());
-                passages
-                    .last_mut()
-                    .expect("pushed above")
-                    .segments
-                    .push(SharedSegment { id: shared_segment.clone(), source });
-            }
-        }
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?))
+        })?
+        .collect::<rusqlite::Result<Vec<(i64, String, String, String, String, String, String)>>>()?;
+    for (id, title, source_lang, target_lang, origin, format, kind) in documents {
+        let Some(shared) = ids.of("document", id) else { continue };
+        let (passages, summary) = if kind == "summary" {
+            (Vec::new(), Some(shared_summary(tx, &ids, id)?))
+        } else {
+            (passages(tx, &ids, id)?, None)
+        };
         project.documents.push(SharedDocument {
             id: shared.clone(),
             title,
@@ -287,14 +327,25 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
             origin,
             format,
             passages,
+            summary,
         });
+    }
+
+    // Each shared segment's document, by shared id.
+    let mut segment_document: HashMap<i64, String> = HashMap::new();
+    let mut stmt = tx.prepare("SELECT id, document_id FROM segments")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (segment, document) = row?;
+        if let (Some(_), Some(document)) = (ids.of("segment", segment), ids.of("document", document)) {
+            segment_document.insert(segment, document.clone());
+        }
     }
 
     let mut merges: HashMap<i64, Vec<String>> = HashMap::new();
     let mut stmt = tx.prepare("SELECT revision_id, merged_id FROM revision_merges ORDER BY revision_id, merged_id")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
         let (revision, merged) = row?;
-        if let Some(merged) = revision_ids.get(&merged) {
+        if let Some(merged) = ids.of("revision", merged) {
             merges.entry(revision).or_default().push(merged.clone());
         }
     }
@@ -316,14 +367,14 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
     for row in rows {
         let (id, segment, parent, text, status, author, at, origin) = row?;
         let (Some(shared), Some(document), Some(segment)) =
-            (revision_ids.get(&id), segment_document.get(&segment), segment_ids.get(&segment))
+            (ids.of("revision", id), segment_document.get(&segment), ids.of("segment", segment))
         else {
             continue;
         };
         project.revisions.entry(document.clone()).or_default().push(SharedRevision {
             id: shared.clone(),
             segment: segment.clone(),
-            parent: parent.and_then(|p| revision_ids.get(&p).cloned()),
+            parent: parent.and_then(|p| ids.of("revision", p).cloned()),
             merges: merges.remove(&id).unwrap_or_default(),
             text,
             status,
@@ -347,20 +398,163 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
     for row in rows {
         let (id, segment, revision, author, text, at) = row?;
         let (Some(shared), Some(document), Some(segment)) =
-            (comment_ids.get(&id), segment_document.get(&segment), segment_ids.get(&segment))
+            (ids.of("comment", id), segment_document.get(&segment), ids.of("segment", segment))
         else {
             continue;
         };
         project.comments.entry(document.clone()).or_default().push(SharedComment {
             id: shared.clone(),
             segment: segment.clone(),
-            revision: revision.and_then(|r| revision_ids.get(&r).cloned()),
+            revision: revision.and_then(|r| ids.of("revision", r).cloned()),
             author,
             text,
             at,
         });
     }
+    summaries::read(tx, &ids, &segment_document, &mut project)?;
+    read_versions(tx, &ids, &mut project)?;
+    read_accepted(tx, &ids, &segment_document, &mut project)?;
+    read_terms(tx, &ids, &mut project)?;
     Ok(project)
+}
+
+/// A translation document's passages and segments.
+fn passages(tx: &Transaction<'_>, ids: &Ids, document: i64) -> rusqlite::Result<Vec<SharedPassage>> {
+    let mut passages: Vec<SharedPassage> = Vec::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT p.id, p.kind, p.level, s.id, s.source FROM passages p
+           LEFT JOIN segments s ON s.passage_id = p.id AND s.merged_into IS NULL
+          WHERE p.document_id = ?1 ORDER BY p.position, s.position",
+    )?;
+    let rows = stmt
+        .query_map([document], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<Vec<(i64, String, i64, Option<i64>, Option<String>)>>>()?;
+    let mut last_passage = None;
+    for (passage, kind, level, segment, source) in rows {
+        if last_passage != Some(passage) {
+            let kind = crate::document::PassageKind::parse(&kind).unwrap_or(crate::document::PassageKind::Paragraph);
+            passages.push(SharedPassage { kind, level: level.clamp(0, 255) as u8, segments: Vec::new() });
+            last_passage = Some(passage);
+        }
+        if let (Some(segment), Some(source)) = (segment, source)
+            && let Some(shared_segment) = ids.of("segment", segment)
+        {
+            passages
+                .last_mut()
+                .expect("pushed above")
+                .segments
+                .push(SharedSegment { id: shared_segment.clone(), source });
+        }
+    }
+    Ok(passages)
+}
+
+/// A summary's sources (by shared id) and references.
+fn shared_summary(tx: &Transaction<'_>, ids: &Ids, summary: i64) -> rusqlite::Result<SharedSummary> {
+    let mut stmt =
+        tx.prepare_cached("SELECT document_id FROM summary_sources WHERE summary_id = ?1 ORDER BY position")?;
+    let sources = stmt
+        .query_map([summary], |r| r.get::<_, i64>(0))?
+        .filter_map(|id| id.map(|id| ids.of("document", id).cloned()).transpose())
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let mut stmt = tx.prepare_cached("SELECT title, url FROM summary_references WHERE summary_id = ?1 ORDER BY id")?;
+    let references = stmt
+        .query_map([summary], |r| Ok(SharedReference { title: r.get(0)?, url: r.get(1)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(SharedSummary { sources, references })
+}
+
+fn read_versions(tx: &Transaction<'_>, ids: &Ids, project: &mut SharedProject) -> rusqlite::Result<()> {
+    let mut entries: HashMap<i64, BTreeMap<String, Option<String>>> = HashMap::new();
+    let mut stmt = tx.prepare("SELECT version_id, segment_id, revision_id FROM version_revisions")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?)))? {
+        let (version, segment, revision) = row?;
+        if let Some(segment) = ids.of("segment", segment) {
+            let revision = revision.and_then(|r| ids.of("revision", r).cloned());
+            entries.entry(version).or_default().insert(segment.clone(), revision);
+        }
+    }
+    let mut stmt = tx.prepare("SELECT id, document_id, name, author, created_at FROM versions ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
+    })?;
+    for row in rows {
+        let (id, document, name, author, at) = row?;
+        let (Some(shared), Some(document)) = (ids.of("version", id), ids.of("document", document)) else { continue };
+        project.versions.entry(document.clone()).or_default().push(SharedVersion {
+            id: shared.clone(),
+            name,
+            author,
+            at,
+            revisions: entries.remove(&id).unwrap_or_default(),
+        });
+    }
+    Ok(())
+}
+
+fn read_accepted(
+    tx: &Transaction<'_>,
+    ids: &Ids,
+    segment_document: &HashMap<i64, String>,
+    project: &mut SharedProject,
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare(
+        "SELECT rowid, segment_id, check_name, detail, author, reason, created_at FROM qa_accepted ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    })?;
+    for row in rows {
+        let (id, segment, check, detail, author, reason, at) = row?;
+        let (Some(shared), Some(document), Some(segment)) =
+            (ids.of("accepted", id), segment_document.get(&segment), ids.of("segment", segment))
+        else {
+            continue;
+        };
+        project.accepted.entry(document.clone()).or_default().push(SharedAccepted {
+            id: shared.clone(),
+            segment: segment.clone(),
+            check,
+            detail,
+            author,
+            reason,
+            at,
+        });
+    }
+    Ok(())
+}
+
+fn read_terms(tx: &Transaction<'_>, ids: &Ids, project: &mut SharedProject) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare(
+        "SELECT id, source_lang, target_lang, source, target, note, forbidden, origin, created_at
+           FROM glossary_terms ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            SharedTerm {
+                id: String::new(),
+                source_lang: r.get(1)?,
+                target_lang: r.get(2)?,
+                source: r.get(3)?,
+                target: r.get(4)?,
+                note: r.get(5)?,
+                forbidden: r.get::<_, i64>(6)? != 0,
+                origin: r.get(7)?,
+                at: r.get(8)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (id, mut term) = row?;
+        if let Some(shared) = ids.of("term", id) {
+            term.id = shared.clone();
+            project.glossary.push(term);
+        }
+    }
+    Ok(())
 }
 
 fn map_ids(tx: &Transaction<'_>, kind: &str) -> rusqlite::Result<HashMap<String, i64>> {
@@ -373,29 +567,62 @@ fn remember(tx: &Transaction<'_>, kind: &str, local: i64, shared: &str) -> rusql
     Ok(())
 }
 
+/// Shared ids → local rows of the kinds records point at, kept up to date
+/// while records are taken in.
+struct Local {
+    documents: HashMap<String, i64>,
+    segments: HashMap<String, i64>,
+    revisions: HashMap<String, i64>,
+    /// Document titles by shared id, for the report.
+    titles: HashMap<String, String>,
+}
+
 fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incoming> {
     let mut incoming = Incoming::default();
-    let documents = map_ids(tx, "document")?;
-    let mut segments = map_ids(tx, "segment")?;
-    let mut revisions = map_ids(tx, "revision")?;
+    let mut local = Local {
+        documents: map_ids(tx, "document")?,
+        segments: map_ids(tx, "segment")?,
+        revisions: map_ids(tx, "revision")?,
+        titles: shared.documents.iter().map(|d| (d.id.clone(), d.title.clone())).collect(),
+    };
     let comments = map_ids(tx, "comment")?;
-    let mut titles: HashMap<&str, &str> = HashMap::new();
     let mut positions: HashMap<&str, u32> = HashMap::new();
 
-    for document in &shared.documents {
-        titles.insert(&document.id, &document.title);
+    // Translations first: a summary names the documents it summarises.
+    let mut documents: Vec<&SharedDocument> = shared.documents.iter().collect();
+    documents.sort_by_key(|d| d.summary.is_some());
+    for document in documents {
         for (position, segment) in document.passages.iter().flat_map(|p| &p.segments).enumerate() {
             positions.insert(&segment.id, position as u32);
         }
-        if documents.contains_key(&document.id) {
+        if local.documents.contains_key(&document.id) {
             continue;
         }
+        let kind = if document.summary.is_some() { "summary" } else { "translation" };
         tx.execute(
-            "INSERT INTO documents (title, source_lang, target_lang, origin, format) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![document.title, document.source_lang, document.target_lang, document.origin, document.format],
+            "INSERT INTO documents (title, source_lang, target_lang, origin, format, kind)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![document.title, document.source_lang, document.target_lang, document.origin, document.format, kind],
         )?;
         let document_id = tx.last_insert_rowid();
         remember(tx, "document", document_id, &document.id)?;
+        local.documents.insert(document.id.clone(), document_id);
+        if let Some(summary) = &document.summary {
+            for (position, source) in summary.sources.iter().enumerate() {
+                if let Some(source) = local.documents.get(source) {
+                    tx.execute(
+                        "INSERT INTO summary_sources (summary_id, document_id, position) VALUES (?1, ?2, ?3)",
+                        params![document_id, source, position as i64],
+                    )?;
+                }
+            }
+            for reference in &summary.references {
+                tx.execute(
+                    "INSERT INTO summary_references (summary_id, title, url) VALUES (?1, ?2, ?3)",
+                    params![document_id, reference.title, reference.url],
+                )?;
+            }
+        }
         let mut position = 0i64;
         for (index, passage) in document.passages.iter().enumerate() {
             tx.execute(
@@ -410,12 +637,14 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
                 )?;
                 let segment_id = tx.last_insert_rowid();
                 remember(tx, "segment", segment_id, &segment.id)?;
-                segments.insert(segment.id.clone(), segment_id);
+                local.segments.insert(segment.id.clone(), segment_id);
                 position += 1;
             }
         }
         incoming.documents.push(document.title.clone());
     }
+    // A summary's sentences are segments: they come before their revisions.
+    let touched = summaries::apply_structure(tx, shared, &mut local, &mut incoming)?;
 
     // Revisions whose parent is not here yet wait for it: one writer's file
     // may continue another writer's revision.
@@ -423,7 +652,7 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
         .revisions
         .iter()
         .flat_map(|(document, list)| list.iter().map(move |r| (document.as_str(), r)))
-        .filter(|(_, r)| !revisions.contains_key(&r.id))
+        .filter(|(_, r)| !local.revisions.contains_key(&r.id))
         .collect();
     waiting.sort_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.1.id.cmp(&b.1.id)));
     // The project memory keeps one unit per segment, the newest confirmed
@@ -434,7 +663,7 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
         let mut still = Vec::new();
         for (document, revision) in waiting {
             let parent = match &revision.parent {
-                Some(parent) => match revisions.get(parent) {
+                Some(parent) => match local.revisions.get(parent) {
                     Some(local) => Some(*local),
                     None => {
                         still.push((document, revision));
@@ -443,7 +672,7 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
                 },
                 None => None,
             };
-            let Some(&segment) = segments.get(&revision.segment) else { continue };
+            let Some(&segment) = local.segments.get(&revision.segment) else { continue };
             let Some(status) = Status::parse(&revision.status) else { continue };
             if status.is_translated() && !revision.text.trim().is_empty() {
                 confirmed.insert(segment, (revision, status));
@@ -453,11 +682,11 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![segment, parent, revision.text, revision.status, revision.author, revision.at, revision.origin],
             )?;
-            let local = tx.last_insert_rowid();
-            remember(tx, "revision", local, &revision.id)?;
-            revisions.insert(revision.id.clone(), local);
+            let id = tx.last_insert_rowid();
+            remember(tx, "revision", id, &revision.id)?;
+            local.revisions.insert(revision.id.clone(), id);
             incoming.revisions.push((
-                titles.get(document).copied().unwrap_or_default().to_string(),
+                local.titles.get(document).cloned().unwrap_or_default(),
                 positions.get(revision.segment.as_str()).copied().unwrap_or_default(),
                 revision.author.clone(),
             ));
@@ -474,19 +703,19 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
     }
     // Merges point at revisions that are all here now.
     for revision in shared.revisions.values().flatten().filter(|r| !r.merges.is_empty()) {
-        let Some(&local) = revisions.get(&revision.id) else { continue };
+        let Some(&id) = local.revisions.get(&revision.id) else { continue };
         for merged in &revision.merges {
-            if let Some(&merged) = revisions.get(merged) {
+            if let Some(&merged) = local.revisions.get(merged) {
                 tx.execute(
                     "INSERT OR IGNORE INTO revision_merges (revision_id, merged_id) VALUES (?1, ?2)",
-                    params![local, merged],
+                    params![id, merged],
                 )?;
             }
         }
     }
     for comment in shared.comments.values().flatten().filter(|c| !comments.contains_key(&c.id)) {
-        let Some(&segment) = segments.get(&comment.segment) else { continue };
-        let revision = comment.revision.as_ref().and_then(|r| revisions.get(r)).copied();
+        let Some(&segment) = local.segments.get(&comment.segment) else { continue };
+        let revision = comment.revision.as_ref().and_then(|r| local.revisions.get(r)).copied();
         tx.execute(
             "INSERT INTO comments (segment_id, revision_id, author, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![segment, revision, comment.author, comment.text, comment.at],
@@ -494,5 +723,112 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
         remember(tx, "comment", tx.last_insert_rowid(), &comment.id)?;
         incoming.comments += 1;
     }
+    summaries::apply_decisions(tx, shared, &local, &mut incoming)?;
+    summaries::renumber(tx, &touched)?;
+    apply_versions(tx, shared, &local, &mut incoming)?;
+    apply_accepted(tx, shared, &local, &mut incoming)?;
+    apply_terms(tx, shared, &mut incoming)?;
     Ok(incoming)
+}
+
+/// Versions named by others. Two people may give two versions one name;
+/// the one arriving is then told apart by its author's name.
+fn apply_versions(
+    tx: &Transaction<'_>,
+    shared: &SharedProject,
+    local: &Local,
+    incoming: &mut Incoming,
+) -> rusqlite::Result<()> {
+    let known = map_ids(tx, "version")?;
+    for (document, versions) in &shared.versions {
+        let Some(&document_id) = local.documents.get(document) else { continue };
+        for version in versions.iter().filter(|v| !known.contains_key(&v.id)) {
+            let taken = |name: &str| -> rusqlite::Result<bool> {
+                tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM versions WHERE document_id = ?1 AND name = ?2)",
+                    params![document_id, name],
+                    |r| r.get(0),
+                )
+            };
+            let mut name = version.name.clone();
+            let mut n = 1;
+            while taken(&name)? {
+                n += 1;
+                name = if n == 2 {
+                    format!("{} ({})", version.name, version.author)
+                } else {
+                    format!("{} ({} {n})", version.name, version.author)
+                };
+            }
+            tx.execute(
+                "INSERT INTO versions (document_id, name, author, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![document_id, name, version.author, version.at],
+            )?;
+            let id = tx.last_insert_rowid();
+            remember(tx, "version", id, &version.id)?;
+            for (segment, revision) in &version.revisions {
+                let Some(&segment) = local.segments.get(segment) else { continue };
+                let revision = revision.as_ref().and_then(|r| local.revisions.get(r)).copied();
+                tx.execute(
+                    "INSERT OR IGNORE INTO version_revisions (version_id, segment_id, revision_id) VALUES (?1, ?2, ?3)",
+                    params![id, segment, revision],
+                )?;
+            }
+            incoming.versions.push((local.titles.get(document).cloned().unwrap_or_default(), name));
+        }
+    }
+    Ok(())
+}
+
+/// QA warnings others accepted. An accepted warning is a fact about a
+/// segment, a check and its detail: once accepted here (by anyone), a
+/// second acceptance of the same warning adds nothing.
+fn apply_accepted(
+    tx: &Transaction<'_>,
+    shared: &SharedProject,
+    local: &Local,
+    incoming: &mut Incoming,
+) -> rusqlite::Result<()> {
+    let known = map_ids(tx, "accepted")?;
+    for accepted in shared.accepted.values().flatten().filter(|a| !known.contains_key(&a.id)) {
+        let Some(&segment) = local.segments.get(&accepted.segment) else { continue };
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO qa_accepted (segment_id, check_name, detail, author, reason, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![segment, accepted.check, accepted.detail, accepted.author, accepted.reason, accepted.at],
+        )?;
+        if inserted == 1 {
+            remember(tx, "accepted", tx.last_insert_rowid(), &accepted.id)?;
+            incoming.accepted += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Glossary terms others added; a pair already here (two people imported
+/// one glossary) is not stored twice, as in an import.
+fn apply_terms(tx: &Transaction<'_>, shared: &SharedProject, incoming: &mut Incoming) -> rusqlite::Result<()> {
+    let known = map_ids(tx, "term")?;
+    for term in shared.glossary.iter().filter(|t| !known.contains_key(&t.id)) {
+        let inserted = tx.execute(
+            "INSERT INTO glossary_terms (source_lang, target_lang, source, target, note, forbidden, origin, created_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM glossary_terms
+                 WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3 AND target = ?4 AND forbidden = ?6)",
+            params![
+                term.source_lang,
+                term.target_lang,
+                term.source,
+                term.target,
+                term.note,
+                i64::from(term.forbidden),
+                term.origin,
+                term.at
+            ],
+        )?;
+        if inserted == 1 {
+            remember(tx, "term", tx.last_insert_rowid(), &term.id)?;
+            incoming.terms += 1;
+        }
+    }
+    Ok(())
 }

@@ -22,7 +22,8 @@ use verso::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
 use verso::formats::import::{self, ImportRequest};
 use verso::{Project, Status, TranslationEdit};
 
-/// One app at a time: every test starts its own tauri-driver on one port.
+/// One test at a time: every test starts its own tauri-driver on one port
+/// (a second app in the same test uses the next pair of ports).
 static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const PORT: u16 = 4444;
 
@@ -60,6 +61,12 @@ struct App {
 impl App {
     /// Starts the app with `args`, keeping its settings in `config`.
     async fn launch(args: &[&Path], config: &Path) -> anyhow::Result<App> {
+        App::launch_on(args, config, PORT, None).await
+    }
+
+    /// Starts an app whose driver listens on `port` (and WebKitWebDriver on
+    /// the next one), run by the OS user `user` when given.
+    async fn launch_on(args: &[&Path], config: &Path, port: u16, user: Option<&str>) -> anyhow::Result<App> {
         let binary = app_binary();
         if !binary.is_file() {
             bail!("{} is missing: build the desktop app first (./verso.sh test does)", binary.display());
@@ -68,8 +75,12 @@ impl App {
             bail!("no DISPLAY: run the end-to-end tests under xvfb-run (./verso.sh test does)");
         }
         use std::os::unix::process::CommandExt;
-        let child = Command::new(tauri_driver())
-            .args(["--port", &PORT.to_string()])
+        let mut driver = Command::new(tauri_driver());
+        if let Some(user) = user {
+            driver.env("USER", user);
+        }
+        let child = driver
+            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
             .env("VERSO_CONFIG_DIR", config)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -86,7 +97,7 @@ impl App {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
             match ClientBuilder::new(connector)
                 .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{PORT}"))
+                .connect(&format!("http://127.0.0.1:{port}"))
                 .await
             {
                 Ok(client) => break client,
@@ -1216,5 +1227,109 @@ async fn a_team_project_syncs_with_another_clone_and_a_conflict_is_resolved_in_t
     assert_eq!(serde_json::from_str::<serde_json::Value>(&conflicts)?, json!([]), "{conflicts}");
     assert_eq!(translations(&bo)?[1].as_deref(), Some("Las negociaciones continúan."));
     app.quit().await?;
+    Ok(())
+}
+
+/// Clicks *Sync now* in `app` and waits until that sync has finished.
+async fn sync_now(app: &App) -> anyhow::Result<()> {
+    let syncs = "Number(document.querySelector('[data-testid=team-state]')?.dataset.syncs ?? 0)";
+    app.wait_until("the sync on opening", &format!("{syncs} >= 1")).await?;
+    let before = app.eval(syncs).await?.as_u64().unwrap_or(0);
+    app.wait_for("[data-testid=team-sync]").await?.click().await?;
+    app.wait_until("the sync is done", &format!("{syncs} > {before}")).await?;
+    Ok(())
+}
+
+/// Types `text` into the segment at `position` and confirms it.
+async fn translate(app: &App, position: u32, text: &str) -> anyhow::Result<()> {
+    let target = app.wait_for(&format!("{ROW}[data-position='{position}'] [data-testid=segment-target]")).await?;
+    target.click().await?;
+    target.send_keys(text).await?;
+    target.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until(
+        "the segment is translated",
+        &format!("document.querySelector(\"{ROW}[data-position='{position}']\")?.dataset.status === 'translated'"),
+    )
+    .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_apps_on_two_clones_exchange_a_translation_and_settle_a_conflict() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let remote = dir.path().join("team.git");
+    let init = Command::new("git").arg("init").arg("--bare").arg("-q").arg(&remote).status()?;
+    assert!(init.success(), "git init --bare");
+    let ana = project_with_text(dir.path(), "statement.txt", "The ministry spoke on Monday. Talks continue.")?;
+    let bo = dir.path().join("bo.verso");
+    let (remote_arg, ana_arg, bo_arg) = (remote.as_os_str(), ana.as_os_str(), bo.as_os_str());
+    run_verso(&["team".as_ref(), "share".as_ref(), ana_arg, remote_arg, "--author".as_ref(), "Ana".as_ref()])?;
+    run_verso(&["team".as_ref(), "clone".as_ref(), remote_arg, bo_arg, "--author".as_ref(), "Bo".as_ref()])?;
+
+    // Two people, two windows, two clones: as on two machines.
+    let ana_app = App::launch_on(&[&ana], &dir.path().join("config-ana"), PORT, Some("Ana")).await?;
+    let bo_app = App::launch_on(&[&bo], &dir.path().join("config-bo"), PORT + 2, Some("Bo")).await?;
+    ana_app.wait_for("[data-testid=team-bar]").await?;
+    bo_app.wait_for("[data-testid=team-bar]").await?;
+
+    // Typed and synced in one window, it appears in the other after its sync.
+    translate(&ana_app, 0, "El ministerio habló el lunes.").await?;
+    sync_now(&ana_app).await?;
+    sync_now(&bo_app).await?;
+    bo_app
+        .wait_until(
+            "Ana's translation shows in Bo's window",
+            &format!(
+                "document.querySelector(\"{ROW}[data-position='0'] [data-testid=segment-target]\")?.value === 'El ministerio habló el lunes.'"
+            ),
+        )
+        .await?;
+    let incoming =
+        bo_app.eval("document.querySelector('[data-testid=team-incoming-button]')?.textContent ?? ''").await?;
+    assert!(incoming.as_str().is_some_and(|s| s.contains("incoming")), "{incoming}");
+
+    // Both change the second segment: Bo's window shows both texts.
+    translate(&ana_app, 1, "Las negociaciones continúan.").await?;
+    translate(&bo_app, 1, "Las conversaciones siguen.").await?;
+    sync_now(&ana_app).await?;
+    sync_now(&bo_app).await?;
+    // The editor's filter shows only the segment in conflict.
+    bo_app.wait_for("[data-testid=team-conflicts-button]").await?;
+    bo_app.wait_for("[data-testid=status-filter]").await?.select_by_value("conflicts").await?;
+    bo_app
+        .wait_until(
+            "only the conflicted segment is listed",
+            &format!("document.querySelectorAll(\"{ROW}\").length === 1 && !!document.querySelector(\"{ROW}[data-position='1']\")"),
+        )
+        .await?;
+    bo_app.wait_for("[data-testid=status-filter]").await?.select_by_value("all").await?;
+    bo_app.wait_for("[data-testid=team-conflicts-button]").await?.click().await?;
+    bo_app.wait_for("[data-testid=team-conflict]").await?;
+    let mine = bo_app.wait_for("[data-testid=conflict-mine]").await?.text().await?;
+    let theirs = bo_app.wait_for("[data-testid=conflict-theirs]").await?.text().await?;
+    assert!(mine.contains("Las conversaciones siguen."), "{mine}");
+    assert!(theirs.contains("Las negociaciones continúan.") && theirs.contains("Ana"), "{theirs}");
+    // Bo takes Ana's text; the choice reaches Ana's window at her sync.
+    bo_app.wait_for("[data-testid=take-theirs]").await?.click().await?;
+    bo_app.wait_for("[data-testid=team-no-conflicts]").await?;
+    bo_app.wait_for("[data-testid=team-conflicts-close]").await?.click().await?;
+    sync_now(&bo_app).await?;
+    sync_now(&ana_app).await?;
+    for app in [&ana_app, &bo_app] {
+        app.wait_until("no conflict is left", "!document.querySelector('[data-testid=team-conflicts-button]')").await?;
+        app.wait_until(
+            "segment 2 reads Ana's text",
+            &format!(
+                "document.querySelector(\"{ROW}[data-position='1'] [data-testid=segment-target]\")?.value === 'Las negociaciones continúan.'"
+            ),
+        )
+        .await?;
+    }
+    ana_app.quit().await?;
+    bo_app.quit().await?;
+    // Once both apps have let go of their projects, the clones agree.
+    drop((reopen(&ana)?, reopen(&bo)?));
+    assert_eq!(translations(&ana)?, translations(&bo)?);
     Ok(())
 }

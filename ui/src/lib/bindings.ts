@@ -283,11 +283,24 @@ new_documents: Array<string>,
  */
 revisions: Array<[string, number, string]>, comments: number, 
 /**
- * Whether this clone's work reached the remote.
+ * Summary sentences others added, took out or brought back.
  */
-pushed: boolean, 
+sentences: number, 
 /**
- * Segments in conflict after the sync.
+ * Others' decisions on summary links.
+ */
+link_decisions: number, 
+/**
+ * Summaries others approved: (summary, approver).
+ */
+approvals: Array<[string, string]>, 
+/**
+ * Versions others named: (document, version).
+ */
+versions: Array<[string, string]>, terms: number, accepted_warnings: number, 
+/**
+ * Segments in conflict after the sync (this clone's work reached the
+ * remote: a sync that cannot push is an error).
  */
 conflicts: number, };
 
