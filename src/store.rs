@@ -377,6 +377,9 @@ ALTER TABLE passages ADD COLUMN created_at TEXT;
 "#,
 ];
 
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 64;
+
 /// SQLite's page cache per connection, in KiB (32 MB): keeps a large
 /// memory's index pages warm between lookups.
 const PAGE_CACHE_KIB: i64 = 32_768;
@@ -527,11 +530,15 @@ impl Project {
                  PRAGMA busy_timeout = 5000;",
             )
             .map_err(|source| sqlite(&path, source))?;
+        // Taking in a team's records cycles through some 20 statements per
+        // record; rusqlite's default of 16 cached statements had every one
+        // parsed again each time.
+        self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         self.set_page_cache(PAGE_CACHE_KIB)
     }
 
     /// Pragmas take no bound parameters; `kib` is one of our constants.
-    fn set_page_cache(&self, kib: i64) -> Result<(), StoreError> {
+    pub(crate) fn set_page_cache(&self, kib: i64) -> Result<(), StoreError> {
         self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(self.err())
     }
 

@@ -308,6 +308,9 @@ fn entry(path: &str, id: Oid, size: usize) -> IndexEntry {
 
 /// Clones `remote`'s repository into `path` (bare).
 pub fn clone(remote: &str, path: &Path) -> Result<Repo, TeamError> {
+    if Path::new(remote).is_dir() {
+        return clone_local(remote, path);
+    }
     let repo = Repo::init(path, remote)?;
     match repo.fetch()? {
         Some(tip) => {
@@ -316,6 +319,28 @@ pub fn clone(remote: &str, path: &Path) -> Result<Repo, TeamError> {
         }
         None => Err(TeamError::EmptyRemote { remote: remote.to_string() }),
     }
+}
+
+/// A clone of a repository on a path (a shared drive): its objects are
+/// copied as they are, packs and all, instead of being packed again for a
+/// transfer, which for a large project is most of a join.
+fn clone_local(remote: &str, path: &Path) -> Result<Repo, TeamError> {
+    let unreachable = |e: git2::Error| remote_error(remote, e);
+    let tip = Repository::open_bare(remote)
+        .map_err(unreachable)?
+        .refname_to_id(BRANCH)
+        .map_err(|_| TeamError::EmptyRemote { remote: remote.to_string() })?;
+    let repo = git2::build::RepoBuilder::new()
+        .bare(true)
+        .branch("main")
+        .clone_local(git2::build::CloneLocal::NoLinks)
+        .clone(remote, path)
+        .map_err(unreachable)?;
+    let repo = Repo { repo, path: path.to_path_buf() };
+    repo.repo.reference(REMOTE_BRANCH, tip, true, "verso: join").map_err(|e| repo.git(e))?;
+    repo.repo.reference(BRANCH, tip, true, "verso: join").map_err(|e| repo.git(e))?;
+    repo.repo.set_head(BRANCH).map_err(|e| repo.git(e))?;
+    Ok(repo)
 }
 
 /// Credentials on demand, never stored: ssh-agent for SSH; for HTTPS a

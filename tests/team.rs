@@ -414,3 +414,57 @@ fn a_summary_written_on_two_machines_is_approved_on_a_third_with_links_versions_
     assert_eq!(repository_files(&cy_path), files);
     fsck(Path::new(&remote));
 }
+
+#[test]
+fn a_large_join_builds_its_memory_in_bulk_and_later_saves_are_still_found() {
+    use verso::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
+    let dir = tempfile::tempdir().expect("dir");
+    let remote = bare_remote(dir.path(), "team.git");
+    let (ana_path, bo_path) = (dir.path().join("ana.verso"), dir.path().join("bo.verso"));
+    // Enough confirmed segments for the join to rebuild the word index at once.
+    {
+        let mut project = verso::Project::create(&ana_path).expect("create");
+        let sentences: Vec<String> =
+            (0..1_200).map(|i| format!("Report number {i} describes harbour works.")).collect();
+        let document = project
+            .add_document(&NewDocument {
+                title: "Reports".into(),
+                source_lang: "en".parse().expect("en"),
+                target_lang: "es".parse().expect("es"),
+                origin: "reports.txt".into(),
+                format: SourceFormat::Text,
+                passages: vec![NewPassage { kind: PassageKind::Paragraph, level: 0, sentences }],
+            })
+            .expect("document");
+        for (i, row) in project.segments(document).expect("rows").iter().enumerate() {
+            let text = format!("El informe número {i} describe obras portuarias.");
+            let edit = TranslationEdit { segment: row.id, text, status: Status::Translated, base: None, origin: None };
+            project.save_translation(&edit, "Ana").expect("save");
+        }
+    }
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    ana.share_team(&remote).expect("share");
+    let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
+    bo.join_team(&remote, &bo_path).expect("join");
+    let hits = bo.concordance("número 1187").expect("concordance");
+    assert!(hits.iter().any(|h| h.target == "El informe número 1187 describe obras portuarias."), "{hits:?}");
+    // The index keeps following single saves after the bulk: its trigger is back.
+    let triggers: i64 = rusqlite::Connection::open(&bo_path)
+        .expect("sqlite")
+        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'tm_units_indexed'", [], |r| {
+            r.get(0)
+        })
+        .expect("triggers");
+    assert_eq!(triggers, 1);
+    let row = bo.segments(DocumentId(1)).expect("rows")[3].clone();
+    let edit = TranslationEdit {
+        segment: row.id,
+        text: "Tercer informe, revisado por Bo.".into(),
+        status: Status::Translated,
+        base: row.revision,
+        origin: None,
+    };
+    bo.save_translation(&edit).expect("save");
+    let hits = bo.concordance("revisado por Bo").expect("concordance");
+    assert_eq!(hits.iter().filter(|h| h.target == "Tercer informe, revisado por Bo.").count(), 1, "{hits:?}");
+}

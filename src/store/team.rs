@@ -131,10 +131,16 @@ impl Project {
     pub fn apply_shared(&mut self, shared: &SharedProject) -> Result<Incoming, StoreError> {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
-        let tx = self.tx()?;
-        let incoming = apply(&tx, shared).map_err(e)?;
-        tx.commit().map_err(e)?;
-        Ok(incoming)
+        // A join writes a whole project and its memory in one transaction:
+        // the import's larger page cache keeps its index pages in memory.
+        self.set_page_cache(memory::IMPORT_PAGE_CACHE_KIB)?;
+        let applied = self.tx().and_then(|tx| {
+            let incoming = apply(&tx, shared).map_err(e)?;
+            tx.commit().map_err(e)?;
+            Ok(incoming)
+        });
+        self.set_page_cache(super::PAGE_CACHE_KIB)?;
+        applied
     }
 
     /// Every segment in conflict, by document and position.
@@ -625,16 +631,14 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
         }
         let mut position = 0i64;
         for (index, passage) in document.passages.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO passages (document_id, position, kind, level) VALUES (?1, ?2, ?3, ?4)",
-                params![document_id, index as i64, passage.kind.as_str(), passage.level],
-            )?;
+            tx.prepare_cached("INSERT INTO passages (document_id, position, kind, level) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![document_id, index as i64, passage.kind.as_str(), passage.level])?;
             let passage_id = tx.last_insert_rowid();
             for segment in &passage.segments {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO segments (document_id, passage_id, position, source) VALUES (?1, ?2, ?3, ?4)",
-                    params![document_id, passage_id, position, segment.source],
-                )?;
+                )?
+                .execute(params![document_id, passage_id, position, segment.source])?;
                 let segment_id = tx.last_insert_rowid();
                 remember(tx, "segment", segment_id, &segment.id)?;
                 local.segments.insert(segment.id.clone(), segment_id);
@@ -677,11 +681,19 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
             if status.is_translated() && !revision.text.trim().is_empty() {
                 confirmed.insert(segment, (revision, status));
             }
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO revisions (segment_id, parent_id, text, status, author, created_at, origin)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![segment, parent, revision.text, revision.status, revision.author, revision.at, revision.origin],
-            )?;
+            )?
+            .execute(params![
+                segment,
+                parent,
+                revision.text,
+                revision.status,
+                revision.author,
+                revision.at,
+                revision.origin
+            ])?;
             let id = tx.last_insert_rowid();
             remember(tx, "revision", id, &revision.id)?;
             local.revisions.insert(revision.id.clone(), id);
@@ -698,9 +710,16 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
     }
     let mut confirmed: Vec<(i64, (&SharedRevision, Status))> = confirmed.into_iter().collect();
     confirmed.sort_by_key(|(segment, _)| *segment);
-    for (segment, (revision, status)) in confirmed {
-        memory::record(tx, SegmentId(segment), &revision.text, status, &revision.author, revision.origin.as_deref())?;
-    }
+    memory::record_all(
+        tx,
+        confirmed.into_iter().map(|(segment, (revision, status))| memory::Confirmed {
+            segment: SegmentId(segment),
+            text: &revision.text,
+            status,
+            author: &revision.author,
+            origin: revision.origin.as_deref(),
+        }),
+    )?;
     // Merges point at revisions that are all here now.
     for revision in shared.revisions.values().flatten().filter(|r| !r.merges.is_empty()) {
         let Some(&id) = local.revisions.get(&revision.id) else { continue };
