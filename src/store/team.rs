@@ -295,8 +295,12 @@ struct Ids(HashMap<&'static str, HashMap<i64, String>>);
 
 impl Ids {
     fn read(tx: &Transaction<'_>) -> rusqlite::Result<Ids> {
+        Ids::read_kinds(tx, &SHARED_ROWS.iter().map(|(kind, _)| *kind).collect::<Vec<_>>())
+    }
+
+    fn read_kinds(tx: &Transaction<'_>, kinds: &[&'static str]) -> rusqlite::Result<Ids> {
         let mut ids = HashMap::new();
-        for (kind, _) in SHARED_ROWS {
+        for kind in kinds {
             ids.insert(*kind, shared_ids(tx, kind)?);
         }
         Ok(Ids(ids))

@@ -272,7 +272,10 @@ pub(super) fn apply_decisions(
 /// Gives the sections and shown sentences of each summary in `summaries`
 /// the order every clone agrees on.
 pub(super) fn renumber(tx: &Transaction<'_>, summaries: &BTreeSet<i64>) -> rusqlite::Result<()> {
-    let ids = Ids::read(tx)?;
+    if summaries.is_empty() {
+        return Ok(());
+    }
+    let ids = Ids::read_kinds(tx, &["section", "segment"])?;
     let key = |at: String, kind: &str, local: i64| {
         let shared = ids.of(kind, local).cloned().unwrap_or_default();
         let counter = shared.rsplit_once('-').and_then(|(_, n)| n.parse::<u64>().ok()).unwrap_or(local as u64);
