@@ -29,7 +29,10 @@ const REMOTE_BRANCH: &str = "refs/remotes/origin/main";
 
 #[derive(Debug, thiserror::Error)]
 pub enum TeamError {
-    #[error("{remote}: authentication was refused (check your SSH key, ssh-agent or Git credentials)")]
+    #[error(
+        "{remote}: authentication was refused or no login was found (check your SSH key and ssh-agent; for HTTPS, \
+         your Git credential helper or the VERSO_GIT_TOKEN variable)"
+    )]
     Auth { remote: String },
     #[error("{remote}: cannot reach the remote: {message}")]
     Unreachable { remote: String, message: String },
@@ -362,8 +365,11 @@ fn callbacks(url: &str) -> RemoteCallbacks<'static> {
             if let Ok(token) = std::env::var("VERSO_GIT_TOKEN") {
                 return Cred::userpass_plaintext(username.unwrap_or("verso"), &token);
             }
+            // No helper, or a helper without a login for this remote: that
+            // is an authentication problem, not an unreachable remote.
             let config = git2::Config::open_default()?;
-            return Cred::credential_helper(&config, &url, username);
+            return Cred::credential_helper(&config, &url, username)
+                .map_err(|_| git2::Error::new(ErrorCode::Auth, ErrorClass::Net, "no login for this remote"));
         }
         Cred::default()
     });

@@ -1,12 +1,15 @@
 //! Team projects over real Git remotes: a bare repository on a path and
 //! `git daemon` on 127.0.0.1. Each person is a separate project file with
-//! its own clone, as on separate machines. (About 3 s.)
+//! its own clone, as on separate machines; one test goes through Git's
+//! HTTP protocol behind Basic authentication. (About 5 s.)
 
 use std::path::Path;
 use std::process::Command;
 
 #[path = "support/git_daemon.rs"]
 mod git_daemon;
+#[path = "support/git_http.rs"]
+mod git_http;
 
 use git_daemon::Daemon;
 use verso::formats::team::Files;
@@ -467,4 +470,71 @@ fn a_large_join_builds_its_memory_in_bulk_and_later_saves_are_still_found() {
     bo.save_translation(&edit).expect("save");
     let hits = bo.concordance("revisado por Bo").expect("concordance");
     assert_eq!(hits.iter().filter(|h| h.target == "Tercer informe, revisado por Bo.").count(), 1, "{hits:?}");
+}
+
+/// The `verso` command with only the given token and no Git settings of
+/// the machine's user (no credential helper).
+fn verso(dir: &Path, args: &[&std::ffi::OsStr], token: Option<&str>) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_verso"));
+    command.args(args).env("HOME", dir).env("GIT_CONFIG_NOSYSTEM", "1").env_remove("VERSO_GIT_TOKEN");
+    if let Some(token) = token {
+        command.env("VERSO_GIT_TOKEN", token);
+    }
+    command.output().expect("run verso")
+}
+
+fn files_under(path: &Path, out: &mut Vec<std::path::PathBuf>) {
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).expect("dir").map_while(Result::ok) {
+            files_under(&entry.path(), out);
+        }
+    } else if path.is_file() {
+        out.push(path.to_path_buf());
+    }
+}
+
+#[test]
+fn over_http_a_wrong_or_missing_token_is_refused_in_words_and_the_token_is_never_stored() {
+    let dir = tempfile::tempdir().expect("dir");
+    let served = dir.path().join("served");
+    std::fs::create_dir(&served).expect("dir");
+    let remote = bare_remote(&served, "team.git");
+    let ana_path = dir.path().join("ana.verso");
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    ana.share_team(&remote).expect("share");
+    const TOKEN: &str = "s3cret-team-token";
+    let server = git_http::GitHttp::start(&served, "verso", TOKEN);
+    let url = server.url("team.git");
+    let bo = dir.path().join("bo.verso");
+    let clone = ["team".as_ref(), "clone".as_ref(), url.as_ref(), bo.as_os_str(), "--author".as_ref(), "Bo".as_ref()];
+    for token in [None, Some("a-wrong-token")] {
+        let out = verso(dir.path(), &clone, token);
+        let error = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && error.contains("authentication was refused"), "{token:?}: {error}");
+        assert!(!bo.exists() && !repository_path(&bo).exists(), "nothing left behind");
+    }
+    let out = verso(dir.path(), &clone, Some(TOKEN));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Bo's work goes back over HTTP with the token, and reaches Ana.
+    let set = ["set".as_ref(), bo.as_os_str(), "1".as_ref(), "Texto de Bo.".as_ref(), "--status".as_ref()];
+    let out =
+        verso(dir.path(), &[&set[..], &["translated".as_ref(), "--author".as_ref(), "Bo".as_ref()]].concat(), None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sync = ["team".as_ref(), "sync".as_ref(), bo.as_os_str(), "--author".as_ref(), "Bo".as_ref()];
+    let out = verso(dir.path(), &sync, None);
+    assert!(!out.status.success(), "a push without the token is refused");
+    let out = verso(dir.path(), &sync, Some(TOKEN));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ana.sync_team().expect("Ana syncs");
+    assert_eq!(texts(&ana)[0].1.as_deref(), Some("Texto de Bo."));
+    // The token is in neither Bo's project nor his repository.
+    let mut files = Vec::new();
+    files_under(&repository_path(&bo), &mut files);
+    files.push(bo.clone());
+    assert!(files.len() > 5, "{files:?}");
+    for file in files {
+        let bytes = std::fs::read(&file).expect("read");
+        assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()), "{} holds the token", file.display());
+    }
 }
