@@ -19,6 +19,7 @@ pub mod align;
 pub mod bench;
 pub mod diff;
 pub mod glossary;
+pub mod keys;
 pub mod mt;
 pub mod provenance;
 pub mod qa;

@@ -162,6 +162,8 @@ impl From<&SessionError> for ErrorReply {
                 | TeamUseError::AlreadyShared
                 | TeamUseError::Exists { .. }
                 | TeamUseError::Structure
+                | TeamUseError::EmptyToken
+                | TeamUseError::Git(crate::team::TeamError::NotHttp { .. })
                 | TeamUseError::Form(_),
             )
             | SessionError::Import(_)

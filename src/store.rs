@@ -375,6 +375,30 @@ INSERT INTO sentence_changes (segment_id, change, author)
 -- ordered by it.
 ALTER TABLE passages ADD COLUMN created_at TEXT;
 "#,
+    r#"
+-- Team projects share imported reference memories and their removal too.
+CREATE TABLE shared_ids_wider (
+    kind      TEXT NOT NULL CHECK (kind IN ('document', 'segment', 'revision', 'comment', 'section',
+                                            'sentence_change', 'link', 'approval', 'version', 'term',
+                                            'accepted', 'memory', 'memory_removal')),
+    local_id  INTEGER NOT NULL,
+    shared_id TEXT NOT NULL,
+    PRIMARY KEY (kind, local_id),
+    UNIQUE (kind, shared_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO shared_ids_wider (kind, local_id, shared_id) SELECT kind, local_id, shared_id FROM shared_ids;
+DROP TABLE shared_ids;
+ALTER TABLE shared_ids_wider RENAME TO shared_ids;
+
+-- A shared reference memory someone removed: its shared id, so every
+-- clone removes it and none takes it in again from the repository.
+CREATE TABLE memory_removals (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    memory     TEXT NOT NULL UNIQUE,
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+"#,
 ];
 
 /// Prepared statements kept per connection.

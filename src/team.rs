@@ -11,9 +11,9 @@
 //!
 //! libgit2 is compiled in (`git2`), so no `git` program is needed. Remotes
 //! are local paths, `file://`, `git://`, `ssh://` (ssh-agent) and
-//! `https://` (the user's Git credential helper, or a token in
-//! `VERSO_GIT_TOKEN`); credentials are never stored in the project or the
-//! repository.
+//! `https://` (a token in `VERSO_GIT_TOKEN`, else one saved for the
+//! server in the OS keyring, else the user's Git credential helper);
+//! credentials are never stored in the project or the repository.
 
 use std::path::{Path, PathBuf};
 
@@ -31,9 +31,13 @@ const REMOTE_BRANCH: &str = "refs/remotes/origin/main";
 pub enum TeamError {
     #[error(
         "{remote}: authentication was refused or no login was found (check your SSH key and ssh-agent; for HTTPS, \
-         your Git credential helper or the VERSO_GIT_TOKEN variable)"
+         save a token with `verso team login` or the token field, or set VERSO_GIT_TOKEN)"
     )]
     Auth { remote: String },
+    #[error("{remote}: a token is for http:// and https:// remotes (SSH logs in with your SSH key)")]
+    NotHttp { remote: String },
+    #[error("{0}; set the token in the VERSO_GIT_TOKEN variable instead")]
+    Keyring(#[from] crate::keys::KeyringError),
     #[error("{remote}: cannot reach the remote: {message}")]
     Unreachable { remote: String, message: String },
     #[error("{remote}: the remote has no Verso project yet (nothing on its main branch)")]
@@ -94,19 +98,53 @@ impl Repo {
 
     /// The files on `main` as last committed or merged here.
     pub fn files(&self) -> Result<Files, TeamError> {
+        self.files_where(|_| true)
+    }
+
+    /// The files on `main` whose path `wanted` accepts: large files nobody
+    /// needs are not even read.
+    pub fn files_where(&self, wanted: impl Fn(&str) -> bool) -> Result<Files, TeamError> {
         match self.tip(BRANCH)? {
-            Some(commit) => self.files_at(commit),
+            Some(commit) => self.files_at(commit, wanted),
             None => Ok(Files::new()),
         }
     }
 
+    /// Whether `main` holds a file at `path` (without reading it).
+    pub fn has(&self, path: &str) -> Result<bool, TeamError> {
+        let Some(commit) = self.tip(BRANCH)? else { return Ok(false) };
+        let tree = self.repo.find_commit(commit).and_then(|c| c.tree()).map_err(|e| self.git(e))?;
+        Ok(tree.get_path(Path::new(path)).is_ok())
+    }
+
+    /// One file on `main`, if it is there.
+    pub fn file(&self, path: &str) -> Result<Option<Vec<u8>>, TeamError> {
+        let Some(commit) = self.tip(BRANCH)? else { return Ok(None) };
+        let tree = self.repo.find_commit(commit).and_then(|c| c.tree()).map_err(|e| self.git(e))?;
+        match tree.get_path(Path::new(path)) {
+            Ok(entry) => {
+                let blob = self.repo.find_blob(entry.id()).map_err(|e| self.git(e))?;
+                Ok(Some(blob.content().to_vec()))
+            }
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(self.git(e)),
+        }
+    }
+
     /// Commits `files` over what `main` holds (paths not in `files` are
-    /// kept as they are): `None` when nothing changed.
+    /// kept as they are, and not read): `None` when nothing changed.
     pub fn commit(&self, files: &Files, who: &Committer, message: &str) -> Result<Option<Oid>, TeamError> {
-        let mut all = self.files()?;
-        all.extend(files.iter().map(|(path, bytes)| (path.clone(), bytes.clone())));
-        let tree = self.write_tree(&all)?;
         let parent = self.tip(BRANCH)?;
+        let mut index = Index::new().map_err(|e| self.git(e))?;
+        if let Some(parent) = parent {
+            let parent_tree = self.repo.find_commit(parent).and_then(|c| c.tree()).map_err(|e| self.git(e))?;
+            index.read_tree(&parent_tree).map_err(|e| self.git(e))?;
+        }
+        for (path, bytes) in files {
+            let blob = self.repo.blob(bytes).map_err(|e| self.git(e))?;
+            index.add(&entry(path, blob, bytes.len())).map_err(|e| self.git(e))?;
+        }
+        let tree = index.write_tree_to(&self.repo).map_err(|e| self.git(e))?;
         if let Some(parent) = parent {
             let parent_tree = self.repo.find_commit(parent).and_then(|c| c.tree()).map_err(|e| self.git(e))?;
             if parent_tree.id() == tree {
@@ -213,15 +251,16 @@ impl Repo {
         }
     }
 
-    fn files_at(&self, commit: Oid) -> Result<Files, TeamError> {
+    fn files_at(&self, commit: Oid, wanted: impl Fn(&str) -> bool) -> Result<Files, TeamError> {
         let tree = self.repo.find_commit(commit).and_then(|c| c.tree()).map_err(|e| self.git(e))?;
         let mut files = Files::new();
         let mut failure = None;
         tree.walk(TreeWalkMode::PreOrder, |root, entry| {
-            if entry.kind() == Some(git2::ObjectType::Blob) {
+            let path = format!("{root}{}", entry.name().unwrap_or_default());
+            if entry.kind() == Some(git2::ObjectType::Blob) && wanted(&path) {
                 match self.repo.find_blob(entry.id()) {
                     Ok(blob) => {
-                        files.insert(format!("{root}{}", entry.name().unwrap_or_default()), blob.content().to_vec());
+                        files.insert(path, blob.content().to_vec());
                     }
                     Err(e) => {
                         failure = Some(e);
@@ -236,15 +275,6 @@ impl Repo {
             Some(e) => Err(self.git(e)),
             None => Ok(files),
         }
-    }
-
-    fn write_tree(&self, files: &Files) -> Result<Oid, TeamError> {
-        let mut index = Index::new().map_err(|e| self.git(e))?;
-        for (path, bytes) in files {
-            let blob = self.repo.blob(bytes).map_err(|e| self.git(e))?;
-            index.add(&entry(path, blob, bytes.len())).map_err(|e| self.git(e))?;
-        }
-        index.write_tree_to(&self.repo).map_err(|e| self.git(e))
     }
 
     /// Joins conflicted record files line by line; any other conflict stops
@@ -346,8 +376,46 @@ fn clone_local(remote: &str, path: &Path) -> Result<Repo, TeamError> {
     Ok(repo)
 }
 
-/// Credentials on demand, never stored: ssh-agent for SSH; for HTTPS a
-/// token from `VERSO_GIT_TOKEN`, else the user's Git credential helper.
+const TOKEN_SERVICE: &str = "org.verso.workbench.git";
+
+/// Where a remote's token is kept in the keyring: its server (host and
+/// port), so one token serves every repository there, as a forge's access
+/// token does. Only HTTP remotes take tokens.
+pub fn token_server(remote: &str) -> Option<String> {
+    let rest = remote.strip_prefix("https://").or_else(|| remote.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let server = authority.rsplit('@').next().unwrap_or_default().to_lowercase();
+    (!server.is_empty()).then_some(server)
+}
+
+/// Saves a token for the remote's server in the OS keyring; returns the
+/// server's name for the confirmation.
+pub fn save_token(remote: &str, token: &str) -> Result<String, TeamError> {
+    let server = token_server(remote).ok_or_else(|| TeamError::NotHttp { remote: remote.to_string() })?;
+    crate::keys::set(TOKEN_SERVICE, &server, token.trim())?;
+    Ok(server)
+}
+
+/// Forgets the token saved for the remote's server.
+pub fn forget_token(remote: &str) -> Result<String, TeamError> {
+    let server = token_server(remote).ok_or_else(|| TeamError::NotHttp { remote: remote.to_string() })?;
+    crate::keys::remove(TOKEN_SERVICE, &server);
+    Ok(server)
+}
+
+/// The token for an HTTP remote: the environment's first (it is set for
+/// one run on purpose), then the one saved for the server.
+fn token(url: &str) -> Option<String> {
+    if let Ok(token) = std::env::var("VERSO_GIT_TOKEN")
+        && !token.trim().is_empty()
+    {
+        return Some(token.trim().to_string());
+    }
+    crate::keys::get(TOKEN_SERVICE, &token_server(url)?)
+}
+
+/// Credentials on demand, never stored: ssh-agent for SSH; for HTTP a
+/// token (see `token`), else the user's Git credential helper.
 /// libgit2 asks again after a refusal, so the third request gives up.
 fn callbacks(url: &str) -> RemoteCallbacks<'static> {
     let mut callbacks = RemoteCallbacks::new();
@@ -362,7 +430,7 @@ fn callbacks(url: &str) -> RemoteCallbacks<'static> {
             return Cred::ssh_key_from_agent(username.unwrap_or("git"));
         }
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            if let Ok(token) = std::env::var("VERSO_GIT_TOKEN") {
+            if let Some(token) = token(&url) {
                 return Cred::userpass_plaintext(username.unwrap_or("verso"), &token);
             }
             // No helper, or a helper without a login for this remote: that
@@ -467,5 +535,15 @@ mod tests {
         Repository::init_bare(&empty).expect("bare");
         let error = clone(&empty.to_string_lossy(), &dir.path().join("d.git")).err().expect("refused");
         assert!(matches!(error, TeamError::EmptyRemote { .. }), "{error}");
+    }
+
+    #[test]
+    fn a_token_belongs_to_the_server_of_an_http_remote() {
+        assert_eq!(token_server("https://git.example.org/team/news.git").as_deref(), Some("git.example.org"));
+        assert_eq!(token_server("http://ana@127.0.0.1:8080/news.git").as_deref(), Some("127.0.0.1:8080"));
+        assert_eq!(token_server("https://Git.Example.org?x").as_deref(), Some("git.example.org"));
+        assert_eq!(token_server("ssh://git@example.org/news.git"), None);
+        assert_eq!(token_server("/srv/team/news.git"), None);
+        assert!(matches!(save_token("/srv/news.git", "t"), Err(TeamError::NotHttp { .. })));
     }
 }

@@ -1,7 +1,8 @@
 //! Team projects over real Git remotes: a bare repository on a path and
 //! `git daemon` on 127.0.0.1. Each person is a separate project file with
 //! its own clone, as on separate machines; one test goes through Git's
-//! HTTP protocol behind Basic authentication. (About 5 s.)
+//! HTTP protocol behind Basic authentication, with the token once in the
+//! environment and once in a real desktop keyring. (About 6 s.)
 
 use std::path::Path;
 use std::process::Command;
@@ -10,6 +11,8 @@ use std::process::Command;
 mod git_daemon;
 #[path = "support/git_http.rs"]
 mod git_http;
+#[path = "support/secret_service.rs"]
+mod secret_service;
 
 use git_daemon::Daemon;
 use verso::formats::team::Files;
@@ -201,16 +204,17 @@ fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
             })
             .collect()
     };
-    // Take the file back to the schema before team projects (two
-    // migrations: team projects, then summaries and the rest shared).
+    // Take the file back to the schema before team projects (three
+    // migrations: team projects, summaries and the rest shared, memories).
     {
         let conn = rusqlite::Connection::open(&old).expect("sqlite");
         conn.execute_batch(
             "DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;
-             DROP TABLE sentence_changes; ALTER TABLE passages DROP COLUMN created_at;",
+             DROP TABLE sentence_changes; ALTER TABLE passages DROP COLUMN created_at;
+             DROP TABLE memory_removals;",
         )
         .expect("drop");
-        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 2))
+        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 3))
             .expect("version");
     }
     let mut ana = person(dir.path(), &old, "Ana");
@@ -475,12 +479,22 @@ fn a_large_join_builds_its_memory_in_bulk_and_later_saves_are_still_found() {
 /// The `verso` command with only the given token and no Git settings of
 /// the machine's user (no credential helper).
 fn verso(dir: &Path, args: &[&std::ffi::OsStr], token: Option<&str>) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_verso"));
-    command.args(args).env("HOME", dir).env("GIT_CONFIG_NOSYSTEM", "1").env_remove("VERSO_GIT_TOKEN");
+    let mut command = verso_command(dir, args);
     if let Some(token) = token {
         command.env("VERSO_GIT_TOKEN", token);
     }
     command.output().expect("run verso")
+}
+
+fn verso_command(dir: &Path, args: &[&std::ffi::OsStr]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_verso"));
+    command
+        .args(args)
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("VERSO_GIT_TOKEN")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    command
 }
 
 fn files_under(path: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -537,4 +551,128 @@ fn over_http_a_wrong_or_missing_token_is_refused_in_words_and_the_token_is_never
         let bytes = std::fs::read(&file).expect("read");
         assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()), "{} holds the token", file.display());
     }
+}
+
+#[test]
+fn a_token_saved_in_the_desktop_keyring_logs_in_over_http_until_it_is_forgotten() {
+    let dir = tempfile::tempdir().expect("dir");
+    let served = dir.path().join("served");
+    std::fs::create_dir(&served).expect("dir");
+    let remote = bare_remote(&served, "team.git");
+    let ana_path = dir.path().join("ana.verso");
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    person(dir.path(), &ana_path, "Ana").share_team(&remote).expect("share");
+    const TOKEN: &str = "k3yring-team-token";
+    let server = git_http::GitHttp::start(&served, "verso", TOKEN);
+    let url = server.url("team.git");
+    let keyring = secret_service::SecretService::start(dir.path());
+    let run = |args: &[&str], stdin: &str| {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let mut command = verso_command(dir.path(), &args);
+        command.envs(keyring.env()).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+        let mut child = command.stderr(std::process::Stdio::piped()).spawn().expect("verso");
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin");
+        let out = child.wait_with_output().expect("verso");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let bo = dir.path().join("bo.verso").to_string_lossy().into_owned();
+    let clone = ["team", "clone", &url, &bo, "--author", "Bo"];
+
+    let (ok, said) = run(&["team", "login", &remote], "x\n");
+    assert!(!ok && said.contains("a token is for http:// and https:// remotes"), "{said}");
+    let (ok, said) = run(&["team", "login", &url], "a-wrong-token\n");
+    assert!(ok, "{said}");
+    let (ok, said) = run(&clone, "");
+    assert!(!ok && said.contains("authentication was refused"), "a wrong saved token: {said}");
+
+    let (ok, said) = run(&["team", "login", &url], &format!("{TOKEN}\n"));
+    assert!(ok && said.contains(&format!("saved the token for 127.0.0.1:{}", server.port)), "{said}");
+    let (ok, said) = run(&clone, "");
+    assert!(ok, "the saved token logs in: {said}");
+    let (ok, said) = run(&["set", &bo, "1", "Texto de Bo.", "--status", "translated", "--author", "Bo"], "");
+    assert!(ok, "{said}");
+    let (ok, said) = run(&["team", "sync", &bo, "--author", "Bo"], "");
+    assert!(ok, "{said}");
+
+    let (ok, said) = run(&["team", "logout", &url], "");
+    assert!(ok, "{said}");
+    let (ok, said) = run(&["team", "sync", &bo, "--author", "Bo"], "");
+    assert!(!ok && said.contains("authentication was refused"), "forgotten: {said}");
+
+    // Bo's work reached the remote; the token is in no file on disk, not
+    // even the keyring's own (it is encrypted there).
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    ana.sync_team().expect("Ana syncs");
+    assert_eq!(texts(&ana)[0].1.as_deref(), Some("Texto de Bo."));
+    let mut files = Vec::new();
+    files_under(dir.path(), &mut files);
+    assert!(files.iter().any(|f| f.to_string_lossy().contains("keyrings")), "the keyring kept a file: {files:?}");
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()), "{} holds the token", file.display());
+    }
+}
+
+const AGENCY_TMX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x" creationtool="t" creationtoolversion="1"/>
+<body>
+<tu><tuv xml:lang="en"><seg>The minister spoke to the press on Tuesday.</seg></tuv><tuv xml:lang="es"><seg>El ministro habló con la prensa el martes.</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>Exports rose by four percent.</seg></tuv><tuv xml:lang="es"><seg>Las exportaciones subieron un cuatro por ciento.</seg></tuv></tu>
+</body></tmx>"#;
+
+fn memory_names(session: &Session) -> Vec<(String, u64)> {
+    session.memories().expect("memories").into_iter().filter(|m| m.read_only).map(|m| (m.name, m.units)).collect()
+}
+
+#[test]
+fn a_reference_memory_imported_on_one_machine_reaches_everyone_and_so_does_its_removal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let remote = bare_remote(dir.path(), "team.git");
+    let ana_path = dir.path().join("ana.verso");
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    ana.share_team(&remote).expect("share");
+    let mut bo = Session::for_command(dir.path().join("config-Bo"), Some("Bo".into()));
+    bo.join_team(&remote, &dir.path().join("bo.verso")).expect("Bo joins");
+
+    let tmx = dir.path().join("agency.tmx");
+    std::fs::write(&tmx, AGENCY_TMX).expect("tmx");
+    ana.import_memory(&tmx, None, &mut |_, _| true).expect("import");
+    let quiet = ana.sync_team().expect("Ana syncs");
+    assert!(quiet.is_quiet(), "{quiet:?}");
+    let units = repository_files(&ana_path).into_iter().filter(|(p, _)| p.ends_with("units.jsonl")).count();
+    assert_eq!(units, 1, "the memory's units are one file");
+
+    let report = bo.sync_team().expect("Bo syncs");
+    assert_eq!(report.memories, ["agency.tmx"], "{report:?}");
+    assert_eq!(memory_names(&bo), [("agency.tmx".to_string(), 2)]);
+    let hits = bo.concordance("exportaciones").expect("concordance");
+    assert!(hits.iter().any(|h| h.target == "Las exportaciones subieron un cuatro por ciento."), "{hits:?}");
+    assert!(bo.sync_team().expect("again").is_quiet(), "taken in once");
+
+    // Someone joining later gets it with the project.
+    let mut cy = Session::for_command(dir.path().join("config-Cy"), Some("Cy".into()));
+    let joined = cy.join_team(&remote, &dir.path().join("cy.verso")).expect("Cy joins");
+    assert_eq!(joined.report.memories, ["agency.tmx"]);
+    assert_eq!(memory_names(&cy), [("agency.tmx".to_string(), 2)]);
+
+    // Bo removes it: it goes everywhere, and never comes back.
+    let id = bo.memories().expect("memories").into_iter().find(|m| m.read_only).expect("agency").id;
+    bo.remove_memory(id).expect("remove");
+    bo.sync_team().expect("Bo syncs");
+    for (name, session) in [("Ana", &mut ana), ("Cy", &mut cy)] {
+        let report = session.sync_team().expect("sync");
+        assert_eq!(report.memories_removed, 1, "{name}: {report:?}");
+        assert!(memory_names(session).is_empty(), "{name}");
+        assert!(session.sync_team().expect("again").is_quiet(), "{name}");
+        assert!(memory_names(session).is_empty(), "{name}: not taken in again");
+    }
+    let mut dee = Session::for_command(dir.path().join("config-Dee"), Some("Dee".into()));
+    dee.join_team(&remote, &dir.path().join("dee.verso")).expect("Dee joins");
+    assert!(memory_names(&dee).is_empty(), "a removed memory is not taken in at a join");
+    assert!(dee.concordance("exportaciones").expect("concordance").is_empty());
 }

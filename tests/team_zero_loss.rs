@@ -59,7 +59,8 @@ impl Rng {
 /// Prints one line per acknowledged change, after it is committed:
 /// `rev\tTEXT\tSTATUS\tPARENT_TEXT\tPARENT_STATUS`, `comment\tTEXT`, `doc\tTITLE`,
 /// `sentence\tTEXT`, `removed\tTEXT`, `link\tSENTENCE\tSOURCE\tDECISION`,
-/// `approval\tREASON`, `version\tNAME`, `term\tTARGET`, `accepted\tPOSITION\tCHECK\tDETAIL`.
+/// `approval\tREASON`, `version\tNAME`, `term\tTARGET`, `accepted\tPOSITION\tCHECK\tDETAIL`,
+/// `memory\tNAME\tUNITS`, `unmemory\tNAME`.
 #[test]
 #[ignore = "child process of the zero-loss test"]
 fn person_child() {
@@ -117,6 +118,31 @@ fn person_child() {
                 std::fs::write(&file, format!("{title} opens here. It has a second sentence.")).expect("write");
                 session.import(&file, "en", "es", Some(title.clone())).expect("import");
                 writeln!(out, "doc\t{title}").expect("report");
+            }
+            7 if step % 7 == 0 => {
+                let file = path.with_file_name(format!("{author}-{step}.tmx"));
+                let units = 1 + rng.below(3);
+                let tus: String = (0..units)
+                    .map(|i| {
+                        format!(
+                            "<tu><tuv xml:lang=\"en\"><seg>Unit {i} of {author} {step}.</seg></tuv>\
+                             <tuv xml:lang=\"es\"><seg>Unidad {i} de {author} {step}.</seg></tuv></tu>"
+                        )
+                    })
+                    .collect();
+                std::fs::write(&file, format!("<tmx version=\"1.4\"><header srclang=\"en\"/><body>{tus}</body></tmx>"))
+                    .expect("tmx");
+                let memory = session.import_memory(&file, None, &mut |_, _| true).expect("memory");
+                writeln!(out, "memory\t{}\t{units}", memory.name).expect("report");
+            }
+            8 if step % 5 == 0 => {
+                let memories: Vec<_> =
+                    session.memories().expect("memories").into_iter().filter(|m| m.read_only).collect();
+                if !memories.is_empty() {
+                    let memory = &memories[rng.below(memories.len())];
+                    session.remove_memory(memory.id).expect("remove memory");
+                    writeln!(out, "unmemory\t{}", memory.name).expect("report");
+                }
             }
             10 | 11 => {
                 let text = format!("{author} s{seed} claim {step}.");
@@ -209,9 +235,11 @@ fn collect(child: &mut Child, person: usize, acked: &mut Acknowledged) {
             )),
             ["comment", text] => acked.comments.push((format!("p{person}"), text.to_string())),
             ["doc", title] => acked.documents.push(title.to_string()),
-            [kind @ ("sentence" | "removed" | "link" | "approval" | "version" | "term" | "accepted"), rest @ ..] => {
-                acked.other.push((kind.to_string(), rest.iter().map(|f| f.to_string()).collect()))
-            }
+            [
+                kind @ ("sentence" | "removed" | "link" | "approval" | "version" | "term" | "accepted" | "memory"
+                | "unmemory"),
+                rest @ ..,
+            ] => acked.other.push((kind.to_string(), rest.iter().map(|f| f.to_string()).collect())),
             _ => {}
         }
     }
@@ -427,13 +455,16 @@ fn run_seed(seed: u64, steps: usize) {
 }
 
 /// Every acknowledged summary sentence, removal, link decision, approval,
-/// version, term and acceptance is in the clone at `path`, once.
+/// version, term, acceptance and reference memory is in the clone at
+/// `path`, once; every memory someone removed is gone.
 fn check_other_records(seed: u64, path: &Path, acked: &[Acknowledged]) {
     let conn = rusqlite::Connection::open(path).expect("sqlite");
     let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> i64 {
         conn.query_row(sql, params, |r| r.get(0)).unwrap_or_else(|e| panic!("seed {seed}: {sql}: {e}"))
     };
     let mut links: HashMap<(String, Vec<String>), i64> = HashMap::new();
+    let removed: BTreeSet<&str> =
+        acked.iter().flat_map(|a| &a.other).filter(|(k, _)| k == "unmemory").map(|(_, f)| f[0].as_str()).collect();
     for (person, a) in acked.iter().enumerate() {
         let author = format!("p{person}");
         for (kind, fields) in &a.other {
@@ -477,6 +508,20 @@ fn check_other_records(seed: u64, path: &Path, acked: &[Acknowledged]) {
                     );
                     assert_eq!(n, 1, "seed {seed}: accepted warning {fields:?} found {n} times");
                 }
+                "memory" => {
+                    let n = count("SELECT count(*) FROM memories WHERE name = ?1", &[&f(0)]);
+                    let units = count(
+                        "SELECT count(*) FROM tm_units u JOIN memories m ON m.id = u.memory_id WHERE m.name = ?1",
+                        &[&f(0)],
+                    );
+                    if removed.contains(f(0)) {
+                        assert_eq!((n, units), (0, 0), "seed {seed}: memory {:?} was removed but is here", f(0));
+                    } else {
+                        let expected: i64 = f(1).parse().expect("units");
+                        assert_eq!((n, units), (1, expected), "seed {seed}: memory {:?} (memories, units)", f(0));
+                    }
+                }
+                "unmemory" => {}
                 _ => unreachable!("collected kinds only"),
             }
         }

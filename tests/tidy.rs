@@ -14,7 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("text and language", &["lang", "text"]),
     ("model", &["document", "revision"]),
     ("engines", &["segment", "diff", "align", "provenance", "qa", "tm", "glossary", "summary"]),
-    ("formats and other I/O", &["formats", "mt", "recent", "team"]),
+    ("formats and other I/O", &["formats", "keys", "mt", "recent", "team"]),
     ("store", &["store"]),
     ("session", &["session", "sample", "bench"]),
     ("edges: the command line", &["cli"]),

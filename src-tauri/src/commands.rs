@@ -73,6 +73,12 @@ pub fn team_share(state: State<'_, AppState>, remote: String) -> Reply<TeamStatu
     with_session(&state, |s| s.share_team(&remote))
 }
 
+/// Saves an access token for an HTTP remote's server in the OS keyring.
+#[tauri::command(async)]
+pub fn team_token(state: State<'_, AppState>, remote: String, token: String) -> Reply<String> {
+    with_session(&state, |s| s.save_git_token(&remote, &token))
+}
+
 #[tauri::command(async)]
 pub fn team_sync(state: State<'_, AppState>) -> Reply<SyncReport> {
     with_session(&state, Session::sync_team)

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
             commands::team_join,
             commands::team_share,
             commands::team_sync,
+            commands::team_token,
             commands::team_status,
             commands::team_conflicts,
             commands::team_resolve,

@@ -51,6 +51,11 @@ pub enum TeamAction {
         #[arg(long)]
         json: bool,
     },
+    /// Save an access token for an http(s) remote's server in the system
+    /// keyring (read from stdin; never stored in the project).
+    Login { remote: String },
+    /// Forget the token saved for an http(s) remote's server.
+    Logout { remote: String },
     /// End a conflict: --keep mine, --keep theirs, or --keep "the merged text".
     Resolve {
         project: PathBuf,
@@ -123,6 +128,18 @@ pub fn run(wait: Wait, action: TeamAction, stdout: &mut impl Write) -> anyhow::R
                 }
             }
         }
+        TeamAction::Login { remote } => {
+            let mut token = String::new();
+            std::io::stdin().read_line(&mut token)?;
+            let server =
+                Session::for_command(verso::mt::profile::default_config_dir(), None).save_git_token(&remote, &token)?;
+            writeln!(stdout, "saved the token for {server} in the system keyring")?;
+        }
+        TeamAction::Logout { remote } => {
+            let server =
+                Session::for_command(verso::mt::profile::default_config_dir(), None).forget_git_token(&remote)?;
+            writeln!(stdout, "forgot the token for {server}")?;
+        }
         TeamAction::Resolve { project, segment, keep, author } => {
             let keep = match keep.as_str() {
                 "mine" => Keep::Mine,
@@ -163,6 +180,12 @@ fn print_report(stdout: &mut impl Write, report: &SyncReport) -> anyhow::Result<
     }
     for (document, version) in &report.versions {
         writeln!(stdout, "new version of {document}: {version}")?;
+    }
+    for memory in &report.memories {
+        writeln!(stdout, "new reference memory: {memory}")?;
+    }
+    if report.memories_removed > 0 {
+        writeln!(stdout, "{} reference memories removed by others", report.memories_removed)?;
     }
     writeln!(
         stdout,

@@ -9,7 +9,12 @@
 //!   per line, in the order they were made: revisions, comments, versions,
 //!   accepted QA warnings; for a summary also its sections, sentences,
 //!   changes to sentences, people's link decisions and approvals;
-//! - `glossary/W.jsonl` holds the glossary terms `W` added.
+//! - `glossary/W.jsonl` holds the glossary terms `W` added;
+//! - `memories/M/memory.json` and `memories/M/units.jsonl` are a reference
+//!   memory someone imported (read-only, so written once), and
+//!   `memory-removals/W.jsonl` the shared memories `W` removed. Units are
+//!   read only by a clone that does not have their memory yet: a large
+//!   memory costs its size once, not at every sync.
 //!
 //! A summary's structure grows after it is shared (people add sections and
 //! sentences), so its `document.json` holds only what never changes (its
@@ -221,6 +226,58 @@ pub struct SharedTerm {
     pub at: String,
 }
 
+/// A reference memory someone imported; its units are a file of their own
+/// (`units_path`), read only where the memory is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedMemory {
+    pub id: String,
+    pub name: String,
+    pub priority: i64,
+    pub at: String,
+}
+
+/// One unit of a shared reference memory, as it was imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedUnit {
+    pub source_lang: String,
+    pub target_lang: String,
+    pub source: String,
+    pub target: String,
+    pub origin: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    pub at: String,
+}
+
+/// A shared reference memory someone removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedRemoval {
+    pub id: String,
+    pub memory: String,
+    pub author: String,
+    pub at: String,
+}
+
+/// Where a shared memory's units are.
+pub fn units_path(memory: &str) -> String {
+    format!("memories/{memory}/units.jsonl")
+}
+
+/// A memory's units as their file.
+pub fn units_file(units: &[SharedUnit]) -> Vec<u8> {
+    units.iter().flat_map(json_line).collect()
+}
+
+/// A memory's units read back from their file.
+pub fn units(path: &str, bytes: &[u8]) -> Result<Vec<SharedUnit>, TeamFormError> {
+    records(path, bytes)
+}
+
+/// Whether a file holds memory units, which `read` leaves to `units`.
+pub fn is_units(path: &str) -> bool {
+    path.starts_with("memories/") && path.ends_with("/units.jsonl")
+}
+
 /// Records of one kind, by document id.
 pub type ByDocument<T> = BTreeMap<String, Vec<T>>;
 
@@ -239,6 +296,10 @@ pub struct SharedProject {
     pub versions: ByDocument<SharedVersion>,
     pub accepted: ByDocument<SharedAccepted>,
     pub glossary: Vec<SharedTerm>,
+    pub memories: Vec<SharedMemory>,
+    /// Units of the memories in `memories`, for those whose units were read.
+    pub memory_units: BTreeMap<String, Vec<SharedUnit>>,
+    pub memory_removals: Vec<SharedRemoval>,
 }
 
 /// A record that travels: it has a shared id.
@@ -265,7 +326,8 @@ records_with_ids!(
     SharedApproval,
     SharedVersion,
     SharedAccepted,
-    SharedTerm
+    SharedTerm,
+    SharedRemoval
 );
 
 /// The writer part of a shared id (`W` of `W-N`).
@@ -302,6 +364,13 @@ pub fn files_of(project: &SharedProject, writer: &str) -> Files {
     by_document(&mut files, writer, "versions", &project.versions);
     by_document(&mut files, writer, "accepted", &project.accepted);
     write_lines(&mut files, writer, format!("glossary/{writer}.jsonl"), &project.glossary);
+    for memory in project.memories.iter().filter(|m| writer_of(&m.id) == writer) {
+        files.insert(format!("memories/{}/memory.json", memory.id), json_line(memory));
+        if let Some(units) = project.memory_units.get(&memory.id) {
+            files.insert(units_path(&memory.id), units_file(units));
+        }
+    }
+    write_lines(&mut files, writer, format!("memory-removals/{writer}.jsonl"), &project.memory_removals);
     files
 }
 
@@ -362,6 +431,8 @@ pub fn read(files: &Files) -> Result<SharedProject, TeamFormError> {
                 }
             }
             ["glossary", _] => project.glossary.extend(records(path, bytes)?),
+            ["memories", _, "memory.json"] => project.memories.extend(records::<SharedMemory>(path, bytes)?),
+            ["memory-removals", _] => project.memory_removals.extend(records(path, bytes)?),
             // Files a newer Verso of the same form may add are left alone.
             _ => {}
         }
@@ -478,6 +549,41 @@ mod tests {
         // One writer's records in the order it made them (9 before 10).
         assert_eq!(ids, ["aa-9", "aa-10", "bb-3"]);
         assert_eq!(files_of(&project, "aa"), files_of(&project, "aa"), "the same project gives the same bytes");
+    }
+
+    #[test]
+    fn a_memory_travels_once_with_its_units_apart_and_its_removal_as_a_record() {
+        let mut project = project();
+        let at = "2026-12-03T07:00:00.000Z".to_string();
+        project.memories.push(SharedMemory { id: "aa-2".into(), name: "Agency".into(), priority: 60, at: at.clone() });
+        let unit = SharedUnit {
+            source_lang: "en".into(),
+            target_lang: "es".into(),
+            source: "The minister said.".into(),
+            target: "Dijo el ministro.".into(),
+            origin: "tmx:agency.tmx".into(),
+            author: String::new(),
+            at: at.clone(),
+        };
+        project.memory_units.insert("aa-2".into(), vec![unit.clone()]);
+        project.memory_removals.push(SharedRemoval {
+            id: "bb-1".into(),
+            memory: "cc-4".into(),
+            author: "Bo".into(),
+            at,
+        });
+        let mut files = files_of(&project, "aa");
+        assert!(files.contains_key("memories/aa-2/memory.json") && files.contains_key(&units_path("aa-2")));
+        assert!(!files.keys().any(|k| k.starts_with("memory-removals/")), "Bo's removal is Bo's file");
+        files.extend(files_of(&project, "bb"));
+        assert!(files.contains_key("memory-removals/bb.jsonl"));
+        let back = read(&files).expect("read");
+        assert_eq!(back.memories, project.memories);
+        assert_eq!(back.memory_removals, project.memory_removals);
+        assert!(back.memory_units.is_empty(), "units are read only on demand");
+        let path = units_path("aa-2");
+        assert!(is_units(&path) && !is_units("memories/aa-2/memory.json"));
+        assert_eq!(units(&path, &files[&path]).expect("units"), vec![unit]);
     }
 
     #[test]

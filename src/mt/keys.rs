@@ -1,11 +1,8 @@
-//! API keys: the operating system's keyring first — on Linux the kernel's
-//! key retention service (keyutils), which needs no desktop daemon and
-//! keeps keys for the login session — then the environment variable
+//! API keys: the operating system's keyring first (`crate::keys`), then
+//! the environment variable
 //! `VERSO_<PROFILE>_KEY` (profile name upper-cased, other characters as
 //! `_`), for headless machines and CI. Keys are never written anywhere
 //! else and never put into messages.
-
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,36 +27,13 @@ pub fn variable(profile: &str) -> String {
     format!("VERSO_{name}_KEY")
 }
 
-/// Sets up the keyring store once; `Err` says why there is none.
-fn keyring() -> Result<(), String> {
-    static READY: OnceLock<Result<(), String>> = OnceLock::new();
-    READY
-        .get_or_init(|| {
-            #[cfg(target_os = "linux")]
-            {
-                let store = linux_keyutils_keyring_store::Store::new().map_err(|e| e.to_string())?;
-                keyring_core::set_default_store(store);
-                Ok(())
-            }
-            #[cfg(not(target_os = "linux"))]
-            {
-                Err("no keyring store is built in for this system; use the environment variable".to_string())
-            }
-        })
-        .clone()
-}
-
-fn entry(profile: &str) -> Result<keyring_core::Entry, String> {
-    keyring()?;
-    keyring_core::Entry::new(SERVICE, &profile.to_lowercase()).map_err(|e| e.to_string())
+fn account(profile: &str) -> String {
+    profile.to_lowercase()
 }
 
 /// The key for a profile and where it came from.
 pub fn get(profile: &str) -> (Option<String>, KeySource) {
-    if let Ok(entry) = entry(profile)
-        && let Ok(key) = entry.get_password()
-        && !key.is_empty()
-    {
+    if let Some(key) = crate::keys::get(SERVICE, &account(profile)) {
         return (Some(key), KeySource::Keyring);
     }
     match std::env::var(variable(profile)) {
@@ -75,18 +49,14 @@ pub fn set(profile: &str, key: &str) -> Result<(), MtError> {
     if key.is_empty() {
         return Err(MtError::Invalid("the key is empty".into()));
     }
-    let unavailable = |reason: String| {
-        MtError::Keyring(format!("{reason}; set the key in the environment variable {} instead", variable(profile)))
-    };
-    let entry = entry(profile).map_err(unavailable)?;
-    entry.set_password(key).map_err(|e| unavailable(e.to_string()))
+    crate::keys::set(SERVICE, &account(profile), key).map_err(|e| {
+        MtError::Keyring(format!("{}; set the key in the environment variable {} instead", e.0, variable(profile)))
+    })
 }
 
 /// Forgets a profile's key in the keyring (the environment is untouched).
 pub fn remove(profile: &str) {
-    if let Ok(entry) = entry(profile) {
-        let _ = entry.delete_credential();
-    }
+    crate::keys::remove(SERVICE, &account(profile));
 }
 
 #[cfg(test)]

@@ -48,8 +48,9 @@ impl Session {
     }
 
     pub fn remove_memory(&mut self, memory: MemoryId) -> Result<Vec<Memory>, SessionError> {
+        let author = self.info()?.author;
         let project = self.project_mut()?;
-        project.remove_memory(memory)?;
+        project.remove_memory(memory, &author)?;
         Ok(project.memories()?)
     }
 

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::{ProjectInfo, Session, SessionError};
 use crate::diff::{self, DiffAlgorithm, TextDiff};
 use crate::document::SegmentId;
-use crate::formats::team::{self as form, TeamFormError, writer_of};
+use crate::formats::team::{self as form, Files, SharedProject, TeamFormError, writer_of};
 use crate::revision::{RevisionId, Status};
 use crate::store::{Incoming, Project};
 use crate::team::{Committer, Pushed, Repo, TeamError};
@@ -54,6 +54,8 @@ pub enum TeamUseError {
         "splitting and joining segments are not shared with the team yet; split or join before sharing the project"
     )]
     Structure,
+    #[error("the token is empty")]
+    EmptyToken,
     #[error("{0}")]
     Git(#[from] TeamError),
     #[error("{0}")]
@@ -89,6 +91,10 @@ pub struct SyncReport {
     pub versions: Vec<(String, String)>,
     pub terms: u32,
     pub accepted_warnings: u32,
+    /// Reference memories others shared (their names).
+    pub memories: Vec<String>,
+    /// Shared reference memories others removed.
+    pub memories_removed: u32,
     /// Segments in conflict after the sync (this clone's work reached the
     /// remote: a sync that cannot push is an error).
     pub conflicts: u32,
@@ -106,6 +112,8 @@ impl SyncReport {
             && self.versions.is_empty()
             && self.terms == 0
             && self.accepted_warnings == 0
+            && self.memories.is_empty()
+            && self.memories_removed == 0
     }
 }
 
@@ -159,6 +167,33 @@ pub fn repository_path(project: &Path) -> PathBuf {
     project.with_file_name(format!(".{name}.git"))
 }
 
+/// This clone's files for the repository: its records, and the units of a
+/// memory it shared that the repository does not hold yet (a memory is
+/// read-only, so its units are written once, never read back here).
+fn outgoing(project: &mut Project, repo: &Repo, writer: &str) -> Result<Files, SessionError> {
+    let shared = project.shared_project()?;
+    let mut files = form::files_of(&shared, writer);
+    for memory in shared.memories.iter().filter(|m| form::writer_of(&m.id) == writer) {
+        let path = form::units_path(&memory.id);
+        if !repo.has(&path)? {
+            files.insert(path, form::units_file(&project.shared_memory_units(&memory.id)?));
+        }
+    }
+    Ok(files)
+}
+
+/// `shared` with the units of the memories this clone lacks, read from the
+/// repository; the others' units are not read at all.
+fn with_memory_units(project: &Project, repo: &Repo, mut shared: SharedProject) -> Result<SharedProject, SessionError> {
+    for memory in project.lacking_memories(&shared)? {
+        let path = form::units_path(&memory);
+        if let Some(bytes) = repo.file(&path)? {
+            shared.memory_units.insert(memory, form::units(&path, &bytes)?);
+        }
+    }
+    Ok(shared)
+}
+
 /// A writer id for a new clone: 48 random bits from the OS-seeded hasher,
 /// so two clones never write the same file or hand out the same id.
 fn new_writer() -> String {
@@ -180,6 +215,21 @@ fn committer(name: &str) -> Committer {
 }
 
 impl Session {
+    /// Saves a token for an HTTP remote's server in the OS keyring (never in
+    /// the project or its repository); returns the server's name. Needs no
+    /// open project: a person logs in before joining.
+    pub fn save_git_token(&self, remote: &str, token: &str) -> Result<String, SessionError> {
+        if token.trim().is_empty() {
+            return Err(TeamUseError::EmptyToken.into());
+        }
+        Ok(crate::team::save_token(remote, token)?)
+    }
+
+    /// Forgets the token saved for an HTTP remote's server.
+    pub fn forget_git_token(&self, remote: &str) -> Result<String, SessionError> {
+        Ok(crate::team::forget_token(remote)?)
+    }
+
     /// Makes the open project a team project and pushes it to `remote`,
     /// which must be empty.
     pub fn share_team(&mut self, remote: &str) -> Result<TeamStatus, SessionError> {
@@ -203,8 +253,8 @@ impl Session {
         }
         let writer = new_writer();
         project.set_team_writer(&writer)?;
-        let shared = project.shared_project()?;
-        repo.commit(&form::files_of(&shared, &writer), &committer(&author), "Share the project")?;
+        let files = outgoing(project, &repo, &writer)?;
+        repo.commit(&files, &committer(&author), "Share the project")?;
         // Offline right after the check: the commit is here, the next sync pushes it.
         let _ = repo.push()?;
         self.status()
@@ -219,19 +269,30 @@ impl Session {
         }
         let dir = repository_path(path);
         let _ = std::fs::remove_dir_all(&dir);
-        let joined = crate::team::clone(remote, &dir)
-            .map_err(SessionError::from)
-            .and_then(|repo| Ok(form::read(&repo.files()?)?));
-        let shared = match joined {
-            Ok(shared) => shared,
+        let joined = crate::team::clone(remote, &dir).map_err(SessionError::from).and_then(|repo| {
+            // Read before the project file exists: a foreign or newer
+            // repository leaves nothing behind.
+            let shared = form::read(&repo.files_where(|p| !form::is_units(p))?)?;
+            Ok((repo, shared))
+        });
+        let taken_in = joined.and_then(|(repo, shared)| {
+            let mut project = Project::create(path)?;
+            project.set_team_writer(&new_writer())?;
+            let shared = with_memory_units(&project, &repo, shared)?;
+            let incoming = project.apply_shared(&shared)?;
+            Ok((project, incoming))
+        });
+        let (project, incoming) = match taken_in {
+            Ok(taken_in) => taken_in,
             Err(error) => {
+                // The half-made project (closed by now) goes with its repository.
                 let _ = std::fs::remove_dir_all(&dir);
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
                 return Err(error);
             }
         };
-        let mut project = Project::create(path)?;
-        project.set_team_writer(&new_writer())?;
-        let incoming = project.apply_shared(&shared)?;
         let info = self.adopt(project)?;
         let conflicts = self.project()?.conflicts()?.len() as u32;
         Ok(Joined { project: info, report: report(incoming, conflicts) })
@@ -247,12 +308,14 @@ impl Session {
         let who = committer(&author);
         let mut incoming = Incoming::default();
         for _ in 0..PUSH_ATTEMPTS {
-            let shared = project.shared_project()?;
-            repo.commit(&form::files_of(&shared, &writer), &who, &format!("Work by {author}"))?;
+            let files = outgoing(project, &repo, &writer)?;
+            repo.commit(&files, &who, &format!("Work by {author}"))?;
             if let Some(theirs) = repo.fetch()? {
                 repo.merge(theirs, &who)?;
             }
-            incoming.absorb(project.apply_shared(&form::read(&repo.files()?)?)?);
+            let shared = form::read(&repo.files_where(|p| !form::is_units(p))?)?;
+            let shared = with_memory_units(project, &repo, shared)?;
+            incoming.absorb(project.apply_shared(&shared)?);
             if repo.push()? == Pushed::Done {
                 let conflicts = project.conflicts()?.len() as u32;
                 return Ok(report(incoming, conflicts));
@@ -376,6 +439,8 @@ fn report(incoming: Incoming, conflicts: u32) -> SyncReport {
         versions: incoming.versions,
         terms: incoming.terms,
         accepted_warnings: incoming.accepted,
+        memories: incoming.memories,
+        memories_removed: incoming.memories_removed,
         conflicts,
     }
 }

@@ -90,7 +90,9 @@ impl Project {
     }
 
     /// Removes a reference memory and its units; the project memory stays.
-    pub fn remove_memory(&mut self, memory: MemoryId) -> Result<(), TmError> {
+    /// In a team project a shared memory's removal is recorded, so every
+    /// clone removes it too.
+    pub fn remove_memory(&mut self, memory: MemoryId, author: &str) -> Result<(), TmError> {
         let (name, read_only) = memory_named(&self.conn, memory)?;
         if !read_only {
             return Err(TmError::ProjectMemory(name));
@@ -98,17 +100,13 @@ impl Project {
         let path = self.path.clone();
         let e = |source| TmError::Sqlite { path: path.clone(), source };
         let tx = self.tx()?;
-        let mut counts = std::collections::HashMap::new();
-        {
-            let mut sources = tx.prepare("SELECT source FROM tm_units WHERE memory_id = ?1").map_err(e)?;
-            let mut rows = sources.query([memory.0]).map_err(e)?;
-            while let Some(row) = rows.next().map_err(e)? {
-                tm::count_words(&mut counts, &row.get::<_, String>(0).map_err(e)?, -1);
-            }
-        }
-        apply_counts(&tx, &counts).map_err(e)?;
-        tx.execute("DELETE FROM tm_units WHERE memory_id = ?1", [memory.0]).map_err(e)?;
-        tx.execute("DELETE FROM memories WHERE id = ?1", [memory.0]).map_err(e)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO memory_removals (memory, author)
+             SELECT shared_id, ?2 FROM shared_ids WHERE kind = 'memory' AND local_id = ?1",
+            params![memory.0, author],
+        )
+        .map_err(e)?;
+        delete_memory(&tx, memory).map_err(e)?;
         tx.commit().map_err(e)
     }
 
@@ -686,6 +684,22 @@ pub fn import_tmx(
     }
     let memory = Memory { id: memory, name: name.to_string(), priority, read_only: true, units: kept };
     Ok((memory, stats))
+}
+
+/// Deletes a reference memory and its units, keeping the word counts.
+pub(crate) fn delete_memory(tx: &Transaction<'_>, memory: MemoryId) -> rusqlite::Result<()> {
+    let mut counts = HashMap::new();
+    {
+        let mut sources = tx.prepare("SELECT source FROM tm_units WHERE memory_id = ?1")?;
+        let mut rows = sources.query([memory.0])?;
+        while let Some(row) = rows.next()? {
+            tm::count_words(&mut counts, &row.get::<_, String>(0)?, -1);
+        }
+    }
+    apply_counts(tx, &counts)?;
+    tx.execute("DELETE FROM tm_units WHERE memory_id = ?1", [memory.0])?;
+    tx.execute("DELETE FROM memories WHERE id = ?1", [memory.0])?;
+    Ok(())
 }
 
 /// Writes every unit of a memory as TMX 1.4b, atomically.

@@ -9,6 +9,7 @@
 //! are the others. Two people who made the same change (both approved one
 //! text) leave two heads that read alike: nothing to choose, no conflict.
 
+mod memories;
 mod summaries;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -19,7 +20,7 @@ use super::{Project, StoreError, memory, sqlite};
 use crate::document::{DocumentId, SegmentId};
 use crate::formats::team::{
     SharedAccepted, SharedComment, SharedDocument, SharedPassage, SharedProject, SharedReference, SharedRevision,
-    SharedSegment, SharedSummary, SharedTerm, SharedVersion,
+    SharedSegment, SharedSummary, SharedTerm, SharedUnit, SharedVersion,
 };
 use crate::revision::{Revision, RevisionId, Status};
 
@@ -41,6 +42,10 @@ pub struct Incoming {
     pub versions: Vec<(String, String)>,
     pub terms: u32,
     pub accepted: u32,
+    /// Names of the reference memories others shared.
+    pub memories: Vec<String>,
+    /// Shared memories others removed (and so removed here).
+    pub memories_removed: u32,
 }
 
 impl Incoming {
@@ -54,6 +59,8 @@ impl Incoming {
         self.approvals.extend(more.approvals);
         self.versions.extend(more.versions);
         self.terms += more.terms;
+        self.memories.extend(more.memories);
+        self.memories_removed += more.memories_removed;
         self.accepted += more.accepted;
     }
 }
@@ -123,6 +130,20 @@ impl Project {
         let project = read_shared(&tx).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(project)
+    }
+
+    /// The units of this clone's shared memory `memory`, to go into the
+    /// repository beside its header.
+    pub fn shared_memory_units(&self, memory: &str) -> Result<Vec<SharedUnit>, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(self.err())?;
+        memories::units(&tx, memory).map_err(self.err())
+    }
+
+    /// The memories of `shared` this clone has neither taken in nor
+    /// removed: only their units need reading from the repository.
+    pub fn lacking_memories(&self, shared: &SharedProject) -> Result<Vec<String>, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(self.err())?;
+        memories::lacking(&tx, shared).map_err(self.err())
     }
 
     /// Takes in the records of `shared` this clone does not have yet, in
@@ -273,6 +294,8 @@ const SHARED_ROWS: &[(&str, &str)] = &[
     ("approval", "SELECT id FROM summary_approvals"),
     ("version", "SELECT id FROM versions"),
     ("term", "SELECT id FROM glossary_terms"),
+    ("memory", "SELECT id FROM memories WHERE read_only = 1"),
+    ("memory_removal", "SELECT id FROM memory_removals"),
     (
         "accepted",
         "SELECT rowid AS id FROM qa_accepted
@@ -425,6 +448,7 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
     read_versions(tx, &ids, &mut project)?;
     read_accepted(tx, &ids, &segment_document, &mut project)?;
     read_terms(tx, &ids, &mut project)?;
+    memories::read(tx, &ids, &mut project)?;
     Ok(project)
 }
 
@@ -751,6 +775,7 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
     apply_versions(tx, shared, &local, &mut incoming)?;
     apply_accepted(tx, shared, &local, &mut incoming)?;
     apply_terms(tx, shared, &mut incoming)?;
+    memories::apply(tx, shared, &mut incoming)?;
     Ok(incoming)
 }
 

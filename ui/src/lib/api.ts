@@ -89,6 +89,7 @@ export const api = {
   teamJoin: (remote: string, path: string) => invoke<Joined>("team_join", { remote, path }),
   teamShare: (remote: string) => invoke<TeamStatus>("team_share", { remote }),
   teamSync: () => invoke<SyncReport>("team_sync"),
+  teamToken: (remote: string, token: string) => invoke<string>("team_token", { remote, token }),
   teamStatus: () => invoke<TeamStatus | null>("team_status"),
   teamConflicts: () => invoke<ConflictView[]>("team_conflicts"),
   teamResolve: (segment: SegmentId, keep: Keep) => invoke<ConflictSide>("team_resolve", { segment, keep }),

@@ -299,6 +299,14 @@ approvals: Array<[string, string]>,
  */
 versions: Array<[string, string]>, terms: number, accepted_warnings: number, 
 /**
+ * Reference memories others shared (their names).
+ */
+memories: Array<string>, 
+/**
+ * Shared reference memories others removed.
+ */
+memories_removed: number, 
+/**
  * Segments in conflict after the sync (this clone's work reached the
  * remote: a sync that cannot push is an error).
  */
