@@ -632,6 +632,58 @@ fn team_syncs(
         )?;
     }
     writeln!(out, "  peak memory so far: {}", peak_memory().unwrap_or_else(|| "unknown".into()))?;
+    team_memory(dir, &mut a, &remote.to_string_lossy(), english, spanish, out)
+}
+
+/// A 100,000-unit reference memory shared through the same project: its
+/// one sync, a join that takes it in, and a quiet sync afterwards (which
+/// should not pay for the memory).
+fn team_memory(
+    dir: &Path,
+    a: &mut Session,
+    remote: &str,
+    english: &[String],
+    spanish: &[String],
+    out: &mut impl Write,
+) -> Result<(), BenchError> {
+    const UNITS: usize = 100_000;
+    let escape = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut tmx = String::from("<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n");
+    for i in 0..UNITS {
+        let (en, es) = (&english[i % english.len()], &spanish[i % spanish.len()]);
+        tmx.push_str(&format!(
+            "<tu><tuv xml:lang=\"en\"><seg>{} ({i})</seg></tuv><tuv xml:lang=\"es\"><seg>{} ({i})</seg></tuv></tu>\n",
+            escape(en),
+            escape(es)
+        ));
+    }
+    tmx.push_str("</body></tmx>\n");
+    let path = dir.join("agency.tmx");
+    std::fs::write(&path, tmx).map_err(|source| BenchError::Read { path: path.clone(), source })?;
+    let started = Instant::now();
+    a.sync_team()?;
+    let quiet_before = started.elapsed();
+    a.import_memory(&path, None, &mut |_, _| true)?;
+    let started = Instant::now();
+    a.sync_team()?;
+    let shared = started.elapsed();
+    let started = Instant::now();
+    a.sync_team()?;
+    let quiet_after = started.elapsed();
+    let mut c = Session::for_command(dir.join("config"), Some("Cy".into()));
+    let started = Instant::now();
+    let joined = c.join_team(remote, &dir.join("c.verso"))?;
+    let join = started.elapsed();
+    writeln!(
+        out,
+        "  a {UNITS}-unit reference memory imported on A ({} MB of TMX):",
+        path.metadata()?.len() / 1_000_000
+    )?;
+    writeln!(out, "    quiet sync A before it:              {:>8.1} ms", ms(quiet_before))?;
+    writeln!(out, "    sync A (shares the memory):          {:>8.1} ms", ms(shared))?;
+    writeln!(out, "    quiet sync A after it:               {:>8.1} ms", ms(quiet_after))?;
+    writeln!(out, "    join C (project and {} memory):       {:>8.1} ms", joined.report.memories.len(), ms(join))?;
+    writeln!(out, "  peak memory so far: {}", peak_memory().unwrap_or_else(|| "unknown".into()))?;
     Ok(())
 }
 

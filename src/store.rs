@@ -401,6 +401,16 @@ CREATE TABLE memory_removals (
 "#,
 ];
 
+/// What changed under an editor, in words: which saved version it started
+/// from and which one is there now.
+fn conflict_detail(expected: Option<RevisionId>, found: Option<RevisionId>) -> String {
+    let version = |r: Option<RevisionId>| match r {
+        Some(r) => format!("saved version {}", r.0),
+        None => "no translation yet".to_string(),
+    };
+    format!("you started from {}, it now has {}", version(expected), version(found))
+}
+
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 64;
 
@@ -450,8 +460,8 @@ pub enum StoreError {
     #[error("revision {revision} does not belong to segment {segment}")]
     ForeignRevision { segment: i64, revision: i64 },
     #[error(
-        "segment {segment} was changed elsewhere since you started editing (now revision {found:?}, \
-         you started from {expected:?}); your text was not saved over it"
+        "segment {segment} was changed elsewhere while you were editing ({}); your text was not saved over it",
+        conflict_detail(*expected, *found)
     )]
     Conflict { segment: i64, expected: Option<RevisionId>, found: Option<RevisionId>, their_text: Option<String> },
     #[error("segment {0} is not in conflict")]
@@ -1676,6 +1686,26 @@ mod tests {
                 NewPassage { kind: PassageKind::Paragraph, level: 0, sentences: vec!["One.".into(), "Two.".into()] },
             ],
         }
+    }
+
+    #[test]
+    fn a_conflict_is_told_in_words_not_in_debug_formatting() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut project = Project::create(&dir.path().join("p.verso")).expect("create");
+        let doc = project.add_document(&sample_doc()).expect("add");
+        let segment = project.segments(doc).expect("segments")[0].id;
+        let edit = TranslationEdit { segment, text: "Título".into(), status: Status::Draft, base: None, origin: None };
+        let first = project.save_translation(&edit, "ana").expect("save");
+        let stale = TranslationEdit { text: "Otro".into(), ..edit.clone() };
+        let message = project.save_translation(&stale, "bo").expect_err("a stale base").to_string();
+        assert_eq!(
+            message,
+            format!(
+                "segment {} was changed elsewhere while you were editing (you started from no translation yet, it \
+                 now has saved version {}); your text was not saved over it",
+                segment.0, first.id.0
+            )
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Text primitives every layer shares: character spans for highlighting,
 //! the one word tokenizer (with character and byte offsets), the one reader
-//! of written figures, and the placeholders that stand for inline codes
-//! (`⟦1⟧ … ⟦/1⟧`).
+//! of written figures, the placeholders that stand for inline codes
+//! (`⟦1⟧ … ⟦/1⟧`), and what a control character means.
 //!
 //! Engines build on the tokenizer rather than cutting text themselves, so a
 //! word is the same thing to the memory's score, QA, the glossary, the diff
@@ -188,6 +188,38 @@ pub fn pieces(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
+/// What a control character means, decided once for every reader: tab,
+/// line feed, carriage return and form feed are layout; NEXT LINE (U+0085)
+/// is a line break (see `unify_line_breaks`); every other control character
+/// (C0, DEL, C1) is not text, and a reader refuses it with its place. This
+/// finds the first such character and its byte offset.
+pub fn forbidden_control(text: &str) -> Option<(usize, char)> {
+    text.char_indices().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}' | '\u{85}'))
+}
+
+/// NEXT LINE (U+0085, a line break in EBCDIC-born and some Windows text)
+/// becomes a line feed, so every reader breaks lines alike.
+pub fn unify_line_breaks(text: String) -> String {
+    if text.contains('\u{85}') { text.replace('\u{85}', "\n") } else { text }
+}
+
+/// The line and column (both from 1, the column in characters) of a byte
+/// offset, for messages that name the place.
+pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+/// At most `max` characters of `text` for a message, cut with "…": an
+/// error never quotes a file's content at length.
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +274,16 @@ mod tests {
         ] {
             assert_eq!(plain_figure(written, comma), plain, "{written} with decimal comma {comma}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_layout_a_line_break_or_refused_with_their_place() {
+        assert_eq!(forbidden_control("tab\there\r\nform\u{0C}feed\u{85}next"), None);
+        assert_eq!(forbidden_control("añ\u{0}x"), Some((3, '\0')));
+        assert_eq!(forbidden_control("é\u{9F}"), Some((2, '\u{9F}')), "C1 controls are named, not their lead byte");
+        assert_eq!(unify_line_breaks("one\u{85}two".to_string()), "one\ntwo");
+        assert_eq!(line_and_column("ab\ncdé\u{0}", 7), (2, 4));
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+        assert_eq!(excerpt("abc", 3), "abc");
     }
 }

@@ -306,3 +306,39 @@ fn chinese_and_japanese_export_without_spaces_between_sentences() {
     session.export_document(from_chinese.id, DocumentExport::Markdown, &out).expect("export");
     assert_eq!(std::fs::read_to_string(&out).expect("read"), "我们明天去北京。我们后天去上海。\n");
 }
+
+#[test]
+fn a_huge_malformed_tag_is_quoted_as_a_short_excerpt_by_every_xml_reader() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = Session::new(dir.path().join("config"), "Ana".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let long = "x".repeat(2_000_000);
+    let tmx = format!(r#"<tmx version="1.4"><header srclang="en"/><body><tu></tu{long}></body></tmx>"#);
+    std::fs::write(dir.path().join("m.tmx"), &tmx).expect("tmx");
+    let xliff = format!(
+        r#"<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="es"><file id="f"></fil{long}></xliff>"#
+    );
+    std::fs::write(dir.path().join("t.xlf"), &xliff).expect("xliff");
+    let document = format!(r#"<w:document xmlns:w="urn:w"><w:body></w:bod{long}></w:document>"#);
+    docx(&dir.path().join("d.docx"), &[("word/document.xml", document.as_bytes())]);
+    let errors = [
+        session.import_memory(&dir.path().join("m.tmx"), None, &mut |_, _| true).expect_err("tmx").to_string(),
+        session.import(&dir.path().join("t.xlf"), "en", "es", None).expect_err("xliff").to_string(),
+        session.import(&dir.path().join("d.docx"), "en", "es", None).expect_err("docx").to_string(),
+    ];
+    for (error, name) in errors.iter().zip(["m.tmx", "t.xlf", "d.docx"]) {
+        assert!(error.contains(name), "{error:.300}");
+        assert!(error.len() < 500, "{name}: a {}-byte message: {:.300}…", error.len(), error);
+    }
+    assert!(session.documents().expect("docs").is_empty());
+}
+
+#[test]
+fn next_line_breaks_lines_in_every_reader_of_plain_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("nel.txt");
+    std::fs::write(&path, "The minister spoke.\u{85}The plan starts in May.\n").expect("write");
+    let passages = import::read_document(&request(path)).expect("NEXT LINE is text").passages;
+    let sentences: Vec<&str> = passages.iter().flat_map(|p| p.sentences.iter().map(String::as_str)).collect();
+    assert_eq!(sentences, ["The minister spoke.", "The plan starts in May."]);
+}

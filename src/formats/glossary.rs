@@ -160,6 +160,15 @@ fn read_csv(
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         GlossaryError::Invalid { path: path.to_path_buf(), line, message: "not UTF-8 text".into() }
     })?;
+    if let Some((offset, c)) = crate::text::forbidden_control(text) {
+        let (line, column) = crate::text::line_and_column(text, offset);
+        return Err(GlossaryError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            message: format!("column {column}: control character U+{:04X} is not text", u32::from(c)),
+        });
+    }
+    let text = &crate::text::unify_line_breaks(text.to_string());
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.contains('\t') {
         b'\t'
@@ -269,6 +278,15 @@ pub fn write_tbx(path: &Path, terms: &[Term]) -> Result<(), GlossaryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_control_character_in_a_csv_glossary_is_refused_with_its_place() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("g.csv");
+        std::fs::write(&path, "en,es\nminister,ministro\nbud\u{0}get,presupuesto\n").expect("write");
+        let error = read(&path, &"en".parse().expect("tag"), &"es".parse().expect("tag")).expect_err("NUL");
+        assert!(error.to_string().ends_with("line 3: column 4: control character U+0000 is not text"), "{error}");
+    }
 
     #[test]
     fn csv_needs_its_columns_and_names_the_bad_line() {

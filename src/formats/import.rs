@@ -30,6 +30,11 @@ pub enum ImportError {
     #[error("{path}: this looks like a binary file (byte {offset} is {byte:#04x}), not text")]
     Binary { path: PathBuf, offset: usize, byte: u8 },
     #[error(
+        "{path}, line {line}, column {column}: control character U+{code:04X} is not text (only tabs and line \
+         breaks are)"
+    )]
+    Control { path: PathBuf, line: usize, column: usize, code: u32 },
+    #[error(
         "{path}: not valid UTF-8 at line {line}, column {column} (byte {offset}); save it as UTF-8 or UTF-16 with a byte-order mark"
     )]
     Encoding { path: PathBuf, line: usize, column: usize, offset: usize },
@@ -271,12 +276,14 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
     }
 }
 
+/// Applies `text`'s rule for control characters: NEXT LINE becomes a line
+/// feed, any other control character but layout is refused at its place.
 fn refuse_control(path: &Path, text: String) -> Result<String, ImportError> {
-    if let Some((offset, c)) =
-        text.char_indices().find(|(_, c)| *c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}')))
-    {
-        return Err(ImportError::Binary { path: path.to_path_buf(), offset, byte: u32::from(c).min(255) as u8 });
+    if let Some((offset, c)) = crate::text::forbidden_control(&text) {
+        let (line, column) = crate::text::line_and_column(&text, offset);
+        return Err(ImportError::Control { path: path.to_path_buf(), line, column, code: u32::from(c) });
     }
+    let text = crate::text::unify_line_breaks(text);
     if text.trim().is_empty() {
         return Err(ImportError::NoText { path: path.to_path_buf() });
     }
@@ -412,6 +419,20 @@ mod tests {
         assert!(decode_err(b"\x89PNG\r\n\x1a\n\0\0").contains("binary"));
         assert!(decode_err(b"").contains("empty"));
         assert!(decode_err(b"  \n\n ").contains("blank"));
+    }
+
+    #[test]
+    fn next_line_is_a_line_break_and_other_controls_are_named_where_they_are() {
+        let text = decode(Path::new("a.txt"), "Uno.\u{85}Dos.".as_bytes()).expect("NEL is text");
+        assert_eq!(text, "Uno.\nDos.");
+        let late_c1 = format!("{}\nSí\u{9F}.", "a".repeat(9000));
+        assert_eq!(
+            decode_err(late_c1.as_bytes()),
+            "in.txt, line 2, column 3: control character U+009F is not text (only tabs and line breaks are)"
+        );
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("x\u{7}".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert!(decode_err(&utf16).contains("line 1, column 2: control character U+0007"), "{}", decode_err(&utf16));
     }
 
     #[test]

@@ -22,13 +22,14 @@ fn attribute(element: &BytesStart<'_>, name: &str) -> Option<String> {
         .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
-/// Reads an SRX 2.0 file (UTF-8, no DTD, no entities).
+/// Reads an SRX 2.0 file (decoded as every XML file is: a byte-order mark,
+/// then the declared encoding; no DTD, no entities).
 pub fn read(path: &Path) -> Result<SrxDocument, SrxError> {
     let bytes = std::fs::read(path).map_err(|source| SrxError::Unreadable { path: path.to_path_buf(), source })?;
-    let text = String::from_utf8(bytes).map_err(|e| SrxError::Malformed {
+    let text = crate::formats::xml::decode(&bytes).map_err(|e| SrxError::Malformed {
         path: path.to_path_buf(),
-        line: 0,
-        message: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        line: e.line(),
+        message: e.to_string(),
     })?;
     parse(path, &text)
 }
@@ -49,7 +50,7 @@ pub fn parse(path: &Path, xml: &str) -> Result<SrxDocument, SrxError> {
     let mut rule: Option<SrxRule> = None;
     loop {
         let at = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| malformed(at, e.to_string()))?;
+        let event = reader.read_event().map_err(|e| malformed(at, crate::formats::xml::syntax_error(&e)))?;
         match event {
             Event::DocType(_) => return Err(malformed(at, "DOCTYPE declarations are not allowed".into())),
             Event::Start(e) | Event::Empty(e) => {
@@ -205,6 +206,19 @@ mod tests {
         assert_eq!(split(&doc, "en-GB", text), ["Mr. Smith met the U.S. Secretary.", "Then Dr. Li left.", "Fine."]);
         // German maps only to the default rules: "Dr." ends nothing special there.
         assert_eq!(split(&doc, "de", "Dr. Li kam. Gut."), ["Dr.", "Li kam.", "Gut."]);
+    }
+
+    #[test]
+    fn a_utf16_file_with_a_byte_order_mark_reads_as_the_other_xml_formats_do() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("rules.srx");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(RULES.replace("UTF-8", "UTF-16").encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        std::fs::write(&path, utf16).expect("write");
+        let doc = read(&path).expect("UTF-16 with a BOM");
+        assert_eq!(split(&doc, "en", "Mr. Smith left. Fine."), ["Mr. Smith left.", "Fine."]);
     }
 
     #[test]

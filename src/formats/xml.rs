@@ -1,4 +1,6 @@
-//! What every XML reader in Verso does the same way: entity references.
+//! What every XML reader in Verso does the same way: decoding (a byte-order
+//! mark, then the declared encoding), XML 1.0's character rules (with
+//! `text`'s rule for control characters on top), and entity references.
 //! Only the five predefined entities and character references are
 //! resolved; any other entity is refused, never looked up (no XXE).
 
@@ -11,10 +13,13 @@ use quick_xml::events::BytesRef;
 pub fn reference(r: &BytesRef<'_>) -> Result<char, String> {
     if r.is_char_ref() {
         let c = r.resolve_char_ref().map_err(|e| e.to_string())?.ok_or("invalid character reference")?;
-        if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') {
+        if !is_xml_char(c) {
             return Err(format!("character reference to U+{:04X}, which XML 1.0 forbids", c as u32));
         }
-        return Ok(c);
+        if crate::text::forbidden_control(c.encode_utf8(&mut [0; 4])).is_some() {
+            return Err(format!("character reference to control character U+{:04X}, which is not text", c as u32));
+        }
+        return Ok(if c == '\u{85}' { '\n' } else { c });
     }
     match r.xml10_content().as_ref() {
         "amp" => Ok('&'),
@@ -26,6 +31,18 @@ pub fn reference(r: &BytesRef<'_>) -> Result<char, String> {
     }
 }
 
+/// A parser's complaint for a message: it may quote a tag of any length
+/// from the file, so it is cut to a short excerpt.
+pub fn syntax_error(error: &quick_xml::Error) -> String {
+    crate::text::excerpt(&error.to_string(), 160)
+}
+
+/// XML 1.0's `Char`: tab, line feed, carriage return and everything from
+/// U+0020 except surrogates and U+FFFE/U+FFFF.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 /// Why a file's bytes could not be turned into text.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -33,6 +50,18 @@ pub enum DecodeError {
     UnknownEncoding(String),
     #[error("line {line}: the bytes are not valid {encoding}")]
     Malformed { encoding: &'static str, line: usize },
+    #[error("line {line}, column {column}: U+{code:04X} is not allowed in XML")]
+    Character { line: usize, column: usize, code: u32 },
+}
+
+impl DecodeError {
+    /// The line the problem is on, when there is one.
+    pub fn line(&self) -> usize {
+        match self {
+            DecodeError::UnknownEncoding(_) => 1,
+            DecodeError::Malformed { line, .. } | DecodeError::Character { line, .. } => *line,
+        }
+    }
 }
 
 /// The encoding an XML file is written in: a byte-order mark wins, then the
@@ -63,7 +92,12 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         let line = text.split('\u{FFFD}').next().map_or(1, |before| before.matches('\n').count() + 1);
         return Err(DecodeError::Malformed { encoding: encoding.name(), line });
     }
-    Ok(text.into_owned())
+    let bad = text.char_indices().find(|(_, c)| !is_xml_char(*c)).or_else(|| crate::text::forbidden_control(&text));
+    if let Some((offset, c)) = bad {
+        let (line, column) = crate::text::line_and_column(&text, offset);
+        return Err(DecodeError::Character { line, column, code: u32::from(c) });
+    }
+    Ok(crate::text::unify_line_breaks(text.into_owned()))
 }
 
 #[cfg(test)]
@@ -87,5 +121,26 @@ mod tests {
             Some("<?xml version='1.0' encoding='ISO-8859-9'?><a>\u{15F}</a>")
         );
         assert!(matches!(decode(b"<a>\n\xFF</a>"), Err(DecodeError::Malformed { line: 2, .. })));
+    }
+
+    #[test]
+    fn xml_characters_are_checked_in_the_text_and_in_references() {
+        let error = decode(b"<a>\n<b\x00c/></a>").expect_err("NUL in a name").to_string();
+        assert_eq!(error, "line 2, column 3: U+0000 is not allowed in XML");
+        let error = decode("<a>\u{9F}</a>".as_bytes()).expect_err("a C1 control").to_string();
+        assert_eq!(error, "line 1, column 4: U+009F is not allowed in XML");
+        assert_eq!(decode("<a>x\u{85}y</a>".as_bytes()).expect("NEL"), "<a>x\ny</a>");
+        let mut reader = quick_xml::Reader::from_str("<a>&#xFFFE;&#x1F;&#x85;&#xE9;</a>");
+        let mut refs = Vec::new();
+        loop {
+            match reader.read_event().expect("event") {
+                quick_xml::events::Event::GeneralRef(r) => refs.push(reference(&r)),
+                quick_xml::events::Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(refs[0], Err("character reference to U+FFFE, which XML 1.0 forbids".into()));
+        assert_eq!(refs[1], Err("character reference to U+001F, which XML 1.0 forbids".into()));
+        assert_eq!(refs[2..], [Ok('\n'), Ok('é')]);
     }
 }

@@ -301,21 +301,36 @@ pub(crate) fn record_all<'a>(
     confirmed: impl ExactSizeIterator<Item = Confirmed<'a>>,
 ) -> rusqlite::Result<()> {
     let mut counts = HashMap::new();
-    let units = confirmed.len() as i64;
+    in_bulk(tx, confirmed.len(), || {
+        for unit in confirmed {
+            record_unit(tx, &unit, &mut counts)?;
+        }
+        Ok(())
+    })?;
+    apply_counts(tx, &counts)
+}
+
+/// Runs `insert`, which adds `units` units to the memories: when they
+/// outnumber a quarter of what is there, the word index is rebuilt once
+/// afterwards instead of updated unit by unit.
+pub(crate) fn in_bulk<T>(
+    tx: &Transaction<'_>,
+    units: usize,
+    insert: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let units = units as i64;
     // Counting the memory reads it all: only worth it for a bulk.
     let rebuild = units >= BULK_UNITS
         && units * 4 >= tx.query_row("SELECT count(*) FROM tm_units", [], |r| r.get::<_, i64>(0))?;
     if rebuild {
         tx.execute_batch("DROP TRIGGER tm_units_indexed")?;
     }
-    for unit in confirmed {
-        record_unit(tx, &unit, &mut counts)?;
-    }
+    let inserted = insert()?;
     if rebuild {
         tx.execute_batch(INDEX_TRIGGER)?;
         tx.execute_batch("INSERT INTO tm_index (tm_index) VALUES ('rebuild')")?;
     }
-    apply_counts(tx, &counts)
+    Ok(inserted)
 }
 
 /// From this many units at once, rebuilding the word index can pay.

@@ -38,7 +38,7 @@ fn part(
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
         return Err(bad(path, format!("{name} inflates beyond the {MAX_SOURCE_BYTES}-byte limit (a zip bomb?)")));
     }
-    String::from_utf8(bytes).map(Some).map_err(|_| bad(path, format!("{name} is not UTF-8 XML")))
+    crate::formats::xml::decode(&bytes).map(Some).map_err(|e| bad(path, format!("{name}: {e}")))
 }
 
 fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -126,7 +126,9 @@ fn paragraphs(path: &Path, document: &str, styles: &Styles) -> Result<Vec<Paragr
     let mut in_run = false;
     let mut depth = 0usize;
     loop {
-        let event = reader.read_event().map_err(|e| bad(path, format!("word/document.xml: {e}")))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| bad(path, format!("word/document.xml: {}", crate::formats::xml::syntax_error(&e))))?;
         match event {
             Event::DocType(_) => return Err(bad(path, "word/document.xml declares a DOCTYPE, which is refused")),
             Event::Start(e) => {
@@ -210,7 +212,9 @@ pub fn translate(path: &Path, bytes: &[u8], translations: &[String]) -> Result<O
     let mut replacing = false;
     let mut in_text = false;
     loop {
-        let event = reader.read_event().map_err(|e| bad(path, format!("word/document.xml: {e}")))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| bad(path, format!("word/document.xml: {}", crate::formats::xml::syntax_error(&e))))?;
         match &event {
             Event::Start(e) if e.local_name().as_ref() == "p" => {
                 replacing = found.get(paragraph).is_some_and(Option::is_some);

@@ -191,7 +191,8 @@ fn parse_with(xml: &str, dtd_name_allowed: bool) -> Result<Element, (usize, Stri
         let at = (reader.buffer_position() as usize).min(xml.len());
         line += xml.as_bytes()[counted_to.min(at)..at].iter().filter(|&&b| b == b'\n').count();
         counted_to = counted_to.max(at);
-        let event = reader.read_event().map_err(|e| (line, format!("not well-formed XML: {e}")))?;
+        let event =
+            reader.read_event().map_err(|e| (line, format!("not well-formed XML: {}", super::syntax_error(&e))))?;
         let push_text = |stack: &mut Vec<Element>, text: String| -> Result<(), (usize, String)> {
             match stack.last_mut() {
                 Some(parent) => {

@@ -9,7 +9,7 @@ use rusqlite::{Transaction, params};
 
 use super::{Ids, Incoming, map_ids, remember};
 use crate::formats::team::{SharedMemory, SharedProject, SharedRemoval, SharedUnit};
-use crate::store::memory::{apply_counts, delete_memory};
+use crate::store::memory::{apply_counts, delete_memory, in_bulk};
 use crate::tm::{self, MemoryId};
 
 /// This clone's shared memories (headers only) and removals.
@@ -101,34 +101,42 @@ pub(super) fn apply(tx: &Transaction<'_>, shared: &SharedProject, incoming: &mut
         }
     }
     let removed = removed(tx, shared)?;
-    for memory in shared.memories.iter().filter(|m| !known.contains_key(&m.id) && !removed.contains(&m.id)) {
-        let Some(units) = shared.memory_units.get(&memory.id) else { continue };
-        tx.execute(
-            "INSERT INTO memories (name, priority, read_only, created_at) VALUES (?1, ?2, 1, ?3)",
-            params![memory.name, memory.priority, memory.at],
-        )?;
-        let local = tx.last_insert_rowid();
-        remember(tx, "memory", local, &memory.id)?;
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO tm_units (memory_id, source_lang, target_lang, source, target, origin, author, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        let mut counts = std::collections::HashMap::new();
-        for unit in units {
-            insert.execute(params![
-                local,
-                unit.source_lang,
-                unit.target_lang,
-                unit.source,
-                unit.target,
-                unit.origin,
-                unit.author,
-                unit.at
-            ])?;
-            tm::count_words(&mut counts, &unit.source, 1);
+    let arriving: Vec<(&SharedMemory, &Vec<SharedUnit>)> = shared
+        .memories
+        .iter()
+        .filter(|m| !known.contains_key(&m.id) && !removed.contains(&m.id))
+        .filter_map(|m| shared.memory_units.get(&m.id).map(|units| (m, units)))
+        .collect();
+    let mut counts = std::collections::HashMap::new();
+    in_bulk(tx, arriving.iter().map(|(_, units)| units.len()).sum(), || {
+        for (memory, units) in &arriving {
+            tx.execute(
+                "INSERT INTO memories (name, priority, read_only, created_at) VALUES (?1, ?2, 1, ?3)",
+                params![memory.name, memory.priority, memory.at],
+            )?;
+            let local = tx.last_insert_rowid();
+            remember(tx, "memory", local, &memory.id)?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO tm_units (memory_id, source_lang, target_lang, source, target, origin, author, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for unit in units.iter() {
+                insert.execute(params![
+                    local,
+                    unit.source_lang,
+                    unit.target_lang,
+                    unit.source,
+                    unit.target,
+                    unit.origin,
+                    unit.author,
+                    unit.at
+                ])?;
+                tm::count_words(&mut counts, &unit.source, 1);
+            }
+            incoming.memories.push(memory.name.clone());
         }
-        apply_counts(tx, &counts)?;
-        incoming.memories.push(memory.name.clone());
-    }
+        Ok(())
+    })?;
+    apply_counts(tx, &counts)?;
     Ok(())
 }
