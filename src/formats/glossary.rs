@@ -17,7 +17,8 @@ pub enum GlossaryError {
     Empty { path: PathBuf },
     #[error("{path}: {source}")]
     Encoding { path: PathBuf, source: crate::formats::xml::DecodeError },
-    #[error("{path}: line {line}: {message}")]
+    // The message may quote names and values from the file: an excerpt.
+    #[error("{path}: line {line}: {}", crate::text::excerpt(message, crate::formats::xml::MESSAGE_CHARS))]
     Invalid { path: PathBuf, line: usize, message: String },
     #[error("{path}: no terms for {source_lang} → {target_lang} in the file{found}")]
     NoTerms { path: PathBuf, source_lang: String, target_lang: String, found: String },

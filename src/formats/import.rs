@@ -44,6 +44,8 @@ pub enum ImportError {
     UnsupportedFormat { path: PathBuf, extension: String },
     #[error("{path}: {reason}")]
     Docx { path: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    Html { path: PathBuf, reason: String },
     #[error("{path}: cannot align this translation with its source: {reason}")]
     Alignment { path: PathBuf, reason: String },
 }
@@ -73,7 +75,9 @@ pub fn read_document(request: &ImportRequest) -> Result<NewDocument, ImportError
     let passages = match format {
         SourceFormat::Text => text_passages(&segmenter, &decode(path, &bytes)?),
         SourceFormat::Markdown => markdown_passages(&decode(path, &bytes)?),
-        SourceFormat::Html => html::passages(&decode(path, &bytes)?),
+        SourceFormat::Html => {
+            html::passages(&decode(path, &bytes)?).map_err(|reason| ImportError::Html { path: path.clone(), reason })?
+        }
         SourceFormat::Docx => docx::passages(path, &bytes)?,
         SourceFormat::Xliff => {
             return Err(ImportError::UnsupportedFormat { path: path.clone(), extension: "xlf".into() });

@@ -39,7 +39,7 @@ pub fn parse(path: &Path, xml: &str) -> Result<SrxDocument, SrxError> {
     let malformed = |byte: usize, message: String| SrxError::Malformed {
         path: path.to_path_buf(),
         line: line_of(xml, byte),
-        message,
+        message: crate::text::excerpt(&message, crate::formats::xml::MESSAGE_CHARS),
     };
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut document =

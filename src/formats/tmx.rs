@@ -26,7 +26,8 @@ pub enum TmxError {
     Empty { path: PathBuf },
     #[error("{path}: {source}")]
     Encoding { path: PathBuf, source: crate::formats::xml::DecodeError },
-    #[error("{path}: line {line}: {message}")]
+    // The message may quote names and values from the file: an excerpt.
+    #[error("{path}: line {line}: {}", crate::text::excerpt(message, crate::formats::xml::MESSAGE_CHARS))]
     Invalid { path: PathBuf, line: usize, message: String },
 }
 

@@ -29,7 +29,8 @@ pub enum XliffError {
     /// Not text (binary, wrong encoding): the import error names the file.
     #[error(transparent)]
     Decode(crate::formats::import::ImportError),
-    #[error("{path}: line {line}: {message}")]
+    // The message may quote names and values from the file: an excerpt.
+    #[error("{path}: line {line}: {}", crate::text::excerpt(message, crate::formats::xml::MESSAGE_CHARS))]
     Invalid { path: PathBuf, line: usize, message: String },
 }
 

@@ -31,10 +31,13 @@ pub fn reference(r: &BytesRef<'_>) -> Result<char, String> {
     }
 }
 
-/// A parser's complaint for a message: it may quote a tag of any length
-/// from the file, so it is cut to a short excerpt.
+/// How much of a reader's complaint a message keeps: complaints quote
+/// names and values from the file, which may be of any length.
+pub const MESSAGE_CHARS: usize = 240;
+
+/// A parser's complaint for a message, cut to a short excerpt.
 pub fn syntax_error(error: &quick_xml::Error) -> String {
-    crate::text::excerpt(&error.to_string(), 160)
+    crate::text::excerpt(&error.to_string(), MESSAGE_CHARS)
 }
 
 /// XML 1.0's `Char`: tab, line feed, carriage return and everything from

@@ -13,15 +13,18 @@ use std::path::PathBuf;
 use super::AbbreviationKind;
 use crate::lang::LangTag;
 
+use crate::text::excerpt;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SrxError {
     #[error("{path}: cannot read the file: {source}")]
     Unreadable { path: PathBuf, source: std::io::Error },
-    #[error("{path}, line {line}: malformed SRX: {message}")]
+    // Messages quote the file (names, patterns) in short excerpts only.
+    #[error("{path}, line {line}: malformed SRX: {}", excerpt(message, 240))]
     Malformed { path: PathBuf, line: usize, message: String },
-    #[error("{path}, line {line}: rule pattern {pattern:?} does not compile: {message}")]
+    #[error("{path}, line {line}: rule pattern {} does not compile: {}", excerpt(&format!("{pattern:?}"), 120), excerpt(message, 240))]
     Pattern { path: PathBuf, line: usize, pattern: String, message: String },
-    #[error("{path}: no language rule applies to \"{lang}\"")]
+    #[error("{path}: no language rule applies to \"{}\"", excerpt(lang, 60))]
     NoRulesForLanguage { path: PathBuf, lang: String },
 }
 

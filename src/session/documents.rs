@@ -32,6 +32,11 @@ impl Session {
         target_lang: &str,
         title: Option<String>,
     ) -> Result<DocumentSummary, SessionError> {
+        // A bilingual file brings its own languages and translations.
+        let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        if matches!(extension.as_str(), "xlf" | "xliff") {
+            return self.import_xliff(path, title, Some(target_lang));
+        }
         let document = import::read_document(&import_request(path, source_lang, target_lang, title)?)?;
         let original = match document.format {
             // Kept so the translation can be written back into the same file.

@@ -14,7 +14,10 @@ use super::{ImportError, MAX_SOURCE_BYTES};
 use crate::document::PassageKind;
 
 fn bad(path: &Path, reason: impl Into<String>) -> ImportError {
-    ImportError::Docx { path: path.to_path_buf(), reason: reason.into() }
+    ImportError::Docx {
+        path: path.to_path_buf(),
+        reason: crate::text::excerpt(&reason.into(), crate::formats::xml::MESSAGE_CHARS),
+    }
 }
 
 /// One part of the archive, read with its inflated size bounded.

@@ -83,7 +83,7 @@ impl Walker {
         if SKIPPED.contains(&name) {
             return;
         }
-        let depth = if matches!(name, "ul" | "ol" | "dl") { list_depth + 1 } else { list_depth };
+        let depth = if matches!(name, "ul" | "ol" | "dl") { list_depth.saturating_add(1) } else { list_depth };
         let kind = block(name, depth).unwrap_or((PassageKind::Paragraph, 0));
         let mut loose = String::new();
         let mut nodes = Vec::new();
@@ -136,12 +136,36 @@ fn inline_text(element: ElementRef<'_>, nodes: &mut Vec<NodeId>) -> String {
     out
 }
 
-/// The passages of an HTML page: (kind, level, text).
-pub fn passages(html: &str) -> Vec<(PassageKind, u8, String)> {
+/// Deeper nesting than this is refused: the walk recurses per level, and
+/// no real page comes close (browsers themselves cap the tree's depth).
+pub const MAX_DEPTH: usize = 512;
+
+/// How deep the page's elements nest, counted without recursion.
+fn depth(document: &Html) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for edge in document.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ego_tree::iter::Edge::Close(_) => depth -= 1,
+        }
+    }
+    deepest
+}
+
+/// The passages of an HTML page: (kind, level, text); `Err` says why a
+/// page is refused.
+pub fn passages(html: &str) -> Result<Vec<(PassageKind, u8, String)>, String> {
     let document = Html::parse_document(html);
+    let deepest = depth(&document);
+    if deepest > MAX_DEPTH {
+        return Err(format!("elements are nested {deepest} levels deep; Verso reads pages up to {MAX_DEPTH}"));
+    }
     let mut walker = Walker { out: Vec::new() };
     walker.walk(document.root_element(), 0);
-    walker.out.into_iter().map(|f| (f.kind.0, f.kind.1, f.text)).collect()
+    Ok(walker.out.into_iter().map(|f| (f.kind.0, f.kind.1, f.text)).collect())
 }
 
 /// The page with each passage's text replaced by `translations[i]`, all
@@ -150,6 +174,9 @@ pub fn passages(html: &str) -> Vec<(PassageKind, u8, String)> {
 /// longer has the passages it had on import.
 pub fn translate(html: &str, translations: &[String]) -> Option<String> {
     let mut document = Html::parse_document(html);
+    if depth(&document) > MAX_DEPTH {
+        return None;
+    }
     let mut walker = Walker { out: Vec::new() };
     walker.walk(document.root_element(), 0);
     if walker.out.len() != translations.len() {
@@ -180,7 +207,7 @@ mod tests {
             <ul><li>One</li><li>Two<ul><li>Nested</li></ul></li></ul>
             <blockquote>Said.</blockquote><table><tr><td>Cell</td></tr></table><div>Loose <i>text</i></div>
             <style>p{}</style><img src=x onerror="alert(2)"></body></html>"#;
-        let found = passages(html);
+        let found = passages(html).expect("a page");
         let texts: Vec<(PassageKind, u8, &str)> = found.iter().map(|(k, l, t)| (*k, *l, t.as_str())).collect();
         assert_eq!(
             texts,
@@ -197,5 +224,14 @@ mod tests {
         );
         let all: String = found.iter().map(|(_, _, t)| t.as_str()).collect();
         assert!(!all.contains("alert") && !all.contains("evil") && !all.contains("steal") && !all.contains("p{}"));
+    }
+
+    #[test]
+    fn a_page_nested_past_the_limit_is_refused_instead_of_overflowing_the_stack() {
+        let deep = format!("<p>{}x</p>", "<b><i>".repeat(40_000));
+        let error = passages(&deep).expect_err("too deep");
+        assert!(error.starts_with("elements are nested ") && error.ends_with("up to 512"), "{error}");
+        let lists = format!("{}<li>deep</li>", "<ul>".repeat(300));
+        assert_eq!(passages(&lists).expect("300 lists").last().map(|p| p.2.as_str()), Some("deep"));
     }
 }

@@ -164,7 +164,13 @@ fn element(reader: &quick_xml::NsReader<&[u8]>, start: &BytesStart<'_>, line: us
 /// Parses a whole document into its root element; errors carry a line.
 /// Any DOCTYPE is refused (XLIFF has none).
 pub fn parse(xml: &str) -> Result<Element, (usize, String)> {
-    parse_with(xml, false)
+    parse_with(xml, false).map_err(short)
+}
+
+/// A refusal quotes at most a short excerpt of the file (a name or a
+/// value in it may be megabytes long).
+fn short((line, message): (usize, String)) -> (usize, String) {
+    (line, crate::text::excerpt(&message, super::MESSAGE_CHARS))
 }
 
 /// Like [`parse`], but lets a DOCTYPE that only *names* an external DTD
@@ -172,7 +178,7 @@ pub fn parse(xml: &str) -> Result<Element, (usize, String)> {
 /// DOCTYPE with an internal subset (where entities would be declared) is
 /// still refused.
 pub fn parse_naming_dtd(xml: &str) -> Result<Element, (usize, String)> {
-    parse_with(xml, true)
+    parse_with(xml, true).map_err(short)
 }
 
 /// Whether a DOCTYPE may pass: it names a DTD but declares nothing.
