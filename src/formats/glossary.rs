@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use quick_xml::events::Event;
+
 use crate::formats::export::escape_markup;
 use crate::formats::xml::dom::{self, Element};
 use crate::glossary::{NewTerm, Term, same_language};
@@ -41,7 +43,7 @@ pub fn read(path: &Path, source: &LangTag, target: &LangTag) -> Result<Vec<NewTe
     let bytes = read_bytes(path)?;
     let (terms, found) = match extension.as_str() {
         "csv" | "tsv" | "txt" => read_csv(path, &bytes, source, target)?,
-        _ => read_tbx(path, &bytes, source, target)?,
+        _ => read_tbx(path, bytes, source, target)?,
     };
     if terms.is_empty() {
         let found = if found.is_empty() { String::new() } else { format!(" (it has {})", found.join(", ")) };
@@ -94,27 +96,65 @@ fn terms_of(lang_set: &Element) -> Vec<(String, bool)> {
 
 fn read_tbx(
     path: &Path,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     source: &LangTag,
     target: &LangTag,
 ) -> Result<(Vec<NewTerm>, Vec<String>), GlossaryError> {
-    let text = crate::formats::xml::decode(bytes)
+    let text = crate::formats::xml::decode_owned(bytes)
         .map_err(|source| GlossaryError::Encoding { path: path.to_path_buf(), source })?;
-    let root = dom::parse_naming_dtd(&text).map_err(|(line, message)| GlossaryError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        message,
-    })?;
-    if !matches!(root.name.as_str(), "martif" | "tbx") {
-        return Err(GlossaryError::Invalid {
-            path: path.to_path_buf(),
-            line: root.line,
-            message: format!("not a TBX file: the root element is <{}>, not <martif> or <tbx>", root.name),
-        });
-    }
     let mut terms = Vec::new();
     let mut languages: Vec<String> = Vec::new();
-    for entry in root.descendants().into_iter().filter(|e| matches!(e.name.as_str(), "termEntry" | "conceptEntry")) {
+    // One concept entry at a time: the file is walked as a stream and only
+    // the entry in hand becomes a tree, so memory follows the largest entry,
+    // not the file (a whole-file tree took about 14 times the file's size).
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let (mut counted, mut line) = (0usize, 1usize);
+    let mut line_at = |offset: usize| {
+        line += text.as_bytes()[counted..offset].iter().filter(|&&b| b == b'\n').count();
+        counted = offset;
+        line
+    };
+    let invalid = |line: usize, message: String| GlossaryError::Invalid { path: path.to_path_buf(), line, message };
+    let mut root_seen = false;
+    loop {
+        let at = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| {
+            let line = line_at((reader.error_position() as usize).min(text.len()));
+            invalid(line, format!("not well-formed XML: {}", crate::formats::xml::syntax_error(&e)))
+        })?;
+        let start = match event {
+            Event::Eof => break,
+            Event::DocType(doctype) if dom::names_dtd_only(doctype.as_ref().as_bytes()) => continue,
+            Event::DocType(_) => {
+                return Err(invalid(line_at(at), "a DOCTYPE declaring entities is refused".into()));
+            }
+            Event::Start(start) => start,
+            Event::Empty(start) if !root_seen => start,
+            _ => continue,
+        };
+        let name = start.local_name().as_ref().to_string();
+        if !root_seen {
+            root_seen = true;
+            if !matches!(name.as_str(), "martif" | "tbx") {
+                let name = crate::text::excerpt(&name, 60);
+                return Err(invalid(
+                    line_at(at),
+                    format!("not a TBX file: the root element is <{name}>, not <martif> or <tbx>"),
+                ));
+            }
+            continue;
+        }
+        if !matches!(name.as_str(), "termEntry" | "conceptEntry") {
+            continue;
+        }
+        let qname = start.name().as_ref().to_string();
+        reader.read_to_end(quick_xml::name::QName(&qname)).map_err(|e| {
+            let line = line_at((reader.error_position() as usize).min(text.len()));
+            invalid(line, format!("not well-formed XML: {}", crate::formats::xml::syntax_error(&e)))
+        })?;
+        let first_line = line_at(at);
+        let entry = dom::parse(&text[at..reader.buffer_position() as usize])
+            .map_err(|(line, message)| invalid(first_line + line - 1, message))?;
         let note = entry
             .descendants()
             .into_iter()
@@ -279,6 +319,31 @@ pub fn write_tbx(path: &Path, terms: &[Term]) -> Result<(), GlossaryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tbx_file_is_read_entry_by_entry_and_a_bad_entry_is_named_by_its_line() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("g.tbx");
+        let (en, es) = ("en".parse().expect("tag"), "es".parse().expect("tag"));
+        let entry = |n: u32| {
+            format!(
+                "<termEntry><langSet xml:lang=\"en\"><tig><term>term {n}</term></tig></langSet>\n\
+                 <langSet xml:lang=\"es\"><tig><term>término {n}</term></tig></langSet></termEntry>\n"
+            )
+        };
+        let tbx = |body: String| {
+            format!("<?xml version=\"1.0\"?>\n<martif type=\"TBX\"><text><body>\n{body}</body></text></martif>\n")
+        };
+        std::fs::write(&path, tbx(entry(1) + &entry(2))).expect("write");
+        let terms = read(&path, &en, &es).expect("two entries");
+        assert_eq!(terms.iter().map(|t| t.target.as_str()).collect::<Vec<_>>(), ["término 1", "término 2"]);
+        std::fs::write(&path, tbx(entry(1) + &entry(2).replace("término 2", "t &bogus; 2"))).expect("write");
+        let error = read(&path, &en, &es).expect_err("an unknown entity").to_string();
+        assert!(error.starts_with(&format!("{}: line 6: unknown entity &bogus;", path.display())), "{error}");
+        std::fs::write(&path, "<?xml version=\"1.0\"?>\n<tmx/>").expect("write");
+        let error = read(&path, &en, &es).expect_err("not TBX").to_string();
+        assert!(error.ends_with("line 2: not a TBX file: the root element is <tmx>, not <martif> or <tbx>"), "{error}");
+    }
 
     #[test]
     fn a_control_character_in_a_csv_glossary_is_refused_with_its_place() {

@@ -222,6 +222,21 @@ mod tests {
     }
 
     #[test]
+    fn a_file_with_more_rules_for_a_language_than_verso_compiles_is_refused_before_compiling() {
+        let rule = r#"<rule break="no"><beforebreak>\bAbc\.</beforebreak><afterbreak>\s</afterbreak></rule>"#;
+        let many = RULES.replace(
+            r#"<languagerule languagerulename="English">"#,
+            &format!(r#"<languagerule languagerulename="English">{}"#, rule.repeat(crate::segment::srx::MAX_RULES)),
+        );
+        let doc = parse(Path::new("many.srx"), &many).expect("parses");
+        let started = std::time::Instant::now();
+        let error = doc.segmenter(&"en".parse().expect("tag")).err().expect("too many").to_string();
+        assert_eq!(error, "many.srx: 2004 rules apply to \"en\"; Verso compiles up to 2000 for one language");
+        assert!(started.elapsed().as_secs() < 2, "refused before compiling");
+        assert!(doc.segmenter(&"de".parse().expect("tag")).is_ok(), "German gets the default rules only");
+    }
+
+    #[test]
     fn writing_and_reading_back_gives_the_same_rules() {
         let doc = parse(Path::new("rules.srx"), RULES).expect("parse");
         let again = parse(Path::new("rules.srx"), &write(&doc)).expect("reparse");

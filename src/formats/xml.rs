@@ -95,12 +95,32 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         let line = text.split('\u{FFFD}').next().map_or(1, |before| before.matches('\n').count() + 1);
         return Err(DecodeError::Malformed { encoding: encoding.name(), line });
     }
+    checked(text.into_owned())
+}
+
+/// Like [`decode`], taking the bytes: a UTF-8 file (most are) becomes its
+/// text in place instead of being copied, so a large file is held once.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
+    if encoding_of(&bytes)? != encoding_rs::UTF_8 {
+        return decode(&bytes);
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => checked(text),
+        Err(error) => decode(error.as_bytes()),
+    }
+}
+
+/// XML 1.0's characters and `text`'s rule for control characters.
+fn checked(text: String) -> Result<String, DecodeError> {
     let bad = text.char_indices().find(|(_, c)| !is_xml_char(*c)).or_else(|| crate::text::forbidden_control(&text));
     if let Some((offset, c)) = bad {
         let (line, column) = crate::text::line_and_column(&text, offset);
         return Err(DecodeError::Character { line, column, code: u32::from(c) });
     }
-    Ok(crate::text::unify_line_breaks(text.into_owned()))
+    Ok(crate::text::unify_line_breaks(text))
 }
 
 #[cfg(test)]
