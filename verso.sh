@@ -16,8 +16,8 @@ need_tools() {
 }
 
 # Extra arguments are more packages (the tests add LibreOffice, which
-# checks exported DOCX files, pdftotext and xmllint, git for the team
-# tests, GNOME Keyring and D-Bus for the keyring test).
+# checks exported DOCX files, pdftotext and xmllint, git and OpenSSH's
+# server for the team tests, GNOME Keyring and D-Bus for the keyring test).
 setup_system() {
   local missing=()
   for pkg in libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev xvfb xauth webkit2gtk-driver "$@"; do
@@ -76,7 +76,7 @@ case "${1:-}" in
     exec target/debug/verso-desktop "$@"
     ;;
   test)
-    need_tools; setup_system libreoffice-writer-nogui poppler-utils libxml2-utils git gnome-keyring dbus-bin dbus-daemon; setup_node; setup_driver; check_test_data
+    need_tools; setup_system libreoffice-writer-nogui poppler-utils libxml2-utils git openssh-server gnome-keyring dbus-bin dbus-daemon; setup_node; setup_driver; check_test_data
     start=$(date +%s)
     say "Format and lints"
     cargo fmt --all --check

@@ -10,7 +10,8 @@
 //! else stops the sync with the path named, before anything is written.
 //!
 //! libgit2 is compiled in (`git2`), so no `git` program is needed. Remotes
-//! are local paths, `file://`, `git://`, `ssh://` (ssh-agent) and
+//! are local paths, `file://`, `git://`, `ssh://` (ssh-agent, or a key file)
+//! and
 //! `https://` (a token in `VERSO_GIT_TOKEN`, else one saved for the
 //! server in the OS keyring, else the user's Git credential helper);
 //! credentials are never stored in the project or the repository.
@@ -30,7 +31,8 @@ const REMOTE_BRANCH: &str = "refs/remotes/origin/main";
 #[derive(Debug, thiserror::Error)]
 pub enum TeamError {
     #[error(
-        "{remote}: authentication was refused or no login was found (check your SSH key and ssh-agent; for HTTPS, \
+        "{remote}: authentication was refused or no login was found (check ssh-agent or your SSH key, or set \
+         VERSO_SSH_KEY to its file; for HTTPS, \
          save a token with `verso team login` or the token field, or set VERSO_GIT_TOKEN)"
     )]
     Auth { remote: String },
@@ -38,6 +40,11 @@ pub enum TeamError {
     NotHttp { remote: String },
     #[error("{0}; set the token in the VERSO_GIT_TOKEN variable instead")]
     Keyring(#[from] crate::keys::KeyringError),
+    #[error(
+        "{remote}: the server's SSH host key is not known here; connect once with ssh to check and accept it \
+         (it goes into ~/.ssh/known_hosts), then sync again"
+    )]
+    UnknownHost { remote: String },
     #[error("{remote}: cannot reach the remote: {message}")]
     Unreachable { remote: String, message: String },
     #[error("{remote}: the remote has no Verso project yet (nothing on its main branch)")]
@@ -421,13 +428,20 @@ fn callbacks(url: &str) -> RemoteCallbacks<'static> {
     let mut callbacks = RemoteCallbacks::new();
     let url = url.to_string();
     let mut asked = 0;
+    let mut ssh_ways = ssh_ways().into_iter();
     callbacks.credentials(move |_, username, allowed| {
         asked += 1;
+        if allowed.contains(CredentialType::SSH_KEY) {
+            // libgit2 asks again after each refusal: the next way, until none is left.
+            let user = username.unwrap_or("git");
+            return match ssh_ways.next() {
+                Some(SshWay::Agent) => Cred::ssh_key_from_agent(user),
+                Some(SshWay::KeyFile(key)) => Cred::ssh_key(user, None, &key, None),
+                None => Err(git2::Error::new(ErrorCode::Auth, ErrorClass::Net, "authentication refused")),
+            };
+        }
         if asked > 2 {
             return Err(git2::Error::new(ErrorCode::Auth, ErrorClass::Net, "authentication refused"));
-        }
-        if allowed.contains(CredentialType::SSH_KEY) {
-            return Cred::ssh_key_from_agent(username.unwrap_or("git"));
         }
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
             if let Some(token) = token(&url) {
@@ -444,10 +458,43 @@ fn callbacks(url: &str) -> RemoteCallbacks<'static> {
     callbacks
 }
 
+/// One way to log in over SSH.
+enum SshWay {
+    Agent,
+    KeyFile(PathBuf),
+}
+
+/// The ways to try over SSH, in order: ssh-agent when one is running, then
+/// the key file in `VERSO_SSH_KEY`, else the user's usual key files
+/// (`~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`) that exist. A key file with a
+/// passphrase needs ssh-agent.
+fn ssh_ways() -> Vec<SshWay> {
+    let mut ways = Vec::new();
+    if std::env::var_os("SSH_AUTH_SOCK").is_some() {
+        ways.push(SshWay::Agent);
+    }
+    match std::env::var_os("VERSO_SSH_KEY") {
+        Some(key) => ways.push(SshWay::KeyFile(PathBuf::from(key))),
+        None => {
+            let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+            for name in ["id_ed25519", "id_ecdsa", "id_rsa"] {
+                let key = home.join(".ssh").join(name);
+                if key.is_file() {
+                    ways.push(SshWay::KeyFile(key));
+                }
+            }
+        }
+    }
+    ways
+}
+
 fn remote_error(remote: &str, error: git2::Error) -> TeamError {
     let remote = remote.to_string();
     if error.code() == ErrorCode::Auth || error.class() == ErrorClass::Ssh && error.message().contains("auth") {
         return TeamError::Auth { remote };
+    }
+    if error.class() == ErrorClass::Ssh && error.message().contains("hostkey") {
+        return TeamError::UnknownHost { remote };
     }
     TeamError::Unreachable { remote, message: error.message().to_string() }
 }

@@ -2,7 +2,8 @@
 //! `git daemon` on 127.0.0.1. Each person is a separate project file with
 //! its own clone, as on separate machines; one test goes through Git's
 //! HTTP protocol behind Basic authentication, with the token once in the
-//! environment and once in a real desktop keyring. (About 6 s.)
+//! environment and once in a real desktop keyring; one through OpenSSH's
+//! server with key files. (About 7 s.)
 
 use std::path::Path;
 use std::process::Command;
@@ -13,6 +14,8 @@ mod git_daemon;
 mod git_http;
 #[path = "support/secret_service.rs"]
 mod secret_service;
+#[path = "support/sshd.rs"]
+mod sshd;
 
 use git_daemon::Daemon;
 use verso::formats::team::Files;
@@ -493,6 +496,8 @@ fn verso_command(dir: &Path, args: &[&std::ffi::OsStr]) -> Command {
         .env("HOME", dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("VERSO_GIT_TOKEN")
+        .env_remove("VERSO_SSH_KEY")
+        .env_remove("SSH_AUTH_SOCK")
         .env_remove("DBUS_SESSION_BUS_ADDRESS");
     command
 }
@@ -675,4 +680,56 @@ fn a_reference_memory_imported_on_one_machine_reaches_everyone_and_so_does_its_r
     dee.join_team(&remote, &dir.path().join("dee.verso")).expect("Dee joins");
     assert!(memory_names(&dee).is_empty(), "a removed memory is not taken in at a join");
     assert!(dee.concordance("exportaciones").expect("concordance").is_empty());
+}
+
+#[test]
+fn over_ssh_a_key_file_logs_in_an_unknown_host_or_a_wrong_key_is_refused_in_words() {
+    let dir = tempfile::tempdir().expect("dir");
+    let served = dir.path().join("served");
+    std::fs::create_dir(&served).expect("dir");
+    let remote = bare_remote(&served, "team.git");
+    let ana_path = dir.path().join("ana.verso");
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    person(dir.path(), &ana_path, "Ana").share_team(&remote).expect("share");
+    let server = sshd::Sshd::start(dir.path());
+    let url = server.url(&served.join("team.git"));
+    // Bo's home: no key and no known host yet.
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join(".ssh")).expect("home");
+    let run = |args: &[&str], key: Option<&Path>| {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let mut command = verso_command(dir.path(), &args);
+        command.env("HOME", &home);
+        if let Some(key) = key {
+            command.env("VERSO_SSH_KEY", key);
+        }
+        let out = command.output().expect("verso");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let bo = dir.path().join("bo.verso").to_string_lossy().into_owned();
+    let clone = ["team", "clone", &url, &bo, "--author", "Bo"];
+
+    let (ok, said) = run(&clone, Some(&server.key));
+    assert!(!ok && said.contains("SSH host key is not known here"), "an unknown host: {said}");
+    std::fs::write(home.join(".ssh/known_hosts"), format!("{}\n", server.known_host)).expect("known host");
+    let (ok, said) = run(&clone, None);
+    assert!(!ok && said.contains("authentication was refused"), "no key: {said}");
+    assert!(!Path::new(&bo).exists(), "nothing left behind");
+    // The usual key file is found by itself.
+    std::fs::copy(&server.key, home.join(".ssh/id_ed25519")).expect("key");
+    let (ok, said) = run(&clone, None);
+    assert!(ok, "~/.ssh/id_ed25519 logs in: {said}");
+    let (ok, said) = run(&["set", &bo, "1", "Texto de Bo por SSH.", "--status", "translated", "--author", "Bo"], None);
+    assert!(ok, "{said}");
+    let wrong = dir.path().join("ssh_host");
+    let (ok, said) = run(&["team", "sync", &bo, "--author", "Bo"], Some(&wrong));
+    assert!(!ok && said.contains("authentication was refused"), "a key the server does not know: {said}");
+    let (ok, said) = run(&["team", "sync", &bo, "--author", "Bo"], Some(&server.key));
+    assert!(ok, "VERSO_SSH_KEY logs in: {said}");
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    ana.sync_team().expect("Ana syncs");
+    assert_eq!(texts(&ana)[0].1.as_deref(), Some("Texto de Bo por SSH."));
 }
