@@ -17,24 +17,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+#[path = "support/rng.rs"]
+mod rng;
+
+use rng::Rng;
 use verso::DocumentId;
 use verso::session::Session;
-
-/// xorshift64*: the same seed, the same inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Reader {
@@ -275,7 +263,7 @@ fn every_reader_survives_mutated_input_and_refuses_it_in_words_without_changing_
     let mut tried = vec![(0usize, 0usize); Reader::ALL.len()];
     let mut seed = first_seed;
     while started.elapsed() < budget {
-        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut rng = Rng::new(seed);
         let index = (seed as usize) % seeds.len();
         let (reader, inputs) = &seeds[index];
         let start = rng.below(inputs.len());

@@ -479,6 +479,18 @@ fn a_large_join_builds_its_memory_in_bulk_and_later_saves_are_still_found() {
     assert_eq!(hits.iter().filter(|h| h.target == "Tercer informe, revisado por Bo.").count(), 1, "{hits:?}");
 }
 
+/// A folder a server serves, holding `team.git` with Ana's sample project
+/// shared into it: (the folder, the repository's path, Ana's project).
+fn shared_by_ana(dir: &Path) -> (std::path::PathBuf, String, std::path::PathBuf) {
+    let served = dir.join("served");
+    std::fs::create_dir(&served).expect("dir");
+    let remote = bare_remote(&served, "team.git");
+    let ana_path = dir.join("ana.verso");
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    person(dir, &ana_path, "Ana").share_team(&remote).expect("share");
+    (served, remote, ana_path)
+}
+
 /// The `verso` command with only the given token and no Git settings of
 /// the machine's user (no credential helper).
 fn verso(dir: &Path, args: &[&std::ffi::OsStr], token: Option<&str>) -> std::process::Output {
@@ -561,12 +573,7 @@ fn over_http_a_wrong_or_missing_token_is_refused_in_words_and_the_token_is_never
 #[test]
 fn a_token_saved_in_the_desktop_keyring_logs_in_over_http_until_it_is_forgotten() {
     let dir = tempfile::tempdir().expect("dir");
-    let served = dir.path().join("served");
-    std::fs::create_dir(&served).expect("dir");
-    let remote = bare_remote(&served, "team.git");
-    let ana_path = dir.path().join("ana.verso");
-    verso::sample::create_sample_project(&ana_path).expect("sample");
-    person(dir.path(), &ana_path, "Ana").share_team(&remote).expect("share");
+    let (served, remote, ana_path) = shared_by_ana(dir.path());
     const TOKEN: &str = "k3yring-team-token";
     let server = git_http::GitHttp::start(&served, "verso", TOKEN);
     let url = server.url("team.git");
@@ -685,12 +692,7 @@ fn a_reference_memory_imported_on_one_machine_reaches_everyone_and_so_does_its_r
 #[test]
 fn over_ssh_a_key_file_logs_in_an_unknown_host_or_a_wrong_key_is_refused_in_words() {
     let dir = tempfile::tempdir().expect("dir");
-    let served = dir.path().join("served");
-    std::fs::create_dir(&served).expect("dir");
-    let remote = bare_remote(&served, "team.git");
-    let ana_path = dir.path().join("ana.verso");
-    verso::sample::create_sample_project(&ana_path).expect("sample");
-    person(dir.path(), &ana_path, "Ana").share_team(&remote).expect("share");
+    let (served, _, ana_path) = shared_by_ana(dir.path());
     let server = sshd::Sshd::start(dir.path());
     let url = server.url(&served.join("team.git"));
     // Bo's home: no key and no known host yet.

@@ -22,8 +22,11 @@ use std::time::Duration;
 
 #[path = "support/git_daemon.rs"]
 mod git_daemon;
+#[path = "support/rng.rs"]
+mod rng;
 
 use git_daemon::Daemon;
+use rng::Rng;
 use verso::revision::Decision;
 use verso::session::{Session, repository_path};
 use verso::summary::{LinkDecision, SentenceKind};
@@ -36,24 +39,6 @@ const HOT: usize = 2;
 /// The sample's summary: joined clones take in translations first, so it
 /// is the second document everywhere.
 const SUMMARY: DocumentId = DocumentId(2);
-
-/// xorshift64*: the same seed, the same work.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Run only as a child of the test below: `PROJECT\tPERSON\tSEED\tSTEPS`.
 /// Prints one line per acknowledged change, after it is committed:

@@ -120,7 +120,7 @@ fn read_tbx(
         let at = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|e| {
             let line = line_at((reader.error_position() as usize).min(text.len()));
-            invalid(line, format!("not well-formed XML: {}", crate::formats::xml::syntax_error(&e)))
+            invalid(line, format!("not well-formed XML: {e}"))
         })?;
         let start = match event {
             Event::Eof => break,
@@ -150,7 +150,7 @@ fn read_tbx(
         let qname = start.name().as_ref().to_string();
         reader.read_to_end(quick_xml::name::QName(&qname)).map_err(|e| {
             let line = line_at((reader.error_position() as usize).min(text.len()));
-            invalid(line, format!("not well-formed XML: {}", crate::formats::xml::syntax_error(&e)))
+            invalid(line, format!("not well-formed XML: {e}"))
         })?;
         let first_line = line_at(at);
         let entry = dom::parse(&text[at..reader.buffer_position() as usize])

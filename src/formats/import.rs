@@ -42,7 +42,8 @@ pub enum ImportError {
     TooLarge { path: PathBuf, size: u64, max: u64 },
     #[error("{path}: unsupported file type \"{extension}\" (Verso imports .txt, .md, .docx, .html and .xlf)")]
     UnsupportedFormat { path: PathBuf, extension: String },
-    #[error("{path}: {reason}")]
+    // The reason may quote names from the file: an excerpt.
+    #[error("{path}: {}", crate::text::excerpt(reason, crate::formats::xml::MESSAGE_CHARS))]
     Docx { path: PathBuf, reason: String },
     #[error("{path}: {reason}")]
     Html { path: PathBuf, reason: String },

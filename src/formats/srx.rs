@@ -39,7 +39,7 @@ pub fn parse(path: &Path, xml: &str) -> Result<SrxDocument, SrxError> {
     let malformed = |byte: usize, message: String| SrxError::Malformed {
         path: path.to_path_buf(),
         line: line_of(xml, byte),
-        message: crate::text::excerpt(&message, crate::formats::xml::MESSAGE_CHARS),
+        message,
     };
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut document =
@@ -50,7 +50,7 @@ pub fn parse(path: &Path, xml: &str) -> Result<SrxDocument, SrxError> {
     let mut rule: Option<SrxRule> = None;
     loop {
         let at = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| malformed(at, crate::formats::xml::syntax_error(&e)))?;
+        let event = reader.read_event().map_err(|e| malformed(at, e.to_string()))?;
         match event {
             Event::DocType(_) => return Err(malformed(at, "DOCTYPE declarations are not allowed".into())),
             Event::Start(e) | Event::Empty(e) => {

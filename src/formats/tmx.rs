@@ -182,9 +182,9 @@ pub fn read(
     let mut depth = 0usize;
     loop {
         let position = reader.buffer_position();
-        let event = reader.read_event_into(&mut buf).map_err(|e| {
-            invalid(reader.error_position(), format!("not well-formed XML: {}", crate::formats::xml::syntax_error(&e)))
-        })?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| invalid(reader.error_position(), format!("not well-formed XML: {e}")))?;
         match event {
             Event::DocType(doctype) if names_dtd_only(doctype.as_ref().as_bytes()) => {}
             Event::DocType(_) => {

@@ -32,13 +32,9 @@ pub fn reference(r: &BytesRef<'_>) -> Result<char, String> {
 }
 
 /// How much of a reader's complaint a message keeps: complaints quote
-/// names and values from the file, which may be of any length.
+/// names and values from the file, which may be of any length, so every
+/// reader's error cuts its message to this where it is displayed.
 pub const MESSAGE_CHARS: usize = 240;
-
-/// A parser's complaint for a message, cut to a short excerpt.
-pub fn syntax_error(error: &quick_xml::Error) -> String {
-    crate::text::excerpt(&error.to_string(), MESSAGE_CHARS)
-}
 
 /// XML 1.0's `Char`: tab, line feed, carriage return and everything from
 /// U+0020 except surrogates and U+FFFE/U+FFFF.

@@ -14,10 +14,7 @@ use super::{ImportError, MAX_SOURCE_BYTES};
 use crate::document::PassageKind;
 
 fn bad(path: &Path, reason: impl Into<String>) -> ImportError {
-    ImportError::Docx {
-        path: path.to_path_buf(),
-        reason: crate::text::excerpt(&reason.into(), crate::formats::xml::MESSAGE_CHARS),
-    }
+    ImportError::Docx { path: path.to_path_buf(), reason: reason.into() }
 }
 
 /// One part of the archive, read with its inflated size bounded.
@@ -129,9 +126,7 @@ fn paragraphs(path: &Path, document: &str, styles: &Styles) -> Result<Vec<Paragr
     let mut in_run = false;
     let mut depth = 0usize;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| bad(path, format!("word/document.xml: {}", crate::formats::xml::syntax_error(&e))))?;
+        let event = reader.read_event().map_err(|e| bad(path, format!("word/document.xml: {e}")))?;
         match event {
             Event::DocType(_) => return Err(bad(path, "word/document.xml declares a DOCTYPE, which is refused")),
             Event::Start(e) => {
@@ -215,9 +210,7 @@ pub fn translate(path: &Path, bytes: &[u8], translations: &[String]) -> Result<O
     let mut replacing = false;
     let mut in_text = false;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| bad(path, format!("word/document.xml: {}", crate::formats::xml::syntax_error(&e))))?;
+        let event = reader.read_event().map_err(|e| bad(path, format!("word/document.xml: {e}")))?;
         match &event {
             Event::Start(e) if e.local_name().as_ref() == "p" => {
                 replacing = found.get(paragraph).is_some_and(Option::is_some);

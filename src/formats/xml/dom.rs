@@ -164,13 +164,7 @@ fn element(reader: &quick_xml::NsReader<&[u8]>, start: &BytesStart<'_>, line: us
 /// Parses a whole document into its root element; errors carry a line.
 /// Any DOCTYPE is refused (XLIFF has none).
 pub fn parse(xml: &str) -> Result<Element, (usize, String)> {
-    parse_with(xml, false).map_err(short)
-}
-
-/// A refusal quotes at most a short excerpt of the file (a name or a
-/// value in it may be megabytes long).
-fn short((line, message): (usize, String)) -> (usize, String) {
-    (line, crate::text::excerpt(&message, super::MESSAGE_CHARS))
+    parse_with(xml, false)
 }
 
 /// Like [`parse`], but lets a DOCTYPE that only *names* an external DTD
@@ -178,7 +172,7 @@ fn short((line, message): (usize, String)) -> (usize, String) {
 /// DOCTYPE with an internal subset (where entities would be declared) is
 /// still refused.
 pub fn parse_naming_dtd(xml: &str) -> Result<Element, (usize, String)> {
-    parse_with(xml, true).map_err(short)
+    parse_with(xml, true)
 }
 
 /// Whether a DOCTYPE may pass: it names a DTD but declares nothing.
@@ -197,8 +191,7 @@ fn parse_with(xml: &str, dtd_name_allowed: bool) -> Result<Element, (usize, Stri
         let at = (reader.buffer_position() as usize).min(xml.len());
         line += xml.as_bytes()[counted_to.min(at)..at].iter().filter(|&&b| b == b'\n').count();
         counted_to = counted_to.max(at);
-        let event =
-            reader.read_event().map_err(|e| (line, format!("not well-formed XML: {}", super::syntax_error(&e))))?;
+        let event = reader.read_event().map_err(|e| (line, format!("not well-formed XML: {e}")))?;
         let push_text = |stack: &mut Vec<Element>, text: String| -> Result<(), (usize, String)> {
             match stack.last_mut() {
                 Some(parent) => {
