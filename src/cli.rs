@@ -17,8 +17,9 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use verso::LangTag;
 use verso::formats::{export, import};
-use verso::session::Session;
-use verso::store::Wait;
+use verso::session::{Session, SessionError};
+use verso::store::lock::LockError;
+use verso::store::{StoreError, Wait};
 
 #[derive(Parser)]
 #[command(name = "verso", version, about = "Checked translations and summaries of news and official statements")]
@@ -155,7 +156,21 @@ pub(crate) fn wait_of(arg: Option<&str>) -> anyhow::Result<Wait> {
 /// writes.
 pub(crate) fn open(project: &Path, wait: Wait, author: Option<String>) -> anyhow::Result<Session> {
     let mut session = Session::for_command(verso::mt::profile::default_config_dir(), author);
-    session.open_project_waiting(project, wait)?;
+    if wait == Wait::No {
+        session.open_project(project)?;
+        return Ok(session);
+    }
+    // Said once, on stderr, so a command that waits behind a long import
+    // is seen waiting rather than hanging.
+    match session.open_project(project) {
+        Err(SessionError::Store(StoreError::Lock(LockError::InUse { holder, .. }))) => {
+            eprintln!("Waiting for {holder} to close {}…", project.display());
+            session.open_project_waiting(project, wait)?;
+        }
+        opened => {
+            opened?;
+        }
+    }
     Ok(session)
 }
 

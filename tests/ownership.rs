@@ -12,10 +12,15 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
 use rusqlite::Connection;
-use verso::session::Session;
+use verso::session::{ErrorKind, ErrorReply, Session, SessionError};
+use verso::store::Wait;
 use verso::{Project, Status, TranslationEdit};
 
+#[path = "support/rng.rs"]
+mod rng;
+
 const OWNER_ENV: &str = "VERSO_OWNER_PROJECT";
+const SOAK_ENV: &str = "VERSO_SOAK_CHILD";
 
 /// Run only as the child of the tests below. Opens the project through the
 /// session, then obeys lines on stdin:
@@ -191,9 +196,12 @@ fn a_command_waits_for_the_owner_and_a_killed_owner_leaves_the_project_openable(
     std::thread::sleep(Duration::from_millis(500));
     // Killed, not closed: the kernel drops its lock, and the waiting
     // command takes the project over.
+    let owner_pid = owner.pid;
     owner.kill();
     let done = waiting.wait_with_output().expect("waiting command");
     assert!(done.status.success(), "{}", text(&done.stderr));
+    let said = text(&done.stderr);
+    assert!(said.starts_with("Waiting for ") && said.contains(&format!("(process {}) to close ", owner_pid)), "{said}");
 
     let reopened = Project::open(&project).expect("reopen");
     reopened.integrity_check().expect("integrity_check");
@@ -215,4 +223,166 @@ fn one_process_may_open_a_project_twice_and_another_is_refused_until_it_closes()
     assert!(!lock.exists(), "{} left behind", lock.display());
     let listed = verso(&["docs", project.to_str().expect("utf-8")]);
     assert!(listed.status.success(), "{}", text(&listed.stderr));
+}
+
+/// Run only as a child of the soak test: `VERSO_SOAK_CHILD=K MILLIS PATH`.
+/// Saves as a translator in another process would, for MILLIS: reads a
+/// segment (its own one, or the one every saver shares) in one opening of
+/// the project, saves it from that revision in a later one, and reports
+/// each acknowledged save, conflict and wait on stdout.
+#[test]
+#[ignore = "child process of the soak test"]
+fn soak_saver_child() {
+    let Ok(spec) = std::env::var(SOAK_ENV) else { return };
+    let mut parts = spec.splitn(3, ' ');
+    let k: usize = parts.next().and_then(|p| p.parse().ok()).expect("saver number");
+    let millis: u64 = parts.next().and_then(|p| p.parse().ok()).expect("duration");
+    let path = PathBuf::from(parts.next().expect("project"));
+    let mut session = Session::new(path.with_extension(format!("saver{k}")), format!("saver {k}"));
+    let mut rng = rng::Rng::new(k as u64 + 1);
+    let mut out = std::io::stdout().lock();
+    let deadline = std::time::Instant::now() + Duration::from_millis(millis);
+    let mut n = 0;
+    while std::time::Instant::now() < deadline {
+        n += 1;
+        session.open_project_waiting(&path, Wait::Forever).expect("open to read");
+        let rows = session.segments(verso::DocumentId(1)).expect("rows");
+        let index = if rng.below(2) == 0 { rows.len() - 1 } else { k };
+        let (segment, mut base) = (rows[index].id, rows[index].revision);
+        session.close_project();
+
+        let text = format!("saver {k} save {n}");
+        let started = std::time::Instant::now();
+        let waited = match session.open_project(&path) {
+            Ok(_) => false,
+            Err(error) if ErrorReply::from(&error).kind == ErrorKind::InUse => {
+                session.open_project_waiting(&path, Wait::Forever).expect("open after waiting");
+                true
+            }
+            Err(error) => panic!("open: {error}"),
+        };
+        let revision = loop {
+            let edit = TranslationEdit { segment, text: text.clone(), status: Status::Draft, base, origin: None };
+            match session.save_translation(&edit) {
+                Ok(revision) => break revision,
+                // Someone saved the shared segment since it was read: the
+                // translator sees their text and saves again over it.
+                Err(SessionError::Conflict { .. }) => {
+                    writeln!(out, "conflict").expect("report");
+                    base = session.segment(segment).expect("row").revision;
+                }
+                Err(error) => panic!("save {n} of saver {k} failed: {error}"),
+            }
+        };
+        let micros = started.elapsed().as_micros();
+        session.close_project();
+        writeln!(out, "saved {index} {} {micros} {} {text}", revision.id.0, u8::from(waited)).expect("report");
+        out.flush().expect("flush");
+    }
+}
+
+/// Three processes save (their own segment and one they share), one
+/// imports 3,000-sentence documents and one exports, all through `--wait` or
+/// its session equivalent, for `VERSO_SOAK_SECONDS` (12 s by default; this
+/// test takes about 15 s). Nothing may fail for being busy: every
+/// acknowledged save is in the history, each segment ends with its last
+/// acknowledged text, and the file passes `integrity_check`. Prints the
+/// figures for `docs/benchmarks.md`.
+#[test]
+fn concurrent_savers_an_importer_and_an_exporter_lose_nothing_and_never_fail_for_being_busy() {
+    let seconds: u64 = std::env::var("VERSO_SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(12);
+    let millis = seconds * 1000;
+    let (dir, project) = sample_project();
+    let documents_before = Project::open(&project).expect("open").documents().expect("documents").len();
+    let path = project.to_str().expect("utf-8 path").to_string();
+    let source = dir.path().join("statement.txt");
+    let sentences: Vec<String> = (0..3000)
+        .map(|i| format!("Paragraph {i} says the ministry spent {} million euros on {} schools.", i * 3 + 7, i + 40))
+        .collect();
+    std::fs::write(&source, sentences.join(" ")).expect("write source");
+
+    let savers: Vec<Child> = (0..3)
+        .map(|k| {
+            Command::new(std::env::current_exe().expect("test binary"))
+                .args(["--exact", "soak_saver_child", "--ignored", "--nocapture", "--test-threads=1"])
+                .env(SOAK_ENV, format!("{k} {millis} {path}"))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn saver")
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + Duration::from_millis(millis);
+    let looping = |args: Vec<String>| {
+        std::thread::spawn(move || {
+            let (mut runs, mut waited) = (0, 0);
+            while std::time::Instant::now() < deadline {
+                let done = verso(&args.iter().map(String::as_str).collect::<Vec<_>>());
+                let said = text(&done.stderr);
+                assert!(done.status.success(), "verso {}: {said}", args[0]);
+                runs += 1;
+                waited += usize::from(said.starts_with("Waiting for "));
+            }
+            (runs, waited)
+        })
+    };
+    let source_arg = source.to_str().expect("utf-8").to_string();
+    let importer =
+        looping(["import", &path, &source_arg, "--from", "en", "--to", "es", "--wait"].map(String::from).to_vec());
+    let export_to = dir.path().join("export.txt").to_str().expect("utf-8").to_string();
+    let exporter = looping(["export", &path, "1", "-o", &export_to, "--wait"].map(String::from).to_vec());
+
+    let mut acknowledged: Vec<(usize, i64, String)> = Vec::new();
+    let (mut conflicts, mut waits, mut latencies) = (0, 0, Vec::new());
+    for saver in savers {
+        let done = saver.wait_with_output().expect("saver");
+        assert!(done.status.success(), "a saver failed: {}{}", text(&done.stdout), text(&done.stderr));
+        for line in text(&done.stdout).lines() {
+            // libtest may print its own words before the first report.
+            if line.ends_with("conflict") {
+                conflicts += 1;
+            } else if let Some((_, report)) = line.split_once("saved ") {
+                let fields: Vec<&str> = report.splitn(5, ' ').collect();
+                acknowledged.push((
+                    fields[0].parse().expect("index"),
+                    fields[1].parse().expect("id"),
+                    fields[4].into(),
+                ));
+                latencies.push(fields[2].parse::<u64>().expect("micros"));
+                waits += usize::from(fields[3] == "1");
+            }
+        }
+    }
+    let (imports, import_waits) = importer.join().expect("importer");
+    let (exports, export_waits) = exporter.join().expect("exporter");
+
+    let reopened = Project::open(&project).expect("reopen");
+    reopened.integrity_check().expect("integrity_check");
+    let rows = reopened.segments(verso::DocumentId(1)).expect("rows");
+    for (index, id, saved) in &acknowledged {
+        let history = reopened.revisions(rows[*index].id).expect("history");
+        assert!(history.iter().any(|r| r.id.0 == *id && r.text == *saved), "acknowledged save {id} {saved:?} lost");
+    }
+    for index in [0, 1, 2, rows.len() - 1] {
+        let last = acknowledged.iter().filter(|(i, _, _)| *i == index).max_by_key(|(_, id, _)| *id);
+        assert_eq!(rows[index].translation.as_deref(), last.map(|(_, _, t)| t.as_str()), "segment {index}");
+    }
+    assert_eq!(
+        reopened.documents().expect("documents").len(),
+        documents_before + imports,
+        "every import is a document"
+    );
+    assert!(acknowledged.len() >= 3 && imports >= 1 && exports >= 1, "everyone got a turn");
+
+    latencies.sort_unstable();
+    let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0;
+    println!(
+        "soak {seconds} s: {} saves ({conflicts} conflicts, {waits} waited for the project), {imports} imports \
+         ({import_waits} waited), {exports} exports ({export_waits} waited); save latency p50 {:.0} ms, p99 {:.0} ms, \
+         max {:.0} ms; no failure",
+        acknowledged.len(),
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
 }

@@ -271,6 +271,26 @@ mod tests {
     }
 
     #[test]
+    fn a_backreference_before_its_group_is_refused_and_one_after_it_works() {
+        let forward = RULES.replace(r"\b(?:Mr|Dr)\.", r"\1(a)\.");
+        let doc = parse(Path::new("forward.srx"), &forward).expect("parses as XML");
+        let error = doc.segmenter(&"en".parse().expect("tag")).err().expect("refused").to_string();
+        assert_eq!(
+            error,
+            "forward.srx, line 7: rule pattern \"\\\\1(a)\\\\.\" does not compile: backreference \\1 at \
+             character 1 comes before group 1 is opened; it could never match"
+        );
+        // A bracket in a class opens no group, an escaped `\` makes no
+        // reference, and after its group a reference is fine.
+        for pattern in [r"[(]x(a)\1\.", r"\\1(a)\.", r"\b(M)(?:r|\1)\."] {
+            let doc = parse(Path::new("ok.srx"), &RULES.replace(r"\b(?:Mr|Dr)\.", pattern)).expect("parse");
+            assert!(doc.segmenter(&"en".parse().expect("tag")).is_ok(), "{pattern}");
+        }
+        let doc = parse(Path::new("ok.srx"), &RULES.replace(r"\b(?:Mr|Dr)\.", r"\b(M)(?:r|\1)\.")).expect("parse");
+        assert_eq!(split(&doc, "en", "Mr. Smith left. MM. Fine."), ["Mr. Smith left.", "MM. Fine."]);
+    }
+
+    #[test]
     fn built_in_rules_export_as_working_srx() {
         let lang: LangTag = "en".parse().expect("tag");
         let doc = parse(Path::new("verso-en.srx"), &write(&SrxDocument::from_builtin(&lang))).expect("parse");

@@ -180,6 +180,7 @@ enum Pattern {
 
 impl Pattern {
     fn compile(source: &str, anchored: bool) -> Result<Pattern, String> {
+        forward_reference(source)?;
         let full = if anchored { format!(r"\A(?:{source})") } else { format!("(?:{source})") };
         match regex::Regex::new(&full) {
             Ok(plain) => Ok(Pattern::Plain(plain)),
@@ -209,6 +210,52 @@ impl Pattern {
             Pattern::Fancy(re) => re.is_match(text).unwrap_or(false),
         }
     }
+}
+
+/// Refuses a backreference that comes before its group (`\1(a)`).
+///
+/// ICU, whose regular expressions SRX names, never matches such a
+/// reference; `fancy-regex` compiles it quietly, so a rule would silently
+/// never fire. Refused with a reason like every other construct Verso
+/// cannot honour.
+fn forward_reference(source: &str) -> Result<(), String> {
+    let mut groups = 0usize;
+    let mut in_class = false;
+    let mut chars = source.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => {
+                let Some((_, escaped)) = chars.next() else { break };
+                if in_class || !escaped.is_ascii_digit() || escaped == '0' {
+                    continue;
+                }
+                let mut digits = escaped.to_string();
+                while let Some(&(_, d)) = chars.peek().filter(|(_, d)| d.is_ascii_digit()) {
+                    digits.push(d);
+                    chars.next();
+                }
+                let group: usize = digits.parse().unwrap_or(usize::MAX);
+                if group > groups {
+                    return Err(format!(
+                        "backreference \\{digits} at character {} comes before group {digits} is opened; \
+                         it could never match",
+                        source[..at].chars().count() + 1
+                    ));
+                }
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => {
+                let rest = &source[at + 1..];
+                let named = rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!");
+                if !rest.starts_with('?') || named || rest.starts_with("?P<") {
+                    groups += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 struct CompiledRule {
