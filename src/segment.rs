@@ -93,8 +93,20 @@ impl Segmenter {
     }
 
     /// Splits one passage into sentences: byte ranges that exclude the
-    /// white space around them.
+    /// white space around them. A passage longer than [`MAX_WINDOW_BYTES`]
+    /// is segmented in windows (see [`window_end`]).
     pub fn sentence_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        let mut ranges = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let end = window_end(text, start);
+            ranges.extend(self.window_ranges(&text[start..end]).into_iter().map(|r| start + r.start..start + r.end));
+            start = end;
+        }
+        ranges
+    }
+
+    fn window_ranges(&self, text: &str) -> Vec<Range<usize>> {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let protected = protected_boundaries(&chars);
         let (list_starts, list_periods) = self.list_markers(&chars);
@@ -456,6 +468,41 @@ impl Segmenter {
 /// Boundaries inside a quotation or a bracket: the boundary after char `k`
 /// is protected when `k` lies inside a matched pair. Unmatched marks
 /// protect nothing, so one stray quote cannot swallow a passage.
+/// The longest stretch of text segmented at once. The segmenter keeps an
+/// entry of 16 bytes per character, so one unbroken 100 MB "paragraph"
+/// would cost 1.6 GB; a real paragraph is a few kilobytes, and text with
+/// no paragraph break for 64 KB is not prose anyone reads as sentences.
+pub const MAX_WINDOW_BYTES: usize = 64 * 1024;
+
+/// Where the window starting at `start` ends: the end of `text` when it is
+/// near, else after the last sentence end followed by a space inside the
+/// window, else after its last space, else at the window's last character
+/// boundary. No sentence of such a text is longer than the window.
+fn window_end(text: &str, start: usize) -> usize {
+    if text.len() - start <= MAX_WINDOW_BYTES {
+        return text.len();
+    }
+    let mut limit = start + MAX_WINDOW_BYTES;
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &text[start..limit];
+    let mut last_space = None;
+    let mut after = None;
+    for (i, c) in window.char_indices().rev() {
+        if let Some(space_end) = after.take()
+            && matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '"' | '”' | '»' | ')')
+        {
+            return start + space_end;
+        }
+        if c.is_whitespace() && i > 0 {
+            last_space.get_or_insert(start + i + c.len_utf8());
+            after = Some(i + c.len_utf8());
+        }
+    }
+    last_space.unwrap_or(limit)
+}
+
 fn protected_boundaries(chars: &[(usize, char)]) -> Vec<bool> {
     let mut protected = vec![false; chars.len()];
     let straight_quotes = chars.iter().filter(|p| p.1 == '"').count();
@@ -938,6 +985,26 @@ mod tests {
     #[test]
     fn list_marker_at_passage_start_is_not_a_sentence() {
         check("en", "1. Open the file. Then save it.", &["1. Open the file.", "Then save it."]);
+    }
+
+    #[test]
+    fn an_endless_paragraph_is_segmented_in_windows_cut_between_sentences_or_words() {
+        let segmenter = Segmenter::new(&"en".parse().expect("tag"));
+        let prose: String = (0..12_000).map(|i| format!("Sentence number {i} ends here. ")).collect();
+        let sentences: Vec<&str> = segmenter.sentence_ranges(&prose).into_iter().map(|r| &prose[r]).collect();
+        assert!(prose.len() > 4 * MAX_WINDOW_BYTES);
+        assert_eq!(sentences.len(), 12_000, "no sentence cut at a window's end");
+        assert!(sentences.iter().enumerate().all(|(i, s)| *s == format!("Sentence number {i} ends here.")));
+
+        let words: String = (0..40_000).map(|i| format!("word{} ", i % 1000)).collect();
+        let pieces: Vec<&str> = segmenter.sentence_ranges(&words).into_iter().map(|r| &words[r]).collect();
+        assert!(pieces.len() > 1 && pieces.iter().all(|p| p.len() <= MAX_WINDOW_BYTES));
+        assert_eq!(pieces.join(" "), words.trim_end(), "cut between words, nothing lost");
+
+        let unbroken = "é".repeat(MAX_WINDOW_BYTES);
+        let pieces: Vec<&str> = segmenter.sentence_ranges(&unbroken).into_iter().map(|r| &unbroken[r]).collect();
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces.concat(), unbroken, "cut at a character boundary");
     }
 
     proptest! {

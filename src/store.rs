@@ -700,11 +700,24 @@ impl Project {
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
         let (id, segments) = insert_document(&tx, doc).map_err(e)?;
+        // Into the project memory at once: unit by unit, 117,000 translated
+        // segments took 13.5 s.
+        let mut confirmed = Vec::new();
         for (segment, translation) in segments.iter().zip(translations) {
             if let Some((text, status)) = translation {
-                insert_revision_from(&tx, *segment, None, text, *status, author, Some(origin)).map_err(e)?;
+                insert_revision_row(&tx, *segment, None, text, *status, author, Some(origin)).map_err(e)?;
+                if status.is_translated() && !text.trim().is_empty() {
+                    confirmed.push(memory::Confirmed {
+                        segment: *segment,
+                        text,
+                        status: *status,
+                        author,
+                        origin: Some(origin),
+                    });
+                }
             }
         }
+        memory::record_all(&tx, confirmed.into_iter()).map_err(e)?;
         for (segment, notes) in segments.iter().zip(notes) {
             for note in notes.iter().filter(|n| !n.trim().is_empty()) {
                 insert_comment(&tx, *segment, None, note, author).map_err(e)?;
@@ -1538,6 +1551,20 @@ fn insert_revision_from(
     if status.is_translated() && !text.trim().is_empty() {
         memory::record(tx, segment, text, status, author, origin)?;
     }
+    insert_revision_row(tx, segment, parent, text, status, author, origin)
+}
+
+/// [`insert_revision_from`] without putting the text into the project
+/// memory, for callers that record many at once.
+fn insert_revision_row(
+    tx: &Transaction<'_>,
+    segment: SegmentId,
+    parent: Option<RevisionId>,
+    text: &str,
+    status: Status,
+    author: &str,
+    origin: Option<&str>,
+) -> rusqlite::Result<Revision> {
     let revision = tx.query_row(
         "INSERT INTO revisions (segment_id, parent_id, text, status, author, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          RETURNING id, created_at",

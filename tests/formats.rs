@@ -88,6 +88,11 @@ fn crafted_archives_and_impostors_are_refused_and_add_nothing() {
     let entity = r#"<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:document xmlns:w="urn:w"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"#;
     docx(&dir.path().join("xxe.docx"), &[("word/document.xml", entity.as_bytes())]);
     assert!(try_import(&mut session, "xxe.docx").contains("DOCTYPE"));
+    // A document part cut off inside its elements is broken, not blank.
+    let cut = r#"<?xml version="1.0"?><w:document xmlns:w="urn:w"><w:body><w:p><w:r><w:t>Half a sen"#;
+    docx(&dir.path().join("cut.docx"), &[("word/document.xml", cut.as_bytes())]);
+    let message = try_import(&mut session, "cut.docx");
+    assert!(message.ends_with("cut.docx: word/document.xml ends before its elements are closed"), "{message}");
     // Not what the extension says.
     std::fs::write(dir.path().join("letter.docx"), "Dear reader, this is plain text.").expect("write");
     let message = try_import(&mut session, "letter.docx");

@@ -27,6 +27,9 @@ pub enum BenchArg {
     /// Sync two clones of a 10,000-segment team project; join a
     /// 100,000-segment one.
     Team,
+    /// Feed every reader a large valid file and a large hostile one
+    /// (VERSO_BENCH_READERS_MB each, 60 by default: under the 64 MB limit of source files): time and peak memory.
+    Readers,
 }
 
 #[derive(Args)]
@@ -278,6 +281,14 @@ pub fn bench(args: BenchArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
         BenchArg::Provenance => verso::bench::provenance(&data, stdout)?,
         BenchArg::Formats => verso::bench::formats(&data, stdout)?,
         BenchArg::Team => verso::bench::team(&data, stdout)?,
+        BenchArg::Readers => match std::env::var(verso::bench::readers::CHILD_ENV) {
+            // This process is one case, run by the parent below.
+            Ok(task) => verso::bench::readers::read_one(&task, stdout)?,
+            Err(_) => {
+                let megabytes = std::env::var("VERSO_BENCH_READERS_MB").ok().and_then(|n| n.parse().ok());
+                verso::bench::readers::readers(&std::env::current_exe()?, megabytes.unwrap_or(60), stdout)?
+            }
+        },
         BenchArg::Tm => {
             let units = std::env::var("VERSO_BENCH_TM_UNITS").ok().and_then(|n| n.parse().ok());
             verso::bench::tm(&data, units.unwrap_or(1_000_000), stdout)?

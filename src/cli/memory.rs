@@ -109,7 +109,7 @@ pub fn run_tm(wait: Wait, action: TmAction, stdout: &mut impl Write) -> anyhow::
             )?;
             writeln!(
                 stdout,
-                "memory {}: \"{}\", {} units ({} <tu> skipped: no source-language or target variant)",
+                "memory {}: \"{}\", {} units ({} <tu> skipped: no source-language or target variant, or a segment over 64 KB)",
                 memory.id.0, memory.name, memory.units, stats.skipped
             )?;
         }

@@ -28,6 +28,26 @@ pub enum GlossaryError {
     Write { path: PathBuf, source: std::io::Error },
 }
 
+/// The longest term taken in. A glossary holds words and phrases; a longer
+/// "term" is a broken file (a quote never closed swallows the rest of a
+/// CSV file into one cell) and is refused with its line, not stored.
+pub const MAX_TERM_CHARS: usize = 1_000;
+
+/// Refuses a term over [`MAX_TERM_CHARS`], counting no further than needed.
+fn check_term(term: &str, line: usize, path: &Path) -> Result<(), GlossaryError> {
+    if term.len() <= MAX_TERM_CHARS || term.chars().nth(MAX_TERM_CHARS).is_none() {
+        return Ok(());
+    }
+    Err(GlossaryError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message: format!(
+            "a term of {} characters; glossary terms are up to {MAX_TERM_CHARS} (is a quote or a tag left open?)",
+            term.chars().count()
+        ),
+    })
+}
+
 fn read_bytes(path: &Path) -> Result<Vec<u8>, GlossaryError> {
     let bytes = std::fs::read(path).map_err(|source| GlossaryError::Read { path: path.to_path_buf(), source })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -39,13 +59,31 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, GlossaryError> {
 /// Reads the term pairs for `source → target` from a TBX or CSV/TSV file,
 /// chosen by extension.
 pub fn read(path: &Path, source: &LangTag, target: &LangTag) -> Result<Vec<NewTerm>, GlossaryError> {
+    let mut terms = Vec::new();
+    read_each(path, source, target, &mut |term| {
+        terms.push(term.clone());
+        true
+    })?;
+    Ok(terms)
+}
+
+/// [`read`] as a stream: hands each pair to `on_term` as it is read (until
+/// it returns false), so an import holds one entry at a time, not the
+/// whole glossary. Returns how many pairs it handed over; a file with none
+/// for the pair is refused, naming the languages it has.
+pub fn read_each(
+    path: &Path,
+    source: &LangTag,
+    target: &LangTag,
+    on_term: &mut dyn FnMut(&NewTerm) -> bool,
+) -> Result<usize, GlossaryError> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     let bytes = read_bytes(path)?;
-    let (terms, found) = match extension.as_str() {
-        "csv" | "tsv" | "txt" => read_csv(path, &bytes, source, target)?,
-        _ => read_tbx(path, bytes, source, target)?,
+    let (count, found) = match extension.as_str() {
+        "csv" | "tsv" | "txt" => read_csv(path, bytes, source, target, on_term)?,
+        _ => read_tbx(path, bytes, source, target, on_term)?,
     };
-    if terms.is_empty() {
+    if count == 0 {
         let found = if found.is_empty() { String::new() } else { format!(" (it has {})", found.join(", ")) };
         return Err(GlossaryError::NoTerms {
             path: path.to_path_buf(),
@@ -54,7 +92,7 @@ pub fn read(path: &Path, source: &LangTag, target: &LangTag) -> Result<Vec<NewTe
             found,
         });
     }
-    Ok(terms)
+    Ok(count)
 }
 
 fn text_of(element: &Element) -> String {
@@ -74,7 +112,7 @@ fn text_of(element: &Element) -> String {
 fn terms_of(lang_set: &Element) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     for holder in lang_set.descendants() {
-        if !matches!(holder.name.as_str(), "tig" | "ntig" | "termSec") {
+        if !matches!(holder.name.as_ref(), "tig" | "ntig" | "termSec") {
             continue;
         }
         let descendants = holder.descendants();
@@ -99,10 +137,11 @@ fn read_tbx(
     bytes: Vec<u8>,
     source: &LangTag,
     target: &LangTag,
-) -> Result<(Vec<NewTerm>, Vec<String>), GlossaryError> {
+    on_term: &mut dyn FnMut(&NewTerm) -> bool,
+) -> Result<(usize, Vec<String>), GlossaryError> {
     let text = crate::formats::xml::decode_owned(bytes)
         .map_err(|source| GlossaryError::Encoding { path: path.to_path_buf(), source })?;
-    let mut terms = Vec::new();
+    let mut count = 0;
     let mut languages: Vec<String> = Vec::new();
     // One concept entry at a time: the file is walked as a stream and only
     // the entry in hand becomes a tree, so memory follows the largest entry,
@@ -162,7 +201,7 @@ fn read_tbx(
             .map(text_of)
             .filter(|n| !n.is_empty());
         let (mut sources, mut targets) = (Vec::new(), Vec::new());
-        for lang_set in entry.elements().filter(|e| matches!(e.name.as_str(), "langSet" | "langSec")) {
+        for lang_set in entry.elements().filter(|e| matches!(e.name.as_ref(), "langSet" | "langSec")) {
             let lang = lang_set.xml_attr("lang").unwrap_or_default();
             if !languages.iter().any(|l| l.eq_ignore_ascii_case(lang)) && languages.len() < 12 {
                 languages.push(lang.to_string());
@@ -173,18 +212,25 @@ fn read_tbx(
                 targets.extend(terms_of(lang_set));
             }
         }
+        for (term, _) in sources.iter().chain(&targets) {
+            check_term(term, first_line, path)?;
+        }
         for (source_term, _) in &sources {
             for (target_term, deprecated) in &targets {
-                terms.push(NewTerm {
+                count += 1;
+                let term = NewTerm {
                     source: source_term.clone(),
                     target: target_term.clone(),
                     note: note.clone(),
                     forbidden: *deprecated,
-                });
+                };
+                if !on_term(&term) {
+                    return Ok((count, languages));
+                }
             }
         }
     }
-    Ok((terms, languages))
+    Ok((count, languages))
 }
 
 /// CSV or TSV with a header row: the source and target columns are named
@@ -193,23 +239,29 @@ fn read_tbx(
 /// on `;`.
 fn read_csv(
     path: &Path,
-    bytes: &[u8],
+    mut bytes: Vec<u8>,
     source: &LangTag,
     target: &LangTag,
-) -> Result<(Vec<NewTerm>, Vec<String>), GlossaryError> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+    on_term: &mut dyn FnMut(&NewTerm) -> bool,
+) -> Result<(usize, Vec<String>), GlossaryError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    // Decoded in place: the file is held once.
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let line = bytes[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         GlossaryError::Invalid { path: path.to_path_buf(), line, message: "not UTF-8 text".into() }
     })?;
-    if let Some((offset, c)) = crate::text::forbidden_control(text) {
-        let (line, column) = crate::text::line_and_column(text, offset);
+    if let Some((offset, c)) = crate::text::forbidden_control(&text) {
+        let (line, column) = crate::text::line_and_column(&text, offset);
         return Err(GlossaryError::Invalid {
             path: path.to_path_buf(),
             line,
             message: format!("column {column}: control character U+{:04X} is not text", u32::from(c)),
         });
     }
-    let text = &crate::text::unify_line_breaks(text.to_string());
+    let text = &crate::text::unify_line_breaks(text);
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.contains('\t') {
         b'\t'
@@ -244,12 +296,17 @@ fn read_csv(
     };
     let note_at = column(&["note", "notes", "definition", "comment"], None);
     let forbidden_at = column(&["forbidden", "status"], None);
-    let mut terms = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
+    let mut count = 0;
+    // One record buffer for the whole file.
+    let mut record = csv::StringRecord::new();
+    loop {
+        let more = reader.read_record(&mut record).map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
             invalid(line, format!("{e}"))
         })?;
+        if !more {
+            break;
+        }
         let line = record.position().map_or(0, |p| p.line() as usize);
         let cell = |at: usize| record.get(at).unwrap_or_default().trim();
         if record.iter().all(|c| c.trim().is_empty()) {
@@ -259,19 +316,25 @@ fn read_csv(
         if source_term.is_empty() || targets.is_empty() {
             return Err(invalid(line, "a term row needs both a source and a target term".into()));
         }
+        check_term(source_term, line, path)?;
         let forbidden = forbidden_at.is_some_and(|at| {
             matches!(cell(at).to_ascii_lowercase().as_str(), "1" | "yes" | "true" | "x" | "forbidden" | "deprecated")
         });
         for target_term in targets.split(';').map(str::trim).filter(|t| !t.is_empty()) {
-            terms.push(NewTerm {
+            check_term(target_term, line, path)?;
+            count += 1;
+            let term = NewTerm {
                 source: source_term.to_string(),
                 target: target_term.to_string(),
                 note: note_at.map(|at| cell(at).to_string()).filter(|n| !n.is_empty()),
                 forbidden,
-            });
+            };
+            if !on_term(&term) {
+                return Ok((count, Vec::new()));
+            }
         }
     }
-    Ok((terms, Vec::new()))
+    Ok((count, Vec::new()))
 }
 
 /// The glossary as TBX-Basic (2008 `martif`), one entry per source term.
@@ -343,6 +406,32 @@ mod tests {
         std::fs::write(&path, "<?xml version=\"1.0\"?>\n<tmx/>").expect("write");
         let error = read(&path, &en, &es).expect_err("not TBX").to_string();
         assert!(error.ends_with("line 2: not a TBX file: the root element is <tmx>, not <martif> or <tbx>"), "{error}");
+    }
+
+    #[test]
+    fn a_term_longer_than_any_term_is_refused_with_its_line_in_csv_and_tbx() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (en, es): (LangTag, LangTag) = ("en".parse().expect("tag"), "es".parse().expect("tag"));
+        let csv = dir.path().join("g.csv");
+        let rest: String = (0..300).map(|i| format!("term {i},término {i}\n")).collect();
+        std::fs::write(&csv, format!("en,es\nminister,ministro\nbudget,\"presupuesto\n{rest}")).expect("write");
+        let error = read(&csv, &en, &es).expect_err("a quote left open").to_string();
+        assert!(error.contains(": line 3: a term of 6091 characters"), "{error}");
+        assert!(error.ends_with("glossary terms are up to 1000 (is a quote or a tag left open?)"), "{error}");
+
+        let tbx = dir.path().join("g.tbx");
+        let long = "palabra ".repeat(200);
+        std::fs::write(
+            &tbx,
+            format!(
+                "<?xml version=\"1.0\"?>\n<martif type=\"TBX\"><text><body>\n\n<termEntry><langSet xml:lang=\"en\"><tig>\
+                 <term>word</term></tig></langSet><langSet xml:lang=\"es\"><tig><term>{long}</term></tig></langSet>\
+                 </termEntry></body></text></martif>"
+            ),
+        )
+        .expect("write");
+        let error = read(&tbx, &en, &es).expect_err("a long term").to_string();
+        assert!(error.contains(": line 4: a term of 1599 characters"), "{error}");
     }
 
     #[test]

@@ -88,6 +88,24 @@ struct TuState {
     /// Markers given in the current variant, so a repeated `x` gets its own.
     used: std::collections::HashSet<String>,
     next_marker: u32,
+    /// A segment passed [`MAX_SEGMENT_BYTES`]: the unit is skipped.
+    oversized: bool,
+}
+
+/// The longest segment a unit may have. Memories hold sentences; a longer
+/// "segment" is a broken or hostile file, and keeping it whole would cost
+/// memory many times its size when it is indexed.
+pub const MAX_SEGMENT_BYTES: usize = 64 * 1024;
+
+/// Drops a segment's text once it passes the limit (the unit is skipped),
+/// so the reader holds at most one limit's worth of it.
+fn bound(text: &mut String, tu: &mut Option<TuState>) {
+    if text.len() > MAX_SEGMENT_BYTES {
+        *text = String::new();
+        if let Some(state) = tu.as_mut() {
+            state.oversized = true;
+        }
+    }
 }
 
 fn attribute(start: &BytesStart<'_>, names: &[&str]) -> Result<Option<String>, String> {
@@ -285,6 +303,10 @@ pub fn read(
                     }
                     "tu" => {
                         let Some(state) = tu.take() else { continue };
+                        if state.oversized {
+                            stats.skipped += 1;
+                            continue;
+                        }
                         let srclang = state.srclang.as_deref().or(header_srclang.as_deref()).unwrap_or("*all*");
                         let source = if srclang == "*all*" {
                             state.variants.first()
@@ -324,11 +346,13 @@ pub fn read(
             Event::Text(ref t) if code_depth == 0 => {
                 if let Some(text) = seg.as_mut() {
                     text.push_str(&t.xml10_content());
+                    bound(text, &mut tu);
                 }
             }
             Event::CData(ref data) if code_depth == 0 => {
                 if let Some(text) = seg.as_mut() {
                     text.push_str(data.as_ref());
+                    bound(text, &mut tu);
                 }
             }
             Event::GeneralRef(ref reference) => {
@@ -500,6 +524,21 @@ mod tests {
         assert!(xml.contains("<bpt i=\"1\" x=\"1\"></bpt>here<ept i=\"1\"></ept> &amp; go."), "{xml}");
         let units = read_all(xml.as_bytes()).expect("read back");
         assert_eq!((units[0].source.as_str(), units[0].target.as_str()), (pairs[0].0.as_str(), pairs[0].1.as_str()));
+    }
+
+    #[test]
+    fn a_unit_with_a_segment_over_the_limit_is_skipped_and_its_neighbours_kept() {
+        let long = "word ".repeat(MAX_SEGMENT_BYTES / 5 + 1);
+        let xml = format!(
+            r#"<tmx version="1.4"><header srclang="en"/><body>
+            <tu><tuv xml:lang="en"><seg>One.</seg></tuv><tuv xml:lang="es"><seg>Uno.</seg></tuv></tu>
+            <tu><tuv xml:lang="en"><seg>{long}</seg></tuv><tuv xml:lang="es"><seg>Dos.</seg></tuv></tu>
+            <tu><tuv xml:lang="en"><seg>Three.</seg></tuv><tuv xml:lang="es"><seg>{long}<![CDATA[x]]></seg></tuv></tu>
+            <tu><tuv xml:lang="en"><seg>Four.</seg></tuv><tuv xml:lang="es"><seg>Cuatro.</seg></tuv></tu>
+            </body></tmx>"#
+        );
+        let units = read_all(xml.as_bytes()).expect("read");
+        assert_eq!(units.iter().map(|u| u.source.as_str()).collect::<Vec<_>>(), ["One.", "Four."]);
     }
 
     #[test]

@@ -80,15 +80,30 @@ pub struct Segment {
 
 /// Reads and checks an XLIFF file of any supported version.
 pub fn read(path: &Path) -> Result<Bitext, XliffError> {
-    let bytes = std::fs::read(path).map_err(|source| XliffError::Unreadable { path: path.to_path_buf(), source })?;
-    let text = crate::formats::import::decode(path, &bytes).map_err(XliffError::Decode)?;
+    use crate::formats::import::{ImportError, MAX_SOURCE_BYTES};
+    let unreadable = |source| XliffError::Unreadable { path: path.to_path_buf(), source };
+    // Read as one tree (its checks span the file): about ten times the
+    // file in memory, so held to the limit of every source file.
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_SOURCE_BYTES {
+        return Err(XliffError::Decode(ImportError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            max: MAX_SOURCE_BYTES,
+        }));
+    }
+    let text = {
+        // The bytes go as soon as they are text.
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        crate::formats::import::decode(path, &bytes).map_err(XliffError::Decode)?
+    };
     parse(path, &text)
 }
 
 /// Checks and reads XLIFF text; `path` names it in errors.
 pub fn parse(path: &Path, xml: &str) -> Result<Bitext, XliffError> {
     let root = dom::parse(xml).map_err(|(line, message)| XliffError::at(path, line, message))?;
-    match root.ns.as_str() {
+    match root.ns.as_ref() {
         v12::NS | v12::NS_11 => v12::read(path, &root),
         v2::NS_20 | v2::NS_22 => v2::read(path, &root),
         // Older tools write XLIFF 1.x without its namespace.

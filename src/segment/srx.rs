@@ -172,6 +172,11 @@ impl SrxDocument {
 /// and 27 s for 1.6 KB of text); real rule sets have hundreds.
 pub const MAX_RULES: usize = 2_000;
 
+/// The longest rule pattern compiled. The longest real ones (a language's
+/// abbreviations in one alternation) run to a few thousand characters; an
+/// 8 MB pattern took 1.1 GB to be refused by the compilers.
+pub const MAX_PATTERN_CHARS: usize = 20_000;
+
 /// A compiled pattern: the fast engine when it can, look-around otherwise.
 enum Pattern {
     Plain(regex::Regex),
@@ -180,6 +185,12 @@ enum Pattern {
 
 impl Pattern {
     fn compile(source: &str, anchored: bool) -> Result<Pattern, String> {
+        let length = source.chars().count();
+        if length > MAX_PATTERN_CHARS {
+            return Err(format!(
+                "it is {length} characters long; Verso compiles patterns of up to {MAX_PATTERN_CHARS}"
+            ));
+        }
         forward_reference(source)?;
         let full = if anchored { format!(r"\A(?:{source})") } else { format!("(?:{source})") };
         match regex::Regex::new(&full) {

@@ -218,6 +218,7 @@ pub fn import_xliff(
     let bitext = crate::formats::xliff::read(path)?;
     let imported = crate::formats::xliff::to_document(path, &bitext, title, target_lang)?;
     let family = if bitext.version == crate::formats::xliff::Version::V12 { '1' } else { '2' };
+    drop(bitext);
     Ok(project.add_translated_document(&imported, family, author, "xliff")?)
 }
 

@@ -174,10 +174,10 @@ pub fn import_glossary(
     source: &LangTag,
     target: &LangTag,
 ) -> Result<(usize, usize), SessionError> {
-    let terms = crate::formats::glossary::read(path, source, target)?;
     let origin = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let added = project.add_glossary_terms(&terms, source, target, &origin)?;
-    Ok((terms.len(), added))
+    project.add_glossary_terms_as_read(source, target, &origin, |sink| {
+        crate::formats::glossary::read_each(path, source, target, sink).map_err(SessionError::from)
+    })
 }
 
 /// Writes the glossary of a language pair as TBX; returns how many pairs.

@@ -23,11 +23,35 @@ impl Project {
         target: &LangTag,
         origin: &str,
     ) -> Result<usize, StoreError> {
+        let read = |sink: &mut dyn FnMut(&NewTerm) -> bool| {
+            for term in terms {
+                if !sink(term) {
+                    break;
+                }
+            }
+            Ok::<_, StoreError>(())
+        };
+        Ok(self.add_glossary_terms_as_read(source, target, origin, read)?.1)
+    }
+
+    /// Adds the pairs a reader hands over as it reads, in one transaction:
+    /// `read` gets the sink to call for each pair (it returns false once a
+    /// write failed) and the pairs are kept only if `read` succeeds, so an
+    /// import holds one entry at a time and is still all or nothing.
+    /// Returns what `read` returned and how many pairs were new.
+    pub fn add_glossary_terms_as_read<T, E: From<StoreError>>(
+        &mut self,
+        source: &LangTag,
+        target: &LangTag,
+        origin: &str,
+        read: impl FnOnce(&mut dyn FnMut(&NewTerm) -> bool) -> Result<T, E>,
+    ) -> Result<(T, usize), E> {
         let path = self.path.clone();
         let e = |source| super::sqlite(&path, source);
         let tx = self.tx()?;
         let mut added = 0;
-        {
+        let mut failure = None;
+        let read = {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO glossary_terms (source_lang, target_lang, source, target, note, forbidden, origin)
@@ -35,22 +59,29 @@ impl Project {
                          WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3 AND target = ?4 AND forbidden = ?6)",
                 )
                 .map_err(e)?;
-            for term in terms {
-                added += insert
-                    .execute(params![
-                        source.as_str(),
-                        target.as_str(),
-                        term.source,
-                        term.target,
-                        term.note,
-                        term.forbidden,
-                        origin
-                    ])
-                    .map_err(e)?;
-            }
+            read(&mut |term: &NewTerm| {
+                let inserted = insert.execute(params![
+                    source.as_str(),
+                    target.as_str(),
+                    term.source,
+                    term.target,
+                    term.note,
+                    term.forbidden,
+                    origin
+                ]);
+                match inserted {
+                    Ok(n) => added += n,
+                    Err(error) => failure = Some(error),
+                }
+                failure.is_none()
+            })
+        };
+        if let Some(error) = failure {
+            return Err(e(error).into());
         }
+        let read = read?;
         tx.commit().map_err(e)?;
-        Ok(added)
+        Ok((read, added))
     }
 
     /// The glossary of a language pair (primary subtags compared).

@@ -182,6 +182,7 @@ fn paragraphs(path: &Path, document: &str, styles: &Styles) -> Result<Vec<Paragr
                     _ => {}
                 }
             }
+            Event::Eof if depth > 0 => return Err(bad(path, "word/document.xml ends before its elements are closed")),
             Event::Eof => break,
             _ => {}
         }

@@ -155,9 +155,35 @@ fn depth(document: &Html) -> usize {
     deepest
 }
 
+/// The largest page read. The parsed tree costs about nine times the page
+/// (an element is some 200 bytes, its text copied once more), so a page is
+/// held to what a news article with its markup can be.
+pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The most elements a page may open: tags never closed make a tree as
+/// deep as the page is long (2 million elements from 8 MB took 438 MB
+/// before the depth was checked), so they are counted before parsing.
+pub const MAX_ELEMENTS: usize = 400_000;
+
+/// Counts start tags without parsing: `<` followed by a letter.
+fn start_tags(html: &str) -> usize {
+    html.as_bytes().windows(2).filter(|pair| pair[0] == b'<' && pair[1].is_ascii_alphabetic()).count()
+}
+
 /// The passages of an HTML page: (kind, level, text); `Err` says why a
 /// page is refused.
 pub fn passages(html: &str) -> Result<Vec<(PassageKind, u8, String)>, String> {
+    if html.len() > MAX_PAGE_BYTES {
+        return Err(format!(
+            "the page is {:.1} MB; Verso reads web pages up to {} MB (save the article as text to import more)",
+            html.len() as f64 / 1_048_576.0,
+            MAX_PAGE_BYTES / 1_048_576
+        ));
+    }
+    let elements = start_tags(html);
+    if elements > MAX_ELEMENTS {
+        return Err(format!("the page opens {elements} elements; Verso reads pages of up to {MAX_ELEMENTS}"));
+    }
     let document = Html::parse_document(html);
     let deepest = depth(&document);
     if deepest > MAX_DEPTH {
@@ -233,5 +259,18 @@ mod tests {
         assert!(error.starts_with("elements are nested ") && error.ends_with("up to 512"), "{error}");
         let lists = format!("{}<li>deep</li>", "<ul>".repeat(300));
         assert_eq!(passages(&lists).expect("300 lists").last().map(|p| p.2.as_str()), Some("deep"));
+    }
+
+    #[test]
+    fn a_page_of_too_many_elements_or_too_many_megabytes_is_refused_before_parsing() {
+        let unclosed = format!("<p>{}</p>", "<b><i>x ".repeat(MAX_ELEMENTS / 2));
+        let error = passages(&unclosed).expect_err("too many elements");
+        assert_eq!(error, "the page opens 400001 elements; Verso reads pages of up to 400000");
+        // Text that only looks like markup to a person is no element.
+        let prose = format!("<p>{}</p>", "a < b and 3<4 ".repeat(MAX_ELEMENTS));
+        assert_eq!(passages(&prose).expect("one paragraph").len(), 1);
+        let big = format!("<p>{}</p>", "word ".repeat(MAX_PAGE_BYTES / 5));
+        let error = passages(&big).expect_err("too large");
+        assert!(error.starts_with("the page is 16.0 MB; Verso reads web pages up to 16 MB"), "{error}");
     }
 }

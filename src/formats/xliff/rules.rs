@@ -76,7 +76,7 @@ fn yes(e: &Element, name: &str) -> bool {
 }
 
 fn is_code(e: &Element, core: &str) -> bool {
-    e.ns == core && matches!(e.name.as_str(), "ph" | "pc" | "sc" | "ec")
+    e.ns == core && matches!(e.name.as_ref(), "ph" | "pc" | "sc" | "ec")
 }
 
 /// The key a code is matched by between source and target: its id, or
@@ -88,7 +88,7 @@ fn code_key(e: &Element) -> Option<String> {
 /// Rules within one unit: editing hints, copies, comments, sub-flows.
 pub fn unit(core: &str, unit: &Element, unit_ids: &HashSet<String>) -> Result<(), Broken> {
     let segments: Vec<&Element> =
-        unit.elements().filter(|e| e.ns == core && matches!(e.name.as_str(), "segment" | "ignorable")).collect();
+        unit.elements().filter(|e| e.ns == core && matches!(e.name.as_ref(), "segment" | "ignorable")).collect();
     let note_ids: HashSet<&str> = unit
         .children_named(core, "notes")
         .flat_map(|n| n.children_named(core, "note"))
@@ -121,7 +121,7 @@ pub fn unit(core: &str, unit: &Element, unit_ids: &HashSet<String>) -> Result<()
             if e.name == "ec" && e.attr("isolated") != Some("yes") && e.attributes.iter().any(|a| a.ns == FS) {
                 return fail(e, "Format Style attributes go on a paired code's <sc>, not its <ec>");
             }
-            if let (Some(start), "ec") = (e.attr("startRef"), e.name.as_str())
+            if let (Some(start), "ec") = (e.attr("startRef"), e.name.as_ref())
                 && let Some(sc) = by_id.get(start)
             {
                 for hint in ["canCopy", "canDelete", "canOverlap"] {
@@ -152,7 +152,7 @@ pub fn unit(core: &str, unit: &Element, unit_ids: &HashSet<String>) -> Result<()
                     }
                 }
             }
-            if matches!(e.name.as_str(), "mrk" | "sm")
+            if matches!(e.name.as_ref(), "mrk" | "sm")
                 && e.attr("type") == Some("comment")
                 && let Some(reference) = e.attr("ref")
             {
@@ -311,7 +311,7 @@ pub fn element(core: &str, e: &Element, src_lang: &str) -> Result<(), Broken> {
             return fail(child, format!("id \"{id}\" is used twice among these extension elements"));
         }
     }
-    let known: &[&str] = match e.ns.as_str() {
+    let known: &[&str] = match e.ns.as_ref() {
         MTC => &["matches", "match"],
         GLS => &["glossary", "glossEntry", "term", "translation", "definition"],
         MDA => &["metadata", "metaGroup", "meta"],
@@ -321,10 +321,10 @@ pub fn element(core: &str, e: &Element, src_lang: &str) -> Result<(), Broken> {
         VAL => &["validation", "rule"],
         _ => return slr_attributes(e),
     };
-    if !known.contains(&e.name.as_str()) {
+    if !known.contains(&e.name.as_ref()) {
         return fail(e, format!("<{}> is not an element of its module", e.name));
     }
-    match (e.ns.as_str(), e.name.as_str()) {
+    match (e.ns.as_ref(), e.name.as_ref()) {
         (GLS, "glossary") => {
             let mut ids = HashSet::new();
             for entry in e.children_named(GLS, "glossEntry") {

@@ -41,7 +41,7 @@ pub fn read(path: &Path, root: &Element) -> Result<Bitext, XliffError> {
         Some(other) => return fail(path, root.line, format!("version {other} is not XLIFF 1.x")),
         None => return fail(path, root.line, "<xliff> has no version"),
     }
-    let ns = root.ns.as_str();
+    let ns = root.ns.as_ref();
     let files: Vec<&Element> = root.children_named(ns, "file").collect();
     if files.is_empty() {
         return fail(path, root.line, "<xliff> has no <file>");
@@ -146,7 +146,7 @@ fn text(e: &Element, codes: &mut Vec<(String, String)>) -> String {
             }
             Node::Element(c) => {
                 let id = c.attr("id").or_else(|| c.attr("rid")).unwrap_or_default();
-                let marker = if matches!(c.name.as_str(), "ex" | "ept") { format!("/{id}") } else { id.to_string() };
+                let marker = if matches!(c.name.as_ref(), "ex" | "ept") { format!("/{id}") } else { id.to_string() };
                 keep(codes, &mut out, marker, c.to_xml());
             }
         }

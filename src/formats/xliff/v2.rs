@@ -289,12 +289,12 @@ impl Check<'_> {
         };
         for a in &e.attributes {
             let allowed = if a.ns.is_empty() {
-                m.attributes.contains(&a.name.as_str())
+                m.attributes.contains(&a.name.as_ref())
             } else if a.ns == XML_NS {
-                xml_attributes(&e.name).contains(&a.name.as_str())
-            } else if matches!(e.name.as_str(), "ph" | "pc" | "sc" | "ec") {
+                xml_attributes(&e.name).contains(&a.name.as_ref())
+            } else if matches!(e.name.as_ref(), "ph" | "pc" | "sc" | "ec") {
                 module_attribute_on_code(&a.ns)
-            } else if matches!(e.name.as_str(), "segment" | "source" | "target" | "ignorable") {
+            } else if matches!(e.name.as_ref(), "segment" | "source" | "target" | "ignorable") {
                 false
             } else {
                 m.extension_attributes || is_module(&a.ns)
@@ -308,12 +308,12 @@ impl Check<'_> {
         }
         for child in e.elements() {
             if child.ns == self.ns {
-                if !m.children.contains(&child.name.as_str()) {
+                if !m.children.contains(&child.name.as_ref()) {
                     return self.fail(child.line, format!("<{}> is not allowed inside <{}>", child.name, e.name));
                 }
                 self.structure(child)?;
             } else if !(m.extension_elements
-                || (is_module(&child.ns) && matches!(e.name.as_str(), "xliff" | "file" | "group" | "unit")))
+                || (is_module(&child.ns) && matches!(e.name.as_ref(), "xliff" | "file" | "group" | "unit")))
             {
                 return self.fail(
                     child.line,
@@ -349,12 +349,12 @@ fn prefixed(value: &str) -> bool {
 }
 
 pub fn read(path: &Path, root: &Element) -> Result<Bitext, XliffError> {
-    let check = Check { path, ns: root.ns.as_str() };
+    let check = Check { path, ns: root.ns.as_ref() };
     if root.name != "xliff" {
         return check.fail(root.line, format!("the root element is <{}>, not <xliff>", root.name));
     }
     let version = root.attr("version").ok_or_else(|| XliffError::at(path, root.line, "<xliff> has no version"))?;
-    let minor = match (version, root.ns.as_str()) {
+    let minor = match (version, root.ns.as_ref()) {
         ("2.0", NS_20) => 0,
         ("2.1", NS_20) => 1,
         ("2.1" | "2.2", NS_22) => 2,
@@ -400,7 +400,7 @@ pub fn read(path: &Path, root: &Element) -> Result<Bitext, XliffError> {
                 return check.fail(line, message);
             }
         }
-        if !file.elements().any(|e| e.ns == check.ns && matches!(e.name.as_str(), "unit" | "group")) {
+        if !file.elements().any(|e| e.ns == check.ns && matches!(e.name.as_ref(), "unit" | "group")) {
             return check.fail(file.line, "<file> has no <unit> or <group>");
         }
         let prefix = if files.len() > 1 { format!("{id}/") } else { String::new() };
@@ -451,7 +451,7 @@ fn check_ids_and_values(check: &Check<'_>, file: &Element) -> Result<(), XliffEr
         {
             return check.fail(e.line, format!("id \"{id}\" is not an NMTOKEN"));
         }
-        match e.name.as_str() {
+        match e.name.as_ref() {
             "group" | "unit" => {
                 let id = e
                     .attr("id")
@@ -737,7 +737,7 @@ fn collect_units(
     let inherited = inherited.below(parent);
     check_order(check, parent)?;
     for e in parent.elements().filter(|e| e.ns == check.ns) {
-        match e.name.as_str() {
+        match e.name.as_ref() {
             "group" => collect_units(check, e, prefix, langs, inherited, out)?,
             "unit" => {
                 check_order(check, e)?;
@@ -756,7 +756,7 @@ fn check_order(check: &Check<'_>, e: &Element) -> Result<(), XliffError> {
         if c.ns != check.ns {
             return 1;
         }
-        match c.name.as_str() {
+        match c.name.as_ref() {
             "skeleton" => 0,
             "notes" => 2,
             "originalData" => 3,
@@ -783,7 +783,7 @@ fn unit(
 ) -> Result<Unit, XliffError> {
     let id = e.attr("id").unwrap_or_default();
     let parts: Vec<&Element> =
-        e.elements().filter(|c| c.ns == check.ns && matches!(c.name.as_str(), "segment" | "ignorable")).collect();
+        e.elements().filter(|c| c.ns == check.ns && matches!(c.name.as_ref(), "segment" | "ignorable")).collect();
     if !parts.iter().any(|p| p.name == "segment") {
         return check.fail(e.line, format!("unit \"{id}\" has no <segment>"));
     }
@@ -934,7 +934,7 @@ fn check_inline(
             continue;
         }
         if let Some(id) = e.attr("id")
-            && matches!(e.name.as_str(), "ph" | "pc" | "sc" | "ec" | "mrk" | "sm")
+            && matches!(e.name.as_ref(), "ph" | "pc" | "sc" | "ec" | "mrk" | "sm")
             && !ids.insert(id.to_string())
             && !is_target
         {
@@ -947,7 +947,7 @@ fn check_inline(
                 return check.fail(e.line, format!("{name}=\"{reference}\" names no <data> in this unit"));
             }
         }
-        match e.name.as_str() {
+        match e.name.as_ref() {
             "sc" => {
                 let id = e.attr("id").unwrap_or_default().to_string();
                 if e.attr("isolated") != Some("yes") {
@@ -994,7 +994,7 @@ fn inline_text(e: &Element, codes: &mut Vec<(String, String)>) -> String {
                     out.push(ch);
                 }
             }
-            Node::Element(c) if matches!(c.name.as_str(), "pc" | "mrk") => {
+            Node::Element(c) if matches!(c.name.as_ref(), "pc" | "mrk") => {
                 let id = c.attr("id").unwrap_or_default().to_string();
                 keep(codes, &mut out, id.clone(), c.start_tag(false));
                 let inner = inline_text(c, codes);

@@ -9,23 +9,89 @@ pub const MAX_DEPTH: usize = 200;
 
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
-#[derive(Debug, Clone)]
-pub struct Attribute {
-    pub ns: String,
-    pub name: String,
-    pub value: String,
+/// A namespace name: the ones Verso reads are shared statics, so a large
+/// file does not hold a copy of the same URI in every element.
+pub type Namespace = std::borrow::Cow<'static, str>;
+
+/// Namespaces common enough to share.
+const KNOWN_NAMESPACES: [&str; 12] = [
+    XML_NS,
+    "urn:oasis:names:tc:xliff:document:2.0",
+    "urn:oasis:names:tc:xliff:document:2.1",
+    "urn:oasis:names:tc:xliff:document:2.2",
+    "urn:oasis:names:tc:xliff:document:1.2",
+    "urn:oasis:names:tc:xliff:document:1.1",
+    "urn:oasis:names:tc:xliff:matches:2.0",
+    "urn:oasis:names:tc:xliff:metadata:2.0",
+    "urn:oasis:names:tc:xliff:fs:2.0",
+    "urn:oasis:names:tc:xliff:sizerestriction:2.0",
+    "urn:oasis:names:tc:xliff:validation:2.0",
+    "urn:iso:std:iso:30042:ed-2",
+];
+
+fn namespace(uri: &str) -> Namespace {
+    match KNOWN_NAMESPACES.iter().find(|known| **known == uri) {
+        Some(known) => Namespace::Borrowed(known),
+        None => Namespace::Owned(uri.to_string()),
+    }
+}
+
+/// Element and attribute names the XLIFF and TBX readers meet in every
+/// unit, shared like namespaces.
+const KNOWN_NAMES: [&str; 24] = [
+    "unit",
+    "segment",
+    "source",
+    "target",
+    "trans-unit",
+    "id",
+    "state",
+    "group",
+    "ignorable",
+    "note",
+    "notes",
+    "ph",
+    "pc",
+    "mrk",
+    "g",
+    "x",
+    "bx",
+    "ex",
+    "sc",
+    "ec",
+    "approved",
+    "lang",
+    "space",
+    "type",
+];
+
+fn name(local: &str) -> Namespace {
+    match KNOWN_NAMES.iter().find(|known| **known == local) {
+        Some(known) => Namespace::Borrowed(known),
+        None => Namespace::Owned(local.to_string()),
+    }
 }
 
 #[derive(Debug, Clone)]
+pub struct Attribute {
+    pub ns: Namespace,
+    pub name: Namespace,
+    pub value: String,
+}
+
+/// Elements are boxed: a node is then the size of a string, not of an
+/// element, in every parent's list of children (the tree of a large XLIFF
+/// file took twelve times the file before).
+#[derive(Debug, Clone)]
 pub enum Node {
-    Element(Element),
+    Element(Box<Element>),
     Text(String),
 }
 
 #[derive(Debug, Clone)]
 pub struct Element {
-    pub ns: String,
-    pub name: String,
+    pub ns: Namespace,
+    pub name: Namespace,
     pub attributes: Vec<Attribute>,
     pub children: Vec<Node>,
     pub line: usize,
@@ -43,7 +109,7 @@ impl Element {
 
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
+            Node::Element(e) => Some(&**e),
             Node::Text(_) => None,
         })
     }
@@ -95,7 +161,7 @@ impl Element {
                 out.push_str(&format!(" {}=\"{}\"", a.name, escape(&a.value)));
             } else {
                 let prefix = prefix_for(&a.ns);
-                if a.ns != XML_NS && !declared.contains(&a.ns.as_str()) {
+                if a.ns != XML_NS && !declared.contains(&&*a.ns) {
                     out.push_str(&format!(" xmlns:{prefix}=\"{}\"", escape(&a.ns)));
                     declared.push(&a.ns);
                 }
@@ -130,8 +196,8 @@ fn line_of(text: &str, byte: usize) -> usize {
 fn element(reader: &quick_xml::NsReader<&[u8]>, start: &BytesStart<'_>, line: usize) -> Result<Element, String> {
     let (resolved, _) = reader.resolver().resolve_element(start.name());
     let ns = match resolved {
-        ResolveResult::Bound(ns) => ns.as_ref().to_string(),
-        ResolveResult::Unbound => String::new(),
+        ResolveResult::Bound(ns) => namespace(ns.as_ref()),
+        ResolveResult::Unbound => Namespace::Borrowed(""),
         ResolveResult::Unknown(prefix) => {
             return Err(format!("undeclared namespace prefix {prefix}"));
         }
@@ -145,9 +211,9 @@ fn element(reader: &quick_xml::NsReader<&[u8]>, start: &BytesStart<'_>, line: us
         }
         let (resolved, local) = reader.resolver().resolve_attribute(key);
         let ns = match resolved {
-            ResolveResult::Bound(ns) => ns.as_ref().to_string(),
-            ResolveResult::Unbound => String::new(),
-            ResolveResult::Unknown(prefix) if prefix == "xml" => XML_NS.to_string(),
+            ResolveResult::Bound(ns) => namespace(ns.as_ref()),
+            ResolveResult::Unbound => Namespace::Borrowed(""),
+            ResolveResult::Unknown(prefix) if prefix == "xml" => Namespace::Borrowed(XML_NS),
             ResolveResult::Unknown(prefix) => {
                 return Err(format!("undeclared namespace prefix {prefix}"));
             }
@@ -156,9 +222,10 @@ fn element(reader: &quick_xml::NsReader<&[u8]>, start: &BytesStart<'_>, line: us
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|e| format!("attribute {}: {e}", local.as_ref()))?
             .into_owned();
-        attributes.push(Attribute { ns, name: local.as_ref().to_string(), value });
+        attributes.push(Attribute { ns, name: name(local.as_ref()), value });
     }
-    Ok(Element { ns, name: start.local_name().as_ref().to_string(), attributes, children: Vec::new(), line })
+    attributes.shrink_to_fit();
+    Ok(Element { ns, name: name(start.local_name().as_ref()), attributes, children: Vec::new(), line })
 }
 
 /// Parses a whole document into its root element; errors carry a line.
@@ -227,14 +294,16 @@ fn parse_with(xml: &str, dtd_name_allowed: bool) -> Result<Element, (usize, Stri
                 }
                 let e = element(&reader, &start, line).map_err(|m| (line, m))?;
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Element(e)),
+                    Some(parent) => parent.children.push(Node::Element(Box::new(e))),
                     None => root = Some(e),
                 }
             }
             Event::End(_) => {
-                let done = stack.pop().ok_or((line, "closing tag without an opening one".to_string()))?;
+                let mut done = stack.pop().ok_or((line, "closing tag without an opening one".to_string()))?;
+                // Closed: it grows no more, so it gives back what it reserved.
+                done.children.shrink_to_fit();
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Element(done)),
+                    Some(parent) => parent.children.push(Node::Element(Box::new(done))),
                     None => root = Some(done),
                 }
             }
@@ -268,7 +337,7 @@ mod tests {
     fn namespaces_resolve_and_entities_are_refused() {
         let root = parse(r#"<a xmlns="urn:x" xmlns:m="urn:m" m:k="v" xml:lang="en"><m:b>t &amp; &#65;</m:b></a>"#)
             .expect("parse");
-        assert_eq!((root.ns.as_str(), root.name.as_str()), ("urn:x", "a"));
+        assert_eq!((root.ns.as_ref(), root.name.as_ref()), ("urn:x", "a"));
         assert_eq!(root.xml_attr("lang"), Some("en"));
         let b = root.elements().next().expect("b");
         assert_eq!(b.ns, "urn:m");
