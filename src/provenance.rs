@@ -755,7 +755,9 @@ impl Linker {
             if links.is_empty() && self.numbers.iter().flatten().any(|q| same_value(q.value, quantity.value)) {
                 continue;
             }
-            let rival = linked.iter().find(|q| q.kind == quantity.kind && quantity.kind != NumberKind::Year);
+            // Years are values of one kind too: 2027 where the passage says
+            // 2026 is a wrong date, shown with the source's.
+            let rival = linked.iter().find(|q| q.kind == quantity.kind);
             match rival {
                 Some(other) => flags.push(Flag {
                     kind: FlagKind::NumberMismatch,
@@ -868,6 +870,20 @@ mod tests {
         assert!(wrong.flags[0].detail.contains("13%") && wrong.flags[0].detail.contains("31%"));
         let invented = linker.check("Officials in Madrid praised the solar panels.", &en());
         assert!(invented.flags.iter().any(|f| f.kind == FlagKind::Unsupported));
+    }
+
+    #[test]
+    fn a_wrong_year_is_a_mismatch_shown_with_the_source_year() {
+        let sources = vec![SourceSegment {
+            text: "Encounters in March 2026 totaled 11,017, the lowest in years.".into(),
+            translation: None,
+        }];
+        let linker = Linker::new(sources, en(), None);
+        let wrong = linker.check("Encounters in March 2027 totaled 11,017.", &en());
+        let flags: Vec<(FlagKind, &str)> = wrong.flags.iter().map(|f| (f.kind, f.detail.as_str())).collect();
+        assert!(flags.contains(&(FlagKind::NumberMismatch, "“2027” here, “2026” in the source")), "{flags:?}");
+        let right = linker.check("Encounters in March 2026 totaled 11,017.", &en());
+        assert!(!right.flags.iter().any(|f| f.kind == FlagKind::NumberMismatch), "{:?}", right.flags);
     }
 
     #[test]

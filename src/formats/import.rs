@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 mod docx;
 mod html;
 
+pub use html::MAX_PAGE_BYTES;
+
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::align;
