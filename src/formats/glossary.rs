@@ -149,6 +149,11 @@ fn read_tbx(
     let mut reader = quick_xml::Reader::from_str(&text);
     let (mut counted, mut line) = (0usize, 1usize);
     let mut line_at = |offset: usize| {
+        // The reader may name a place before the last one counted (an
+        // error at the end of the file is reported at 0): count afresh.
+        if offset < counted {
+            (counted, line) = (0, 1);
+        }
         line += text.as_bytes()[counted..offset].iter().filter(|&&b| b == b'\n').count();
         counted = offset;
         line
@@ -432,6 +437,18 @@ mod tests {
         .expect("write");
         let error = read(&tbx, &en, &es).expect_err("a long term").to_string();
         assert!(error.contains(": line 4: a term of 1599 characters"), "{error}");
+    }
+
+    #[test]
+    fn an_entry_cut_off_after_a_complete_one_is_refused_not_a_crash() {
+        // Found by the long fuzzing run (seed 200013), reduced: the error
+        // at the end of the file was placed before the entry already read.
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("g.tbx");
+        let entry = "<termEntry><langSet xml:lang=\"en\"><tig><term>a</term></tig></langSet></termEntry>";
+        std::fs::write(&path, format!("<martif>\n{entry}\n<termEntry \"\">")).expect("write");
+        let error = read(&path, &LangTag::english(), &LangTag::spanish()).expect_err("cut off").to_string();
+        assert!(error.contains("g.tbx: line ") && error.contains("not well-formed XML"), "{error}");
     }
 
     #[test]
