@@ -211,141 +211,10 @@ fn tokens(text: &str, stemmer: Option<&rust_stemmers::Stemmer>) -> Vec<Token> {
 
 // ---------------------------------------------------------------- numbers
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NumberKind {
-    Percent,
-    Money,
-    Year,
-    Count,
-}
+mod quantity;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Quantity {
-    pub value: f64,
-    pub kind: NumberKind,
-    pub text: String,
-    /// Where it stands in the text (bytes), for highlighting.
-    pub range: Range<usize>,
-    /// Spelled out ("three"): matched, but never flagged, since "one of
-    /// them" is rarely a claim about a count.
-    pub is_written: bool,
-}
-
-fn number_pattern() -> &'static regex::Regex {
-    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    PATTERN.get_or_init(|| {
-        regex::Regex::new(
-            r"(?ix)
-            (?P<cur>[$€£]|US\$)?\s?
-            (?P<num>\d{1,3}(?:[.,\u{202f}\u{a0}\x20]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)
-            (?:\s?(?P<pct>%|\bper\s?cent\b|\bpercent\b|\bpor\s+ciento\b|\bprozent\b|\bpour\s+cent\b))?
-            (?:\s?(?P<scale>\btrillion\b|\bbillion\b|bn\b|\bmillion\b|mn\b|\bthousand\b|\bmil\s+millones\b|\bmillones\b|\bmillón\b|\bmilliarden?\b|\bmillionen?\b|\bmilliards?\b|\bmillions?\b|m\b|k\b))?
-            (?:\s?(?:de\s)?(?P<unit>\bdollars?\b|\beuros?\b|\bd[oó]lares\b|\bpounds?\b|\busd\b|\beur\b))?",
-        )
-        .expect("the number pattern is a valid constant")
-    })
-}
-
-const WRITTEN: &[(&str, f64)] = &[
-    ("one", 1.0),
-    ("two", 2.0),
-    ("three", 3.0),
-    ("four", 4.0),
-    ("five", 5.0),
-    ("six", 6.0),
-    ("seven", 7.0),
-    ("eight", 8.0),
-    ("nine", 9.0),
-    ("ten", 10.0),
-    ("eleven", 11.0),
-    ("twelve", 12.0),
-    ("twenty", 20.0),
-    ("hundred", 100.0),
-    ("uno", 1.0),
-    ("dos", 2.0),
-    ("tres", 3.0),
-    ("cuatro", 4.0),
-    ("cinco", 5.0),
-    ("seis", 6.0),
-    ("siete", 7.0),
-    ("ocho", 8.0),
-    ("nueve", 9.0),
-    ("diez", 10.0),
-    ("veinte", 20.0),
-    ("cien", 100.0),
-];
-
-/// Numbers in a text, normalised: "11,017" (English) and "11.017"
-/// (Spanish) are both 11017; "53 per cent" is 53 percent; "$46 billion"
-/// is 46,000,000,000 in money.
-pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
-    let decimal_comma = lang.facts().decimal_comma;
-    let mut out = Vec::new();
-    for caps in number_pattern().captures_iter(text) {
-        let Some(num) = caps.name("num") else { continue };
-        let raw = num.as_str();
-        let written: String = raw.nfkc().collect();
-        let value: Option<f64> = text::plain_figure(&written, decimal_comma).parse().ok();
-        let Some(mut value) = value else { continue };
-        // Part of a name ("COVID-19", "G7", "F-35"), not a quantity.
-        let start = caps.name("cur").map_or(num.start(), |c| c.start());
-        let before: Vec<char> = text[..start].chars().rev().take(2).collect();
-        if before.first().is_some_and(|c| c.is_alphabetic())
-            || (before.first() == Some(&'-') && before.get(1).is_some_and(|c| c.is_alphabetic()))
-        {
-            continue;
-        }
-        let mut scale = caps.name("scale").map(|s| s.as_str().to_lowercase());
-        // "m" and "k" mean million and thousand only in amounts of money ("$8.2m"); "5 m" is five metres.
-        if matches!(scale.as_deref(), Some("m" | "k")) && caps.name("cur").is_none() {
-            scale = None;
-        }
-        value *= match scale.as_deref() {
-            Some("trillion") => 1e12,
-            Some("billion" | "bn" | "mil millones" | "milliarde" | "milliarden" | "milliard" | "milliards") => 1e9,
-            Some("million" | "mn" | "m" | "millones" | "millón" | "millionen" | "millions") => 1e6,
-            Some("thousand" | "k") => 1e3,
-            _ => 1.0,
-        };
-        let kind = if caps.name("pct").is_some() {
-            NumberKind::Percent
-        } else if caps.name("cur").is_some() || caps.name("unit").is_some() {
-            NumberKind::Money
-        } else if scale.is_none() && value.fract() == 0.0 && (1900.0..=2100.0).contains(&value) && raw.len() == 4 {
-            NumberKind::Year
-        } else {
-            NumberKind::Count
-        };
-        let whole = caps.get(0).map_or(num.range(), |m| m.range());
-        let (start, end) = (whole.start, whole.end);
-        let trimmed = text[start..end].trim();
-        let lead = text[start..end].len() - text[start..end].trim_start().len();
-        out.push(Quantity {
-            value,
-            kind,
-            text: trimmed.to_string(),
-            range: start + lead..start + lead + trimmed.len(),
-            is_written: false,
-        });
-    }
-    let mut offset = 0;
-    for token in text.split(|c: char| !c.is_alphabetic()) {
-        let lower = token.to_lowercase();
-        if let Some((_, value)) = WRITTEN.iter().find(|(w, _)| *w == lower) {
-            out.push(Quantity {
-                value: *value,
-                kind: NumberKind::Count,
-                text: token.to_string(),
-                range: offset..offset + token.len(),
-                is_written: true,
-            });
-        }
-        // Every separator is one character; step over it.
-        offset += token.len() + text[offset + token.len()..].chars().next().map_or(0, char::len_utf8);
-    }
-    out
-}
+use quantity::same_value;
+pub use quantity::{Bound, Dimension, Measure, NumberKind, Quantity, agrees, comparable, quantities};
 
 /// How many content words either side of a number describe what it counts.
 const NUMBER_CONTEXT: usize = 3;
@@ -361,10 +230,6 @@ fn number_context<'t>(tokens: &'t [Token], range: &Range<usize>) -> HashSet<&'t 
 /// to an untranslated segment.
 fn number_term(value: f64) -> String {
     format!("#{value}")
-}
-
-fn same_value(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
 // ---------------------------------------------------------------- linker
@@ -672,7 +537,7 @@ impl Linker {
     /// content words either side) match a different value of the same kind
     /// in a linked passage clearly better than any occurrence of this one.
     fn attached_elsewhere(&self, quantity: &Quantity, query: &[Token], links: &[Link]) -> Option<String> {
-        let mine = number_context(query, &quantity.range);
+        let mine = number_context(query, &quantity.figure);
         if mine.len() < 2 {
             return None;
         }
@@ -696,11 +561,11 @@ impl Linker {
                 }
                 let words = tokens(text, lang.stemmer().as_ref());
                 for other in found {
-                    let overlap = number_context(&words, &other.range).intersection(&mine).count();
-                    if same_value(other.value, quantity.value) {
+                    let overlap = number_context(&words, &other.figure).intersection(&mine).count();
+                    if agrees(quantity, &other) {
                         best_same = best_same.max(overlap);
                     } else if linked.contains(&segment)
-                        && other.kind == quantity.kind
+                        && comparable(quantity, &other)
                         && quantity.kind != NumberKind::Year
                         && best_rival.as_ref().is_none_or(|(o, _)| overlap > *o)
                     {
@@ -736,13 +601,15 @@ impl Linker {
         // Numbers: each must appear in the source, and is compared with
         // the numbers of the same kind in the linked passages.
         let linked: Vec<&Quantity> = links.iter().flat_map(|l| self.numbers[l.segment].iter()).collect();
-        for quantity in quantities(sentence, lang).into_iter().filter(|q| !q.is_written || q.value > 1.0) {
+        // "One" is mostly an article; "a week" is a duration worth checking.
+        let stated = |q: &Quantity| !q.is_written || q.value > 1.0 || q.measure.is_some();
+        for quantity in quantities(sentence, lang).into_iter().filter(stated) {
             // The linked passages and their neighbours: a figure is often
             // stated a sentence before or after the one that matched best.
             let nearby = links.iter().any(|l| {
                 let (from, to) =
                     (l.segment.saturating_sub(NEIGHBOURS), (l.segment + NEIGHBOURS + 1).min(self.numbers.len()));
-                self.numbers[from..to].iter().flatten().any(|q| same_value(q.value, quantity.value))
+                self.numbers[from..to].iter().flatten().any(|q| agrees(&quantity, q))
             });
             if nearby {
                 // Present, but is it attached to the same thing? A figure
@@ -752,12 +619,15 @@ impl Linker {
                 }
                 continue;
             }
-            if links.is_empty() && self.numbers.iter().flatten().any(|q| same_value(q.value, quantity.value)) {
+            if links.is_empty() && self.numbers.iter().flatten().any(|q| agrees(&quantity, q)) {
                 continue;
             }
+            // A figure of the same sort the claim's words do not allow: both
+            // shown as written ("three months here, 60 days in the source").
             // Years are values of one kind too: 2027 where the passage says
-            // 2026 is a wrong date, shown with the source's.
-            let rival = linked.iter().find(|q| q.kind == quantity.kind);
+            // 2026 is a wrong date.
+            let same_unit = |q: &&&Quantity| matches!((quantity.measure, q.measure), (Some(a), Some(b)) if a.dimension == b.dimension);
+            let rival = linked.iter().find(same_unit).or_else(|| linked.iter().find(|q| comparable(&quantity, q)));
             match rival {
                 Some(other) => flags.push(Flag {
                     kind: FlagKind::NumberMismatch,
@@ -765,10 +635,11 @@ impl Linker {
                 }),
                 // A small count ("two companies") is often the writer's own
                 // tally: flagged only when the source never states it.
-                None if quantity.value.fract() != 0.0
+                None if (quantity.value.fract() != 0.0
                     || quantity.value >= 10.0
                     || quantity.kind != NumberKind::Count
-                    || !self.numbers.iter().flatten().any(|q| same_value(q.value, quantity.value)) =>
+                    || !self.numbers.iter().flatten().any(|q| same_value(q.value, quantity.value)))
+                    && (quantity.value > 1.0 || !quantity.is_written) =>
                 {
                     flags.push(Flag {
                         kind: FlagKind::NumberNotInSource,
@@ -849,7 +720,7 @@ mod tests {
     fn numbers_know_where_they_stand() {
         let text = "In 2023 — three plants, a $46 billion plan";
         let found: Vec<&str> = quantities(text, &en()).iter().map(|q| &text[q.range.clone()]).collect();
-        assert_eq!(found, ["2023", "$46 billion", "three"]);
+        assert_eq!(found, ["2023", "three", "$46 billion"]);
     }
 
     #[test]
@@ -870,6 +741,37 @@ mod tests {
         assert!(wrong.flags[0].detail.contains("13%") && wrong.flags[0].detail.contains("31%"));
         let invented = linker.check("Officials in Madrid praised the solar panels.", &en());
         assert!(invented.flags.iter().any(|f| f.kind == FlagKind::Unsupported));
+    }
+
+    #[test]
+    fn quantities_in_other_units_are_compared_after_conversion_and_shown_in_the_writers_words() {
+        let sources = vec![
+            SourceSegment {
+                text: "Inspections will take place every 90 days at each plant.".into(),
+                translation: None,
+            },
+            SourceSegment { text: "The ministry counted 10,500 applications by Friday.".into(), translation: None },
+        ];
+        let linker = Linker::new(sources, en(), None);
+        let number_flags = |sentence: &str| -> Vec<(FlagKind, String)> {
+            linker
+                .check(sentence, &en())
+                .flags
+                .into_iter()
+                .filter(|f| matches!(f.kind, FlagKind::NumberMismatch | FlagKind::NumberNotInSource))
+                .map(|f| (f.kind, f.detail))
+                .collect()
+        };
+        assert_eq!(number_flags("Inspections will take place every three months at each plant."), []);
+        assert_eq!(number_flags("The ministry counted more than 10,000 applications by Friday."), []);
+        assert_eq!(
+            number_flags("Inspections will take place every six months at each plant."),
+            [(FlagKind::NumberMismatch, "“six months” here, “90 days” in the source".to_string())]
+        );
+        assert_eq!(
+            number_flags("The ministry counted more than 12,000 applications by Friday."),
+            [(FlagKind::NumberMismatch, "“more than 12,000” here, “10,500” in the source".to_string())]
+        );
     }
 
     #[test]
