@@ -57,13 +57,24 @@ impl LangTag {
         let in_list = |list: &str| list.split(' ').any(|code| code == primary);
         LangFacts {
             sentence_joiner: if in_list(NO_SPACE_BETWEEN_SENTENCES) { "" } else { " " },
-            decimal_comma: in_list(DECIMAL_COMMA),
+            decimal_comma: in_list(DECIMAL_COMMA) && !self.writes_decimal_point(),
             words_unspaced: in_list(NO_SPACE_BETWEEN_WORDS),
         }
     }
 }
 
 impl LangTag {
+    /// Regions whose variety writes a decimal point where the language
+    /// elsewhere writes a comma: Mexico, the United States and Central
+    /// America and the Caribbean for Spanish (CLDR), so "380,000" in
+    /// es-MX is three hundred and eighty thousand.
+    fn writes_decimal_point(&self) -> bool {
+        let region = self.0.split('-').skip(1).find(|s| s.len() == 2).map(str::to_ascii_uppercase);
+        self.primary() == "es"
+            && region
+                .is_some_and(|r| matches!(r.as_str(), "MX" | "US" | "PR" | "DO" | "GT" | "HN" | "NI" | "PA" | "SV"))
+    }
+
     /// The Snowball stemmer for the language, where one exists: what the
     /// glossary and provenance match inflected words with.
     pub fn stemmer(&self) -> Option<rust_stemmers::Stemmer> {
@@ -217,7 +228,8 @@ mod tests {
         assert_eq!(facts("zh-Hant").sentence_joiner, "");
         assert_eq!(facts("th").sentence_joiner, " ");
         assert!(facts("th").words_unspaced && !facts("en").words_unspaced);
-        assert!(facts("es-419").decimal_comma && facts("de").decimal_comma);
+        assert!(facts("es-419").decimal_comma && facts("de").decimal_comma && facts("es-ES").decimal_comma);
+        assert!(!facts("es-MX").decimal_comma && !facts("es-US").decimal_comma, "Mexico writes 380,000");
         for point in ["en", "hi", "ar", "ms", "zh", "ja", "ko", "he", "th"] {
             assert!(!facts(point).decimal_comma, "{point} writes a decimal point");
         }

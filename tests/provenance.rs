@@ -393,3 +393,50 @@ fn labelled_quantity_paraphrases_pass_and_contradictions_are_flagged() {
     );
     assert!(passed >= 0.9 && flagged >= 0.9, "quantity set fell to {passed:.3} / {flagged:.3}");
 }
+
+/// Held out from the rules' writing: every NTREX sentence with a figure,
+/// claimed in its independent Mexican Spanish translation
+/// (`newstest2019-ref.spa-MX.txt`, translators' own units and wording)
+/// against the English sentence and its neighbours. These are true
+/// restatements, so a number flag is a false alarm.
+#[test]
+fn professional_translations_of_quantities_raise_few_number_flags() {
+    let ntrex = data_dir().parent().expect("data folder").join("ntrex_en_es_news");
+    let lines = |name: &str| -> Vec<String> {
+        let path = ntrex.join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        text.lines().map(str::to_string).collect()
+    };
+    let (english, mexican) = (lines("newstest2019-src.eng.txt"), lines("newstest2019-ref.spa-MX.txt"));
+    let (en, es): (LangTag, LangTag) = ("en".parse().expect("tag"), "es-MX".parse().expect("tag"));
+    let (mut items, mut flagged) = (0, 0);
+    for (index, (source, claim)) in english.iter().zip(&mexican).enumerate() {
+        if quantities(source, &en).iter().all(|q| q.is_written) {
+            continue;
+        }
+        let around = english[index.saturating_sub(1)..(index + 2).min(english.len())]
+            .iter()
+            .map(|text| SourceSegment { text: text.clone(), translation: None })
+            .collect();
+        let check = Linker::new(around, en.clone(), Some(es.clone())).check(claim, &es);
+        let flags: Vec<&str> = check
+            .flags
+            .iter()
+            .filter(|f| matches!(f.kind, FlagKind::NumberMismatch | FlagKind::NumberNotInSource))
+            .map(|f| f.detail.as_str())
+            .collect();
+        items += 1;
+        if !flags.is_empty() {
+            flagged += 1;
+            if std::env::var_os("VERSO_PROVENANCE_TRACE").is_some() {
+                println!("  line {}: {claim:?} → {flags:?}", index + 1);
+            }
+        }
+    }
+    let rate = flagged as f64 / items as f64;
+    println!(
+        "NTREX es-MX restatements of {items} English sentences with figures: {flagged} raise a number flag ({:.1}%)",
+        100.0 * rate
+    );
+    assert!(items > 300 && rate <= 0.2, "{flagged} of {items} true restatements flagged");
+}

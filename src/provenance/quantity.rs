@@ -98,6 +98,10 @@ pub struct Quantity {
     pub bound: Bound,
     /// The top of a range ("between 10 and 12"), with `bound` `Between`.
     pub upper: Option<f64>,
+    /// The other reading of a figure whose one mark could group thousands
+    /// or mark decimals ("16.000", "380,000"): translators of one variety
+    /// write both, so a comparison accepts either.
+    pub alternative: Option<f64>,
 }
 
 fn number_pattern() -> &'static regex::Regex {
@@ -431,6 +435,10 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
         let written: String = raw.nfkc().collect();
         let value: Option<f64> = text::plain_figure(&written, decimal_comma).parse().ok();
         let Some(mut value) = value else { continue };
+        // Spanish is written both ways across its regions (and by one
+        // translator in one text); other languages keep to one.
+        let other: Option<f64> = text::plain_figure(&written, !decimal_comma).parse().ok();
+        let mut alternative = other.filter(|o| lang.primary() == "es" && !same_value(*o, value));
         // Part of a name ("COVID-19", "G7", "F-35"), not a quantity.
         let start = caps.name("cur").map_or(num.start(), |c| c.start());
         let before: Vec<char> = text[..start].chars().rev().take(2).collect();
@@ -444,7 +452,7 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
         if matches!(scale.as_deref(), Some("m" | "k")) && caps.name("cur").is_none() {
             scale = None;
         }
-        value *= match scale.as_deref() {
+        let factor = match scale.as_deref() {
             Some("trillion") => 1e12,
             Some(
                 "billion" | "bn" | "mil millones" | "milliarde" | "milliarden" | "milliard" | "milliards" | "miliardi"
@@ -456,6 +464,8 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
             Some("thousand" | "k") => 1e3,
             _ => 1.0,
         };
+        value *= factor;
+        alternative = alternative.map(|a| a * factor);
         let kind = if caps.name("pts").is_some() {
             NumberKind::Points
         } else if caps.name("pct").is_some() {
@@ -481,6 +491,7 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
             measure: None,
             bound: Bound::Exact,
             upper: None,
+            alternative,
         });
     }
     let mut offset = 0;
@@ -524,6 +535,7 @@ fn written(value: f64, kind: NumberKind, range: Range<usize>, bound: Bound) -> Q
         measure: None,
         bound,
         upper: None,
+        alternative: None,
     }
 }
 
@@ -672,7 +684,8 @@ pub fn agrees(claim: &Quantity, source: &Quantity) -> bool {
         let tolerance = 1e-6 * high.abs().max(1.0);
         return s.high >= low - tolerance && s.low <= high + tolerance;
     }
-    if same_value(claim.value, source.value) {
+    let readings = |q: &Quantity| [Some(q.value), q.alternative].into_iter().flatten().collect::<Vec<f64>>();
+    if readings(claim).iter().any(|c| readings(source).iter().any(|s| same_value(*c, *s))) {
         return true;
     }
     // A threshold is compared with the source's threshold as stated:
@@ -779,6 +792,15 @@ mod tests {
         // Thresholds compare as stated.
         assert!(!agree("below $30 billion", "en", "below $26 billion", "en"));
         assert!(agree("below $30 billion", "en", "$27 billion", "en"));
+    }
+
+    #[test]
+    fn a_figure_with_one_ambiguous_mark_matches_either_reading() {
+        // Mexican translators write both "380,000" and "16.000".
+        assert!(agree("más de 16.000 personas", "es", "more than 16,000 people", "en"));
+        assert!(agree("más de 380,000 habitantes", "es", "more than 380,000 people", "en"));
+        assert!(agree("7,1 grados", "es", "7.1 degrees", "en"));
+        assert!(!agree("2,5 millones", "es", "2,500 million", "en"));
     }
 
     #[test]
