@@ -591,7 +591,7 @@ fn qualify(text: &str, quantity: &mut Quantity) {
             quantity.range.end = end;
         }
     }
-    let before = text[..quantity.range.start].to_lowercase();
+    let before = tail(text, quantity.range.start).to_lowercase();
     let before = before.trim_end();
     for (phrase, bound) in QUALIFIERS {
         if before.ends_with(phrase)
@@ -613,14 +613,25 @@ fn qualify(text: &str, quantity: &mut Quantity) {
     }
 }
 
-/// "between 10 and 12" (and "entre 10 y 12", "10 to 12"): the first
+/// The few words before `end` (at most 40 bytes, whole characters): where
+/// a qualifier or a range's opener stands, without lowercasing the whole
+/// text before every figure.
+fn tail(text: &str, end: usize) -> &str {
+    let mut start = end.saturating_sub(40);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..end]
+}
+
+/// "between 10 and 12" (and "entre 10 y 12"): the first
 /// quantity takes the second as its top, and the second is dropped.
 fn join_ranges(text: &str, quantities: &mut Vec<Quantity>) {
     let mut i = 0;
     while i + 1 < quantities.len() {
         let (first, second) = (&quantities[i], &quantities[i + 1]);
         let gap = text[first.range.end..second.range.start].trim().to_lowercase();
-        let before = text[..first.range.start].trim_end().to_lowercase();
+        let before = tail(text, first.range.start).trim_end().to_lowercase();
         // Only after an opener: "from 10 to 12" is a change, not a range.
         let opened = RANGE_OPENERS.iter().any(|o| {
             before.ends_with(o)
