@@ -163,6 +163,9 @@ pub struct Lexicon {
     source: Matcher,
     /// The pairs reversed: target phrases found, source phrases named.
     target: Matcher,
+    /// Concepts (lower-cased source phrases) that only the memory's word
+    /// pairs give, not the glossary: a link through them says so.
+    from_memory: std::collections::HashSet<String>,
 }
 
 /// One concept a text mentions: the source phrase that names it
@@ -194,7 +197,11 @@ impl Lexicon {
         };
         let forward: Vec<Term> = pairs.iter().map(|(s, t)| term(s, t)).collect();
         let reversed: Vec<Term> = pairs.iter().map(|(s, t)| term(t, s)).collect();
-        Lexicon { source: Matcher::new(&forward, source_lang), target: Matcher::new(&reversed, target_lang) }
+        Lexicon {
+            source: Matcher::new(&forward, source_lang),
+            target: Matcher::new(&reversed, target_lang),
+            from_memory: std::collections::HashSet::new(),
+        }
     }
 
     /// The glossary's agreed (not forbidden) pairs, plus `more`.
@@ -206,8 +213,15 @@ impl Lexicon {
     ) -> Lexicon {
         let mut pairs: Vec<(String, String)> =
             terms.iter().filter(|t| !t.forbidden).map(|t| (t.source.clone(), t.target.clone())).collect();
+        let glossary: std::collections::HashSet<String> = pairs.iter().map(|(s, _)| s.to_lowercase()).collect();
+        let from_memory = more.iter().map(|(s, _)| s.to_lowercase()).filter(|s| !glossary.contains(s)).collect();
         pairs.extend(more);
-        Lexicon::new(&pairs, source_lang, target_lang)
+        Lexicon { from_memory, ..Lexicon::new(&pairs, source_lang, target_lang) }
+    }
+
+    /// Whether a concept comes from the memory's word pairs alone.
+    pub fn is_memory_pair(&self, concept: &str) -> bool {
+        self.from_memory.contains(concept)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -44,6 +44,30 @@ pub struct Flag {
     pub detail: String,
 }
 
+/// How a link was found, for the writer to judge it by: shown beside each
+/// highlighted passage and in `--json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkReason {
+    /// A person linked it.
+    Decision,
+    /// Words the sentence and the passage share.
+    SharedWords,
+    /// Names they share (or spell each in its language).
+    Name,
+    /// The same figure.
+    Figure,
+    /// The same date (a year, a month).
+    Date,
+    /// A glossary term named on both sides.
+    GlossaryTerm,
+    /// A word pair learned from the translation memory.
+    MemoryPair,
+    /// Matched in the passage's translation rather than its source text.
+    Translation,
+}
+
 /// A link from a summary sentence to one source segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Link {
@@ -56,6 +80,8 @@ pub struct Link {
     pub sentence_spans: Vec<Range<usize>>,
     pub segment_spans: Vec<Range<usize>>,
     pub in_translation: bool,
+    /// How it was found, each kind of evidence once, in [`LinkReason`]'s order.
+    pub reasons: Vec<LinkReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -528,6 +554,19 @@ impl Linker {
         };
         let matched: HashSet<&str> =
             query.iter().filter(|q| side_tokens.iter().any(|t| t.term == q.term)).map(|q| q.term.as_str()).collect();
+        let mut reasons: Vec<LinkReason> = Vec::new();
+        for token in query.iter().filter(|q| matched.contains(q.term.as_str())) {
+            reasons.push(if token.term.starts_with("month:") {
+                LinkReason::Date
+            } else if token.is_capitalised && token.range.start > 0 {
+                LinkReason::Name
+            } else {
+                LinkReason::SharedWords
+            });
+        }
+        if in_translation {
+            reasons.push(LinkReason::Translation);
+        }
         let mut sentence_spans: Vec<Range<usize>> =
             query.iter().filter(|q| matched.contains(q.term.as_str())).map(|q| q.range.clone()).collect();
         let mut segment_spans: Vec<Range<usize>> =
@@ -539,6 +578,7 @@ impl Linker {
             if !same.is_empty() {
                 sentence_spans.push(quantity.range.clone());
                 segment_spans.extend(same.iter().map(|q| q.range.clone()));
+                reasons.push(if quantity.kind == NumberKind::Year { LinkReason::Date } else { LinkReason::Figure });
             }
         }
         // Lexicon concepts named on both sides, when the evidence is the
@@ -550,6 +590,8 @@ impl Linker {
                 if !theirs.is_empty() {
                     sentence_spans.push(mention.range.clone());
                     segment_spans.extend(theirs.iter().map(|m| m.range.clone()));
+                    let from_memory = self.lexicon.as_ref().is_some_and(|l| l.is_memory_pair(&mention.concept));
+                    reasons.push(if from_memory { LinkReason::MemoryPair } else { LinkReason::GlossaryTerm });
                 }
             }
         }
@@ -565,7 +607,9 @@ impl Linker {
             }
             *spans = merged;
         }
-        Link { segment, support, sentence_spans, segment_spans, in_translation }
+        reasons.sort_unstable();
+        reasons.dedup();
+        Link { segment, support, sentence_spans, segment_spans, in_translation, reasons }
     }
 
     /// For a figure the source does state: the value the source attaches
@@ -827,6 +871,41 @@ mod tests {
         assert_eq!(names("Then the Navy will watch the border."), ["“Navy” is not named in the source"]);
         assert_eq!(names("Then Sheinman will watch the border."), ["“Sheinman” is not named in the source"]);
         assert!(cognate("nacional", "national") && cognate("guard", "guardia") && !cognate("austria", "australia"));
+    }
+
+    #[test]
+    fn every_link_says_how_it_was_found() {
+        use LinkReason::*;
+        let english = Linker::new(
+            vec![SourceSegment {
+                text: "The plants will supply 450,000 households by 2028, Minister Castro said in March.".into(),
+                translation: None,
+            }],
+            en(),
+            None,
+        );
+        let first =
+            |linker: &Linker, sentence: &str| linker.check(sentence, &en()).links.first().map(|l| l.reasons.clone());
+        assert_eq!(
+            first(&english, "In March, Castro said the plants would supply 450,000 households by 2028."),
+            Some(vec![SharedWords, Name, Figure, Date])
+        );
+        let sources = vec![
+            SourceSegment {
+                text: "Los embalses cayeron al 31% en agosto.".into(),
+                translation: Some("Reservoirs fell to 31% in August.".into()),
+            },
+            SourceSegment { text: "El Ministerio de Sanidad abrirá doce hospitales.".into(), translation: None },
+        ];
+        let es: LangTag = "es".parse().expect("tag");
+        let memory =
+            Lexicon::from_terms(&[], vec![("ministerio de sanidad".into(), "ministry of health".into())], &es, &en());
+        let spanish = Linker::with_lexicon(sources, es, Some(en()), Some(memory));
+        assert_eq!(
+            first(&spanish, "Reservoirs fell to 31% in August."),
+            Some(vec![SharedWords, Figure, Date, Translation])
+        );
+        assert_eq!(first(&spanish, "The Ministry of Health will open new hospitals."), Some(vec![MemoryPair]));
     }
 
     #[test]

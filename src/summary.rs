@@ -152,6 +152,8 @@ pub struct LinkView {
     pub origin: LinkOrigin,
     /// Confirmed for a sentence that has changed substantially since.
     pub stale: bool,
+    /// How the link was found (a person's decision first).
+    pub reasons: Vec<crate::provenance::LinkReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use verso::formats::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
 use verso::mt::keys::KeySource;
 use verso::mt::{Estimate, Profile, ProviderKind};
-use verso::provenance::{Flag, FlagKind};
+use verso::provenance::{Flag, FlagKind, LinkReason};
 use verso::qa::{Acceptance, QaCheck, QaIssue, QaReport};
 use verso::recent::RecentProject;
 use verso::revision::{
@@ -67,6 +67,7 @@ fn generated() -> String {
         SentenceKind::decl(&cfg),
         LinkDecision::decl(&cfg),
         LinkOrigin::decl(&cfg),
+        LinkReason::decl(&cfg),
         Span::decl(&cfg),
         LinkView::decl(&cfg),
         SentenceView::decl(&cfg),

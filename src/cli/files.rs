@@ -258,7 +258,13 @@ pub fn check_summary(args: CheckSummaryArgs, stdout: &mut impl Write) -> anyhow:
         for (n, check) in checks.iter().enumerate() {
             writeln!(stdout, "{}. {}  [support {:.0}%]", n + 1, check.sentence, check.support * 100.0)?;
             for link in &check.links {
-                writeln!(stdout, "   ← source {}: {}", link.segment + 1, texts[link.segment])?;
+                let reasons: Vec<String> = link
+                    .reasons
+                    .iter()
+                    .map(|r| serde_json::to_value(r).ok().and_then(|v| v.as_str().map(|s| s.replace('-', " "))))
+                    .collect::<Option<_>>()
+                    .unwrap_or_default();
+                writeln!(stdout, "   ← source {} ({}): {}", link.segment + 1, reasons.join(", "), texts[link.segment])?;
             }
             for flag in &check.flags {
                 writeln!(

@@ -14,7 +14,7 @@ use crate::document::{DocumentId, DocumentSummary, SegmentId};
 use crate::formats::export::{self, article, article::SummaryFormat};
 use crate::glossary::Lexicon;
 use crate::lang::LangTag;
-use crate::provenance::{FlagKind, Linker, SourceSegment};
+use crate::provenance::{FlagKind, LinkReason, Linker, SourceSegment};
 use crate::revision::{RevisionId, Status};
 use crate::store::{Project, StoreError};
 use crate::summary::{
@@ -236,6 +236,7 @@ fn sentence_view(
             in_translation: link.in_translation,
             origin: if decision.is_some() { LinkOrigin::Confirmed } else { LinkOrigin::Found },
             stale,
+            reasons: decision.map(|_| LinkReason::Decision).into_iter().chain(link.reasons.iter().copied()).collect(),
         });
     }
     view.support = check.support;

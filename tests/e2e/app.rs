@@ -734,6 +734,17 @@ async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_appro
         ["households", "plants", "450,000", "2028"].iter().all(|word| words.iter().any(|w| w == word)),
         "{words:?}"
     );
+    // Each linked passage says how it was found.
+    let reasons = app
+        .eval(
+            "Array.from(document.querySelectorAll('[data-testid=source-passage][data-linked=true] [data-testid=link-reasons]')).map(r => r.textContent)",
+        )
+        .await?;
+    let reasons: Vec<String> = serde_json::from_value(reasons)?;
+    assert!(
+        reasons.iter().any(|r| r.contains("shared words") && r.contains("figures") && r.contains("dates")),
+        "{reasons:?}"
+    );
     if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
         tokio::time::sleep(Duration::from_millis(1000)).await;
         std::fs::write(Path::new(&shots).join("summary.png"), app.client.screenshot().await?)?;

@@ -114,6 +114,8 @@ export type LinkDecision = "confirmed" | "rejected" | "cleared";
 
 export type LinkOrigin = "found" | "confirmed";
 
+export type LinkReason = "decision" | "shared-words" | "name" | "figure" | "date" | "glossary-term" | "memory-pair" | "translation";
+
 export type Span = { start: number, end: number, };
 
 export type LinkView = { document: DocumentId, segment: SegmentId, support: number, 
@@ -128,7 +130,11 @@ passage_spans: Array<Span>, in_translation: boolean, origin: LinkOrigin,
 /**
  * Confirmed for a sentence that has changed substantially since.
  */
-stale: boolean, };
+stale: boolean, 
+/**
+ * How the link was found (a person's decision first).
+ */
+reasons: Array<LinkReason>, };
 
 export type SentenceView = { id: SegmentId, revision: RevisionId | null, text: string, status: Status, kind: SentenceKind, support: number, links: Array<LinkView>, flags: Array<Flag>, 
 /**
