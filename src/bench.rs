@@ -135,6 +135,7 @@ pub fn provenance(data: &Path, out: &mut impl Write) -> Result<(), BenchError> {
         .map(|i| SourceSegment {
             text: english[i % english.len()].clone(),
             translation: Some(spanish[i % spanish.len()].clone()),
+            machine: false,
         })
         .collect();
     let summary = summary_sentences(&english);

@@ -19,10 +19,13 @@ use crate::lang::{LangTag, fold_diacritic as fold};
 use crate::text::{self, TokenKind};
 
 /// One source segment, with its translation when there is one.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceSegment {
     pub text: String,
     pub translation: Option<String>,
+    /// The translation is a machine translation made for linking only
+    /// (nobody has translated the segment): links through it say so.
+    pub machine: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -66,6 +69,8 @@ pub enum LinkReason {
     MemoryPair,
     /// Matched in the passage's translation rather than its source text.
     Translation,
+    /// Matched in a machine translation of a passage nobody has translated.
+    MachineTranslation,
 }
 
 /// A link from a summary sentence to one source segment.
@@ -565,7 +570,7 @@ impl Linker {
             });
         }
         if in_translation {
-            reasons.push(LinkReason::Translation);
+            reasons.push(if source.machine { LinkReason::MachineTranslation } else { LinkReason::Translation });
         }
         let mut sentence_spans: Vec<Range<usize>> =
             query.iter().filter(|q| matched.contains(q.term.as_str())).map(|q| q.range.clone()).collect();
@@ -807,9 +812,13 @@ mod tests {
     #[test]
     fn links_find_evidence_and_flag_a_wrong_percentage() {
         let sources = vec![
-            SourceSegment { text: "Reservoir levels fell to 31% in August.".into(), translation: None },
-            SourceSegment { text: "The plants will supply 450,000 households by 2028.".into(), translation: None },
-            SourceSegment { text: "Environmental groups welcomed the plan.".into(), translation: None },
+            SourceSegment { text: "Reservoir levels fell to 31% in August.".into(), translation: None, machine: false },
+            SourceSegment {
+                text: "The plants will supply 450,000 households by 2028.".into(),
+                translation: None,
+                machine: false,
+            },
+            SourceSegment { text: "Environmental groups welcomed the plan.".into(), translation: None, machine: false },
         ];
         let linker = Linker::new(sources, en(), None);
         let good = linker.check("The plants will supply 450,000 households.", &en());
@@ -830,8 +839,13 @@ mod tests {
             SourceSegment {
                 text: "Inspections will take place every 90 days at each plant.".into(),
                 translation: None,
+                machine: false,
             },
-            SourceSegment { text: "The ministry counted 10,500 applications by Friday.".into(), translation: None },
+            SourceSegment {
+                text: "The ministry counted 10,500 applications by Friday.".into(),
+                translation: None,
+                machine: false,
+            },
         ];
         let linker = Linker::new(sources, en(), None);
         let number_flags = |sentence: &str| -> Vec<(FlagKind, String)> {
@@ -862,8 +876,13 @@ mod tests {
             SourceSegment {
                 text: "La presidenta Claudia Sheinbaum anunció el plan el lunes.".into(),
                 translation: None,
+                machine: false,
             },
-            SourceSegment { text: "La Guardia Nacional vigilará la frontera.".into(), translation: None },
+            SourceSegment {
+                text: "La Guardia Nacional vigilará la frontera.".into(),
+                translation: None,
+                machine: false,
+            },
         ];
         let linker = Linker::new(sources, "es".parse().expect("tag"), None);
         let names = |sentence: &str| -> Vec<String> {
@@ -884,6 +903,7 @@ mod tests {
             vec![SourceSegment {
                 text: "The plants will supply 450,000 households by 2028, Minister Castro said in March.".into(),
                 translation: None,
+                machine: false,
             }],
             en(),
             None,
@@ -898,8 +918,13 @@ mod tests {
             SourceSegment {
                 text: "Los embalses cayeron al 31% en agosto.".into(),
                 translation: Some("Reservoirs fell to 31% in August.".into()),
+                machine: false,
             },
-            SourceSegment { text: "El Ministerio de Sanidad abrirá doce hospitales.".into(), translation: None },
+            SourceSegment {
+                text: "El Ministerio de Sanidad abrirá doce hospitales.".into(),
+                translation: None,
+                machine: false,
+            },
         ];
         let es: LangTag = "es".parse().expect("tag");
         let memory =
@@ -917,6 +942,7 @@ mod tests {
         let sources = vec![SourceSegment {
             text: "Encounters in March 2026 totaled 11,017, the lowest in years.".into(),
             translation: None,
+            machine: false,
         }];
         let linker = Linker::new(sources, en(), None);
         let wrong = linker.check("Encounters in March 2027 totaled 11,017.", &en());
@@ -932,8 +958,13 @@ mod tests {
             SourceSegment {
                 text: "Los embalses cayeron al 31% en agosto.".into(),
                 translation: Some("Reservoirs fell to 31% in August.".into()),
+                machine: false,
             },
-            SourceSegment { text: "Las plantas costarán 1.200 millones de dólares.".into(), translation: None },
+            SourceSegment {
+                text: "Las plantas costarán 1.200 millones de dólares.".into(),
+                translation: None,
+                machine: false,
+            },
         ];
         let linker = Linker::new(sources, "es".parse().expect("tag"), Some(en()));
         let check = linker.check("Reservoirs fell to 31 per cent in August.", &en());
@@ -958,8 +989,12 @@ mod tests {
     fn months_link_dates_across_languages() {
         let source = "Las obras terminarán en dic. de 2026, según el ministerio.";
         let sources = vec![
-            SourceSegment { text: "El ministerio presentó el plan el lunes.".into(), translation: None },
-            SourceSegment { text: source.into(), translation: None },
+            SourceSegment {
+                text: "El ministerio presentó el plan el lunes.".into(),
+                translation: None,
+                machine: false,
+            },
+            SourceSegment { text: source.into(), translation: None, machine: false },
         ];
         let linker = Linker::new(sources, "es".parse().expect("tag"), Some(en()));
         let sentence = "Work will end in December 2026.";
@@ -991,8 +1026,8 @@ mod tests {
         let es: LangTag = "es".parse().expect("tag");
         let source = "El Banco Central Europeo subió los tipos de interés.";
         let sources = vec![
-            SourceSegment { text: "La inflación bajó en la eurozona.".into(), translation: None },
-            SourceSegment { text: source.into(), translation: None },
+            SourceSegment { text: "La inflación bajó en la eurozona.".into(), translation: None, machine: false },
+            SourceSegment { text: source.into(), translation: None, machine: false },
         ];
         let pairs = [
             ("Banco Central Europeo".to_string(), "European Central Bank".to_string()),

@@ -404,6 +404,21 @@ CREATE TABLE memory_removals (
 -- ran for more than ten minutes).
 CREATE INDEX glossary_terms_by_pair ON glossary_terms (source_lang, target_lang, source, target);
 "#,
+    r#"
+-- Machine translations of source passages nobody has translated, made only
+-- to link summaries to them: never revisions, never shared with a team.
+-- One per passage, profile, model and language; `source` is the text that
+-- was sent, so a passage whose text changed is translated again.
+CREATE TABLE link_translations (
+    segment_id  INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    profile     TEXT NOT NULL,
+    model       TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    PRIMARY KEY (segment_id, profile, model, target_lang)
+) STRICT;
+"#,
 ];
 
 /// What changed under an editor, in words: which saved version it started

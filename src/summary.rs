@@ -154,6 +154,9 @@ pub struct LinkView {
     pub stale: bool,
     /// How the link was found (a person's decision first).
     pub reasons: Vec<crate::provenance::LinkReason>,
+    /// The machine translation the `passage_spans` are in, when the link
+    /// went through one (the passage has no translation to show them in).
+    pub machine_translation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -215,6 +218,27 @@ pub struct SummaryView {
     /// Every sentence approved.
     pub approved: bool,
     pub approval: Option<Approval>,
+    /// The machine-translation profile untranslated passages are linked
+    /// through, when the user switched that on.
+    pub link_mt: Option<String>,
+    /// Which links an exported article cites, in words.
+    pub citation_rule: String,
+}
+
+/// An article cites the passages people confirmed, and links found
+/// automatically only from this support on (the share of the claim's
+/// content the passage covers), marked as automatic. Chosen on SuperPAL's
+/// dev split, reported on its test split (`docs/benchmarks.md`).
+pub const CITE_AUTOMATIC_FROM: f32 = 0.5;
+
+/// Which machine translations a summary is linked through: a profile, its
+/// model (empty for services that have none) and the language translated
+/// into. Translations are kept per passage under all three.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineLink {
+    pub profile: String,
+    pub model: String,
+    pub target_lang: LangTag,
 }
 
 /// A summary written as text: `#` headings name sections, other lines are

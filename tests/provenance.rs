@@ -61,7 +61,7 @@ fn summedits_balanced_accuracy_and_number_edits() {
         let doc_id = item["doc_id"].to_string();
         let linker = linkers.entry(doc_id.clone()).or_insert_with(|| {
             let sources = segment::split_text(&docs[&doc_id], &en)
-                .map(|s| SourceSegment { text: s.to_string(), translation: None })
+                .map(|s| SourceSegment { text: s.to_string(), translation: None, machine: false })
                 .collect();
             Linker::new(sources, en.clone(), None)
         });
@@ -181,22 +181,38 @@ fn superpal_gold_passages_rank_first() {
             gold.entry((&row[topic], &row[summary])).or_default().push(&row[document]);
         }
         let mut hits = [0usize; 2];
+        // Automatic links by support, (gold, all), for the citation rule:
+        // below the bound, above it.
+        let bound = verso::summary::CITE_AUTOMATIC_FROM;
+        let mut cited = [(0usize, 0usize); 2];
         for ((topic, sentence), answers) in &gold {
             let pool = &pools[topic];
-            let sources = pool.iter().map(|s| SourceSegment { text: s.to_string(), translation: None }).collect();
+            let sources =
+                pool.iter().map(|s| SourceSegment { text: s.to_string(), translation: None, machine: false }).collect();
             let linker = Linker::new(sources, en.clone(), None);
             let ranked = linker.ranked(sentence, &en, 3);
             let is_gold = |i: &usize| answers.contains(&pool[*i]);
             hits[0] += usize::from(ranked.first().is_some_and(is_gold));
             hits[1] += usize::from(ranked.iter().any(is_gold));
+            for link in linker.check(sentence, &en).links {
+                let side = &mut cited[usize::from(link.support >= bound)];
+                *side = (side.0 + usize::from(is_gold(&link.segment)), side.1 + 1);
+            }
         }
         let n = gold.len().max(1) as f64;
+        let share = |(right, all): (usize, usize)| 100.0 * right as f64 / all.max(1) as f64;
         println!(
-            "SuperPAL MultiNews {split}: {} summary sentences, recall@1 {:.1}%, recall@3 {:.1}%",
+            "SuperPAL MultiNews {split}: {} summary sentences, recall@1 {:.1}%, recall@3 {:.1}%; automatic links \
+             with support >= {bound}: {} ({:.1}% to a gold passage), below: {} ({:.1}%)",
             gold.len(),
             100.0 * hits[0] as f64 / n,
-            100.0 * hits[1] as f64 / n
+            100.0 * hits[1] as f64 / n,
+            cited[1].1,
+            share(cited[1]),
+            cited[0].1,
+            share(cited[0]),
         );
+        assert!(share(cited[1]) > share(cited[0]), "{split}: links cited automatically are no better than the rest");
         assert!(hits[1] as f64 / n >= 0.7, "{split}: recall@3 fell below 70%");
     }
 }
@@ -268,7 +284,7 @@ fn cross_lingual_summary_links_through_translations_and_numbers() {
     let score = |lexicon: Option<Lexicon>| {
         let sources = source
             .iter()
-            .map(|(t, tr)| SourceSegment { text: t.to_string(), translation: tr.map(str::to_string) })
+            .map(|(t, tr)| SourceSegment { text: t.to_string(), translation: tr.map(str::to_string), machine: false })
             .collect();
         let linker = Linker::with_lexicon(sources, es.clone(), Some(en.clone()), lexicon);
         let mut linked_right = 0;
@@ -356,7 +372,7 @@ fn labelled_quantity_paraphrases_pass_and_contradictions_are_flagged() {
         let tag: LangTag = lang.parse().expect("tag");
         let around = source[line.saturating_sub(2)..(line + 1).min(source.len())]
             .iter()
-            .map(|text| SourceSegment { text: text.clone(), translation: None })
+            .map(|text| SourceSegment { text: text.clone(), translation: None, machine: false })
             .collect();
         let check = Linker::new(around, tag.clone(), None).check(claim, &tag);
         let flags: Vec<&str> = check
@@ -416,7 +432,7 @@ fn professional_translations_of_quantities_raise_few_number_flags() {
         }
         let around = english[index.saturating_sub(1)..(index + 2).min(english.len())]
             .iter()
-            .map(|text| SourceSegment { text: text.clone(), translation: None })
+            .map(|text| SourceSegment { text: text.clone(), translation: None, machine: false })
             .collect();
         let check = Linker::new(around, en.clone(), Some(es.clone())).check(claim, &es);
         let flags: Vec<&str> = check

@@ -2,6 +2,12 @@
 //! desktop window uses: a Spanish statement partly translated into English,
 //! an English summary of it, links, flags, people's decisions, approval.
 
+#[path = "support/loopback.rs"]
+#[allow(dead_code)]
+mod loopback;
+
+use std::sync::atomic::AtomicBool;
+
 use verso::provenance::FlagKind;
 use verso::session::{ErrorKind, ErrorReply, Session};
 use verso::summary::{LinkDecision, LinkOrigin, SentenceKind, SentenceView, SummaryView};
@@ -438,4 +444,239 @@ fn check_summary_on_plain_files_uses_a_glossary() {
     assert!(!missing.status.success());
     let message = String::from_utf8_lossy(&missing.stderr);
     assert!(message.contains("nowhere.csv") && message.matches("No such file").count() == 1, "{message}");
+}
+
+/// A prepared English translation for each Spanish sentence of
+/// [`STATEMENT`], as a LibreTranslate server on loopback answers them.
+fn prepared(spanish: &str) -> String {
+    let table = [
+        ("El Gobierno aprobó", TRANSLATIONS[0]),
+        ("El plan prevé", TRANSLATIONS[1]),
+        ("El desempleo juvenil", TRANSLATIONS[2]),
+        ("La oposición criticó", "The opposition criticised that the plan comes late."),
+    ];
+    table
+        .iter()
+        .find(|(start, _)| spanish.starts_with(start))
+        .map_or_else(|| format!("?? {spanish}"), |(_, en)| en.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_untranslated_source_links_through_machine_translation_kept_for_linking_only() {
+    let server = loopback::serve(|request, _| {
+        let body = request.json();
+        let texts: Vec<String> =
+            body["q"].as_array().into_iter().flatten().filter_map(|q| q.as_str()).map(prepared).collect();
+        loopback::Reply::json(200, serde_json::json!({ "translatedText": texts }).to_string())
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config");
+    let mut profile = verso::mt::Profile::new("Libre", verso::mt::ProviderKind::Libretranslate);
+    profile.url = server.url.clone();
+    profile.enabled = true;
+    verso::mt::Settings { profiles: vec![profile] }.save(&config).expect("settings");
+    let mut session = Session::new(config, "Sam".into());
+    let path = dir.path().join("news.verso");
+    session.create_project(&path).expect("project");
+    let file = dir.path().join("comunicado.txt");
+    std::fs::write(&file, STATEMENT).expect("write");
+    let source = session.import(&file, "es", "en", Some("Comunicado".into())).expect("import").id;
+    let summary = session.create_summary("Housing plan", "en", &[source], None).expect("summary").id;
+    let text = "Youth unemployment fell to 27% in October. The opposition criticised the plan as late.";
+    session.add_summary_text(summary, 0, text, SentenceKind::Claim).expect("add");
+
+    // Off (the default), the rules alone find the figures but not the opposition.
+    let before = session.summary(summary).expect("view");
+    assert_eq!(before.link_mt, None);
+    assert!(session.link_mt_job(summary).expect("job").is_none(), "nothing is sent while it is off");
+    let opposition = |view: &SummaryView| sentences(view)[1].links.clone();
+    assert!(
+        opposition(&before).iter().all(|l| !l.reasons.contains(&verso::provenance::LinkReason::MachineTranslation))
+    );
+
+    // On: the four untranslated passages go to the service once.
+    session.set_link_mt(summary, Some("Libre")).expect("switch on");
+    let job = session.link_mt_job(summary).expect("job").expect("passages to translate");
+    assert_eq!(job.passages.len(), 4);
+    let texts = job.client.translate(&job.request, &AtomicBool::new(false), &mut |_, _| {}).await.expect("translate");
+    let view = session.finish_link_mt(summary, Some(&job), Some(texts)).expect("relinked");
+    assert_eq!(view.link_mt.as_deref(), Some("Libre"));
+    for sentence in sentences(&view) {
+        let link = sentence.links.first().unwrap_or_else(|| panic!("{} is linked", sentence.text));
+        assert!(link.reasons.contains(&verso::provenance::LinkReason::MachineTranslation), "{link:?}");
+        let machine = link.machine_translation.as_deref().expect("the machine translation is shown");
+        assert!(!link.passage_spans.is_empty() && machine.chars().count() >= link.passage_spans[0].end as usize);
+        assert!(sentence.flags.is_empty(), "{}: {:?}", sentence.text, sentence.flags);
+    }
+    let linked = sentences(&view)[1].links[0].segment;
+    assert_eq!(session.segment(linked).expect("row").source, "La oposición criticó que el plan llega tarde.");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/translate"));
+    assert_eq!(
+        (requests[0].json()["source"].as_str(), requests[0].json()["target"].as_str()),
+        (Some("es"), Some("en"))
+    );
+
+    // Kept in the project: nothing is asked again, not even after reopening,
+    // and no passage gained a translation or a revision.
+    assert!(session.link_mt_job(summary).expect("job").is_none());
+    drop(session);
+    let mut session = Session::new(dir.path().join("config"), "Sam".into());
+    session.open_project(&path).expect("reopen");
+    let reopened = session.summary(summary).expect("view");
+    assert_eq!(reopened.sections, view.sections);
+    assert!(session.link_mt_job(summary).expect("job").is_none());
+    assert_eq!(server.requests().len(), 1);
+    for row in session.segments(source).expect("rows") {
+        assert_eq!(row.translation, None);
+        assert!(session.history(row.id).expect("history").is_empty(), "no revision for {}", row.source);
+    }
+
+    // Off again, the links through machine translation are gone.
+    let off = session.set_link_mt(summary, None).expect("switch off");
+    assert!(sentences(&off).iter().flat_map(|s| &s.links).all(|l| l.machine_translation.is_none()));
+    assert!(session.set_link_mt(summary, Some("Nobody")).is_err(), "an unknown profile is refused");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_line_links_through_machine_translation_with_mt() {
+    let server = loopback::serve(|request, _| {
+        let texts: Vec<String> =
+            request.json()["q"].as_array().into_iter().flatten().filter_map(|q| q.as_str()).map(prepared).collect();
+        loopback::Reply::json(200, serde_json::json!({ "translatedText": texts }).to_string())
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config");
+    let mut profile = verso::mt::Profile::new("Libre", verso::mt::ProviderKind::Libretranslate);
+    profile.url = server.url.clone();
+    profile.enabled = true;
+    verso::mt::Settings { profiles: vec![profile] }.save(&config).expect("settings");
+    std::fs::write(dir.path().join("comunicado.txt"), STATEMENT).expect("write");
+    std::fs::write(dir.path().join("summary.txt"), "The opposition criticised the plan as late.").expect("write");
+    let summary = {
+        let mut session = Session::new(config.clone(), "Sam".into());
+        session.create_project(&dir.path().join("news.verso")).expect("project");
+        let source = session.import(&dir.path().join("comunicado.txt"), "es", "en", None).expect("import").id;
+        let summary = session.create_summary("Housing plan", "en", &[source], None).expect("summary").id;
+        session
+            .add_summary_text(summary, 0, "The opposition criticised the plan as late.", SentenceKind::Claim)
+            .expect("add");
+        summary.0.to_string()
+    };
+    let verso = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_verso"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("VERSO_CONFIG_DIR", &config)
+            .output()
+            .expect("run")
+    };
+    let machine = |view: &SummaryView| {
+        sentences(view)[0].links.iter().any(|l| l.reasons.contains(&verso::provenance::LinkReason::MachineTranslation))
+    };
+    let check = |extra: &[&str]| {
+        let out = verso(&[&["summary", "check", "news.verso", &summary, "--json"], extra].concat());
+        let view: SummaryView = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (view, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (view, _) = check(&[]);
+    assert!(!machine(&view) && view.link_mt.is_none());
+    let (view, said) = check(&["--mt", "Libre"]);
+    assert!(machine(&view), "{view:?}");
+    assert!(said.contains("translating 4 untranslated passage(s) with \"Libre\""), "{said}");
+    // Kept on, and translated once.
+    let (view, said) = check(&[]);
+    assert!(machine(&view) && !said.contains("translating"), "{said}");
+    assert_eq!(server.requests().len(), 1);
+    let (view, _) = check(&["--mt", "off"]);
+    assert!(!machine(&view) && view.link_mt.is_none());
+
+    // The plain-file check translates for this run only.
+    let out = verso(&[
+        "check-summary",
+        "summary.txt",
+        "--source",
+        "comunicado.txt",
+        "--from",
+        "es",
+        "--lang",
+        "en",
+        "--mt",
+        "Libre",
+    ]);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(printed.contains("machine translation): La oposición criticó"), "{printed}");
+    assert_eq!(server.requests().len(), 2);
+    let refused = verso(&[
+        "check-summary",
+        "summary.txt",
+        "--source",
+        "comunicado.txt",
+        "--from",
+        "es",
+        "--lang",
+        "en",
+        "--mt",
+        "Nobody",
+    ]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no machine-translation profile named \"Nobody\""));
+}
+
+/// An article cites what a person confirmed, and automatic links only from
+/// the stated support on, marked as automatic; a claim approved by
+/// override says it was not verified.
+#[test]
+fn an_article_cites_confirmed_and_strong_automatic_links_and_marks_overridden_claims() {
+    use verso::formats::export::article::SummaryFormat;
+    use verso::summary::CITE_AUTOMATIC_FROM;
+    let mut f = fixture();
+    let view = write(
+        &mut f,
+        "Youth unemployment fell to 27% in October. \
+         The government approved a housing plan. \
+         Critics said the housing plan came late for tenants.",
+    );
+    let [found, confirmed, weak] = sentences(&view)[..] else { panic!("three sentences") };
+    assert!(found.links[0].support >= CITE_AUTOMATIC_FROM, "{:?}", found.links);
+    let passage = confirmed.links[0].segment;
+    assert!(!weak.links.is_empty(), "{weak:?}");
+    assert!(weak.links.iter().all(|l| l.support < CITE_AUTOMATIC_FROM), "{:?}", weak.links);
+    assert!(weak.blocking, "{weak:?}");
+    let (confirmed_id, weak_id) = (confirmed.id, weak.id);
+    f.session.decide_link(confirmed_id, passage, LinkDecision::Confirmed).expect("confirm");
+    f.session
+        .approve_summary(f.summary, Some("checked by phone with the parliament's press office"))
+        .expect("override");
+
+    let markdown = f.session.preview_summary(f.summary, SummaryFormat::Markdown, false).expect("markdown");
+    let notes: Vec<&str> = markdown.lines().filter(|l| l.starts_with("[^")).collect();
+    assert_eq!(notes.len(), 2, "the weak link is not cited: {markdown}");
+    assert!(notes[0].starts_with("[^1]: “El desempleo juvenil") && notes[0].ends_with("*(found automatically)*"));
+    assert!(notes[1].starts_with("[^2]: “El Gobierno aprobó") && !notes[1].contains("automatically"), "{}", notes[1]);
+    assert!(markdown.contains("came late for tenants. *(not verified against the source)*"), "{markdown}");
+    assert!(!markdown.contains("housing plan. *(not verified"));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&f.session.preview_summary(f.summary, SummaryFormat::Json, false).expect("json"))
+            .expect("json");
+    let quotes: Vec<bool> = json["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| n["quotes"][0]["automatic"].as_bool().expect("automatic"))
+        .collect();
+    assert_eq!(quotes, [true, false]);
+    let verified: Vec<(i64, bool)> = json["sections"][0]["sentences"]
+        .as_array()
+        .expect("sentences")
+        .iter()
+        .map(|s| (s["id"].as_i64().expect("id"), s["verified"].as_bool().expect("verified")))
+        .collect();
+    assert!(verified.contains(&(weak_id.0, false)) && verified.contains(&(confirmed_id.0, true)), "{verified:?}");
+    assert!(f.session.summary(f.summary).expect("view").citation_rule.contains("50%"));
 }

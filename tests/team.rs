@@ -207,17 +207,18 @@ fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
             })
             .collect()
     };
-    // Take the file back to the schema before team projects (three
-    // migrations: team projects, summaries and the rest shared, memories).
+    // Take the file back to the schema before team projects (four
+    // migrations: team projects, summaries and the rest shared, memories,
+    // machine translations for linking).
     {
         let conn = rusqlite::Connection::open(&old).expect("sqlite");
         conn.execute_batch(
             "DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;
              DROP TABLE sentence_changes; ALTER TABLE passages DROP COLUMN created_at;
-             DROP TABLE memory_removals; DROP INDEX glossary_terms_by_pair;",
+             DROP TABLE memory_removals; DROP INDEX glossary_terms_by_pair; DROP TABLE link_translations;",
         )
         .expect("drop");
-        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 3))
+        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 4))
             .expect("version");
     }
     let mut ana = person(dir.path(), &old, "Ana");

@@ -210,6 +210,7 @@ const COMMANDS_BEYOND_ONE_CALL: &[(&str, &str)] = &[
     ("cancel_work", "sets the flag long work polls; no session call"),
     ("mt_pretranslate", "prepares under the lock, awaits the network without it, writes the result"),
     ("summary_draft", "prepares under the lock, awaits the network without it, writes the result"),
+    ("summary_link_mt", "prepares under the lock, awaits the network without it, writes the result"),
 ];
 
 #[test]

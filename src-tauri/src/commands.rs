@@ -542,6 +542,37 @@ pub async fn mt_pretranslate(
     with_session(&state, |s| s.apply_mt(&job, texts))
 }
 
+/// Switches linking a summary's untranslated passages through machine
+/// translation on (with a profile) or off.
+#[tauri::command(async)]
+pub fn set_link_mt(state: State<'_, AppState>, summary: DocumentId, profile: Option<String>) -> Reply<SummaryView> {
+    with_session(&state, |s| s.set_link_mt(summary, profile.as_deref()))
+}
+
+/// Machine-translates the untranslated passages a summary links through
+/// (for linking only), with progress and Cancel, and relinks it.
+#[tauri::command]
+pub async fn summary_link_mt(
+    state: State<'_, AppState>,
+    summary: DocumentId,
+    on_progress: Channel<Progress>,
+) -> Reply<SummaryView> {
+    let job = with_session(&state, |s| s.link_mt_job(summary))?;
+    let mut report = reporter(&state, &on_progress);
+    let texts = match &job {
+        Some(job) => Some(
+            job.client
+                .translate(&job.request, &state.cancel, &mut |done, total| {
+                    report(done as f64, total as f64);
+                })
+                .await
+                .map_err(mt_reply)?,
+        ),
+        None => None,
+    };
+    with_session(&state, |s| s.finish_link_mt(summary, job.as_ref(), texts))
+}
+
 /// Asks an OpenAI-compatible profile for a draft summary of a document and
 /// stores it as a draft summary, checked like any other.
 #[tauri::command]

@@ -61,6 +61,8 @@ fn main() -> ExitCode {
             commands::mt_estimate,
             commands::mt_pretranslate,
             commands::summary_draft,
+            commands::set_link_mt,
+            commands::summary_link_mt,
             commands::concordance,
             commands::memories,
             commands::import_memory,

@@ -83,6 +83,10 @@ pub struct CheckSummaryArgs {
     /// summary's: links sentences to passages that use its terms.
     #[arg(long)]
     pub glossary: Option<PathBuf>,
+    /// Machine-translate the source into the summary's language with this
+    /// profile, to link through (for this check only).
+    #[arg(long, value_name = "PROFILE")]
+    pub mt: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -225,16 +229,38 @@ pub fn align(args: AlignArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
 }
 
 pub fn check_summary(args: CheckSummaryArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
-    let CheckSummaryArgs { summary, source, from, lang: summary_lang, glossary, json } = args;
+    let CheckSummaryArgs { summary, source, from, lang: summary_lang, glossary, mt, json } = args;
     let source_lang = lang(&from)?;
     let summary_lang = match summary_lang {
         Some(tag) => lang(&tag)?,
         None => source_lang.clone(),
     };
     let (source_text, summary_text) = (read_text(&source)?, read_text(&summary)?);
-    let sources: Vec<verso::provenance::SourceSegment> = segment::split_text(&source_text, &source_lang)
-        .map(|s| verso::provenance::SourceSegment { text: s.replace(['\n', '\r'], " "), translation: None })
+    let mut sources: Vec<verso::provenance::SourceSegment> = segment::split_text(&source_text, &source_lang)
+        .map(|s| verso::provenance::SourceSegment {
+            text: s.replace(['\n', '\r'], " "),
+            translation: None,
+            machine: false,
+        })
         .collect();
+    if let Some(profile) = mt.filter(|_| summary_lang != source_lang) {
+        let client =
+            verso::session::Session::for_command(verso::mt::profile::default_config_dir(), None).mt_client(&profile)?;
+        let request = verso::mt::Request {
+            source_lang: source_lang.to_string(),
+            target_lang: summary_lang.to_string(),
+            texts: sources.iter().map(|s| s.text.clone()).collect(),
+            glossary: Vec::new(),
+            context: vec![(None, None); sources.len()],
+        };
+        eprintln!("translating {} source sentence(s) with \"{profile}\" for linking only", sources.len());
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let texts = tokio::runtime::Runtime::new()?.block_on(client.translate(&request, &cancel, &mut |_, _| {}))?;
+        for (source, text) in sources.iter_mut().zip(texts) {
+            source.translation = Some(text);
+            source.machine = true;
+        }
+    }
     let texts: Vec<String> = sources.iter().map(|s| s.text.clone()).collect();
     let lexicon = match &glossary {
         Some(path) => {
@@ -258,13 +284,8 @@ pub fn check_summary(args: CheckSummaryArgs, stdout: &mut impl Write) -> anyhow:
         for (n, check) in checks.iter().enumerate() {
             writeln!(stdout, "{}. {}  [support {:.0}%]", n + 1, check.sentence, check.support * 100.0)?;
             for link in &check.links {
-                let reasons: Vec<String> = link
-                    .reasons
-                    .iter()
-                    .map(|r| serde_json::to_value(r).ok().and_then(|v| v.as_str().map(|s| s.replace('-', " "))))
-                    .collect::<Option<_>>()
-                    .unwrap_or_default();
-                writeln!(stdout, "   ← source {} ({}): {}", link.segment + 1, reasons.join(", "), texts[link.segment])?;
+                let reasons = reasons_text(&link.reasons);
+                writeln!(stdout, "   ← source {} ({reasons}): {}", link.segment + 1, texts[link.segment])?;
             }
             for flag in &check.flags {
                 writeln!(
@@ -277,6 +298,15 @@ pub fn check_summary(args: CheckSummaryArgs, stdout: &mut impl Write) -> anyhow:
         }
     }
     Ok(())
+}
+
+/// How links were found, in words: "shared words, machine translation".
+pub(crate) fn reasons_text(reasons: &[verso::provenance::LinkReason]) -> String {
+    let words: Vec<String> = reasons
+        .iter()
+        .filter_map(|r| serde_json::to_value(r).ok().and_then(|v| v.as_str().map(|s| s.replace('-', " "))))
+        .collect();
+    words.join(", ")
 }
 
 pub fn bench(args: BenchArgs, stdout: &mut impl Write) -> anyhow::Result<()> {

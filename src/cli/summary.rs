@@ -51,6 +51,11 @@ pub enum SummaryAction {
     Check {
         project: PathBuf,
         summary: i64,
+        /// Link untranslated source passages through this machine-translation
+        /// profile (translations kept in the project for linking only, never
+        /// as revisions), from now on; `--mt off` switches that off.
+        #[arg(long, value_name = "PROFILE")]
+        mt: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -129,9 +134,14 @@ pub fn run(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> anyhow
                 writeln!(stdout, "created summary {id}: \"{}\", {} sentences", document.title, document.segments)?;
             }
         }
-        SummaryAction::Check { project, summary, json } => {
+        SummaryAction::Check { project, summary, mt, json } => {
             let mut session = open(&project, wait, None)?;
-            let view = session.summary(DocumentId(summary))?;
+            let summary = DocumentId(summary);
+            if let Some(profile) = mt {
+                let profile = (profile != "off").then_some(profile);
+                session.set_link_mt(summary, profile.as_deref())?;
+            }
+            let view = link_through_mt(&mut session, summary)?;
             if json {
                 print_json(stdout, &view)?;
             } else {
@@ -191,6 +201,37 @@ pub fn run(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> anyhow
     Ok(())
 }
 
+/// Machine-translates the untranslated passages a summary links through,
+/// when that is on; a service that fails is reported and the check goes
+/// on with the rules alone.
+fn link_through_mt(session: &mut Session, summary: DocumentId) -> anyhow::Result<SummaryView> {
+    let job = match session.link_mt_job(summary) {
+        Ok(job) => job,
+        Err(error) => {
+            eprintln!("not linking through machine translation: {error}");
+            None
+        }
+    };
+    let Some(job) = job else { return Ok(session.summary(summary)?) };
+    let p = job.client.profile();
+    eprintln!(
+        "translating {} untranslated passage(s) with \"{}\" ({}, {}) for linking only",
+        job.passages.len(),
+        p.name,
+        p.kind.label(),
+        p.url
+    );
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let runtime = tokio::runtime::Runtime::new()?;
+    match runtime.block_on(job.client.translate(&job.request, &cancel, &mut |_, _| {})) {
+        Ok(texts) => Ok(session.finish_link_mt(summary, Some(&job), Some(texts))?),
+        Err(error) => {
+            eprintln!("not linking through machine translation: {error}");
+            Ok(session.summary(summary)?)
+        }
+    }
+}
+
 fn print_summary(out: &mut impl Write, session: &Session, view: &SummaryView) -> anyhow::Result<()> {
     let c = view.coverage;
     writeln!(
@@ -210,7 +251,11 @@ fn print_summary(out: &mut impl Write, session: &Session, view: &SummaryView) ->
             writeln!(out, "#{} {}{kind}  [support {:.0}%]", sentence.id.0, sentence.text, sentence.support * 100.0)?;
             for link in &sentence.links {
                 let row = session.segment(link.segment)?;
-                let text = if link.in_translation { row.translation.unwrap_or_default() } else { row.source };
+                let text = match (&link.machine_translation, link.in_translation) {
+                    (Some(machine), _) => format!("{} [{machine}]", row.source),
+                    (None, true) => row.translation.unwrap_or_default(),
+                    (None, false) => row.source,
+                };
                 let how = if link.stale {
                     "stale"
                 } else if link.origin == LinkOrigin::Confirmed {
@@ -218,7 +263,8 @@ fn print_summary(out: &mut impl Write, session: &Session, view: &SummaryView) ->
                 } else {
                     "found"
                 };
-                writeln!(out, "   ← segment {} ({how}): {text}", link.segment.0)?;
+                let reasons = super::files::reasons_text(&link.reasons);
+                writeln!(out, "   ← segment {} ({how}; {reasons}): {text}", link.segment.0)?;
             }
             for flag in &sentence.flags {
                 writeln!(

@@ -18,10 +18,19 @@ use crate::provenance::{FlagKind, LinkReason, Linker, SourceSegment};
 use crate::revision::{RevisionId, Status};
 use crate::store::{Project, StoreError};
 use crate::summary::{
-    Approval, Coverage, DEFAULT_SECTIONS, LinkDecision, LinkOrigin, LinkView, NewSummary, SectionView, SentenceKind,
-    SentenceView, SourceDocument, StoredDecision, SummaryView, outline,
+    Approval, Coverage, DEFAULT_SECTIONS, LinkDecision, LinkOrigin, LinkView, MachineLink, NewSummary, SectionView,
+    SentenceKind, SentenceView, SourceDocument, StoredDecision, SummaryView, outline,
 };
 use crate::text::Span;
+
+/// Source passages to machine-translate for linking a summary, and where.
+pub struct LinkMtJob {
+    pub client: crate::mt::Client,
+    pub via: MachineLink,
+    /// (passage, its source text), in the order of `request.texts`.
+    pub passages: Vec<(SegmentId, String)>,
+    pub request: crate::mt::Request,
+}
 
 /// Below this share of words in common with the text it had when a link was
 /// confirmed, a sentence has changed enough that the confirmation is stale.
@@ -51,16 +60,29 @@ pub struct SourceIndex {
     stamp: (i64, i64, i64),
     /// Of the glossary and memory the lexicon was built from.
     dictionary: (i64, i64),
+    /// The machine translations linked through, and of their table.
+    machine: (Option<MachineLink>, (i64, i64, Option<String>)),
     linker: Linker,
     passages: Vec<(DocumentId, SegmentId)>,
     by_id: HashMap<SegmentId, usize>,
 }
 
 impl SourceIndex {
-    pub fn build(project: &Project, summary: DocumentId) -> Result<SourceIndex, SummaryError> {
+    /// Indexes the summary's source passages; untranslated ones are
+    /// linked through their machine translations made with `via`, if any.
+    pub fn build(
+        project: &Project,
+        summary: DocumentId,
+        via: Option<&MachineLink>,
+    ) -> Result<SourceIndex, SummaryError> {
         let documents = project.summary_sources(summary)?;
         let stamp = project.segments_stamp(&documents)?;
         let dictionary = project.dictionary_stamp()?;
+        let machine = (via.cloned(), project.link_translations_stamp()?);
+        let machine_translations = match via {
+            Some(via) => project.link_translations(via)?,
+            None => HashMap::new(),
+        };
         let mut sources = Vec::new();
         let mut passages = Vec::new();
         let mut languages = None;
@@ -69,7 +91,16 @@ impl SourceIndex {
             for row in project.segments(document)? {
                 passages.push((document, row.id));
                 let translation = row.translation.filter(|t| !t.trim().is_empty());
-                sources.push(SourceSegment { text: row.source, translation });
+                let segment = match (translation, machine_translations.get(&row.id)) {
+                    (Some(translation), _) => {
+                        SourceSegment { text: row.source, translation: Some(translation), machine: false }
+                    }
+                    (None, Some((sent, text))) if *sent == row.source => {
+                        SourceSegment { text: row.source, translation: Some(text.clone()), machine: true }
+                    }
+                    (None, _) => SourceSegment { text: row.source, translation: None, machine: false },
+                };
+                sources.push(segment);
             }
         }
         let (source_lang, target_lang) = match languages {
@@ -82,16 +113,23 @@ impl SourceIndex {
             None => None,
         };
         let linker = Linker::with_lexicon(sources, source_lang, target_lang, lexicon);
-        Ok(SourceIndex { summary, documents, stamp, dictionary, linker, passages, by_id })
+        Ok(SourceIndex { summary, documents, stamp, dictionary, machine, linker, passages, by_id })
     }
 
-    /// Whether no source passage was added, joined or retranslated, and
-    /// no glossary term or memory unit added or removed, since this index
-    /// was built.
-    pub fn is_current(&self, project: &Project, summary: DocumentId) -> Result<bool, SummaryError> {
+    /// Whether no source passage was added, joined or retranslated, no
+    /// glossary term or memory unit added or removed, and no machine
+    /// translation for linking made or switched, since this index was built.
+    pub fn is_current(
+        &self,
+        project: &Project,
+        summary: DocumentId,
+        via: Option<&MachineLink>,
+    ) -> Result<bool, SummaryError> {
         Ok(self.summary == summary
+            && self.machine.0.as_ref() == via
             && project.segments_stamp(&self.documents)? == self.stamp
-            && project.dictionary_stamp()? == self.dictionary)
+            && project.dictionary_stamp()? == self.dictionary
+            && project.link_translations_stamp()? == self.machine.1)
     }
 
     pub fn linker(&self) -> &Linker {
@@ -179,6 +217,8 @@ pub fn view(project: &Project, summary: DocumentId, index: &SourceIndex) -> Resu
         blocking,
         approved: any && all_approved,
         approval: project.summary_approval(summary)?,
+        link_mt: project.link_mt_profile()?,
+        citation_rule: article::citation_rule(),
     })
 }
 
@@ -237,6 +277,7 @@ fn sentence_view(
             origin: if decision.is_some() { LinkOrigin::Confirmed } else { LinkOrigin::Found },
             stale,
             reasons: decision.map(|_| LinkReason::Decision).into_iter().chain(link.reasons.iter().copied()).collect(),
+            machine_translation: (link.in_translation && source.machine).then(|| passage_text.to_string()),
         });
     }
     view.support = check.support;
@@ -353,15 +394,103 @@ impl super::Session {
 
     /// The source index for `summary`, rebuilt only if its sources changed.
     fn index_for(&mut self, summary: DocumentId) -> Result<(), SessionError> {
+        let via = self.machine_link(summary)?;
         let project = self.project.as_ref().ok_or(SessionError::NoProject)?;
         let current = match &self.source_index {
-            Some(index) => index.is_current(project, summary)?,
+            Some(index) => index.is_current(project, summary, via.as_ref())?,
             None => false,
         };
         if !current {
-            self.source_index = Some(SourceIndex::build(project, summary)?);
+            self.source_index = Some(SourceIndex::build(project, summary, via.as_ref())?);
         }
         Ok(())
+    }
+
+    /// What `summary` is linked through when linking through machine
+    /// translation is on: its profile and model, into the language its
+    /// sources are translated into. `None` when it is off, when the summary
+    /// is in its sources' own language, or when the profile was removed.
+    fn machine_link(&self, summary: DocumentId) -> Result<Option<MachineLink>, SessionError> {
+        let project = self.project()?;
+        let Some(name) = project.link_mt_profile()? else { return Ok(None) };
+        let Some(&first) = project.summary_sources(summary)?.first() else { return Ok(None) };
+        let (source_lang, target_lang) = project.languages(first)?;
+        if project.languages(summary)?.0 == source_lang {
+            return Ok(None);
+        }
+        let settings = crate::mt::Settings::load(&self.config_dir)?;
+        let Ok(profile) = settings.get(&name) else { return Ok(None) };
+        Ok(Some(MachineLink {
+            profile: profile.name.clone(),
+            model: profile.model.clone().unwrap_or_default(),
+            target_lang,
+        }))
+    }
+
+    /// Switches linking summaries through machine translation on, with a
+    /// profile, or off; the profile must exist. Kept in the project.
+    pub fn set_link_mt(&mut self, summary: DocumentId, profile: Option<&str>) -> Result<SummaryView, SessionError> {
+        if let Some(name) = profile {
+            crate::mt::Settings::load(&self.config_dir)?.get(name)?;
+        }
+        self.project_mut()?.set_link_mt_profile(profile)?;
+        self.summary(summary)
+    }
+
+    /// The untranslated source passages of `summary` that have no machine
+    /// translation for linking yet, ready to send; `None` when linking
+    /// through machine translation is off or nothing is missing. Refused
+    /// when the profile is switched off or lacks its key.
+    pub fn link_mt_job(&self, summary: DocumentId) -> Result<Option<LinkMtJob>, SessionError> {
+        let Some(via) = self.machine_link(summary)? else { return Ok(None) };
+        let project = self.project()?;
+        let made = project.link_translations(&via)?;
+        let mut passages = Vec::new();
+        let mut source_lang = None;
+        for document in project.summary_sources(summary)? {
+            source_lang.get_or_insert(project.languages(document)?.0);
+            for row in project.segments(document)? {
+                let translated = row.translation.as_deref().is_some_and(|t| !t.trim().is_empty());
+                let cached = made.get(&row.id).is_some_and(|(sent, _)| *sent == row.source);
+                if !translated && !cached && !row.source.trim().is_empty() {
+                    passages.push((row.id, row.source));
+                }
+            }
+        }
+        let (Some(source_lang), false) = (source_lang, passages.is_empty()) else { return Ok(None) };
+        let client = self.mt_client(&via.profile)?;
+        let texts: Vec<String> = passages.iter().map(|(_, text)| text.clone()).collect();
+        let request = crate::mt::Request {
+            source_lang: source_lang.to_string(),
+            target_lang: via.target_lang.to_string(),
+            context: vec![(None, None); texts.len()],
+            texts,
+            glossary: Vec::new(),
+        };
+        Ok(Some(LinkMtJob { client, via, passages, request }))
+    }
+
+    /// Keeps the machine translations a [`LinkMtJob`] brought back (for
+    /// linking only, never as revisions) and returns the summary relinked.
+    pub fn finish_link_mt(
+        &mut self,
+        summary: DocumentId,
+        job: Option<&LinkMtJob>,
+        texts: Option<Vec<String>>,
+    ) -> Result<SummaryView, SessionError> {
+        if let (Some(job), Some(texts)) = (job, texts) {
+            if texts.len() != job.passages.len() {
+                return Err(SessionError::Mt(crate::mt::MtError::Invalid(format!(
+                    "{} passages sent, {} translations received",
+                    job.passages.len(),
+                    texts.len()
+                ))));
+            }
+            let made: Vec<(SegmentId, String, String)> =
+                job.passages.iter().zip(texts).map(|((id, source), text)| (*id, source.clone(), text)).collect();
+            self.project_mut()?.add_link_translations(&job.via, &made)?;
+        }
+        self.summary(summary)
     }
 
     pub fn summary(&mut self, summary: DocumentId) -> Result<SummaryView, SessionError> {

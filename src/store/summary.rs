@@ -9,7 +9,9 @@ use rusqlite::{OptionalExtension, params};
 use super::{HIDDEN_POSITION_BASE, Project, StoreError, insert_revision, review_in, shift_positions, sqlite};
 use crate::document::{DocumentId, DocumentSummary, SegmentId};
 use crate::revision::{Decision, Status};
-use crate::summary::{Approval, LinkDecision, NewSummary, Reference, Section, SentenceKind, StoredDecision};
+use crate::summary::{
+    Approval, LinkDecision, MachineLink, NewSummary, Reference, Section, SentenceKind, StoredDecision,
+};
 
 impl Project {
     /// Creates an empty summary of `summary.sources` with its sections.
@@ -391,6 +393,88 @@ impl Project {
             .map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(approval)
+    }
+
+    /// The machine-translation profile summaries link through, if the
+    /// user switched that on.
+    pub fn link_mt_profile(&self) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'link_mt_profile'", [], |row| row.get(0))
+            .optional()
+            .map_err(self.err())
+    }
+
+    /// Switches linking through machine translation on (with a profile) or off.
+    pub fn set_link_mt_profile(&mut self, profile: Option<&str>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        match profile {
+            Some(name) => tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('link_mt_profile', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [name],
+            ),
+            None => tx.execute("DELETE FROM meta WHERE key = 'link_mt_profile'", []),
+        }
+        .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    /// The machine translations made for linking with `via`, by passage,
+    /// with the source text each was made from.
+    pub fn link_translations(&self, via: &MachineLink) -> Result<HashMap<SegmentId, (String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT segment_id, source, text FROM link_translations
+                  WHERE profile = ?1 AND model = ?2 AND target_lang = ?3",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![via.profile, via.model, via.target_lang.as_str()], |r| {
+                Ok((SegmentId(r.get(0)?), (r.get(1)?, r.get(2)?)))
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<_, _>>().map_err(self.err())
+    }
+
+    /// Keeps machine translations made for linking, in one transaction:
+    /// (passage, the source text sent, its translation).
+    pub fn add_link_translations(
+        &mut self,
+        via: &MachineLink,
+        translations: &[(SegmentId, String, String)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO link_translations (segment_id, profile, model, target_lang, source, text)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(e)?;
+            for (segment, source, text) in translations {
+                insert
+                    .execute(params![segment.0, via.profile, via.model, via.target_lang.as_str(), source, text])
+                    .map_err(e)?;
+            }
+        }
+        tx.commit().map_err(e)
+    }
+
+    /// Changes whenever a machine translation for linking is added or
+    /// replaced, or linking through machine translation switched.
+    pub fn link_translations_stamp(&self) -> Result<(i64, i64, Option<String>), StoreError> {
+        let (count, last) = self
+            .conn
+            .query_row("SELECT count(*), coalesce(max(rowid), 0) FROM link_translations", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(self.err())?;
+        Ok((count, last, self.link_mt_profile()?))
     }
 
     /// The project's own article template for summary exports, if set.

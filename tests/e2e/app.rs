@@ -774,6 +774,8 @@ async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_appro
            return p && p.textContent.includes('Please verify the original source') && p.textContent.includes('[^3]: “Reservoir levels fell to 31%'); })()",
     )
     .await?;
+    let rule = app.wait_for("[data-testid=citation-rule]").await?.text().await?;
+    assert!(rule.contains("found automatically") && rule.contains("not verified against the source"), "{rule}");
     let draft = app.eval("document.querySelector('[data-testid=export-draft]').checked").await?;
     assert_eq!(draft, json!(false), "an approved summary exports as final");
     app.quit().await?;
@@ -787,6 +789,108 @@ async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_appro
     assert_eq!(texts[2], "Reservoir levels fell to 31% in August.");
     let approval = stored.summary_approval(summary.id)?.context("approval recorded")?;
     assert_eq!((approval.open_flags, approval.override_reason), (0, None));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_english_summary_of_an_untranslated_spanish_statement_links_via_machine_translation() -> anyhow::Result<()> {
+    let _one = lock().await;
+    // A LibreTranslate service on loopback answering with prepared translations.
+    let prepared = [
+        ("La ministra de Vivienda", "The Housing Minister presented a plan on Tuesday."),
+        ("El plan prevé", "The plan foresees building 40,000 social homes by 2030."),
+        ("La oposición criticó", "The opposition criticised that the plan comes late."),
+    ];
+    let server = loopback::serve(move |request, _| {
+        let texts: Vec<String> = request.json()["q"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|q| q.as_str())
+            .map(|q| prepared.iter().find(|(es, _)| q.starts_with(es)).map_or(String::new(), |(_, en)| en.to_string()))
+            .collect();
+        loopback::Reply::json(200, json!({ "translatedText": texts }).to_string()).after(Duration::from_millis(100))
+    })
+    .await;
+    let dir = tempfile::tempdir()?;
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config)?;
+    let mut profile = verso::mt::Profile::new("Libre", verso::mt::ProviderKind::Libretranslate);
+    profile.url = server.url.clone();
+    profile.enabled = true;
+    verso::mt::Settings { profiles: vec![profile] }.save(&config)?;
+    let source = dir.path().join("comunicado.txt");
+    std::fs::write(
+        &source,
+        "La ministra de Vivienda presentó un plan el martes. \
+         El plan prevé construir 40.000 viviendas sociales hasta 2030. \
+         La oposición criticó que el plan llega tarde.",
+    )?;
+    let project = dir.path().join("project.verso");
+    let mut created = Project::create(&project)?;
+    let request = ImportRequest { path: source, source_lang: "es".parse()?, target_lang: "en".parse()?, title: None };
+    created.add_document(&import::read_document(&request)?)?;
+    drop(created);
+
+    let app = App::launch(&[&project], &config).await?;
+    app.wait_for(ROW).await?;
+    app.wait_for("[data-testid=new-summary]").await?.click().await?;
+    app.wait_for("[data-testid=summary-name]").await?.send_keys("Housing summary").await?;
+    let lang = app.wait_for("[data-testid=summary-lang]").await?;
+    lang.clear().await?;
+    lang.send_keys("en").await?;
+    app.wait_for("[data-testid=summary-create]").await?.click().await?;
+    app.wait_for("[data-testid=composer-text]")
+        .await?
+        .send_keys("The opposition criticised the plan as late. The Housing Minister presented the plan on Tuesday.")
+        .await?;
+    app.wait_for("[data-testid=composer-add]").await?.click().await?;
+    app.wait_until("two sentences", "document.querySelectorAll('[data-testid=summary-sentence]').length === 2").await?;
+
+    // Linking through machine translation, switched on in the summary's header.
+    app.wait_for("[data-testid=link-mt]").await?;
+    app.eval(
+        "(() => { const s = document.querySelector('[data-testid=link-mt]'); s.value = 'Libre'; \
+           s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
+    )
+    .await?;
+    app.wait_until(
+        "the passages are translated and the summary relinked",
+        "!document.querySelector('[data-testid=progress-dialog]') && \
+           [...document.querySelectorAll('[data-testid=summary-sentence]')].every(s => Number(s.dataset.links) > 0)",
+    )
+    .await?;
+    app.client.find(Locator::Css("[data-testid=summary-sentence]:nth-of-type(1) textarea")).await?.click().await?;
+    app.wait_until(
+        "the first sentence links via machine translation",
+        "[...document.querySelectorAll('[data-testid=source-passage][data-linked=true] [data-testid=link-reasons]')] \
+           .some(r => r.textContent.includes('via machine translation'))",
+    )
+    .await?;
+    let links = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=summary-sentence]')).map(s => Number(s.dataset.links) > 0)")
+        .await?;
+    assert_eq!(links, json!([true, true]), "every sentence is linked");
+    let shown = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=machine-translation]')).map(p => p.textContent)")
+        .await?;
+    assert!(shown.to_string().contains("The opposition criticised"), "the machine translation is shown: {shown}");
+    let evidence = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=machine-translation] mark')).map(m => m.textContent)")
+        .await?;
+    assert!(evidence.to_string().contains("opposition"), "{evidence}");
+    let flags = app
+        .eval("document.querySelectorAll('[data-testid=summary-sentence]:nth-of-type(1) [data-testid=flag]').length")
+        .await?;
+    assert_eq!(flags, json!(0), "a sentence linked through machine translation is supported");
+    app.quit().await?;
+
+    // One request for the three passages; nothing stored as a translation.
+    // (The editor, open first, asked for suggestions one sentence at a time.)
+    let requests: Vec<serde_json::Value> = server.requests().iter().map(|r| r.json()).collect();
+    let for_linking = requests.iter().filter(|r| r["q"].as_array().is_some_and(|q| q.len() == 3)).count();
+    assert_eq!(for_linking, 1, "{requests:?}");
+    assert_eq!(translations(&project)?, vec![None, None, None]);
     Ok(())
 }
 

@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::document::{DocumentId, DocumentSummary, SegmentId};
 use crate::provenance::Flag;
 use crate::revision::{SegmentRow, Status};
-use crate::summary::{Approval, LinkView, Reference, SentenceKind, SummaryView};
+use crate::summary::{
+    Approval, CITE_AUTOMATIC_FROM, LinkOrigin, LinkView, Reference, SentenceKind, SentenceView, SummaryView,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArticleError {
@@ -39,15 +41,37 @@ pub struct Cited {
 }
 
 impl Cited {
-    /// The passages an article of `view` quotes: every current link of a
-    /// claim sentence.
+    /// The passages an article of `view` quotes: the links of claim
+    /// sentences it cites (see [`cites`]).
     pub fn passages_of(view: &SummaryView) -> impl Iterator<Item = SegmentId> + '_ {
         view.sections
             .iter()
             .flat_map(|s| &s.sentences)
             .filter(|s| s.kind == SentenceKind::Claim && !s.text.trim().is_empty())
-            .flat_map(|s| s.links.iter().filter(|l| !l.stale).map(|l| l.segment))
+            .flat_map(|s| s.links.iter().filter(|l| cites(l)).map(|l| l.segment))
     }
+}
+
+/// Whether a link is cited: a person confirmed it (and the sentence has
+/// not been rewritten since), or it was found with at least
+/// [`CITE_AUTOMATIC_FROM`] support. Weaker automatic links are evidence for
+/// the writer, not citations for the reader.
+pub fn cites(link: &LinkView) -> bool {
+    confirmed(link) || link.support >= CITE_AUTOMATIC_FROM
+}
+
+fn confirmed(link: &LinkView) -> bool {
+    link.origin == LinkOrigin::Confirmed && !link.stale
+}
+
+/// What readers are told about the citations, in the export dialog too.
+pub fn citation_rule() -> String {
+    format!(
+        "Cites the passages people confirmed, and passages found automatically only where they cover at least {:.0}% \
+         of the claim, marked \"found automatically\"; a claim approved by override is marked \"not verified against \
+         the source\".",
+        CITE_AUTOMATIC_FROM * 100.0
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,6 +186,8 @@ pub struct ArticleSentence {
     pub links: Vec<LinkView>,
     /// The note citing its sources, if it has one.
     pub note: Option<u32>,
+    /// False for a claim approved by override while its flags stood.
+    pub verified: bool,
     pub markdown: String,
 }
 
@@ -182,6 +208,9 @@ pub struct Quote {
     pub url: Option<String>,
     pub original: String,
     pub translation: Option<String>,
+    /// Found by Verso, not confirmed by a person.
+    pub automatic: bool,
+    pub support: f32,
 }
 
 /// Escapes text so Markdown shows it as written: inline markup characters
@@ -235,6 +264,12 @@ fn unapproved_reason(view: &SummaryView) -> Option<String> {
     Some(reason)
 }
 
+/// Whether a claim stands only by an override: the summary was approved
+/// with a reason while this claim's flags were open.
+fn overridden(view: &SummaryView, sentence: &SentenceView) -> bool {
+    sentence.blocking && view.approval.as_ref().is_some_and(|a| a.override_reason.is_some())
+}
+
 /// Builds the article for a checked summary. Refuses an unapproved one
 /// unless `draft`.
 pub fn article(view: &SummaryView, quoted: &Cited, draft: bool) -> Result<Article, ArticleError> {
@@ -272,7 +307,7 @@ pub fn article(view: &SummaryView, quoted: &Cited, draft: bool) -> Result<Articl
         let bullets = section.title.trim().eq_ignore_ascii_case("key points");
         let mut sentences = Vec::new();
         for sentence in section.sentences.iter().filter(|s| !s.text.trim().is_empty()) {
-            let links: Vec<&LinkView> = sentence.links.iter().filter(|l| !l.stale).collect();
+            let links: Vec<&LinkView> = sentence.links.iter().filter(|l| cites(l)).collect();
             let note = if sentence.kind == SentenceKind::Claim && !links.is_empty() {
                 let mut quotes = Vec::new();
                 for link in links {
@@ -289,6 +324,8 @@ pub fn article(view: &SummaryView, quoted: &Cited, draft: bool) -> Result<Articl
                         url,
                         original: row.source,
                         translation: row.translation.filter(|t| !t.trim().is_empty()),
+                        automatic: !confirmed(link),
+                        support: link.support,
                     });
                 }
                 let number = notes.len() as u32 + 1;
@@ -300,8 +337,9 @@ pub fn article(view: &SummaryView, quoted: &Cited, draft: bool) -> Result<Articl
                             .as_deref()
                             .map(|t| format!(" — “{}”", escape_markdown(t)))
                             .unwrap_or_default();
+                        let automatic = if q.automatic { " *(found automatically)*" } else { "" };
                         format!(
-                            "“{}”{translation} ({})",
+                            "“{}”{translation} ({}){automatic}",
                             escape_markdown(&q.original),
                             cited(&q.source, q.url.as_deref())
                         )
@@ -313,9 +351,13 @@ pub fn article(view: &SummaryView, quoted: &Cited, draft: bool) -> Result<Articl
             } else {
                 None
             };
+            let verified = !overridden(view, sentence);
             let mut markdown = escape_markdown(sentence.text.trim());
             if sentence.kind == SentenceKind::Commentary {
                 markdown.push_str(" *(commentary)*");
+            }
+            if !verified {
+                markdown.push_str(" *(not verified against the source)*");
             }
             if let Some(number) = note {
                 markdown.push_str(&format!("[^{number}]"));
@@ -329,6 +371,7 @@ pub fn article(view: &SummaryView, quoted: &Cited, draft: bool) -> Result<Articl
                 flags: sentence.flags.clone(),
                 links: sentence.links.clone(),
                 note,
+                verified,
                 markdown,
             });
         }

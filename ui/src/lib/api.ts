@@ -66,6 +66,9 @@ export const api = {
   mtEstimate: (document: DocumentId, profile: string) => invoke<Estimate>("mt_estimate", { document, profile }),
   mtPretranslate: (document: DocumentId, profile: string, onprogress: (p: Progress) => void) =>
     invoke<number>("mt_pretranslate", { document, profile, onProgress: progressChannel(onprogress) }),
+  setLinkMt: (summary: DocumentId, profile: string | null) => invoke<SummaryView>("set_link_mt", { summary, profile }),
+  summaryLinkMt: (summary: DocumentId, onprogress: (p: Progress) => void) =>
+    invoke<SummaryView>("summary_link_mt", { summary, onProgress: progressChannel(onprogress) }),
   summaryDraft: (document: DocumentId, profile: string, inTarget: boolean) =>
     invoke<DocumentSummary>("summary_draft", { document, profile, inTarget }),
   tmMatches: (segment: SegmentId, threshold: number) => invoke<TmMatch[]>("tm_matches", { segment, threshold }),

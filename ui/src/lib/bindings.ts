@@ -114,7 +114,7 @@ export type LinkDecision = "confirmed" | "rejected" | "cleared";
 
 export type LinkOrigin = "found" | "confirmed";
 
-export type LinkReason = "decision" | "shared-words" | "name" | "figure" | "date" | "glossary-term" | "memory-pair" | "translation";
+export type LinkReason = "decision" | "shared-words" | "name" | "figure" | "date" | "glossary-term" | "memory-pair" | "translation" | "machine-translation";
 
 export type Span = { start: number, end: number, };
 
@@ -134,7 +134,12 @@ stale: boolean,
 /**
  * How the link was found (a person's decision first).
  */
-reasons: Array<LinkReason>, };
+reasons: Array<LinkReason>, 
+/**
+ * The machine translation the `passage_spans` are in, when the link
+ * went through one (the passage has no translation to show them in).
+ */
+machine_translation: string | null, };
 
 export type SentenceView = { id: SegmentId, revision: RevisionId | null, text: string, status: Status, kind: SentenceKind, support: number, links: Array<LinkView>, flags: Array<Flag>, 
 /**
@@ -176,7 +181,16 @@ blocking: number,
 /**
  * Every sentence approved.
  */
-approved: boolean, approval: Approval | null, };
+approved: boolean, approval: Approval | null, 
+/**
+ * The machine-translation profile untranslated passages are linked
+ * through, when the user switched that on.
+ */
+link_mt: string | null, 
+/**
+ * Which links an exported article cites, in words.
+ */
+citation_rule: string, };
 
 export type SummaryFormat = "markdown" | "html" | "docx" | "json";
 

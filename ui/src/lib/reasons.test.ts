@@ -9,6 +9,7 @@ describe("reasonsText", () => {
     expect(reasonsText(["glossary-term", "memory-pair", "name", "date"])).toBe(
       "glossary term · memory word pair · names · dates",
     );
+    expect(reasonsText(["shared-words", "machine-translation"])).toBe("shared words · via machine translation");
     expect(reasonsText([])).toBe("");
   });
 });

@@ -9,6 +9,7 @@ const WORDS: Record<LinkReason, string> = {
   "glossary-term": "glossary term",
   "memory-pair": "memory word pair",
   translation: "through the translation",
+  "machine-translation": "via machine translation",
 };
 
 /** How a link was found, in words, for the label beside its passage. */
