@@ -18,6 +18,8 @@ use crate::glossary::{Lexicon, Mention};
 use crate::lang::{LangTag, fold_diacritic as fold};
 use crate::text::{self, TokenKind};
 
+pub mod judge;
+
 /// One source segment, with its translation when there is one.
 #[derive(Debug, Clone, Default)]
 pub struct SourceSegment {
@@ -37,6 +39,9 @@ pub enum FlagKind {
     NumberMismatch,
     EntityNotInSource,
     NegationMismatch,
+    /// The user's own model, asked with the claim and its evidence, said
+    /// the evidence does not support it (see [`judge`]).
+    ModelNotSupported,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

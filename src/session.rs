@@ -38,7 +38,7 @@ pub use exchange::{
 pub use memory::{export_glossary, import_glossary, qa_report};
 pub use mt::{DraftJob, MtJob, MtSuggestion, ProfileView, suggestions};
 pub use review::compare;
-pub use summary::{LinkMtJob, summary_file};
+pub use summary::{JudgeJob, JudgeOutcome, JudgeReport, LinkMtJob, run_judge, summary_file};
 pub use team::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus, TeamUseError, repository_path};
 
 #[derive(Debug, thiserror::Error)]

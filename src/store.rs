@@ -418,6 +418,19 @@ CREATE TABLE link_translations (
     text        TEXT NOT NULL,
     PRIMARY KEY (segment_id, profile, model, target_lang)
 ) STRICT;
+
+-- Verdicts of the user's own model on summary claims: asked once per claim
+-- text, evidence, profile, model and prompt version, so an unchanged
+-- sentence is never asked again. Local, like the translations above.
+CREATE TABLE claim_checks (
+    profile        TEXT NOT NULL,
+    model          TEXT NOT NULL,
+    prompt_version INTEGER NOT NULL,
+    claim          TEXT NOT NULL,
+    evidence       TEXT NOT NULL,
+    supported      INTEGER NOT NULL CHECK (supported IN (0, 1)),
+    PRIMARY KEY (profile, model, prompt_version, claim, evidence)
+) STRICT, WITHOUT ROWID;
 "#,
 ];
 

@@ -174,6 +174,8 @@ pub struct SentenceView {
     pub rejected: Vec<SegmentId>,
     /// Whether its flags keep the summary from being approved.
     pub blocking: bool,
+    /// The claim check's verdict on it with its current evidence, if asked.
+    pub verdict: Option<ModelVerdict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,6 +225,8 @@ pub struct SummaryView {
     pub link_mt: Option<String>,
     /// Which links an exported article cites, in words.
     pub citation_rule: String,
+    /// The profile whose model checks claims, when switched on.
+    pub judge: Option<String>,
 }
 
 /// An article cites the passages people confirmed, and links found
@@ -230,6 +234,24 @@ pub struct SummaryView {
 /// content the passage covers), marked as automatic. Chosen on SuperPAL's
 /// dev split, reported on its test split (`docs/benchmarks.md`).
 pub const CITE_AUTOMATIC_FROM: f32 = 0.5;
+
+/// The model that checks claims: a profile (OpenAI-compatible), its model
+/// and the version of the prompt it is asked with; verdicts are kept under
+/// all three.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimChecker {
+    pub profile: String,
+    pub model: String,
+    pub prompt_version: u32,
+}
+
+/// What the user's model said of a claim with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ModelVerdict {
+    pub model: String,
+    pub supported: bool,
+}
 
 /// Which machine translations a summary is linked through: a profile, its
 /// model (empty for services that have none) and the language translated

@@ -20,11 +20,11 @@ use verso::session::{
     ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, Progress, ProjectInfo,
 };
 use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
-use verso::session::{MtSuggestion, ProfileView};
+use verso::session::{JudgeReport, MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{
-    Approval, Coverage, LinkDecision, LinkOrigin, LinkView, Reference, SectionView, SentenceKind, SentenceView,
-    SourceDocument, SummaryView,
+    Approval, Coverage, LinkDecision, LinkOrigin, LinkView, ModelVerdict, Reference, SectionView, SentenceKind,
+    SentenceView, SourceDocument, SummaryView,
 };
 use verso::text::Span;
 use verso::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
@@ -77,6 +77,8 @@ fn generated() -> String {
         Reference::decl(&cfg),
         Approval::decl(&cfg),
         SummaryView::decl(&cfg),
+        ModelVerdict::decl(&cfg),
+        JudgeReport::decl(&cfg),
         SummaryFormat::decl(&cfg),
         DocumentExport::decl(&cfg),
         ExportPreview::decl(&cfg),

@@ -680,3 +680,121 @@ fn an_article_cites_confirmed_and_strong_automatic_links_and_marks_overridden_cl
     assert!(verified.contains(&(weak_id.0, false)) && verified.contains(&(confirmed_id.0, true)), "{verified:?}");
     assert!(f.session.summary(f.summary).expect("view").citation_rule.contains("50%"));
 }
+
+/// An OpenAI-compatible model on loopback: "No" to claims about the
+/// Government, an unclear answer to claims about the opposition, "Yes"
+/// (in Markdown) to the rest.
+async fn claim_checker() -> loopback::Server {
+    loopback::serve(|request, _| {
+        let user = request.json()["messages"][1]["content"].as_str().unwrap_or_default().to_string();
+        let claim = user.rsplit("Claim: ").next().unwrap_or_default();
+        let answer = if claim.contains("Government") {
+            "No"
+        } else if claim.contains("opposition") {
+            "It is hard to say."
+        } else {
+            "**Yes**"
+        };
+        let reply =
+            serde_json::json!({ "choices": [{ "index": 0, "message": { "role": "assistant", "content": answer } }] });
+        loopback::Reply::json(200, reply.to_string())
+    })
+    .await
+}
+
+fn judge_profile(f: &Fixture, url: &str) {
+    let mut judge = verso::mt::Profile::new("Judge", verso::mt::ProviderKind::Openai);
+    judge.url = format!("{url}/v1");
+    judge.model = Some("bespoke-minicheck".into());
+    judge.enabled = true;
+    let mut libre = verso::mt::Profile::new("Libre", verso::mt::ProviderKind::Libretranslate);
+    libre.enabled = true;
+    verso::mt::Settings { profiles: vec![judge, libre] }.save(&f._dir.path().join("config")).expect("settings");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_claim_check_asks_the_users_model_once_per_claim_and_its_no_blocks_approval() {
+    let server = claim_checker().await;
+    let mut f = fixture();
+    judge_profile(&f, &server.url);
+    write(
+        &mut f,
+        "Youth unemployment fell to 27% in October. The Government approved a housing plan worth 3 billion euros.",
+    );
+    assert!(f.session.set_judge(f.summary, Some("Libre")).is_err(), "a translation service cannot check claims");
+    let view = f.session.set_judge(f.summary, Some("Judge")).expect("on");
+    assert!(sentences(&view).iter().all(|s| s.flags.is_empty() && s.verdict.is_none()), "the rules find no fault");
+
+    let job = f.session.judge_job(f.summary).expect("job").expect("two claims to ask about");
+    assert_eq!(job.claims.len(), 2);
+    let outcome = verso::session::run_judge(&job, &AtomicBool::new(false), &mut |_, _| {}).await.expect("run");
+    let report = f.session.finish_judge(f.summary, Some(&job), outcome).expect("finish");
+    assert_eq!((report.judged, report.errors.len()), (2, 0), "{:?}", report.errors);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.method == "POST" && r.path == "/v1/chat/completions"));
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mt/claim-check.request.json"),
+        )
+        .expect("fixture"),
+    )
+    .expect("json");
+    assert_eq!(requests[0].json(), expected);
+
+    let [fine, wrong] = sentences(&report.view)[..] else { panic!("two sentences") };
+    assert_eq!(fine.verdict.as_ref().map(|v| (v.model.as_str(), v.supported)), Some(("bespoke-minicheck", true)));
+    assert!(fine.flags.is_empty() && !fine.blocking);
+    assert_eq!(flags(wrong), [FlagKind::ModelNotSupported]);
+    assert!(wrong.blocking && wrong.flags[0].detail.contains("bespoke-minicheck"), "{wrong:?}");
+    let refused = f.session.approve_summary(f.summary, None).expect_err("blocked by the model's verdict");
+    assert_eq!(ErrorReply::from(&refused).kind, ErrorKind::Blocked);
+
+    // Unchanged claims are never asked again, not even by a new session.
+    assert!(f.session.judge_job(f.summary).expect("job").is_none());
+    let path = std::path::PathBuf::from(f.session.info().expect("info").path);
+    let mut again = Session::new(f._dir.path().join("config"), "Sam".into());
+    drop(std::mem::replace(&mut f.session, Session::new(f._dir.path().join("other"), "Sam".into())));
+    again.open_project(&path).expect("reopen");
+    assert!(again.judge_job(f.summary).expect("job").is_none());
+    f.session = again;
+
+    // A rewritten claim is asked about anew; a cancelled run keeps nothing.
+    let wrong = sentences(&f.session.summary(f.summary).expect("view"))[1].clone();
+    edit(&mut f, &wrong, "The opposition criticised the housing plan as late.");
+    let job = f.session.judge_job(f.summary).expect("job").expect("the rewritten claim");
+    assert_eq!(job.claims.len(), 1);
+    let cancel = AtomicBool::new(true);
+    let cancelled = verso::session::run_judge(&job, &cancel, &mut |_, _| {}).await;
+    assert!(matches!(cancelled, Err(verso::mt::MtError::Cancelled)));
+    assert_eq!(f.session.judge_job(f.summary).expect("job").map(|j| j.claims.len()), Some(1), "nothing kept");
+
+    // An unclear answer leaves the claim unjudged, says so, and the rules stand.
+    let outcome = verso::session::run_judge(&job, &AtomicBool::new(false), &mut |_, _| {}).await.expect("run");
+    let report = f.session.finish_judge(f.summary, Some(&job), outcome).expect("finish");
+    assert_eq!(report.judged, 0);
+    assert!(report.errors[0].contains("neither Yes nor No") && report.errors[0].contains("It is hard to say"));
+    assert!(sentences(&report.view)[1].verdict.is_none());
+
+    // Switched off, no verdict counts.
+    let off = f.session.set_judge(f.summary, None).expect("off");
+    assert!(
+        sentences(&off).iter().all(|s| s.verdict.is_none() && !flags(s).contains(&FlagKind::ModelNotSupported)),
+        "{off:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_key_is_reported_in_words_and_the_rules_stand() {
+    let server = loopback::serve(|_, _| loopback::Reply::json(401, r#"{"error":{"message":"bad key"}}"#)).await;
+    let mut f = fixture();
+    judge_profile(&f, &server.url);
+    write(&mut f, "Youth unemployment fell to 72% in October. The plan foresees 40,000 social homes by 2030.");
+    f.session.set_judge(f.summary, Some("Judge")).expect("on");
+    let job = f.session.judge_job(f.summary).expect("job").expect("claims");
+    let outcome = verso::session::run_judge(&job, &AtomicBool::new(false), &mut |_, _| {}).await.expect("run");
+    assert_eq!(server.requests().len(), 1, "a refused key ends the run");
+    let report = f.session.finish_judge(f.summary, Some(&job), outcome).expect("finish");
+    assert!(report.errors[0].contains("refused the API key"), "{:?}", report.errors);
+    assert_eq!(flags(sentences(&report.view)[0]), [FlagKind::NumberMismatch]);
+}

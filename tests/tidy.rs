@@ -211,6 +211,7 @@ const COMMANDS_BEYOND_ONE_CALL: &[(&str, &str)] = &[
     ("mt_pretranslate", "prepares under the lock, awaits the network without it, writes the result"),
     ("summary_draft", "prepares under the lock, awaits the network without it, writes the result"),
     ("summary_link_mt", "prepares under the lock, awaits the network without it, writes the result"),
+    ("judge_claims", "prepares under the lock, awaits the network without it, writes the result"),
 ];
 
 #[test]

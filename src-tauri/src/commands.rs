@@ -19,7 +19,7 @@ use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamS
 use verso::session::{
     DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo, Session, SessionError,
 };
-use verso::session::{MtSuggestion, ProfileView};
+use verso::session::{JudgeReport, MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{LinkDecision, SentenceKind, SummaryView};
 use verso::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
@@ -571,6 +571,33 @@ pub async fn summary_link_mt(
         None => None,
     };
     with_session(&state, |s| s.finish_link_mt(summary, job.as_ref(), texts))
+}
+
+/// Switches the claim check on (with an OpenAI-compatible profile) or off.
+#[tauri::command(async)]
+pub fn set_judge(state: State<'_, AppState>, summary: DocumentId, profile: Option<String>) -> Reply<SummaryView> {
+    with_session(&state, |s| s.set_judge(summary, profile.as_deref()))
+}
+
+/// Puts the claims the model has not judged yet to it, one at a time, with
+/// progress and Cancel (nothing is kept when cancelled).
+#[tauri::command]
+pub async fn judge_claims(
+    state: State<'_, AppState>,
+    summary: DocumentId,
+    on_progress: Channel<Progress>,
+) -> Reply<JudgeReport> {
+    let job = with_session(&state, |s| s.judge_job(summary))?;
+    let mut report = reporter(&state, &on_progress);
+    let outcome = match &job {
+        Some(job) => verso::session::run_judge(job, &state.cancel, &mut |done, total| {
+            report(done as f64, total as f64);
+        })
+        .await
+        .map_err(mt_reply)?,
+        None => verso::session::JudgeOutcome::default(),
+    };
+    with_session(&state, |s| s.finish_judge(summary, job.as_ref(), outcome))
 }
 
 /// Asks an OpenAI-compatible profile for a draft summary of a document and

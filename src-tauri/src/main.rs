@@ -63,6 +63,8 @@ fn main() -> ExitCode {
             commands::summary_draft,
             commands::set_link_mt,
             commands::summary_link_mt,
+            commands::set_judge,
+            commands::judge_claims,
             commands::concordance,
             commands::memories,
             commands::import_memory,

@@ -56,6 +56,11 @@ pub enum SummaryAction {
         /// as revisions), from now on; `--mt off` switches that off.
         #[arg(long, value_name = "PROFILE")]
         mt: Option<String>,
+        /// Ask this OpenAI-compatible profile's model whether each claim's
+        /// evidence supports it (verdicts kept in the project, so unchanged
+        /// claims are not asked again), from now on; `--judge off` stops.
+        #[arg(long, value_name = "PROFILE")]
+        judge: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -134,14 +139,19 @@ pub fn run(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> anyhow
                 writeln!(stdout, "created summary {id}: \"{}\", {} sentences", document.title, document.segments)?;
             }
         }
-        SummaryAction::Check { project, summary, mt, json } => {
+        SummaryAction::Check { project, summary, mt, judge, json } => {
             let mut session = open(&project, wait, None)?;
             let summary = DocumentId(summary);
             if let Some(profile) = mt {
                 let profile = (profile != "off").then_some(profile);
                 session.set_link_mt(summary, profile.as_deref())?;
             }
-            let view = link_through_mt(&mut session, summary)?;
+            if let Some(profile) = judge {
+                let profile = (profile != "off").then_some(profile);
+                session.set_judge(summary, profile.as_deref())?;
+            }
+            link_through_mt(&mut session, summary)?;
+            let view = check_claims(&mut session, summary)?;
             if json {
                 print_json(stdout, &view)?;
             } else {
@@ -232,6 +242,28 @@ fn link_through_mt(session: &mut Session, summary: DocumentId) -> anyhow::Result
     }
 }
 
+/// Puts the claims the model has not judged yet to it, when the claim
+/// check is on; what goes wrong is reported and the rules' flags stand.
+fn check_claims(session: &mut Session, summary: DocumentId) -> anyhow::Result<SummaryView> {
+    let job = match session.judge_job(summary) {
+        Ok(job) => job,
+        Err(error) => {
+            eprintln!("claims not checked by the model: {error}");
+            None
+        }
+    };
+    let Some(job) = job else { return Ok(session.summary(summary)?) };
+    let p = job.client.profile();
+    eprintln!("asking \"{}\" ({}) about {} claim(s), one at a time", p.name, p.url, job.claims.len());
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let outcome = tokio::runtime::Runtime::new()?.block_on(verso::session::run_judge(&job, &cancel, &mut |_, _| {}))?;
+    let report = session.finish_judge(summary, Some(&job), outcome)?;
+    for error in &report.errors {
+        eprintln!("claim check: {error}");
+    }
+    Ok(report.view)
+}
+
 fn print_summary(out: &mut impl Write, session: &Session, view: &SummaryView) -> anyhow::Result<()> {
     let c = view.coverage;
     writeln!(
@@ -265,6 +297,9 @@ fn print_summary(out: &mut impl Write, session: &Session, view: &SummaryView) ->
                 };
                 let reasons = super::files::reasons_text(&link.reasons);
                 writeln!(out, "   ← segment {} ({how}; {reasons}): {text}", link.segment.0)?;
+            }
+            if let Some(verdict) = sentence.verdict.as_ref().filter(|v| v.supported) {
+                writeln!(out, "   ✓ model {}: supported", verdict.model)?;
             }
             for flag in &sentence.flags {
                 writeln!(

@@ -7,6 +7,9 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
 
 use super::SessionError;
 use crate::align;
@@ -14,12 +17,13 @@ use crate::document::{DocumentId, DocumentSummary, SegmentId};
 use crate::formats::export::{self, article, article::SummaryFormat};
 use crate::glossary::Lexicon;
 use crate::lang::LangTag;
-use crate::provenance::{FlagKind, LinkReason, Linker, SourceSegment};
+use crate::mt::MtError;
+use crate::provenance::{Flag, FlagKind, LinkReason, Linker, SourceSegment, judge};
 use crate::revision::{RevisionId, Status};
 use crate::store::{Project, StoreError};
 use crate::summary::{
-    Approval, Coverage, DEFAULT_SECTIONS, LinkDecision, LinkOrigin, LinkView, MachineLink, NewSummary, SectionView,
-    SentenceKind, SentenceView, SourceDocument, StoredDecision, SummaryView, outline,
+    Approval, ClaimChecker, Coverage, DEFAULT_SECTIONS, LinkDecision, LinkOrigin, LinkView, MachineLink, ModelVerdict,
+    NewSummary, SectionView, SentenceKind, SentenceView, SourceDocument, StoredDecision, SummaryView, outline,
 };
 use crate::text::Span;
 
@@ -30,6 +34,74 @@ pub struct LinkMtJob {
     /// (passage, its source text), in the order of `request.texts`.
     pub passages: Vec<(SegmentId, String)>,
     pub request: crate::mt::Request,
+}
+
+/// Claim sentences to put to the user's model, each with its evidence.
+pub struct JudgeJob {
+    pub client: crate::mt::Client,
+    pub checker: ClaimChecker,
+    /// (claim, evidence), one request each.
+    pub claims: Vec<(String, String)>,
+}
+
+/// What the model said: (claim, evidence, supported) for every clear
+/// answer, and what went wrong, in words.
+#[derive(Debug, Default)]
+pub struct JudgeOutcome {
+    pub verdicts: Vec<(String, String, bool)>,
+    pub errors: Vec<String>,
+}
+
+/// The summary after a claim check, how many claims were judged, and the
+/// errors (a refused key, a timeout, an unclear answer) that left claims
+/// unjudged; the rules' flags stand either way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct JudgeReport {
+    pub view: SummaryView,
+    pub judged: u32,
+    pub errors: Vec<String>,
+}
+
+/// Asks the model about each claim of `job`, one at a time (a local model
+/// serves one request at a time anyway). `cancel` is looked at between
+/// claims and while waiting; cancelled, nothing is returned to keep. A
+/// service error ends the run (the next claims would fail alike); an
+/// unclear answer leaves its claim unjudged and the run goes on.
+pub async fn run_judge(
+    job: &JudgeJob,
+    cancel: &AtomicBool,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<JudgeOutcome, MtError> {
+    let mut outcome = JudgeOutcome::default();
+    let total = job.claims.len();
+    for (done, (claim, evidence)) in job.claims.iter().enumerate() {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(MtError::Cancelled);
+        }
+        match job.client.chat(judge::SYSTEM, &judge::prompt(claim, evidence), cancel).await {
+            Ok(answer) => match judge::parse(&answer) {
+                Ok(supported) => outcome.verdicts.push((claim.clone(), evidence.clone(), supported)),
+                Err(unclear) => outcome.errors.push(format!("“{}”: {unclear}", short(claim))),
+            },
+            Err(MtError::Cancelled) => return Err(MtError::Cancelled),
+            Err(error) => {
+                outcome.errors.push(error.to_string());
+                break;
+            }
+        }
+        progress(done + 1, total);
+    }
+    Ok(outcome)
+}
+
+/// A claim as a message quotes it.
+fn short(text: &str) -> String {
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text.to_string()
+    }
 }
 
 /// Below this share of words in common with the text it had when a link was
@@ -162,8 +234,46 @@ fn similarity(a: &str, b: &str) -> f32 {
     similar::TextDiff::from_words(a, b).ratio()
 }
 
-/// Links and flags for every sentence of a summary, with coverage.
-pub fn view(project: &Project, summary: DocumentId, index: &SourceIndex) -> Result<SummaryView, SummaryError> {
+/// What the claim check is given for a sentence: its linked passages with
+/// their neighbours; empty when nothing is linked.
+fn claim_evidence(index: &SourceIndex, sentence: &SentenceView) -> String {
+    let linked: Vec<usize> = sentence.links.iter().filter_map(|l| index.by_id.get(&l.segment).copied()).collect();
+    judge::evidence(index.linker.sources(), &linked)
+}
+
+/// Adds the claim check's verdict, kept for this claim and evidence, to a
+/// claim sentence: a verdict of "not supported" is a flag like the rules'.
+fn add_verdict(
+    project: &Project,
+    index: &SourceIndex,
+    checker: &ClaimChecker,
+    sentence: &mut SentenceView,
+) -> Result<(), SummaryError> {
+    if sentence.kind != SentenceKind::Claim || sentence.links.is_empty() {
+        return Ok(());
+    }
+    let evidence = claim_evidence(index, sentence);
+    let Some(supported) = project.claim_verdict(checker, sentence.text.trim(), &evidence)? else { return Ok(()) };
+    let model = if checker.model.is_empty() { checker.profile.clone() } else { checker.model.clone() };
+    if !supported {
+        sentence.flags.push(Flag {
+            kind: FlagKind::ModelNotSupported,
+            detail: format!("{model} says the linked passages do not support this claim"),
+        });
+        sentence.blocking = true;
+    }
+    sentence.verdict = Some(ModelVerdict { model, supported });
+    Ok(())
+}
+
+/// Links and flags for every sentence of a summary, with coverage; with a
+/// claim checker, its verdicts too.
+pub fn view(
+    project: &Project,
+    summary: DocumentId,
+    index: &SourceIndex,
+    checker: Option<&ClaimChecker>,
+) -> Result<SummaryView, SummaryError> {
     let document = project.summary_document(summary)?;
     let lang = project.languages(summary)?.0;
     let kinds = project.sentence_kinds(summary)?;
@@ -184,7 +294,10 @@ pub fn view(project: &Project, summary: DocumentId, index: &SourceIndex) -> Resu
     for row in project.segments(summary)? {
         let text = row.translation.clone().unwrap_or_default();
         let kind = kinds.get(&row.id).copied().unwrap_or(SentenceKind::Claim);
-        let sentence = sentence_view(index, &lang, row.id, row.revision, text, row.status, kind, &decisions);
+        let mut sentence = sentence_view(index, &lang, row.id, row.revision, text, row.status, kind, &decisions);
+        if let Some(checker) = checker {
+            add_verdict(project, index, checker, &mut sentence)?;
+        }
         if !sentence.text.trim().is_empty() {
             any = true;
             all_approved &= sentence.status == Status::Approved;
@@ -219,6 +332,7 @@ pub fn view(project: &Project, summary: DocumentId, index: &SourceIndex) -> Resu
         approval: project.summary_approval(summary)?,
         link_mt: project.link_mt_profile()?,
         citation_rule: article::citation_rule(),
+        judge: project.judge_profile()?,
     })
 }
 
@@ -253,6 +367,7 @@ fn sentence_view(
         flags: Vec::new(),
         rejected: rejected.iter().map(|&i| index.passages[i].1).collect(),
         blocking: false,
+        verdict: None,
     };
     if view.text.trim().is_empty() {
         return view;
@@ -296,10 +411,11 @@ pub fn approve(
     project: &mut Project,
     summary: DocumentId,
     index: &SourceIndex,
+    checker: Option<&ClaimChecker>,
     override_reason: Option<&str>,
     author: &str,
 ) -> Result<Approval, SummaryError> {
-    let current = view(project, summary, index)?;
+    let current = view(project, summary, index, checker)?;
     let sentences: Vec<&SentenceView> =
         current.sections.iter().flat_map(|s| &s.sentences).filter(|s| !s.text.trim().is_empty()).collect();
     if sentences.is_empty() {
@@ -495,10 +611,85 @@ impl super::Session {
 
     pub fn summary(&mut self, summary: DocumentId) -> Result<SummaryView, SessionError> {
         self.index_for(summary)?;
+        let checker = self.claim_checker()?;
         let (Some(project), Some(index)) = (&self.project, &self.source_index) else {
             return Err(SessionError::NoProject);
         };
-        Ok(view(project, summary, index)?)
+        Ok(view(project, summary, index, checker.as_ref())?)
+    }
+
+    /// The model that checks claims when the user switched that on, or
+    /// `None` (also when its profile was removed since).
+    fn claim_checker(&self) -> Result<Option<ClaimChecker>, SessionError> {
+        let Some(name) = self.project()?.judge_profile()? else { return Ok(None) };
+        let settings = crate::mt::Settings::load(&self.config_dir)?;
+        let Ok(profile) = settings.get(&name) else { return Ok(None) };
+        Ok(Some(ClaimChecker {
+            profile: profile.name.clone(),
+            model: profile.model.clone().unwrap_or_default(),
+            prompt_version: judge::PROMPT_VERSION,
+        }))
+    }
+
+    /// Switches the claim check on, with an OpenAI-compatible profile
+    /// (Ollama, llama.cpp server, vLLM, a hosted service), or off.
+    pub fn set_judge(&mut self, summary: DocumentId, profile: Option<&str>) -> Result<SummaryView, SessionError> {
+        if let Some(name) = profile {
+            let settings = crate::mt::Settings::load(&self.config_dir)?;
+            let found = settings.get(name)?;
+            if found.kind != crate::mt::ProviderKind::Openai {
+                return Err(SessionError::Mt(crate::mt::MtError::Invalid(format!(
+                    "\"{name}\" is a {} profile; the claim check needs a language model behind an OpenAI-compatible \
+                     endpoint (Ollama, llama.cpp server, vLLM or a hosted service)",
+                    found.kind.label()
+                ))));
+            }
+        }
+        self.project_mut()?.set_judge_profile(profile)?;
+        self.summary(summary)
+    }
+
+    /// The claim sentences the model has not yet judged with their current
+    /// evidence, ready to send; `None` when the check is off or nothing is
+    /// missing. Refused when the profile is switched off or lacks its key.
+    pub fn judge_job(&mut self, summary: DocumentId) -> Result<Option<JudgeJob>, SessionError> {
+        let Some(checker) = self.claim_checker()? else { return Ok(None) };
+        self.index_for(summary)?;
+        let (Some(project), Some(index)) = (&self.project, &self.source_index) else {
+            return Err(SessionError::NoProject);
+        };
+        let current = view(project, summary, index, Some(&checker))?;
+        let mut claims: Vec<(String, String)> = Vec::new();
+        for sentence in current.sections.iter().flat_map(|s| &s.sentences) {
+            if sentence.kind != SentenceKind::Claim || sentence.links.is_empty() || sentence.verdict.is_some() {
+                continue;
+            }
+            let claim = (sentence.text.trim().to_string(), claim_evidence(index, sentence));
+            if !claim.0.is_empty() && !claims.contains(&claim) {
+                claims.push(claim);
+            }
+        }
+        if claims.is_empty() {
+            return Ok(None);
+        }
+        let client = self.mt_client(&checker.profile)?;
+        Ok(Some(JudgeJob { client, checker, claims }))
+    }
+
+    /// Keeps the verdicts a [`JudgeJob`] brought back and returns the
+    /// summary with them, and what went wrong in words.
+    pub fn finish_judge(
+        &mut self,
+        summary: DocumentId,
+        job: Option<&JudgeJob>,
+        outcome: JudgeOutcome,
+    ) -> Result<JudgeReport, SessionError> {
+        if let Some(job) = job
+            && !outcome.verdicts.is_empty()
+        {
+            self.project_mut()?.add_claim_verdicts(&job.checker, &outcome.verdicts)?;
+        }
+        Ok(JudgeReport { view: self.summary(summary)?, judged: outcome.verdicts.len() as u32, errors: outcome.errors })
     }
 
     /// Splits pasted or typed text into sentences and appends them to a section.
@@ -596,10 +787,11 @@ impl super::Session {
     ) -> Result<SummaryView, SessionError> {
         let author = self.info()?.author;
         self.index_for(summary)?;
+        let checker = self.claim_checker()?;
         let (Some(project), Some(index)) = (&mut self.project, &self.source_index) else {
             return Err(SessionError::NoProject);
         };
-        approve(project, summary, index, override_reason, &author)?;
+        approve(project, summary, index, checker.as_ref(), override_reason, &author)?;
         self.summary(summary)
     }
 

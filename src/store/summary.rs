@@ -10,7 +10,7 @@ use super::{HIDDEN_POSITION_BASE, Project, StoreError, insert_revision, review_i
 use crate::document::{DocumentId, DocumentSummary, SegmentId};
 use crate::revision::{Decision, Status};
 use crate::summary::{
-    Approval, LinkDecision, MachineLink, NewSummary, Reference, Section, SentenceKind, StoredDecision,
+    Approval, ClaimChecker, LinkDecision, MachineLink, NewSummary, Reference, Section, SentenceKind, StoredDecision,
 };
 
 impl Project {
@@ -475,6 +475,85 @@ impl Project {
             })
             .map_err(self.err())?;
         Ok((count, last, self.link_mt_profile()?))
+    }
+
+    /// The profile whose model checks summary claims, if switched on.
+    pub fn judge_profile(&self) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'judge_profile'", [], |row| row.get(0))
+            .optional()
+            .map_err(self.err())
+    }
+
+    /// Switches the claim check on (with a profile) or off.
+    pub fn set_judge_profile(&mut self, profile: Option<&str>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        match profile {
+            Some(name) => tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('judge_profile', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [name],
+            ),
+            None => tx.execute("DELETE FROM meta WHERE key = 'judge_profile'", []),
+        }
+        .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    /// The verdict `checker` gave on `claim` with `evidence`, if asked.
+    pub fn claim_verdict(
+        &self,
+        checker: &ClaimChecker,
+        claim: &str,
+        evidence: &str,
+    ) -> Result<Option<bool>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT supported FROM claim_checks
+                  WHERE profile = ?1 AND model = ?2 AND prompt_version = ?3 AND claim = ?4 AND evidence = ?5",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(params![checker.profile, checker.model, checker.prompt_version, claim, evidence], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .optional()
+            })
+            .map(|found| found.map(|v| v == 1))
+            .map_err(self.err())
+    }
+
+    /// Keeps verdicts, (claim, evidence, supported), in one transaction.
+    pub fn add_claim_verdicts(
+        &mut self,
+        checker: &ClaimChecker,
+        verdicts: &[(String, String, bool)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO claim_checks (profile, model, prompt_version, claim, evidence, supported)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(e)?;
+            for (claim, evidence, supported) in verdicts {
+                insert
+                    .execute(params![
+                        checker.profile,
+                        checker.model,
+                        checker.prompt_version,
+                        claim,
+                        evidence,
+                        i64::from(*supported)
+                    ])
+                    .map_err(e)?;
+            }
+        }
+        tx.commit().map_err(e)
     }
 
     /// The project's own article template for summary exports, if set.

@@ -895,6 +895,102 @@ async fn an_english_summary_of_an_untranslated_spanish_statement_links_via_machi
 }
 
 #[tokio::test]
+async fn a_claim_the_users_model_finds_unsupported_blocks_approval_until_fixed() -> anyhow::Result<()> {
+    let _one = lock().await;
+    // An OpenAI-compatible model on loopback: "No" to the claim that the
+    // groups criticised the plan, "Yes" to every other.
+    let server = loopback::serve(|request, _| {
+        let user = request.json()["messages"][1]["content"].as_str().unwrap_or_default().to_string();
+        let claim = user.rsplit("Claim: ").next().unwrap_or_default().to_string();
+        let answer = if user.contains("Claim: ") && claim.contains("criticised") { "No" } else { "Yes" };
+        let reply = json!({ "choices": [{ "index": 0, "message": { "role": "assistant", "content": answer } }] });
+        loopback::Reply::json(200, reply.to_string())
+    })
+    .await;
+    let dir = tempfile::tempdir()?;
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config)?;
+    let mut judge = verso::mt::Profile::new("Judge", verso::mt::ProviderKind::Openai);
+    judge.url = format!("{}/v1", server.url);
+    judge.model = Some("bespoke-minicheck".into());
+    judge.enabled = true;
+    verso::mt::Settings { profiles: vec![judge] }.save(&config)?;
+    let project = project_with_text(
+        dir.path(),
+        "statement.txt",
+        "The Ministry of Water announced a plan to build three desalination plants on the northern coast. \
+         The plants will supply 450,000 households by 2028. \
+         Environmental groups welcomed the plan.",
+    )?;
+    let app = App::launch(&[&project], &config).await?;
+    app.wait_for(ROW).await?;
+    app.wait_for("[data-testid=new-summary]").await?.click().await?;
+    app.wait_for("[data-testid=summary-name]").await?.send_keys("Plants summary").await?;
+    let lang = app.wait_for("[data-testid=summary-lang]").await?;
+    lang.clear().await?;
+    lang.send_keys("en").await?;
+    app.wait_for("[data-testid=summary-create]").await?.click().await?;
+    app.wait_for("[data-testid=composer-text]")
+        .await?
+        .send_keys("The plants will supply 450,000 households by 2028. Environmental groups criticised the plan.")
+        .await?;
+    app.wait_for("[data-testid=composer-add]").await?.click().await?;
+    app.wait_until("two sentences", "document.querySelectorAll('[data-testid=summary-sentence]').length === 2").await?;
+    let before = app.eval("document.querySelectorAll('[data-testid=flag]').length").await?;
+    assert_eq!(before, json!(0), "the rules alone find nothing wrong");
+
+    app.wait_for("[data-testid=judge]").await?;
+    app.eval(
+        "(() => { const s = document.querySelector('[data-testid=judge]'); s.value = 'Judge'; \
+           s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
+    )
+    .await?;
+    app.wait_until(
+        "the model's verdict is shown",
+        "!document.querySelector('[data-testid=progress-dialog]') && \
+           document.querySelectorAll('[data-testid=flag][data-kind=model-not-supported]').length === 1",
+    )
+    .await?;
+    let badge = app.wait_for("[data-testid=flag][data-kind=model-not-supported]").await?.text().await?;
+    assert!(badge.contains("model: not supported") && badge.contains("bespoke-minicheck"), "{badge}");
+    let supported = app.eval("document.querySelectorAll('[data-testid=verdict]').length").await?;
+    assert_eq!(supported, json!(1), "the other claim is marked as supported by the model");
+
+    // Approval is blocked while the model's verdict stands.
+    app.wait_for("[data-testid=approve-summary]").await?.click().await?;
+    let message = app.wait_for("[data-testid=blocked-message]").await?.text().await?;
+    assert!(message.contains("criticised"), "{message}");
+    app.client.find(Locator::Css("[data-testid=override-dialog] button")).await?.click().await?;
+
+    // Fixed and checked again, it may be approved.
+    let wrong = app.client.find(Locator::Css("[data-testid=summary-sentence]:nth-of-type(2) textarea")).await?;
+    wrong.click().await?;
+    app.eval("(() => { const t = document.querySelector('[data-testid=summary-sentence]:nth-of-type(2) textarea'); t.select(); return true; })()")
+        .await?;
+    wrong.send_keys("Environmental groups welcomed the plan.").await?;
+    app.wait_for("[data-testid=judge-run]").await?.click().await?;
+    app.wait_until(
+        "both claims are supported",
+        "!document.querySelector('[data-testid=progress-dialog]') && \
+           document.querySelectorAll('[data-testid=verdict]').length === 2 && \
+           document.querySelectorAll('[data-testid=flag]').length === 0",
+    )
+    .await?;
+    app.wait_for("[data-testid=approve-summary]").await?.click().await?;
+    app.wait_for("[data-testid=summary-approved]").await?;
+    app.quit().await?;
+
+    let claims: Vec<String> = server
+        .requests()
+        .iter()
+        .filter_map(|r| r.json()["messages"][1]["content"].as_str().map(str::to_string))
+        .filter(|user| user.contains("Claim: "))
+        .collect();
+    assert_eq!(claims.len(), 3, "two claims, then the rewritten one: {claims:?}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn an_xliff_file_from_another_tool_imports_with_its_translations() -> anyhow::Result<()> {
     let _one = lock().await;
     let dir = tempfile::tempdir()?;

@@ -22,6 +22,7 @@ import type {
   LinkDecision,
   SentenceKind,
   SummaryView,
+  JudgeReport,
   SummaryFormat,
   DocumentExport,
   ExportPreview,
@@ -69,6 +70,9 @@ export const api = {
   setLinkMt: (summary: DocumentId, profile: string | null) => invoke<SummaryView>("set_link_mt", { summary, profile }),
   summaryLinkMt: (summary: DocumentId, onprogress: (p: Progress) => void) =>
     invoke<SummaryView>("summary_link_mt", { summary, onProgress: progressChannel(onprogress) }),
+  setJudge: (summary: DocumentId, profile: string | null) => invoke<SummaryView>("set_judge", { summary, profile }),
+  judgeClaims: (summary: DocumentId, onprogress: (p: Progress) => void) =>
+    invoke<JudgeReport>("judge_claims", { summary, onProgress: progressChannel(onprogress) }),
   summaryDraft: (document: DocumentId, profile: string, inTarget: boolean) =>
     invoke<DocumentSummary>("summary_draft", { document, profile, inTarget }),
   tmMatches: (segment: SegmentId, threshold: number) => invoke<TmMatch[]>("tm_matches", { segment, threshold }),

@@ -100,7 +100,7 @@ export type DocumentDiff = { from: string, to: string, granularity: Granularity,
 
 export type HistoryEntry = { revision: Revision, diff: TextDiff, };
 
-export type FlagKind = "unsupported" | "number-not-in-source" | "number-mismatch" | "entity-not-in-source" | "negation-mismatch";
+export type FlagKind = "unsupported" | "number-not-in-source" | "number-mismatch" | "entity-not-in-source" | "negation-mismatch" | "model-not-supported";
 
 export type Flag = { kind: FlagKind, 
 /**
@@ -149,7 +149,11 @@ rejected: Array<SegmentId>,
 /**
  * Whether its flags keep the summary from being approved.
  */
-blocking: boolean, };
+blocking: boolean, 
+/**
+ * The claim check's verdict on it with its current evidence, if asked.
+ */
+verdict: ModelVerdict | null, };
 
 export type SectionView = { position: number, title: string, sentences: Array<SentenceView>, };
 
@@ -190,7 +194,15 @@ link_mt: string | null,
 /**
  * Which links an exported article cites, in words.
  */
-citation_rule: string, };
+citation_rule: string, 
+/**
+ * The profile whose model checks claims, when switched on.
+ */
+judge: string | null, };
+
+export type ModelVerdict = { model: string, supported: boolean, };
+
+export type JudgeReport = { view: SummaryView, judged: number, errors: Array<string>, };
 
 export type SummaryFormat = "markdown" | "html" | "docx" | "json";
 
