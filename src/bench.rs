@@ -53,6 +53,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 pub mod readers;
+pub mod summedits;
 
 /// Peak resident memory of this process so far, in kB (Linux `VmHWM`).
 fn peak_memory_kb() -> Option<u64> {

@@ -106,8 +106,10 @@ pub struct SentenceCheck {
 /// How many segments on each side of a linked one a number may stand in.
 const NEIGHBOURS: usize = 2;
 
-/// Below this support a claim is flagged `unsupported`. Chosen on the
-/// SummEdits *evaluation* split (tests/provenance.rs), reported on *test*.
+/// Below this support a claim sentence is flagged `unsupported`: a writer
+/// is asked to show where at least half of what a claim says comes from.
+/// (SummEdits labels whole summaries; its figures use an item threshold
+/// chosen on its evaluation split, see `bench::summedits::tune`.)
 pub const SUPPORT_THRESHOLD: f32 = 0.5;
 
 // ---------------------------------------------------------------- tokens

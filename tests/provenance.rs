@@ -456,3 +456,37 @@ fn professional_translations_of_quantities_raise_few_number_flags() {
     );
     assert!(items > 300 && rate <= 0.2, "{flagged} of {items} true restatements flagged");
 }
+
+/// The metric of `verso bench summedits`, proved with synthetic judges: one
+/// that answers from the labels scores 100, one that always says Yes or
+/// always No scores 50, and rules + judge flags what either flags.
+#[test]
+fn summedits_bench_scores_synthetic_judges_as_the_metric_says() {
+    use verso::bench::summedits::{Item, load, measure, tune};
+    let data = data_dir().parent().map(std::path::Path::to_path_buf).expect("data dir");
+    let (docs, items) = load(&data, "test", Some("news"), Some(60)).expect("SummEdits");
+    let (tuning_docs, tuning) = load(&data, "evaluation", None, None).expect("SummEdits");
+    let threshold = tune(&tuning_docs, &tuning);
+    assert!((0.2..=0.9).contains(&threshold));
+    assert!(items.len() >= 40 && items.iter().all(|i| i.domain == "news" && i.split == "test"), "{}", items.len());
+    let run = |judge: &mut dyn FnMut(&Item, &str, &str) -> Option<bool>| {
+        measure(&docs, &items, threshold, judge, &mut |_| {})
+    };
+    let oracle = run(&mut |item, _, evidence| {
+        assert!(!evidence.is_empty(), "every sentence gets evidence");
+        Some(item.consistent)
+    });
+    let (yes, no) = (run(&mut |_, _, _| Some(true)), run(&mut |_, _, _| Some(false)));
+    let silent = run(&mut |_, _, _| None);
+    assert_eq!(oracle.judge["news"], Some(100.0));
+    assert_eq!((yes.judge["news"], no.judge["news"]), (Some(50.0), Some(50.0)));
+    assert_eq!((silent.judge["news"], silent.both["news"]), (None, None));
+    assert!(silent.unjudged > items.len(), "every sentence left unjudged");
+    let rules = oracle.rules["news"];
+    assert_eq!(yes.both["news"], Some(rules), "a judge that flags nothing adds nothing");
+    assert!(oracle.both["news"].expect("both") >= rules && no.both["news"] == Some(50.0));
+    println!(
+        "SummEdits news test (first 60): rules {rules:.1}, oracle judge 100, rules + oracle {:.1}",
+        oracle.both["news"].unwrap_or_default()
+    );
+}

@@ -798,3 +798,36 @@ async fn a_refused_key_is_reported_in_words_and_the_rules_stand() {
     assert!(report.errors[0].contains("refused the API key"), "{:?}", report.errors);
     assert_eq!(flags(sentences(&report.view)[0]), [FlagKind::NumberMismatch]);
 }
+
+/// `verso bench summedits --judge` asks the profile's model about every
+/// summary sentence and reports it beside the rules; a model that always
+/// says Yes flags nothing, so it scores 50.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_summedits_bench_measures_a_judge_on_loopback() {
+    let server = loopback::serve(|_, _| {
+        let reply =
+            serde_json::json!({ "choices": [{ "index": 0, "message": { "role": "assistant", "content": "Yes." } }] });
+        loopback::Reply::json(200, reply.to_string())
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut judge = verso::mt::Profile::new("Judge", verso::mt::ProviderKind::Openai);
+    judge.url = format!("{}/v1", server.url);
+    judge.model = Some("always-yes".into());
+    judge.enabled = true;
+    verso::mt::Settings { profiles: vec![judge] }.save(dir.path()).expect("settings");
+    let data = std::env::var_os("VERSO_TEST_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_verso"))
+        .args(["bench", "summedits", "--judge", "Judge", "--domain", "news", "--limit", "8"])
+        .env("VERSO_CONFIG_DIR", dir.path())
+        .env("VERSO_TEST_DATA", &data)
+        .output()
+        .expect("run");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(printed.contains("judge always-yes at") && printed.contains("prompt version 1"), "{printed}");
+    assert!(printed.contains("news         items    8") && printed.contains("judge 50.0"), "{printed}");
+    assert!(server.requests().len() >= 8, "every sentence is asked about");
+}

@@ -30,6 +30,9 @@ pub enum BenchArg {
     /// Feed every reader a large valid file and a large hostile one
     /// (VERSO_BENCH_READERS_MB each, 60 by default: under the 64 MB limit of source files): time and peak memory.
     Readers,
+    /// The summary check on SummEdits (balanced accuracy per domain): the
+    /// rules, and with --judge a claim-check model alone and with them.
+    Summedits,
 }
 
 #[derive(Args)]
@@ -94,6 +97,19 @@ pub struct CheckSummaryArgs {
 #[derive(Args)]
 pub struct BenchArgs {
     pub what: BenchArg,
+    /// summedits: also ask this OpenAI-compatible profile's model about
+    /// every summary sentence.
+    #[arg(long, value_name = "PROFILE")]
+    pub judge: Option<String>,
+    /// summedits: one domain only (e.g. news).
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// summedits: at most this many items per domain.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// summedits: the split measured (the rules were tuned on evaluation).
+    #[arg(long, default_value = "test")]
+    pub split: String,
 }
 
 #[derive(Args)]
@@ -310,7 +326,7 @@ pub(crate) fn reasons_text(reasons: &[verso::provenance::LinkReason]) -> String 
 }
 
 pub fn bench(args: BenchArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
-    let BenchArgs { what } = args;
+    let BenchArgs { what, judge, domain, limit, split } = args;
     let data = verso::bench::data_dir();
     match what {
         BenchArg::Align => verso::bench::align(&data, stdout)?,
@@ -325,11 +341,75 @@ pub fn bench(args: BenchArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
                 verso::bench::readers::readers(&std::env::current_exe()?, megabytes.unwrap_or(60), stdout)?
             }
         },
+        BenchArg::Summedits => summedits(&data, judge, domain.as_deref(), limit, &split, stdout)?,
         BenchArg::Tm => {
             let units = std::env::var("VERSO_BENCH_TM_UNITS").ok().and_then(|n| n.parse().ok());
             verso::bench::tm(&data, units.unwrap_or(1_000_000), stdout)?
         }
     }
+    Ok(())
+}
+
+/// `verso bench summedits`: the rules, and the judge where one answers.
+fn summedits(
+    data: &Path,
+    judge: Option<String>,
+    domain: Option<&str>,
+    limit: Option<usize>,
+    split: &str,
+    stdout: &mut impl Write,
+) -> anyhow::Result<()> {
+    use verso::bench::summedits;
+    use verso::provenance::judge as claim;
+    let (docs, items) = summedits::load(data, split, domain, limit)?;
+    let threshold = {
+        let (docs, tuning) = summedits::load(data, "evaluation", None, None)?;
+        summedits::tune(&docs, &tuning)
+    };
+    let client = match judge {
+        Some(profile) => Some(
+            verso::session::Session::for_command(verso::mt::profile::default_config_dir(), None).mt_client(&profile)?,
+        ),
+        None => None,
+    };
+    let name = client.as_ref().map(|c| {
+        let p = c.profile();
+        format!("{} at {}", p.model.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| p.name.clone()), p.url)
+    });
+    let runtime = tokio::runtime::Runtime::new()?;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let mut failure: Option<String> = None;
+    let mut answered = 0usize;
+    let mut ask = |_: &summedits::Item, sentence: &str, evidence: &str| -> Option<bool> {
+        let client = client.as_ref()?;
+        if failure.is_some() {
+            return None;
+        }
+        match runtime.block_on(client.chat(claim::SYSTEM, &claim::prompt(sentence, evidence), &cancel)) {
+            Ok(answer) => {
+                answered += 1;
+                claim::parse(&answer).ok()
+            }
+            Err(error) => {
+                failure = Some(error.to_string());
+                None
+            }
+        }
+    };
+    let total = items.len();
+    let scores = summedits::measure(&docs, &items, threshold, &mut ask, &mut |done| {
+        if name.is_some() && done % 25 == 0 {
+            eprintln!("{done} of {total} items");
+        }
+    });
+    let judged = name.as_deref().filter(|_| answered > 0);
+    if let (Some(name), Some(error)) = (&name, &failure) {
+        eprintln!("the judge {name} stopped answering: {error}");
+    }
+    if name.is_some() && judged.is_none() {
+        writeln!(stdout, "no model answered; measuring the rules alone")?;
+    }
+    summedits::report(&scores, threshold, judged, stdout)?;
     Ok(())
 }
 

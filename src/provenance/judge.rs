@@ -167,7 +167,7 @@ mod tests {
             assert!(parse(unclear).is_err(), "{unclear:?} must be unclear");
         }
         let long = "I cannot tell. ".repeat(40);
-        assert!(parse(&long).unwrap_err().0.chars().count() <= 81);
+        assert!(parse(&long).expect_err("unclear").0.chars().count() <= 81);
     }
 
     #[test]
