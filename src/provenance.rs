@@ -103,6 +103,11 @@ pub struct SentenceCheck {
     pub flags: Vec<Flag>,
 }
 
+/// A claim with at most this many words (besides its dates) and two or
+/// more figures or dates is a figure-heavy claim: its figures weigh as
+/// much as its weightiest word.
+const SHORT_CLAIM_WORDS: usize = 6;
+
 /// How many segments on each side of a linked one a number may stand in.
 const NEIGHBOURS: usize = 2;
 
@@ -450,8 +455,24 @@ impl Linker {
                 }
             }
         }
+        // In a short claim made of figures and dates, they are what a
+        // reader can check: each weighs at least what the weightiest word
+        // does, so the claim is not called unsupported for the one verb a
+        // passage words differently.
+        let dates = weights.keys().filter(|t| t.starts_with("month:")).count();
+        let figure_heavy = number_terms.len() + dates >= 2 && weights.len() - dates <= SHORT_CLAIM_WORDS;
+        let heaviest = weights
+            .iter()
+            .filter(|(t, _)| figure_heavy && !t.starts_with("month:"))
+            .map(|(_, w)| *w)
+            .fold(0.05f32, f32::max);
+        for (term, weight) in weights.iter_mut() {
+            if term.starts_with("month:") {
+                *weight = weight.max(heaviest);
+            }
+        }
         for term in &number_terms {
-            weights.insert(term.as_str(), self.idf(term).max(0.05));
+            weights.insert(term.as_str(), self.idf(term).max(heaviest));
         }
         let candidates = self.bm25(&weights, 10 + rejected.len());
         // Greedy cover: segments that add the most uncovered content.
@@ -875,6 +896,29 @@ mod tests {
             number_flags("The ministry counted more than 12,000 applications by Friday."),
             [(FlagKind::NumberMismatch, "“more than 12,000” here, “10,500” in the source".to_string())]
         );
+    }
+
+    #[test]
+    fn a_short_claim_of_figures_and_dates_is_supported_by_the_passage_stating_them() {
+        let sources = vec![
+            SourceSegment {
+                text: "En marzo de 2025, la Patrulla Fronteriza registró 11.017 encuentros en la frontera suroeste, \
+                       la cifra mensual más baja de su historia."
+                    .into(),
+                translation: None,
+                machine: false,
+            },
+            SourceSegment { text: "El Gobierno celebró el dato.".into(), translation: None, machine: false },
+        ];
+        let linker = Linker::new(sources, "es".parse().expect("tag"), Some(en()));
+        let kinds =
+            |sentence: &str| -> Vec<FlagKind> { linker.check(sentence, &en()).flags.iter().map(|f| f.kind).collect() };
+        let right = linker.check("Encounters in March 2025 totaled 11,017.", &en());
+        assert!(right.support >= SUPPORT_THRESHOLD && right.flags.is_empty(), "{right:?}");
+        assert!(kinds("Encounters in March 2025 totaled 12,017.").contains(&FlagKind::NumberMismatch));
+        // A longer claim is weighed word by word as before.
+        let long = linker.check("Encounters in March 2025 totaled 11,017 as asylum seekers waited in shelters.", &en());
+        assert!(long.support < SUPPORT_THRESHOLD, "{long:?}");
     }
 
     #[test]
