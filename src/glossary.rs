@@ -155,6 +155,10 @@ impl Matcher {
     }
 }
 
+/// How many memory pairs a [`Lexicon`] learns word pairs from: enough for
+/// the words that recur, and quick to count (about 50 ms).
+pub const LEXICON_MEMORY_PAIRS: usize = 2_000;
+
 /// A bilingual dictionary of phrase pairs (glossary terms, word pairs
 /// learned from the translation memory) for finding the same concept in
 /// texts of either language: alignment and summary provenance use it
@@ -211,8 +215,19 @@ impl Lexicon {
         source_lang: &LangTag,
         target_lang: &LangTag,
     ) -> Lexicon {
-        let mut pairs: Vec<(String, String)> =
+        let pairs: Vec<(String, String)> =
             terms.iter().filter(|t| !t.forbidden).map(|t| (t.source.clone(), t.target.clone())).collect();
+        Lexicon::from_pairs(pairs, more, source_lang, target_lang)
+    }
+
+    /// Glossary pairs, plus word pairs learned from a memory (`more`), each
+    /// remembered as coming from the memory unless the glossary has it.
+    pub fn from_pairs(
+        mut pairs: Vec<(String, String)>,
+        more: Vec<(String, String)>,
+        source_lang: &LangTag,
+        target_lang: &LangTag,
+    ) -> Lexicon {
         let glossary: std::collections::HashSet<String> = pairs.iter().map(|(s, _)| s.to_lowercase()).collect();
         let from_memory = more.iter().map(|(s, _)| s.to_lowercase()).filter(|s| !glossary.contains(s)).collect();
         pairs.extend(more);

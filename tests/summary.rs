@@ -440,6 +440,34 @@ fn check_summary_on_plain_files_uses_a_glossary() {
     assert_eq!(links(verso(&check)), Vec::<u64>::new());
     let with_glossary = [&check[..], &["--glossary", "g.csv"]].concat();
     assert_eq!(links(verso(&with_glossary)), [1]);
+    // A memory teaches the same pair: "oposición" and "opposition" go together twice.
+    std::fs::write(
+        dir.path().join("m.tmx"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="es" datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="test" creationtool="test" creationtoolversion="1"/><body>
+<tu><tuv xml:lang="es"><seg>La oposición votó en contra.</seg></tuv><tuv xml:lang="en"><seg>The opposition voted against.</seg></tuv></tu>
+<tu><tuv xml:lang="es"><seg>La oposición pidió explicaciones.</seg></tuv><tuv xml:lang="en"><seg>The opposition asked for explanations.</seg></tuv></tu>
+<tu><tuv xml:lang="es"><seg>El ministro dimitió.</seg></tuv><tuv xml:lang="en"><seg>The minister resigned.</seg></tuv></tu>
+</body></tmx>"#,
+    )
+    .expect("write");
+    let with_memory = [&check[..], &["--memory", "m.tmx"]].concat();
+    assert_eq!(links(verso(&with_memory)), [1]);
+    let plain = verso(&[&check[..check.len() - 1], &["--memory", "m.tmx"]].concat());
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("(memory pair)"), "{plain:?}");
+    let wrong_pair = verso(&[
+        "check-summary",
+        "summary.txt",
+        "--source",
+        "fuente.txt",
+        "--from",
+        "es",
+        "--lang",
+        "de",
+        "--memory",
+        "m.tmx",
+    ]);
+    assert!(String::from_utf8_lossy(&wrong_pair.stderr).contains("m.tmx: no translation unit between es and de"));
     let missing = verso(&[&check[..], &["--glossary", "nowhere.csv"]].concat());
     assert!(!missing.status.success());
     let message = String::from_utf8_lossy(&missing.stderr);

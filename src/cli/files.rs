@@ -86,6 +86,10 @@ pub struct CheckSummaryArgs {
     /// summary's: links sentences to passages that use its terms.
     #[arg(long)]
     pub glossary: Option<PathBuf>,
+    /// A translation memory (TMX) between the source's language and the
+    /// summary's: word pairs learned from it link sentences to passages.
+    #[arg(long, value_name = "FILE.tmx")]
+    pub memory: Option<PathBuf>,
     /// Machine-translate the source into the summary's language with this
     /// profile, to link through (for this check only).
     #[arg(long, value_name = "PROFILE")]
@@ -245,7 +249,7 @@ pub fn align(args: AlignArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
 }
 
 pub fn check_summary(args: CheckSummaryArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
-    let CheckSummaryArgs { summary, source, from, lang: summary_lang, glossary, mt, json } = args;
+    let CheckSummaryArgs { summary, source, from, lang: summary_lang, glossary, memory, mt, json } = args;
     let source_lang = lang(&from)?;
     let summary_lang = match summary_lang {
         Some(tag) => lang(&tag)?,
@@ -278,17 +282,21 @@ pub fn check_summary(args: CheckSummaryArgs, stdout: &mut impl Write) -> anyhow:
         }
     }
     let texts: Vec<String> = sources.iter().map(|s| s.text.clone()).collect();
-    let lexicon = match &glossary {
-        Some(path) => {
-            let pairs: Vec<(String, String)> = verso::formats::glossary::read(path, &source_lang, &summary_lang)?
-                .into_iter()
-                .filter(|t| !t.forbidden)
-                .map(|t| (t.source, t.target))
-                .collect();
-            Some(verso::glossary::Lexicon::new(&pairs, &source_lang, &summary_lang))
-        }
-        None => None,
+    let terms: Vec<(String, String)> = match &glossary {
+        Some(path) => verso::formats::glossary::read(path, &source_lang, &summary_lang)?
+            .into_iter()
+            .filter(|t| !t.forbidden)
+            .map(|t| (t.source, t.target))
+            .collect(),
+        None => Vec::new(),
     };
+    let examples = match &memory {
+        Some(path) => memory_pairs(path, &source_lang, &summary_lang)?,
+        None => Vec::new(),
+    };
+    let lexicon = (glossary.is_some() || memory.is_some()).then(|| {
+        verso::glossary::Lexicon::from_pairs(terms, verso::align::word_pairs(&examples), &source_lang, &summary_lang)
+    });
     let target_lang = (summary_lang != source_lang).then(|| summary_lang.clone());
     let linker = verso::provenance::Linker::with_lexicon(sources, source_lang, target_lang, lexicon);
     let checks: Vec<_> =
@@ -314,6 +322,31 @@ pub fn check_summary(args: CheckSummaryArgs, stdout: &mut impl Write) -> anyhow:
         }
     }
     Ok(())
+}
+
+/// Up to [`verso::glossary::LEXICON_MEMORY_PAIRS`] translation pairs of a
+/// TMX file from `source` to `target` (units written the other way round
+/// are turned around).
+fn memory_pairs(path: &Path, source: &LangTag, target: &LangTag) -> anyhow::Result<Vec<(String, String)>> {
+    use verso::formats::tmx::{self, Flow};
+    let mut pairs = Vec::new();
+    let (from, to) = (source.as_str(), target.as_str());
+    tmx::read(
+        path,
+        |unit| {
+            if tmx::same_language(&unit.source_lang, from) && tmx::same_language(&unit.target_lang, to) {
+                pairs.push((unit.source, unit.target));
+            } else if tmx::same_language(&unit.source_lang, to) && tmx::same_language(&unit.target_lang, from) {
+                pairs.push((unit.target, unit.source));
+            }
+            if pairs.len() >= verso::glossary::LEXICON_MEMORY_PAIRS { Flow::Stop } else { Flow::Continue }
+        },
+        |_, _| Flow::Continue,
+    )?;
+    if pairs.is_empty() {
+        anyhow::bail!("{}: no translation unit between {from} and {to}", path.display());
+    }
+    Ok(pairs)
 }
 
 /// How links were found, in words: "shared words, machine translation".

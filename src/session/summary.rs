@@ -15,7 +15,7 @@ use super::SessionError;
 use crate::align;
 use crate::document::{DocumentId, DocumentSummary, SegmentId};
 use crate::formats::export::{self, article, article::SummaryFormat};
-use crate::glossary::Lexicon;
+use crate::glossary::{LEXICON_MEMORY_PAIRS, Lexicon};
 use crate::lang::LangTag;
 use crate::mt::MtError;
 use crate::provenance::{Flag, FlagKind, LinkReason, Linker, SourceSegment, judge};
@@ -208,10 +208,6 @@ impl SourceIndex {
         &self.linker
     }
 }
-
-/// How many memory pairs word pairs are learned from: enough for the
-/// words that recur, and quick to count (about 50 ms).
-const LEXICON_MEMORY_PAIRS: usize = 2_000;
 
 /// The glossary of the sources' language pair and word pairs learned from
 /// its translation memory: how a summary sentence finds a source segment
