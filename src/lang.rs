@@ -202,6 +202,71 @@ impl fmt::Display for LangTag {
     }
 }
 
+/// The language a text reads as, when the guess is reliable: whatlang's
+/// trigram model over the first few thousand characters (enough for a
+/// news text; short texts rarely give a reliable guess and get `None`).
+/// An import uses it to warn that a file declared as one language reads as
+/// another, before it is segmented with the wrong rules.
+pub fn detect(text: &str) -> Option<LangTag> {
+    let sample: String = text.chars().take(DETECT_CHARS).collect();
+    let info = whatlang::detect(&sample)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    let code = info.lang().code();
+    let (_, tag) = ISO_639_3.iter().find(|(three, _)| *three == code)?;
+    tag.parse().ok()
+}
+
+/// How much of a text [`detect`] reads.
+const DETECT_CHARS: usize = 4_000;
+
+/// whatlang's ISO 639-3 codes as the tags Verso uses.
+const ISO_639_3: &[(&str, &str)] = &[
+    ("eng", "en"),
+    ("spa", "es"),
+    ("fra", "fr"),
+    ("deu", "de"),
+    ("ita", "it"),
+    ("por", "pt"),
+    ("nld", "nl"),
+    ("rus", "ru"),
+    ("ukr", "uk"),
+    ("pol", "pl"),
+    ("ara", "ar"),
+    ("cmn", "zh"),
+    ("jpn", "ja"),
+    ("kor", "ko"),
+    ("tur", "tr"),
+    ("cat", "ca"),
+    ("swe", "sv"),
+    ("dan", "da"),
+    ("nob", "nb"),
+    ("fin", "fi"),
+    ("ces", "cs"),
+    ("slk", "sk"),
+    ("slv", "sl"),
+    ("hrv", "hr"),
+    ("srp", "sr"),
+    ("ron", "ro"),
+    ("hun", "hu"),
+    ("ell", "el"),
+    ("bul", "bg"),
+    ("heb", "he"),
+    ("hin", "hi"),
+    ("ind", "id"),
+    ("vie", "vi"),
+    ("tha", "th"),
+    ("pes", "fa"),
+    ("est", "et"),
+    ("lit", "lt"),
+    ("lav", "lv"),
+    ("bel", "be"),
+    ("ben", "bn"),
+    ("urd", "ur"),
+    ("tgl", "tl"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +309,16 @@ mod tests {
         check("en-", Err(()));
         check("en-toolongsubtag", Err(()));
         check("1n", Err(()));
+    }
+
+    #[test]
+    fn a_news_text_is_recognised_and_a_scrap_is_not_guessed() {
+        let spanish = "El Gobierno aprobó el martes un plan de vivienda de 3.000 millones de euros. El plan prevé \
+                       construir 40.000 viviendas sociales hasta 2030, según informó el ministerio.";
+        let english = "The Government approved on Tuesday a housing plan worth three billion euros. The plan foresees \
+                       building 40,000 social homes by 2030, the ministry said.";
+        assert_eq!(detect(spanish).map(|t| t.to_string()), Some("es".into()));
+        assert_eq!(detect(english).map(|t| t.to_string()), Some("en".into()));
+        assert_eq!(detect("OK"), None);
     }
 }

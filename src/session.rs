@@ -31,7 +31,7 @@ mod review;
 pub mod summary;
 mod team;
 
-pub use documents::HistoryEntry;
+pub use documents::{HistoryEntry, ImportPreview};
 pub use exchange::{
     DocumentExport, ExchangeFormat, ExportPreview, exchange_file, import_xliff, translation_file, update_from_xliff,
 };

@@ -20,7 +20,7 @@ use verso::session::{
     ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, Progress, ProjectInfo,
 };
 use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
-use verso::session::{JudgeReport, MtSuggestion, ProfileView};
+use verso::session::{ImportPreview, JudgeReport, MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{
     Approval, Coverage, LinkDecision, LinkOrigin, LinkView, ModelVerdict, Reference, SectionView, SentenceKind,
@@ -79,6 +79,7 @@ fn generated() -> String {
         SummaryView::decl(&cfg),
         ModelVerdict::decl(&cfg),
         JudgeReport::decl(&cfg),
+        ImportPreview::decl(&cfg),
         SummaryFormat::decl(&cfg),
         DocumentExport::decl(&cfg),
         ExportPreview::decl(&cfg),

@@ -347,3 +347,40 @@ fn next_line_breaks_lines_in_every_reader_of_plain_text() {
     let sentences: Vec<&str> = passages.iter().flat_map(|p| p.sentences.iter().map(String::as_str)).collect();
     assert_eq!(sentences, ["The minister spoke.", "The plan starts in May."]);
 }
+
+/// A file declared in one language that reads as another is imported as
+/// declared, with a warning that names both; the preview the import dialog
+/// shows says the same and gives the title.
+#[test]
+fn a_file_that_reads_as_another_language_is_named_on_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("nota.md");
+    std::fs::write(
+        &file,
+        "# Plan de vivienda\n\nEl Gobierno aprobó el martes un plan de vivienda de 3.000 millones de euros. \
+         El plan prevé construir 40.000 viviendas sociales hasta 2030, según informó el ministerio.\n",
+    )
+    .expect("write");
+    let session = verso::session::Session::for_command(dir.path().join("config"), None);
+    let preview = session.preview_import(&file).expect("preview");
+    assert_eq!((preview.lang.as_deref(), preview.title.as_str()), (Some("es"), "Plan de vivienda"));
+    let project = dir.path().join("p.verso");
+    assert!(verso(&["init".as_ref(), project.as_os_str()]).status.success());
+    let import = |from: &str| {
+        verso(&[
+            "import".as_ref(),
+            project.as_os_str(),
+            file.as_os_str(),
+            "--from".as_ref(),
+            from.as_ref(),
+            "--to".as_ref(),
+            "fr".as_ref(),
+        ])
+    };
+    let wrong = import("en");
+    assert!(wrong.status.success(), "imported as declared");
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(said.contains("nota.md reads as es, not en"), "{said}");
+    let right = import("es-ES");
+    assert!(String::from_utf8_lossy(&right.stderr).is_empty(), "{right:?}");
+}

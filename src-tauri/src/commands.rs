@@ -19,7 +19,7 @@ use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamS
 use verso::session::{
     DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo, Session, SessionError,
 };
-use verso::session::{JudgeReport, MtSuggestion, ProfileView};
+use verso::session::{ImportPreview, JudgeReport, MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{LinkDecision, SentenceKind, SummaryView};
 use verso::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
@@ -540,6 +540,13 @@ pub async fn mt_pretranslate(
         .await
         .map_err(mt_reply)?;
     with_session(&state, |s| s.apply_mt(&job, texts))
+}
+
+/// The language a file reads as and the title it would get, for the
+/// import dialog (nothing is stored).
+#[tauri::command(async)]
+pub fn preview_import(state: State<'_, AppState>, path: PathBuf) -> Reply<ImportPreview> {
+    with_session(&state, |s| s.preview_import(&path))
 }
 
 /// Switches linking a summary's untranslated passages through machine

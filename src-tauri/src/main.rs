@@ -61,6 +61,7 @@ fn main() -> ExitCode {
             commands::mt_estimate,
             commands::mt_pretranslate,
             commands::summary_draft,
+            commands::preview_import,
             commands::set_link_mt,
             commands::summary_link_mt,
             commands::set_judge,

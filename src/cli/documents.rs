@@ -329,6 +329,16 @@ pub fn import(args: ImportArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::
         session.import_xliff(&file, title, to.as_deref())?
     } else {
         let (Some(from), Some(to)) = (from, to) else { bail!("--from and --to are needed for a text file") };
+        if let Ok(verso::session::ImportPreview { lang: Some(reads_as), .. }) = session.preview_import(&file)
+            && !from.eq_ignore_ascii_case(&reads_as)
+            && from.split('-').next().is_none_or(|primary| !primary.eq_ignore_ascii_case(&reads_as))
+        {
+            eprintln!(
+                "warning: {} reads as {reads_as}, not {from}: its sentences are split with the rules of {from}; \
+                 import it again with --from {reads_as} if {from} was a mistake",
+                file.display()
+            );
+        }
         session.import(&file, &from, &to, title)?
     };
     if json {

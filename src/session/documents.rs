@@ -16,7 +16,38 @@ use crate::glossary::Lexicon;
 use crate::revision::{Comment, Revision, RevisionId, SegmentRow, Status, TranslationEdit};
 use crate::store::StoreError;
 
+/// What the import dialog can say about a file before it is imported: the
+/// language it reads as (when the guess is reliable) and the title it gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ImportPreview {
+    pub lang: Option<String>,
+    pub title: String,
+}
+
 impl Session {
+    /// Reads a file as an import would (nothing is stored) and says which
+    /// language it reads as and the title it would get. XLIFF files name
+    /// their own languages: no guess.
+    pub fn preview_import(&self, path: &Path) -> Result<ImportPreview, SessionError> {
+        let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        if matches!(extension.as_str(), "xlf" | "xliff") {
+            let title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            return Ok(ImportPreview { lang: None, title });
+        }
+        // Read with any rules: only the text and the headings matter here.
+        let document = import::read_document(&import_request(path, "en", "es", None)?)?;
+        let mut sample = String::new();
+        for sentence in document.passages.iter().flat_map(|p| &p.sentences) {
+            if sample.len() > 8_000 {
+                break;
+            }
+            sample.push_str(sentence);
+            sample.push(' ');
+        }
+        Ok(ImportPreview { lang: crate::lang::detect(&sample).map(|t| t.to_string()), title: document.title })
+    }
+
     pub fn documents(&self) -> Result<Vec<DocumentSummary>, SessionError> {
         Ok(self.project()?.documents()?)
     }

@@ -360,6 +360,48 @@ async fn importing_a_binary_file_shows_a_readable_error_and_adds_nothing() -> an
 }
 
 #[tokio::test]
+async fn the_import_dialog_reads_the_language_and_warns_when_another_is_declared() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = dir.path().join("empty.verso");
+    Project::create(&project)?;
+    let file = dir.path().join("nota.md");
+    std::fs::write(
+        &file,
+        "# Plan de vivienda\n\nEl Gobierno aprobó el martes un plan de vivienda de 3.000 millones de euros. \
+         El plan prevé construir 40.000 viviendas sociales hasta 2030, según informó el ministerio.\n",
+    )?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    app.wait_for("[data-testid=import-button]").await?.click().await?;
+    app.wait_for("[data-testid=import-path]").await?.send_keys(&file.display().to_string()).await?;
+    // The dialog reads the file: Spanish, into English, titled by its heading.
+    app.wait_until(
+        "the languages are filled in from the file",
+        "document.querySelector('[data-testid=import-from]').value === 'es' && \
+           document.querySelector('[data-testid=import-to]').value === 'en'",
+    )
+    .await?;
+    let placeholder = app.eval("document.getElementById('import-title-field').placeholder").await?;
+    assert_eq!(placeholder, json!("Plan de vivienda"));
+    // Declared as English, it warns.
+    let from = app.wait_for("[data-testid=import-from]").await?;
+    from.clear().await?;
+    from.send_keys("en").await?;
+    let warning = app.wait_for("[data-testid=lang-warning]").await?.text().await?;
+    assert!(warning.contains("reads as Spanish (es)") && warning.contains("“en”"), "{warning}");
+    app.client.find(Locator::Css("[data-testid=lang-warning] button")).await?.click().await?;
+    app.wait_until("the warning is gone", "!document.querySelector('[data-testid=lang-warning]')").await?;
+    app.wait_for("[data-testid=import-submit]").await?.click().await?;
+    app.wait_until("the document is listed", "document.querySelectorAll('[data-testid=document-item]').length === 1")
+        .await?;
+    app.quit().await?;
+    let stored = reopen(&project)?.documents()?;
+    assert_eq!((stored[0].source_lang.as_str(), stored[0].target_lang.as_str()), ("es", "en"));
+    assert_eq!(stored[0].title, "Plan de vivienda");
+    Ok(())
+}
+
+#[tokio::test]
 async fn start_screen_opens_the_sample_project() -> anyhow::Result<()> {
     let _one = lock().await;
     let dir = tempfile::tempdir()?;

@@ -23,6 +23,7 @@ import type {
   SentenceKind,
   SummaryView,
   JudgeReport,
+  ImportPreview,
   SummaryFormat,
   DocumentExport,
   ExportPreview,
@@ -67,6 +68,7 @@ export const api = {
   mtEstimate: (document: DocumentId, profile: string) => invoke<Estimate>("mt_estimate", { document, profile }),
   mtPretranslate: (document: DocumentId, profile: string, onprogress: (p: Progress) => void) =>
     invoke<number>("mt_pretranslate", { document, profile, onProgress: progressChannel(onprogress) }),
+  previewImport: (path: string) => invoke<ImportPreview>("preview_import", { path }),
   setLinkMt: (summary: DocumentId, profile: string | null) => invoke<SummaryView>("set_link_mt", { summary, profile }),
   summaryLinkMt: (summary: DocumentId, onprogress: (p: Progress) => void) =>
     invoke<SummaryView>("summary_link_mt", { summary, onProgress: progressChannel(onprogress) }),

@@ -204,6 +204,8 @@ export type ModelVerdict = { model: string, supported: boolean, };
 
 export type JudgeReport = { view: SummaryView, judged: number, errors: Array<string>, };
 
+export type ImportPreview = { lang: string | null, title: string, };
+
 export type SummaryFormat = "markdown" | "html" | "docx" | "json";
 
 export type DocumentExport = "text" | "markdown" | "html" | "docx" | "review_html" | "review_docx" | "xliff2" | "xliff12" | "tmx";
