@@ -97,6 +97,17 @@ pub struct QaIssue {
     pub accepted: Option<Acceptance>,
 }
 
+/// When the checks run: while translating, a segment nobody has
+/// translated yet is progress, not a warning; the final check, asked for
+/// before delivery, counts it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum QaStage {
+    Working,
+    Final,
+}
+
 /// The checks of a whole document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -268,6 +279,7 @@ pub fn check_document(
     target_lang: &LangTag,
     terms: &[Term],
     accepted: &HashMap<(SegmentId, String, String), Acceptance>,
+    stage: QaStage,
 ) -> QaReport {
     let matcher = Matcher::new(terms, source_lang);
     let mut issues = Vec::new();
@@ -275,6 +287,9 @@ pub fn check_document(
     let mut by_source: HashMap<&str, Vec<(&SegmentRow, &str)>> = HashMap::new();
     for row in rows {
         let target = row.translation.as_deref().unwrap_or("");
+        if stage == QaStage::Working && target.trim().is_empty() {
+            continue;
+        }
         let mut found = check_segment(&row.source, target, source_lang, target_lang, &matcher);
         if !target.trim().is_empty() {
             by_source.entry(row.source.trim()).or_default().push((row, target.trim()));

@@ -11,7 +11,7 @@ use verso::glossary::{Term, TermHit};
 use verso::mt::keys::KeySource;
 use verso::mt::{Estimate, Profile, ProviderKind};
 use verso::provenance::{Flag, FlagKind, LinkReason};
-use verso::qa::{Acceptance, QaCheck, QaIssue, QaReport};
+use verso::qa::{Acceptance, QaCheck, QaIssue, QaReport, QaStage};
 use verso::recent::RecentProject;
 use verso::revision::{
     BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, Status, TranslationEdit, Version, VersionId,
@@ -95,6 +95,7 @@ fn generated() -> String {
         Acceptance::decl(&cfg),
         QaIssue::decl(&cfg),
         QaReport::decl(&cfg),
+        QaStage::decl(&cfg),
         ProviderKind::decl(&cfg),
         Profile::decl(&cfg),
         KeySource::decl(&cfg),

@@ -155,3 +155,33 @@ fn a_save_from_another_process_is_never_overwritten() {
     project.save_translation(&keep, "ana").expect("keep mine");
     assert_eq!(project.revisions(segment).expect("history").len(), 2);
 }
+
+/// While translating, an untranslated segment is progress, not a warning;
+/// the final check (and `verso qa`) counts it.
+#[test]
+fn untranslated_segments_count_only_in_the_final_check() {
+    use verso::qa::{QaCheck, QaStage};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let file = dir.path().join("budget.txt");
+    std::fs::write(&file, "The budget is 46 billion. Prices fell.").expect("write");
+    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let first = session.segments(document).expect("rows")[0].id;
+    let edit = verso::TranslationEdit {
+        segment: first,
+        text: "El presupuesto es de 64.000 millones.".into(),
+        status: verso::Status::Translated,
+        base: None,
+        origin: None,
+    };
+    session.save_translation(&edit).expect("save");
+    let checks = |stage| -> Vec<(u32, QaCheck)> {
+        session.qa_report_at(document, stage).expect("qa").open().map(|i| (i.position, i.check)).collect()
+    };
+    // 46 missing and 64.000 not in the source: two number warnings.
+    let numbers = [(0, QaCheck::Numbers), (0, QaCheck::Numbers)];
+    assert_eq!(checks(QaStage::Working), numbers);
+    assert_eq!(checks(QaStage::Final), [&numbers[..], &[(1, QaCheck::Untranslated)]].concat());
+    assert_eq!(session.qa_report(document).expect("qa").open().count(), 3, "the command line runs the final check");
+}

@@ -11,7 +11,7 @@ use verso::diff::DocumentDiff;
 use verso::formats::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
 use verso::mt::{Estimate, MtError, Profile};
-use verso::qa::{QaCheck, QaReport};
+use verso::qa::{QaCheck, QaReport, QaStage};
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
 use verso::session::Progress;
@@ -456,8 +456,8 @@ pub fn term_hits(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<Te
 }
 
 #[tauri::command(async)]
-pub fn qa_report(state: State<'_, AppState>, document: DocumentId) -> Reply<QaReport> {
-    with_session(&state, |s| s.qa_report(document))
+pub fn qa_report(state: State<'_, AppState>, document: DocumentId, stage: QaStage) -> Reply<QaReport> {
+    with_session(&state, |s| s.qa_report_at(document, stage))
 }
 
 #[tauri::command(async)]
@@ -467,8 +467,9 @@ pub fn accept_warning(
     check: QaCheck,
     detail: String,
     reason: String,
+    stage: QaStage,
 ) -> Reply<QaReport> {
-    with_session(&state, |s| s.accept_warning(segment, check, &detail, &reason))
+    with_session(&state, |s| s.accept_warning_at(segment, check, &detail, &reason, stage))
 }
 
 #[tauri::command(async)]

@@ -8,7 +8,7 @@ use super::{Session, SessionError};
 use crate::document::{DocumentId, SegmentId};
 use crate::glossary::{Term, TermHit};
 use crate::lang::LangTag;
-use crate::qa::{QaCheck, QaReport};
+use crate::qa::{QaCheck, QaReport, QaStage};
 use crate::store::{Pretranslated, Project};
 use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 
@@ -90,11 +90,18 @@ impl Session {
         Ok(self.project()?.term_hits(segment)?)
     }
 
+    /// The final check: every warning, untranslated segments included.
     pub fn qa_report(&self, document: DocumentId) -> Result<QaReport, SessionError> {
-        qa_report(self.project()?, document)
+        qa_report_at(self.project()?, document, QaStage::Final)
     }
 
-    /// Accepts a QA warning with a reason; returns the document's report.
+    /// The checks as they stand at `stage` (while translating, untranslated
+    /// segments are not warnings).
+    pub fn qa_report_at(&self, document: DocumentId, stage: QaStage) -> Result<QaReport, SessionError> {
+        qa_report_at(self.project()?, document, stage)
+    }
+
+    /// Accepts a QA warning with a reason; returns the document's final check.
     pub fn accept_warning(
         &mut self,
         segment: SegmentId,
@@ -102,11 +109,23 @@ impl Session {
         detail: &str,
         reason: &str,
     ) -> Result<QaReport, SessionError> {
+        self.accept_warning_at(segment, check, detail, reason, QaStage::Final)
+    }
+
+    /// [`Session::accept_warning`], returning the report at `stage`.
+    pub fn accept_warning_at(
+        &mut self,
+        segment: SegmentId,
+        check: QaCheck,
+        detail: &str,
+        reason: &str,
+        stage: QaStage,
+    ) -> Result<QaReport, SessionError> {
         let author = self.info()?.author;
         let project = self.project_mut()?;
         project.accept_warning(segment, check, detail, reason, &author)?;
         let document = project.segment(segment)?.document_id;
-        qa_report(project, document)
+        qa_report_at(project, document, stage)
     }
 
     /// Fuzzy matches for any sentence, between two languages.
@@ -155,15 +174,20 @@ impl Session {
     }
 }
 
-/// Runs every QA check on a document, with the warnings reviewers
-/// accepted marked as such.
+/// Runs every QA check on a document (the final check), with the warnings
+/// reviewers accepted marked as such.
 pub fn qa_report(project: &Project, document: DocumentId) -> Result<QaReport, SessionError> {
+    qa_report_at(project, document, QaStage::Final)
+}
+
+/// [`qa_report`] at a stage.
+pub fn qa_report_at(project: &Project, document: DocumentId, stage: QaStage) -> Result<QaReport, SessionError> {
     let summary = project.document(document)?;
     let (source, target) = project.languages(document)?;
     let rows = project.segments(document)?;
     let terms = project.glossary(&source, &target)?;
     let accepted = project.accepted_warnings(document)?;
-    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted))
+    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted, stage))
 }
 
 /// Reads a TBX or CSV/TSV glossary and adds its `source → target` term

@@ -1200,8 +1200,11 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
 async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> {
     let _one = lock().await;
     let dir = tempfile::tempdir()?;
-    let project_path =
-        project_with_text(dir.path(), "budget.txt", "The budget is 46 billion. Exports rose 1,250.5 tonnes. He left.")?;
+    let project_path = project_with_text(
+        dir.path(),
+        "budget.txt",
+        "The budget is 46 billion. Exports rose 1,250.5 tonnes. He left. Prices fell.",
+    )?;
     let mut project = reopen(&project_path)?;
     let doc = project.documents()?[0].id;
     let rows = project.segments(doc)?;
@@ -1229,6 +1232,26 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     assert_eq!(clean, json!(true));
     app.wait_for("[data-testid=toggle-qa]").await?.click().await?;
     app.wait_for("[data-testid=qa-panel]").await?;
+    // Row 4 is not translated yet: progress, not a warning, until the final check.
+    let untranslated_mark = format!("document.querySelector(\"{ROW}[data-position='3'] [data-testid=qa-mark]\")");
+    assert_eq!(app.eval(&format!("{untranslated_mark} === null")).await?, json!(true));
+    let working = app.wait_for("[data-testid=qa-open-count]").await?.text().await?;
+    let open: u32 = working.trim_end_matches(" open").parse()?;
+    app.wait_for("[data-testid=qa-final]").await?.click().await?;
+    app.wait_until(
+        "the final check counts the untranslated row",
+        &format!(
+            "document.querySelector('[data-testid=qa-open-count]').textContent === '{} open' && {untranslated_mark} !== null",
+            open + 1
+        ),
+    )
+    .await?;
+    app.wait_for("[data-testid=qa-working]").await?.click().await?;
+    app.wait_until(
+        "back to the checks while translating",
+        &format!("document.querySelector('[data-testid=qa-open-count]').textContent === '{working}'"),
+    )
+    .await?;
     let filter = app.wait_for("[data-testid=qa-filter]").await?;
     filter.select_by_value("end_punctuation").await?;
     app.wait_until(
@@ -1257,7 +1280,8 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     assert_eq!(accepted.len(), 1);
     assert_eq!(accepted[0].check, verso::qa::QaCheck::EndPunctuation);
     assert_eq!(accepted[0].accepted.as_ref().map(|a| a.reason.as_str()), Some("Headline style: no full stop"));
-    assert!(report.open().all(|i| i.position == 0 && i.check == verso::qa::QaCheck::Numbers));
+    assert!(report.open().all(|i| (i.position == 0 && i.check == verso::qa::QaCheck::Numbers)
+        || (i.position == 3 && i.check == verso::qa::QaCheck::Untranslated)));
     Ok(())
 }
 

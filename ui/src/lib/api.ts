@@ -24,6 +24,7 @@ import type {
   SummaryView,
   JudgeReport,
   ImportPreview,
+  QaStage,
   SummaryFormat,
   DocumentExport,
   ExportPreview,
@@ -92,9 +93,9 @@ export const api = {
   exportGlossary: (document: DocumentId, path: string) => invoke<number>("export_glossary", { document, path }),
   glossary: (document: DocumentId) => invoke<Term[]>("glossary", { document }),
   termHits: (segment: SegmentId) => invoke<TermHit[]>("term_hits", { segment }),
-  qaReport: (document: DocumentId) => invoke<QaReport>("qa_report", { document }),
-  acceptWarning: (segment: SegmentId, check: QaCheck, detail: string, reason: string) =>
-    invoke<QaReport>("accept_warning", { segment, check, detail, reason }),
+  qaReport: (document: DocumentId, stage: QaStage) => invoke<QaReport>("qa_report", { document, stage }),
+  acceptWarning: (segment: SegmentId, check: QaCheck, detail: string, reason: string, stage: QaStage) =>
+    invoke<QaReport>("accept_warning", { segment, check, detail, reason, stage }),
   teamJoin: (remote: string, path: string) => invoke<Joined>("team_join", { remote, path }),
   teamShare: (remote: string) => invoke<TeamStatus>("team_share", { remote }),
   teamSync: () => invoke<SyncReport>("team_sync"),

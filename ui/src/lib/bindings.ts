@@ -273,6 +273,8 @@ export type QaIssue = { segment: SegmentId, position: number, check: QaCheck, de
 
 export type QaReport = { document_title: string, source_lang: string, target_lang: string, segments: number, issues: Array<QaIssue>, };
 
+export type QaStage = "working" | "final";
+
 export type ProviderKind = "deepl" | "google" | "libretranslate" | "openai";
 
 export type Profile = { name: string, kind: ProviderKind, url: string, 
