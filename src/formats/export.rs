@@ -273,6 +273,11 @@ pub(crate) fn escape_markup(text: &str) -> String {
 /// A self-contained HTML track-changes report of a document diff: inline
 /// styles only, deletions struck through and insertions underlined so the
 /// marks survive printing in black and white.
+/// "1 word", "3 words".
+fn words(count: u32) -> String {
+    if count == 1 { "1 word".to_string() } else { format!("{count} words") }
+}
+
 pub fn change_report_html(diff: &DocumentDiff, context: &ReportContext<'_>) -> String {
     let mut out = String::new();
     let title = escape_markup(&format!("Changes in “{}”: {} → {}", context.document_title, diff.from, diff.to));
@@ -290,11 +295,11 @@ pub fn change_report_html(diff: &DocumentDiff, context: &ReportContext<'_>) -> S
     let stats = &diff.stats;
     let _ = writeln!(
         out,
-        "<p>{} of {} segments changed · {} words inserted · {} words deleted · mean edit {:.0}% · {} → {} · compared by {}</p>",
+        "<p>{} of {} segments changed · {} inserted · {} deleted · mean edit {:.0}% · {} → {} · compared by {}</p>",
         stats.segments_changed,
         stats.segments,
-        stats.words_inserted,
-        stats.words_deleted,
+        words(stats.words_inserted),
+        words(stats.words_deleted),
         stats.mean_edit_percent,
         escape_markup(context.source_lang),
         escape_markup(context.target_lang),
@@ -340,8 +345,12 @@ pub fn change_report_markdown(diff: &DocumentDiff, context: &ReportContext<'_>) 
     let _ = writeln!(out, "# Changes in “{}”: {} → {}\n", context.document_title, diff.from, diff.to);
     let _ = writeln!(
         out,
-        "{} of {} segments changed · {} words inserted · {} words deleted · mean edit {:.0}%\n",
-        stats.segments_changed, stats.segments, stats.words_inserted, stats.words_deleted, stats.mean_edit_percent
+        "{} of {} segments changed · {} inserted · {} deleted · mean edit {:.0}%\n",
+        stats.segments_changed,
+        stats.segments,
+        words(stats.words_inserted),
+        words(stats.words_deleted),
+        stats.mean_edit_percent
     );
     let mark = |text: &str, marker: &str| -> String {
         // Markers must hug the text: keep surrounding spaces outside them.
