@@ -71,6 +71,8 @@ pub enum SessionError {
     Glossary(#[from] crate::formats::glossary::GlossaryError),
     #[error(transparent)]
     Mt(#[from] crate::mt::MtError),
+    #[error("{0}")]
+    Term(String),
 }
 
 impl From<crate::team::TeamError> for SessionError {
@@ -167,6 +169,7 @@ impl From<&SessionError> for ErrorReply {
                 | TeamUseError::Form(_),
             )
             | SessionError::Import(_)
+            | SessionError::Term(_)
             | SessionError::Xliff(_)
             | SessionError::Tm(
                 crate::store::TmError::Tmx(_)

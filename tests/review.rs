@@ -185,3 +185,29 @@ fn untranslated_segments_count_only_in_the_final_check() {
     assert_eq!(checks(QaStage::Final), [&numbers[..], &[(1, QaCheck::Untranslated)]].concat());
     assert_eq!(session.qa_report(document).expect("qa").open().count(), 3, "the command line runs the final check");
 }
+
+/// A term picked in the editor goes into the glossary of the document's
+/// language pair once; an empty side, a tab or an overlong term is refused.
+#[test]
+fn a_term_picked_in_the_editor_is_added_once_and_bad_picks_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let file = dir.path().join("rates.txt");
+    std::fs::write(&file, "The central bank raised rates.").expect("write");
+    let document = session.import(&file, "en", "es", None).expect("import").id;
+    assert!(session.add_term(document, " central bank ", "banco central").expect("add"));
+    assert!(!session.add_term(document, "central bank", "banco central").expect("again"), "not stored twice");
+    for (source, target) in [("", "x"), ("central bank", " "), ("central\tbank", "banco"), (&*"a".repeat(1001), "b")] {
+        let refused = session.add_term(document, source, target).expect_err("refused");
+        assert_eq!(
+            verso::session::ErrorReply::from(&refused).kind,
+            verso::session::ErrorKind::InvalidInput,
+            "{refused}"
+        );
+    }
+    let row = session.segments(document).expect("rows")[0].id;
+    let hits = session.term_hits(row).expect("hits");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].targets, ["banco central"]);
+}

@@ -455,6 +455,12 @@ pub fn term_hits(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<Te
     with_session(&state, |s| s.term_hits(segment))
 }
 
+/// Adds a term pair picked in the editor to the document's glossary.
+#[tauri::command(async)]
+pub fn add_term(state: State<'_, AppState>, document: DocumentId, source: String, target: String) -> Reply<bool> {
+    with_session(&state, |s| s.add_term(document, &source, &target))
+}
+
 #[tauri::command(async)]
 pub fn qa_report(state: State<'_, AppState>, document: DocumentId, stage: QaStage) -> Reply<QaReport> {
     with_session(&state, |s| s.qa_report_at(document, stage))

@@ -62,6 +62,7 @@ fn main() -> ExitCode {
             commands::mt_pretranslate,
             commands::summary_draft,
             commands::preview_import,
+            commands::add_term,
             commands::set_link_mt,
             commands::summary_link_mt,
             commands::set_judge,

@@ -128,6 +128,32 @@ impl Session {
         qa_report_at(project, document, stage)
     }
 
+    /// Adds one term pair to the glossary of a document's language pair,
+    /// as a translator picks it in the editor; false when the pair was
+    /// there already.
+    pub fn add_term(&mut self, document: DocumentId, source: &str, target: &str) -> Result<bool, SessionError> {
+        let (source, target) = (source.trim(), target.trim());
+        if source.is_empty() || target.is_empty() {
+            return Err(SessionError::Term("a glossary term needs a source text and its translation".into()));
+        }
+        let limit = crate::formats::glossary::MAX_TERM_CHARS;
+        if source.chars().count() > limit || target.chars().count() > limit {
+            return Err(SessionError::Term(format!("a glossary term is at most {limit} characters long")));
+        }
+        if source.chars().chain(target.chars()).any(char::is_control) {
+            return Err(SessionError::Term("a glossary term is one line of text, without tabs".into()));
+        }
+        let project = self.project_mut()?;
+        let (source_lang, target_lang) = project.languages(document)?;
+        let term = crate::glossary::NewTerm {
+            source: source.to_string(),
+            target: target.to_string(),
+            note: None,
+            forbidden: false,
+        };
+        Ok(project.add_glossary_terms(&[term], &source_lang, &target_lang, "editor")? == 1)
+    }
+
     /// Fuzzy matches for any sentence, between two languages.
     pub fn lookup(
         &self,

@@ -1197,6 +1197,53 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
 }
 
 #[tokio::test]
+async fn words_picked_in_the_source_and_the_translation_become_a_glossary_term_with_ctrl_e() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(dir.path(), "rates.txt", "The central bank raised rates again. Markets fell.")?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let target = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    target.click().await?;
+    target.send_keys("El banco central volvió a subir los tipos.").await?;
+    // "central bank" selected in the source, then "banco central" in the translation.
+    app.eval(&format!(
+        "(() => {{ const cell = document.querySelector(\"{ROW}[data-position='0'] [data-testid=segment-source]\"); \
+           const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); let node; \
+           while ((node = walker.nextNode()) && !node.textContent.includes('central bank')) {{}} \
+           const at = node.textContent.indexOf('central bank'); const range = document.createRange(); \
+           range.setStart(node, at); range.setEnd(node, at + 'central bank'.length); \
+           const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range); return true; }})()"
+    ))
+    .await?;
+    app.wait_until("the source pick is seen", "window.getSelection().toString() === 'central bank'").await?;
+    app.eval(&format!(
+        "(() => {{ const t = document.querySelector(\"{ROW}[data-position='0'] [data-testid=segment-target]\"); \
+           t.focus(); t.setSelectionRange(3, 16); return t.value.slice(3, 16); }})()"
+    ))
+    .await?;
+    target.send_keys(&(Key::Control + "e")).await?;
+    app.wait_for("[data-testid=add-term-dialog]").await?;
+    let picked = app
+        .eval("[document.querySelector('[data-testid=add-term-source]').value, document.querySelector('[data-testid=add-term-target]').value]")
+        .await?;
+    assert_eq!(picked, json!(["central bank", "banco central"]));
+    app.wait_for("[data-testid=add-term-save]").await?.click().await?;
+    app.wait_for_toast("Added “central bank” → “banco central” to the glossary", Duration::from_secs(10)).await?;
+    app.wait_until(
+        "the new term shows for the segment",
+        "[...document.querySelectorAll('[data-testid=term-hit]')].some(h => h.textContent.includes('banco central'))",
+    )
+    .await?;
+    app.quit().await?;
+    let stored = reopen(&project)?.glossary(&"en".parse()?, &"es".parse()?)?;
+    assert_eq!(
+        stored.iter().map(|t| (t.source.as_str(), t.target.as_str())).collect::<Vec<_>>(),
+        [("central bank", "banco central")]
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> {
     let _one = lock().await;
     let dir = tempfile::tempdir()?;
