@@ -859,3 +859,14 @@ async fn the_summedits_bench_measures_a_judge_on_loopback() {
     assert!(printed.contains("news         items    8") && printed.contains("judge 50.0"), "{printed}");
     assert!(server.requests().len() >= 8, "every sentence is asked about");
 }
+
+#[test]
+fn a_refused_approval_names_every_flagged_sentence() {
+    let mut f = fixture();
+    write(&mut f, "Youth unemployment fell to 72% in October. The plan foresees 90,000 social homes by 2030.");
+    let blocked = f.session.approve_summary(f.summary, None).expect_err("blocked");
+    let message = ErrorReply::from(&blocked).message;
+    assert!(message.contains("2 claim sentence(s)"), "{message}");
+    assert!(message.contains("“Youth unemployment fell to 72% in October.” (") && message.contains("72%"), "{message}");
+    assert!(message.contains("“The plan foresees 90,000 social homes by 2030.” (") && message.contains("90,000"));
+}

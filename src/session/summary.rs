@@ -113,14 +113,21 @@ pub enum SummaryError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
-        "the summary cannot be approved: {open} claim sentence(s) have unresolved flags, first \"{first}\" ({flag}); \
-         fix them, mark them as commentary, or approve with a reason for overriding"
+        "the summary cannot be approved: {open} claim sentence(s) have unresolved flags: {}; fix them, mark them as \
+         commentary, or approve with a reason for overriding",
+        flagged_list(flagged)
     )]
-    Blocked { open: u32, first: String, flag: String },
+    Blocked { open: u32, flagged: Vec<(String, String)> },
     #[error("the summary has no sentences to approve")]
     Empty,
     #[error("segment {0} is not one of this summary's source passages")]
     NotASourcePassage(i64),
+}
+
+/// Every flagged sentence with its flags, for the message that refuses
+/// approval: "“…” (31% here, 13% in the source)", one after the other.
+fn flagged_list(flagged: &[(String, String)]) -> String {
+    flagged.iter().map(|(sentence, flags)| format!("“{sentence}” ({flags})")).collect::<Vec<_>>().join("; ")
 }
 
 /// The source passages of a summary, indexed once for linking. Rebuilt
@@ -419,12 +426,12 @@ pub fn approve(
     }
     let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
     if current.blocking > 0 && reason.is_none() {
-        let first = sentences.iter().find(|s| s.blocking).expect("a blocking sentence");
-        return Err(SummaryError::Blocked {
-            open: current.blocking,
-            first: first.text.clone(),
-            flag: first.flags.iter().map(|f| f.detail.as_str()).collect::<Vec<_>>().join("; "),
-        });
+        let flagged = sentences
+            .iter()
+            .filter(|s| s.blocking)
+            .map(|s| (s.text.clone(), s.flags.iter().map(|f| f.detail.as_str()).collect::<Vec<_>>().join("; ")))
+            .collect();
+        return Err(SummaryError::Blocked { open: current.blocking, flagged });
     }
     let ids: Vec<SegmentId> = sentences.iter().map(|s| s.id).collect();
     Ok(project.approve_summary(summary, &ids, current.blocking, reason, author)?)

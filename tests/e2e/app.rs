@@ -796,6 +796,13 @@ async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_appro
     app.wait_for("[data-testid=approve-summary]").await?.click().await?;
     let message = app.wait_for("[data-testid=blocked-message]").await?.text().await?;
     assert!(message.contains("13%"), "{message}");
+    let flagged = app.wait_for("[data-testid=flagged-sentences]").await?.text().await?;
+    assert!(flagged.contains("Reservoir levels fell to 13% in August."), "{flagged}");
+    app.wait_until(
+        "the reason field has the caret",
+        "document.activeElement && document.activeElement.dataset.testid === 'override-reason'",
+    )
+    .await?;
     app.client.find(Locator::Css("[data-testid=override-dialog] button")).await?.click().await?;
 
     // Fixed, the flag goes away and the summary can be approved.
