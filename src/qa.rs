@@ -167,6 +167,29 @@ fn end_mark(text: &str) -> Option<char> {
     })
 }
 
+/// The figures a translation does not carry over as often as its source
+/// states them: (value, as written, how many more in the source; negative
+/// when the translation has more), in order of value. The value is the
+/// detail of a `numbers` warning.
+pub fn figures_apart(
+    source: &str,
+    target: &str,
+    source_lang: &LangTag,
+    target_lang: &LangTag,
+) -> Vec<(String, String, i32)> {
+    let mut wanted: HashMap<String, (String, i32)> = HashMap::new();
+    for (written, value) in numbers(source, source_lang) {
+        wanted.entry(value).or_insert((written, 0)).1 += 1;
+    }
+    for (written, value) in numbers(target, target_lang) {
+        wanted.entry(value).or_insert((written, 0)).1 -= 1;
+    }
+    let mut figures: Vec<(String, String, i32)> =
+        wanted.into_iter().filter(|(_, (_, n))| *n != 0).map(|(value, (written, n))| (value, written, n)).collect();
+    figures.sort();
+    figures
+}
+
 /// Everything wrong with one translated segment, as (check, detail, message).
 pub fn check_segment(
     source: &str,
@@ -183,17 +206,7 @@ pub fn check_segment(
     if target.trim() == source.trim() && source.chars().any(char::is_alphabetic) {
         out.push((QaCheck::Untranslated, "same".into(), "The translation is the same as the source.".into()));
     }
-    // Figures: each value in the source must appear as often in the target.
-    let mut wanted: HashMap<String, (String, i32)> = HashMap::new();
-    for (written, value) in numbers(source, source_lang) {
-        wanted.entry(value).or_insert((written, 0)).1 += 1;
-    }
-    for (written, value) in numbers(target, target_lang) {
-        wanted.entry(value).or_insert((written, 0)).1 -= 1;
-    }
-    let mut figures: Vec<_> = wanted.into_iter().filter(|(_, (_, n))| *n != 0).collect();
-    figures.sort();
-    for (value, (written, n)) in figures {
+    for (value, written, n) in figures_apart(source, target, source_lang, target_lang) {
         let message = if n > 0 {
             format!("The figure {written} of the source is missing or different in the translation.")
         } else {

@@ -211,3 +211,48 @@ fn a_term_picked_in_the_editor_is_added_once_and_bad_picks_are_refused() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].targets, ["banco central"]);
 }
+
+/// A translation confirmed with a figure warning stays out of the project
+/// memory until the warning is resolved or accepted.
+#[test]
+fn a_confirmed_translation_with_a_wrong_figure_waits_outside_the_memory() {
+    use verso::qa::QaCheck;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let file = dir.path().join("budget.txt");
+    std::fs::write(&file, "The ministry hired 4,600 teachers. Prices fell sharply.").expect("write");
+    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let rows = session.segments(document).expect("rows");
+    let confirm = |session: &mut verso::session::Session, row: usize, text: &str| {
+        let current = session.segments(document).expect("rows")[row].revision;
+        let edit = TranslationEdit {
+            segment: rows[row].id,
+            text: text.into(),
+            status: Status::Translated,
+            base: current,
+            origin: None,
+        };
+        session.save_translation(&edit).expect("save");
+    };
+    let in_memory = |session: &verso::session::Session, words: &str| -> Vec<String> {
+        session.concordance(words).expect("concordance").into_iter().map(|h| h.target).collect()
+    };
+    confirm(&mut session, 0, "El ministerio contrató a 6.400 docentes.");
+    confirm(&mut session, 1, "Los precios cayeron con fuerza.");
+    assert_eq!(in_memory(&session, "Prices"), ["Los precios cayeron con fuerza."]);
+    assert!(in_memory(&session, "teachers").is_empty(), "held out while 4,600 ≠ 6.400");
+    // Corrected, it goes in; made wrong again, it leaves.
+    confirm(&mut session, 0, "El ministerio contrató a 4.600 docentes.");
+    assert_eq!(in_memory(&session, "teachers"), ["El ministerio contrató a 4.600 docentes."]);
+    confirm(&mut session, 0, "El ministerio contrató a 6.400 docentes.");
+    assert!(in_memory(&session, "teachers").is_empty());
+    // Accepted (both warnings), it goes in as it stands.
+    let warnings: Vec<_> =
+        session.qa_report(document).expect("qa").open().filter(|i| i.check == QaCheck::Numbers).cloned().collect();
+    assert_eq!(warnings.len(), 2);
+    session.accept_warning(warnings[0].segment, QaCheck::Numbers, &warnings[0].detail, "checked").expect("accept");
+    assert!(in_memory(&session, "teachers").is_empty(), "one warning is still open");
+    session.accept_warning(warnings[1].segment, QaCheck::Numbers, &warnings[1].detail, "checked").expect("accept");
+    assert_eq!(in_memory(&session, "teachers"), ["El ministerio contrató a 6.400 docentes."]);
+}

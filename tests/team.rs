@@ -75,7 +75,7 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     assert_eq!(texts(&cy), texts(&ana));
 
     // Bo translates, Cy comments, then Ana reviews what she received.
-    save(&mut bo, 5, "Las obras comenzarán en mayo.", Status::Translated);
+    save(&mut bo, 5, "Los embalses bajaron al 31% en agosto, el nivel más bajo desde 1962.", Status::Translated);
     let segment = cy.segments(DocumentId(1)).expect("rows")[5].id;
     cy.add_comment(segment, "Check the month against the source.").expect("comment");
     bo.sync_team().expect("Bo syncs");
@@ -85,11 +85,17 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     assert_eq!(report.revisions[0].2, "Bo");
     assert_eq!(report.comments, 1);
     let row = ana.segments(DocumentId(1)).expect("rows")[5].clone();
-    assert_eq!(row.translation.as_deref(), Some("Las obras comenzarán en mayo."));
+    assert_eq!(
+        row.translation.as_deref(),
+        Some("Los embalses bajaron al 31% en agosto, el nivel más bajo desde 1962.")
+    );
     assert_eq!(row.comments, 1);
     // Confirmed work from others feeds this clone's project memory too.
-    let hits = ana.concordance("obras comenzarán").expect("concordance");
-    assert!(hits.iter().any(|h| h.target == "Las obras comenzarán en mayo."), "{hits:?}");
+    let hits = ana.concordance("embalses bajaron").expect("concordance");
+    assert!(
+        hits.iter().any(|h| h.target == "Los embalses bajaron al 31% en agosto, el nivel más bajo desde 1962."),
+        "{hits:?}"
+    );
     ana.review(row.id, verso::revision::Decision::Approved, None).expect("approve");
     ana.sync_team().expect("Ana syncs");
     bo.sync_team().expect("Bo syncs");
@@ -470,14 +476,14 @@ fn a_large_join_builds_its_memory_in_bulk_and_later_saves_are_still_found() {
     let row = bo.segments(DocumentId(1)).expect("rows")[3].clone();
     let edit = TranslationEdit {
         segment: row.id,
-        text: "Tercer informe, revisado por Bo.".into(),
+        text: "Informe número 3, revisado por Bo.".into(),
         status: Status::Translated,
         base: row.revision,
         origin: None,
     };
     bo.save_translation(&edit).expect("save");
     let hits = bo.concordance("revisado por Bo").expect("concordance");
-    assert_eq!(hits.iter().filter(|h| h.target == "Tercer informe, revisado por Bo.").count(), 1, "{hits:?}");
+    assert_eq!(hits.iter().filter(|h| h.target == "Informe número 3, revisado por Bo.").count(), 1, "{hits:?}");
 }
 
 /// A folder a server serves, holding `team.git` with Ana's sample project
@@ -735,4 +741,40 @@ fn over_ssh_a_key_file_logs_in_an_unknown_host_or_a_wrong_key_is_refused_in_word
     let mut ana = person(dir.path(), &ana_path, "Ana");
     ana.sync_team().expect("Ana syncs");
     assert_eq!(texts(&ana)[0].1.as_deref(), Some("Texto de Bo por SSH."));
+}
+
+/// A translation with a wrong figure stays out of every clone's memory, and
+/// goes into every clone's once someone accepts the warning.
+#[test]
+fn a_figure_warning_accepted_on_one_machine_lets_the_translation_into_every_memory() {
+    let dir = tempfile::tempdir().expect("dir");
+    let remote = bare_remote(dir.path(), "team.git");
+    let (ana_path, bo_path) = (dir.path().join("ana.verso"), dir.path().join("bo.verso"));
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    let mut ana = person(dir.path(), &ana_path, "Ana");
+    ana.share_team(&remote).expect("share");
+    let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
+    bo.join_team(&remote, &bo_path).expect("Bo joins");
+    // "31%" carried over as "13%".
+    save(&mut ana, 5, "Los embalses bajaron al 13% en agosto, el nivel más bajo desde 1962.", Status::Translated);
+    ana.sync_team().expect("Ana syncs");
+    bo.sync_team().expect("Bo syncs");
+    let found = |session: &Session| session.concordance("embalses bajaron").expect("concordance").len();
+    assert_eq!((found(&ana), found(&bo)), (0, 0), "held out on both machines");
+    let warnings: Vec<_> = ana
+        .qa_report(DocumentId(1))
+        .expect("qa")
+        .open()
+        .filter(|i| i.position == 5 && i.check == verso::qa::QaCheck::Numbers)
+        .cloned()
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    for warning in &warnings {
+        ana.accept_warning(warning.segment, warning.check, &warning.detail, "The ministry corrected it.")
+            .expect("accept");
+    }
+    assert_eq!(found(&ana), 1);
+    ana.sync_team().expect("Ana syncs");
+    bo.sync_team().expect("Bo syncs");
+    assert_eq!(found(&bo), 1, "the acceptance let it into Bo's memory too");
 }

@@ -171,15 +171,22 @@ impl Project {
         reason: &str,
         author: &str,
     ) -> Result<(), StoreError> {
-        self.segment(segment)?;
-        self.conn
-            .execute(
-                "INSERT INTO qa_accepted (segment_id, check_name, detail, author, reason) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (segment_id, check_name, detail) DO UPDATE SET author = excluded.author,
-                     reason = excluded.reason, created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                params![segment.0, check.as_str(), detail, author, reason.trim()],
-            )
-            .map_err(self.err())?;
-        Ok(())
+        let row = self.segment(segment)?;
+        let path = self.path.clone();
+        let e = |source| super::sqlite(&path, source);
+        let tx = self.tx()?;
+        tx.execute(
+            "INSERT INTO qa_accepted (segment_id, check_name, detail, author, reason) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (segment_id, check_name, detail) DO UPDATE SET author = excluded.author,
+                 reason = excluded.reason, created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            params![segment.0, check.as_str(), detail, author, reason.trim()],
+        )
+        .map_err(e)?;
+        // A translation held out of the memory for its figures goes in once
+        // its last figure warning is accepted.
+        if check == QaCheck::Numbers {
+            super::memory::record_head(&tx, row.id).map_err(e)?;
+        }
+        tx.commit().map_err(e)
     }
 }

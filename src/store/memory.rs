@@ -291,6 +291,27 @@ pub(crate) fn record(
     record_all(tx, [Confirmed { segment, text, status, author, origin }].into_iter())
 }
 
+/// Records a segment's current translation, when it is a confirmed one:
+/// after a figure warning is accepted, here or by a teammate, a
+/// translation held out of the memory for it may go in.
+pub(crate) fn record_head(tx: &Transaction<'_>, segment: SegmentId) -> rusqlite::Result<()> {
+    let head = tx
+        .prepare_cached(
+            "SELECT text, status, author, origin FROM revisions WHERE segment_id = ?1 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([segment.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })
+        .optional()?;
+    let Some((text, status, author, origin)) = head else { return Ok(()) };
+    match Status::parse(&status) {
+        Some(status) if status.is_translated() && !text.trim().is_empty() => {
+            record(tx, segment, &text, status, &author, origin.as_deref())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// [`record`] for many segments at once (a team project taking in others'
 /// work): the word counts behind candidate ranking are written once, and
 /// when the units outnumber a quarter of the memory the word index is
@@ -369,6 +390,17 @@ fn record_unit(tx: &Transaction<'_>, unit: &Confirmed<'_>, counts: &mut HashMap<
         .optional()?;
     // Summaries have no translations.
     let Some((source, source_lang, target_lang, document, before, after, stored)) = found else { return Ok(()) };
+    // A translation whose figures differ from its source's stays out of the
+    // memory until the warning is resolved or accepted: a memory repeats
+    // what it holds into every later document. An earlier unit of the
+    // segment goes too; it is no longer the segment's translation.
+    if figures_held(tx, unit, &source, &source_lang, &target_lang)? {
+        if let Some(stored) = &stored {
+            tm::count_words(counts, stored, -1);
+            tx.prepare_cached("DELETE FROM tm_units WHERE segment_id = ?1")?.execute([unit.segment.0])?;
+        }
+        return Ok(());
+    }
     if stored.as_deref() != Some(source.as_str()) {
         if let Some(stored) = &stored {
             tm::count_words(counts, stored, -1);
@@ -400,6 +432,25 @@ fn record_unit(tx: &Transaction<'_>, unit: &Confirmed<'_>, counts: &mut HashMap<
         unit.author
     ])?;
     Ok(())
+}
+
+/// Whether a confirmed translation has a figure warning nobody accepted.
+fn figures_held(
+    tx: &Transaction<'_>,
+    unit: &Confirmed<'_>,
+    source: &str,
+    source_lang: &str,
+    target_lang: &str,
+) -> rusqlite::Result<bool> {
+    let (Ok(from), Ok(to)) = (source_lang.parse::<LangTag>(), target_lang.parse::<LangTag>()) else { return Ok(false) };
+    let apart = crate::qa::figures_apart(source, unit.text, &from, &to);
+    if apart.is_empty() {
+        return Ok(false);
+    }
+    let mut stmt =
+        tx.prepare_cached("SELECT detail FROM qa_accepted WHERE segment_id = ?1 AND check_name = 'numbers'")?;
+    let accepted: Vec<String> = stmt.query_map([unit.segment.0], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(apart.iter().any(|(value, _, _)| !accepted.contains(value)))
 }
 
 /// Writes counted word frequencies into `tm_terms`.

@@ -22,6 +22,7 @@ use crate::formats::team::{
     SharedAccepted, SharedComment, SharedDocument, SharedPassage, SharedProject, SharedReference, SharedRevision,
     SharedSegment, SharedSummary, SharedTerm, SharedUnit, SharedVersion,
 };
+use crate::qa::QaCheck;
 use crate::revision::{Revision, RevisionId, Status};
 
 const WRITER_KEY: &str = "team.writer";
@@ -848,6 +849,9 @@ fn apply_accepted(
         if inserted == 1 {
             remember(tx, "accepted", tx.last_insert_rowid(), &accepted.id)?;
             incoming.accepted += 1;
+            if accepted.check == QaCheck::Numbers.as_str() {
+                memory::record_head(tx, SegmentId(segment))?;
+            }
         }
     }
     Ok(())
