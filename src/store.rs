@@ -1044,6 +1044,51 @@ impl Project {
         Ok(revision)
     }
 
+    /// Fills the untranslated repetitions of a confirmed segment (the same
+    /// source text elsewhere in its document) with its translation, each
+    /// as a revision of its own with the origin `repetition`, in one
+    /// transaction. Segments someone has translated are left alone.
+    /// Returns the segments filled.
+    pub fn fill_repetitions(&mut self, segment: SegmentId, author: &str) -> Result<Vec<SegmentId>, StoreError> {
+        let row = self.segment(segment)?;
+        let Some(text) = row.translation.filter(|t| !t.trim().is_empty() && row.status.is_translated()) else {
+            return Ok(Vec::new());
+        };
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let repetitions: Vec<i64> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT s.id FROM segments s
+                      WHERE s.document_id = ?1 AND s.id <> ?2 AND s.merged_into IS NULL AND trim(s.source) = trim(?3)
+                        AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.segment_id = s.id AND trim(r.text) <> '')
+                      ORDER BY s.position",
+                )
+                .map_err(e)?;
+            stmt.query_map(params![row.document_id.0, segment.0, row.source], |r| r.get(0))
+                .map_err(e)?
+                .collect::<Result<_, _>>()
+                .map_err(e)?
+        };
+        for &id in &repetitions {
+            let head: Option<i64> =
+                tx.query_row("SELECT max(id) FROM revisions WHERE segment_id = ?1", [id], |r| r.get(0)).map_err(e)?;
+            insert_revision_from(
+                &tx,
+                SegmentId(id),
+                head.map(RevisionId),
+                &text,
+                Status::Translated,
+                author,
+                Some("repetition"),
+            )
+            .map_err(e)?;
+        }
+        tx.commit().map_err(e)?;
+        Ok(repetitions.into_iter().map(SegmentId).collect())
+    }
+
     /// Splits a segment's source at character `at`: the first part keeps
     /// the segment (id and history) and the second becomes a new segment
     /// right after it. The current translation stays with the first part as

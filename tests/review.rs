@@ -256,3 +256,41 @@ fn a_confirmed_translation_with_a_wrong_figure_waits_outside_the_memory() {
     session.accept_warning(warnings[1].segment, QaCheck::Numbers, &warnings[1].detail, "checked").expect("accept");
     assert_eq!(in_memory(&session, "teachers"), ["El ministerio contrató a 6.400 docentes."]);
 }
+
+/// Auto-propagation: a confirmed translation fills the untranslated
+/// repetitions of its source, each as a revision of its own; a repetition
+/// someone translated keeps its text.
+#[test]
+fn a_confirmed_segment_fills_its_untranslated_repetitions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let file = dir.path().join("thanks.txt");
+    std::fs::write(&file, "Thank you. Prices rose. Thank you. Thank you.").expect("write");
+    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let rows = session.segments(document).expect("rows");
+    let save = |session: &mut verso::session::Session, row: usize, text: &str, status: Status| {
+        let edit = TranslationEdit { segment: rows[row].id, text: text.into(), status, base: None, origin: None };
+        session.save_translation(&edit).expect("save");
+    };
+    save(&mut session, 3, "Muchas gracias.", Status::Draft);
+    save(&mut session, 0, "Gracias.", Status::Draft);
+    assert!(session.fill_repetitions(rows[0].id).expect("fill").is_empty(), "a draft fills nothing");
+    let edit = TranslationEdit {
+        segment: rows[0].id,
+        text: "Gracias.".into(),
+        status: Status::Translated,
+        base: session.segments(document).expect("rows")[0].revision,
+        origin: None,
+    };
+    session.save_translation(&edit).expect("confirm");
+    let filled = session.fill_repetitions(rows[0].id).expect("fill");
+    assert_eq!(filled.iter().map(|r| r.position).collect::<Vec<_>>(), [2]);
+    let after = session.segments(document).expect("rows");
+    assert_eq!(after[2].translation.as_deref(), Some("Gracias."));
+    assert_eq!((after[2].status, after[2].origin.as_deref()), (Status::Translated, Some("repetition")));
+    assert_eq!(after[3].translation.as_deref(), Some("Muchas gracias."), "someone's text is kept");
+    assert_eq!(after[1].translation, None);
+    assert_eq!(session.history(after[2].id).expect("history").len(), 1, "a revision of its own");
+    assert!(session.fill_repetitions(rows[0].id).expect("again").is_empty());
+}

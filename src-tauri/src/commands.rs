@@ -455,6 +455,12 @@ pub fn term_hits(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<Te
     with_session(&state, |s| s.term_hits(segment))
 }
 
+/// Fills the untranslated repetitions of a confirmed segment.
+#[tauri::command(async)]
+pub fn fill_repetitions(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<SegmentRow>> {
+    with_session(&state, |s| s.fill_repetitions(segment))
+}
+
 /// Adds a term pair picked in the editor to the document's glossary.
 #[tauri::command(async)]
 pub fn add_term(state: State<'_, AppState>, document: DocumentId, source: String, target: String) -> Reply<bool> {

@@ -63,6 +63,7 @@ fn main() -> ExitCode {
             commands::summary_draft,
             commands::preview_import,
             commands::add_term,
+            commands::fill_repetitions,
             commands::set_link_mt,
             commands::summary_link_mt,
             commands::set_judge,

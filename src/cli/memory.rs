@@ -115,7 +115,8 @@ pub fn run_tm(wait: Wait, action: TmAction, stdout: &mut impl Write) -> anyhow::
         }
         TmAction::Export { project, memory, file } => {
             let count = open(&project, wait, None)?.export_memory(verso::tm::MemoryId(memory), &file)?;
-            writeln!(stdout, "wrote {count} units to {}", file.display())?;
+            let units = if count == 1 { "unit" } else { "units" };
+            writeln!(stdout, "wrote {count} {units} to {}", file.display())?;
         }
         TmAction::List { project, json } => {
             let memories = open(&project, wait, None)?.memories()?;

@@ -168,6 +168,15 @@ impl Session {
         }
     }
 
+    /// Fills the untranslated repetitions of a confirmed segment with its
+    /// translation (auto-propagation); returns the rows filled.
+    pub fn fill_repetitions(&mut self, segment: SegmentId) -> Result<Vec<SegmentRow>, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let filled = project.fill_repetitions(segment, &author)?;
+        Ok(filled.into_iter().map(|id| project.segment(id)).collect::<Result<_, _>>()?)
+    }
+
     pub fn document(&self, document: DocumentId) -> Result<DocumentSummary, SessionError> {
         Ok(self.project()?.document(document)?)
     }

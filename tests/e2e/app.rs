@@ -939,7 +939,9 @@ async fn an_english_summary_of_an_untranslated_spanish_statement_links_via_machi
     let requests: Vec<serde_json::Value> = server.requests().iter().map(|r| r.json()).collect();
     let for_linking = requests.iter().filter(|r| r["q"].as_array().is_some_and(|q| q.len() == 3)).count();
     assert_eq!(for_linking, 1, "{requests:?}");
-    assert_eq!(translations(&project)?, vec![None, None, None]);
+    let stored = reopen(&project)?;
+    let rows = stored.segments(stored.documents()?[0].id)?;
+    assert!(rows.iter().all(|r| r.translation.is_none() && r.revision.is_none()), "{rows:?}");
     Ok(())
 }
 
@@ -1247,6 +1249,35 @@ async fn words_picked_in_the_source_and_the_translation_become_a_glossary_term_w
         stored.iter().map(|t| (t.source.as_str(), t.target.as_str())).collect::<Vec<_>>(),
         [("central bank", "banco central")]
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn confirming_a_segment_fills_its_repetitions() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(dir.path(), "thanks.txt", "Thank you. Prices rose. Thank you.")?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let filling = app.wait_for("[data-testid=fill-repetitions]").await?;
+    assert!(filling.is_selected().await?, "on by default");
+    let target = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
+    target.click().await?;
+    target.send_keys("Gracias.").await?;
+    target.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_for_toast("Filled 1 repetition with this translation", Duration::from_secs(10)).await?;
+    app.wait_until(
+        "the repetition shows the translation",
+        &format!(
+            "document.querySelector(\"{ROW}[data-position='2']\").dataset.status === 'translated' && \
+             document.querySelector(\"{ROW}[data-position='2'] [data-testid=segment-target]\").value === 'Gracias.'"
+        ),
+    )
+    .await?;
+    app.quit().await?;
+    let stored = reopen(&project)?;
+    let texts: Vec<Option<String>> =
+        stored.segments(stored.documents()?[0].id)?.into_iter().map(|r| r.translation).collect();
+    assert_eq!(texts, vec![Some("Gracias.".into()), None, Some("Gracias.".into())]);
     Ok(())
 }
 
