@@ -172,4 +172,6 @@ pub struct SegmentRow {
     pub origin: Option<String>,
     /// For a segment paired by the aligner: how sure it was (0–1).
     pub confidence: Option<f32>,
+    /// Locked against new translations until unlocked.
+    pub locked: bool,
 }

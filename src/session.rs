@@ -157,7 +157,8 @@ impl From<&SessionError> for ErrorReply {
                 | StoreError::NotASource(_)
                 | StoreError::NoSuchSection(_)
                 | StoreError::NoSources
-                | StoreError::NotInConflict(_),
+                | StoreError::NotInConflict(_)
+                | StoreError::Locked(_),
             )
             | SessionError::Team(
                 TeamUseError::NotShared

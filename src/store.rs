@@ -431,6 +431,14 @@ CREATE TABLE claim_checks (
     supported      INTEGER NOT NULL CHECK (supported IN (0, 1)),
     PRIMARY KEY (profile, model, prompt_version, claim, evidence)
 ) STRICT, WITHOUT ROWID;
+
+-- Segments locked against change (a headline the client fixed, a quote
+-- that must stay as published): no new translation until unlocked.
+CREATE TABLE segment_locks (
+    segment_id INTEGER PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
 "#,
 ];
 
@@ -499,6 +507,8 @@ pub enum StoreError {
     Conflict { segment: i64, expected: Option<RevisionId>, found: Option<RevisionId>, their_text: Option<String> },
     #[error("segment {0} is not in conflict")]
     NotInConflict(i64),
+    #[error("segment {0} is locked; unlock it (Ctrl+L) to change its translation")]
+    Locked(i64),
     #[error("document {0} is not a summary")]
     NotASummary(DocumentId),
     #[error("document {0} is a summary; a summary's sources must be documents with source text")]
@@ -953,7 +963,8 @@ impl Project {
         // `filter` is one of two constant strings above, never user input.
         let sql = format!(
             "SELECT s.id, s.document_id, p.position, p.kind, p.level, s.position, s.source, r.id, r.text, r.status,
-                    (SELECT count(*) FROM comments c WHERE c.segment_id = s.id), r.origin, s.alignment_confidence
+                    (SELECT count(*) FROM comments c WHERE c.segment_id = s.id), r.origin, s.alignment_confidence,
+                    EXISTS (SELECT 1 FROM segment_locks l WHERE l.segment_id = s.id)
                FROM segments s
                JOIN passages p ON p.id = s.passage_id
                LEFT JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
@@ -977,13 +988,28 @@ impl Project {
                     row.get::<_, i64>(10)?,
                     row.get::<_, Option<String>>(11)?,
                     row.get::<_, Option<f64>>(12)?,
+                    row.get::<_, bool>(13)?,
                 ))
             })
             .map_err(self.err())?;
         let mut segments = Vec::new();
         for row in rows {
-            let (id, doc, passage, kind, level, position, source, revision, text, status, comments, origin, confidence) =
-                row.map_err(self.err())?;
+            let (
+                id,
+                doc,
+                passage,
+                kind,
+                level,
+                position,
+                source,
+                revision,
+                text,
+                status,
+                comments,
+                origin,
+                confidence,
+                locked,
+            ) = row.map_err(self.err())?;
             let status = match status {
                 Some(name) => Status::parse(&name).ok_or_else(|| self.corrupt(format!("unknown status {name:?}")))?,
                 None => Status::New,
@@ -1003,6 +1029,7 @@ impl Project {
                 comments: comments as u32,
                 origin,
                 confidence: confidence.map(|c| c as f32),
+                locked,
             });
         }
         Ok(segments)
@@ -1019,6 +1046,9 @@ impl Project {
             .map_err(e)?;
         if !exists {
             return Err(StoreError::NoSuchSegment(edit.segment.0));
+        }
+        if is_locked(&tx, edit.segment).map_err(e)? {
+            return Err(StoreError::Locked(edit.segment.0));
         }
         let head: Option<(i64, String)> = tx
             .query_row(
@@ -1044,6 +1074,25 @@ impl Project {
         Ok(revision)
     }
 
+    /// Locks a segment against new translations, or unlocks it.
+    pub fn set_locked(&mut self, segment: SegmentId, locked: bool, author: &str) -> Result<SegmentRow, StoreError> {
+        self.segment(segment)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        if locked {
+            tx.execute(
+                "INSERT OR IGNORE INTO segment_locks (segment_id, author) VALUES (?1, ?2)",
+                params![segment.0, author],
+            )
+        } else {
+            tx.execute("DELETE FROM segment_locks WHERE segment_id = ?1", [segment.0])
+        }
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        self.segment(segment)
+    }
+
     /// Fills the untranslated repetitions of a confirmed segment (the same
     /// source text elsewhere in its document) with its translation, each
     /// as a revision of its own with the origin `repetition`, in one
@@ -1063,6 +1112,7 @@ impl Project {
                     "SELECT s.id FROM segments s
                       WHERE s.document_id = ?1 AND s.id <> ?2 AND s.merged_into IS NULL AND trim(s.source) = trim(?3)
                         AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.segment_id = s.id AND trim(r.text) <> '')
+                        AND NOT EXISTS (SELECT 1 FROM segment_locks l WHERE l.segment_id = s.id)
                       ORDER BY s.position",
                 )
                 .map_err(e)?;
@@ -1598,6 +1648,10 @@ fn insert_document(tx: &Transaction<'_>, doc: &NewDocument) -> rusqlite::Result<
         }
     }
     Ok((DocumentId(doc_id), segments))
+}
+
+fn is_locked(tx: &Transaction<'_>, segment: SegmentId) -> rusqlite::Result<bool> {
+    tx.query_row("SELECT EXISTS (SELECT 1 FROM segment_locks WHERE segment_id = ?1)", [segment.0], |r| r.get(0))
 }
 
 fn insert_revision(

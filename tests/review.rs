@@ -294,3 +294,33 @@ fn a_confirmed_segment_fills_its_untranslated_repetitions() {
     assert_eq!(session.history(after[2].id).expect("history").len(), 1, "a revision of its own");
     assert!(session.fill_repetitions(rows[0].id).expect("again").is_empty());
 }
+
+/// A locked segment takes no new translation (not even from its
+/// repetitions) until it is unlocked.
+#[test]
+fn a_locked_segment_refuses_changes_until_unlocked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
+    session.create_project(&dir.path().join("p.verso")).expect("project");
+    let file = dir.path().join("thanks.txt");
+    std::fs::write(&file, "Thank you. Thank you.").expect("write");
+    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let rows = session.segments(document).expect("rows");
+    let locked = session.set_locked(rows[1].id, true).expect("lock");
+    assert!(locked.locked);
+    let edit = |segment, text: &str, base| TranslationEdit {
+        segment,
+        text: text.into(),
+        status: Status::Translated,
+        base,
+        origin: None,
+    };
+    let refused = session.save_translation(&edit(rows[1].id, "Gracias.", None)).expect_err("locked");
+    assert!(refused.to_string().contains("is locked"), "{refused}");
+    assert_eq!(verso::session::ErrorReply::from(&refused).kind, verso::session::ErrorKind::InvalidInput);
+    session.save_translation(&edit(rows[0].id, "Gracias.", None)).expect("the other one");
+    assert!(session.fill_repetitions(rows[0].id).expect("fill").is_empty(), "a locked repetition is not filled");
+    assert!(!session.set_locked(rows[1].id, false).expect("unlock").locked);
+    session.save_translation(&edit(rows[1].id, "Gracias.", None)).expect("unlocked");
+    assert!(session.segments(document).expect("rows").iter().all(|r| r.translation.as_deref() == Some("Gracias.")));
+}

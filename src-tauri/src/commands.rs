@@ -455,6 +455,12 @@ pub fn term_hits(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<Te
     with_session(&state, |s| s.term_hits(segment))
 }
 
+/// Locks a segment against new translations, or unlocks it.
+#[tauri::command(async)]
+pub fn set_locked(state: State<'_, AppState>, segment: SegmentId, locked: bool) -> Reply<SegmentRow> {
+    with_session(&state, |s| s.set_locked(segment, locked))
+}
+
 /// Fills the untranslated repetitions of a confirmed segment.
 #[tauri::command(async)]
 pub fn fill_repetitions(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<SegmentRow>> {

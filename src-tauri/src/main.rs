@@ -64,6 +64,7 @@ fn main() -> ExitCode {
             commands::preview_import,
             commands::add_term,
             commands::fill_repetitions,
+            commands::set_locked,
             commands::set_link_mt,
             commands::summary_link_mt,
             commands::set_judge,

@@ -168,6 +168,12 @@ impl Session {
         }
     }
 
+    /// Locks a segment against new translations, or unlocks it.
+    pub fn set_locked(&mut self, segment: SegmentId, locked: bool) -> Result<SegmentRow, SessionError> {
+        let author = self.info()?.author;
+        Ok(self.project_mut()?.set_locked(segment, locked, &author)?)
+    }
+
     /// Fills the untranslated repetitions of a confirmed segment with its
     /// translation (auto-propagation); returns the rows filled.
     pub fn fill_repetitions(&mut self, segment: SegmentId) -> Result<Vec<SegmentRow>, SessionError> {

@@ -1282,6 +1282,33 @@ async fn confirming_a_segment_fills_its_repetitions() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn a_locked_segment_cannot_be_edited_until_it_is_unlocked() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(dir.path(), "headline.txt", "Ministry approves plan. Prices rose.")?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let first = format!("{ROW}[data-position='0']");
+    let target = app.wait_for(&format!("{first} [data-testid=segment-target]")).await?;
+    target.click().await?;
+    target.send_keys(&(Key::Control + "l")).await?;
+    app.wait_for(&format!("{first} [data-testid=lock-mark]")).await?;
+    target.send_keys("Texto nuevo").await?;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(target.prop("value").await?.as_deref(), Some(""), "a locked segment takes no typing");
+    target.send_keys(&(Key::Control + "l")).await?;
+    app.wait_until("unlocked", &format!("document.querySelector(\"{first}\").dataset.locked === 'false'")).await?;
+    target.send_keys("El ministerio aprueba el plan.").await?;
+    app.wait_until("the text is saved", &format!("document.querySelector(\"{first}\").dataset.status === 'draft'"))
+        .await?;
+    app.quit().await?;
+    let stored = reopen(&project)?;
+    let rows = stored.segments(stored.documents()?[0].id)?;
+    assert_eq!(rows[0].translation.as_deref(), Some("El ministerio aprueba el plan."));
+    assert!(!rows[0].locked);
+    Ok(())
+}
+
+#[tokio::test]
 async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> {
     let _one = lock().await;
     let dir = tempfile::tempdir()?;

@@ -69,6 +69,7 @@ export const api = {
   mtEstimate: (document: DocumentId, profile: string) => invoke<Estimate>("mt_estimate", { document, profile }),
   mtPretranslate: (document: DocumentId, profile: string, onprogress: (p: Progress) => void) =>
     invoke<number>("mt_pretranslate", { document, profile, onProgress: progressChannel(onprogress) }),
+  setLocked: (segment: SegmentId, locked: boolean) => invoke<SegmentRow>("set_locked", { segment, locked }),
   fillRepetitions: (segment: SegmentId) => invoke<SegmentRow[]>("fill_repetitions", { segment }),
   addTerm: (document: DocumentId, source: string, target: string) => invoke<boolean>("add_term", { document, source, target }),
   previewImport: (path: string) => invoke<ImportPreview>("preview_import", { path }),

@@ -32,7 +32,11 @@ origin: string | null,
 /**
  * For a segment paired by the aligner: how sure it was (0–1).
  */
-confidence: number | null, };
+confidence: number | null, 
+/**
+ * Locked against new translations until unlocked.
+ */
+locked: boolean, };
 
 export type Revision = { id: RevisionId, segment: SegmentId, parent: RevisionId | null, text: string, status: Status, author: string, created_at: string, 
 /**
