@@ -131,26 +131,66 @@ impl QaReport {
 fn numbers(text: &str, lang: &LangTag) -> Vec<(String, String)> {
     let tokens = text::tokens(text);
     let chars: Vec<char> = text.chars().collect();
-    let mut out: Vec<(String, String)> = Vec::new();
+    // (as written, index of its last token) per figure.
+    let mut found: Vec<(String, usize)> = Vec::new();
     let mut previous_end: Option<usize> = None;
-    for token in tokens.iter().filter(|t| t.kind == TokenKind::Number) {
+    for (index, token) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Number) {
         let grouped = previous_end.is_some_and(|end| {
             token.start == end + 1
                 && matches!(chars[end], '\u{00A0}' | '\u{202F}' | '\u{2009}')
                 && token.text.len() == 3
         });
-        if grouped && let Some(last) = out.last_mut() {
+        if grouped && let Some(last) = found.last_mut() {
             last.0.push(chars[token.start - 1]);
             last.0.push_str(token.text);
+            last.1 = index;
         } else {
-            out.push((token.text.to_string(), String::new()));
+            found.push((token.text.to_string(), index));
         }
         previous_end = Some(token.end);
     }
-    for (written, value) in &mut out {
-        *value = text::plain_figure(written, lang.facts().decimal_comma);
-    }
-    out
+    let decimal_comma = lang.facts().decimal_comma;
+    found
+        .into_iter()
+        .map(|(written, last)| {
+            let plain = text::plain_figure(&written, decimal_comma);
+            // "46 billion" and "46.000 millones" state one value.
+            let next = |n: usize| {
+                let (before, word) = (tokens.get(last + n - 1)?, tokens.get(last + n)?);
+                let adjacent = word.kind == TokenKind::Word
+                    && word.start == before.end + 1
+                    && chars.get(before.end).is_some_and(|c| c.is_whitespace());
+                adjacent.then(|| word.text.to_lowercase())
+            };
+            let Some(first) = next(1) else { return (written, plain) };
+            let (factor, words) = match (scale(&first), next(2).as_deref().and_then(scale)) {
+                // "mil millones", "mil milhões": a thousand millions.
+                (Some(1e3), Some(1e6)) => (1e9, 2),
+                (Some(factor), _) => (factor, 1),
+                (None, _) => return (written, plain),
+            };
+            let Ok(value) = plain.parse::<f64>() else { return (written, plain) };
+            let scaled = value * factor;
+            let value =
+                if (scaled - scaled.round()).abs() < 1e-6 { format!("{:.0}", scaled) } else { scaled.to_string() };
+            let shown = std::iter::once(written).chain((1..=words).filter_map(next)).collect::<Vec<_>>().join(" ");
+            (shown, value)
+        })
+        .collect()
+}
+
+/// The factor a scale word after a figure stands for, in the languages
+/// news is most translated between.
+fn scale(word: &str) -> Option<f64> {
+    Some(match word {
+        "thousand" | "mil" | "mille" | "tausend" | "mila" => 1e3,
+        "million" | "millions" | "mn" | "millón" | "millones" | "millionen" | "mio" | "milione" | "milioni"
+        | "milhão" | "milhões" => 1e6,
+        "billion" | "billions" | "bn" | "milliard" | "milliards" | "milliarde" | "milliarden" | "mrd" | "miliardo"
+        | "miliardi" | "bilhão" | "bilhões" => 1e9,
+        "trillion" | "trillions" | "billón" | "billones" => 1e12,
+        _ => return None,
+    })
 }
 
 fn end_mark(text: &str) -> Option<char> {
@@ -387,5 +427,23 @@ mod tests {
         let ja: LangTag = "ja".parse().expect("tag");
         let matcher = Matcher::new(&[], &LangTag::english());
         assert!(check_segment("Really?", "本当？", &LangTag::english(), &ja, &matcher).is_empty());
+    }
+
+    #[test]
+    fn scale_words_state_the_same_figure_in_either_language() {
+        let (en, es): (LangTag, LangTag) = ("en".parse().expect("tag"), "es".parse().expect("tag"));
+        let apart = |source: &str, target: &str| figures_apart(source, target, &en, &es);
+        assert!(
+            apart("The budget is 46 billion dollars.", "El presupuesto es de 46.000 millones de dólares.").is_empty()
+        );
+        assert!(apart("It costs $1.2 billion.", "Cuesta 1.200 millones de dólares.").is_empty());
+        assert!(apart("Sales reached 3 million units.", "Las ventas llegaron a 3 millones de unidades.").is_empty());
+        let wrong = apart("The budget is 46 billion.", "El presupuesto es de 64.000 millones.");
+        assert_eq!(
+            wrong.iter().map(|(_, written, n)| (written.as_str(), *n)).collect::<Vec<_>>(),
+            [("46 billion", 1), ("64.000 millones", -1)]
+        );
+        // A year is not scaled by the word after it.
+        assert!(apart("In 2024 thousands marched.", "En 2024 miles marcharon.").is_empty());
     }
 }

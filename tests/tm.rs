@@ -507,7 +507,7 @@ fn the_cli_runs_qa_and_memory_commands() {
     let output = verso(&["qa", p, &doc.0.to_string(), "--html", html.to_str().expect("utf8")]);
     assert!(!output.status.success());
     let page = std::fs::read_to_string(&html).expect("html");
-    assert!(page.contains("The figure 46 of the source is missing"), "{page}");
+    assert!(page.contains("The figure 46 billion of the source is missing"), "{page}");
 
     // The project memory got the confirmed segment whose figures agree (the
     // other waits for its warning to be resolved); export and look up.
