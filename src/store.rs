@@ -660,6 +660,31 @@ impl Project {
             .map_err(|source| sqlite(&path, source))
     }
 
+    /// A project setting kept in `meta` (the article template, the
+    /// profiles summaries are linked and checked through).
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+            .optional()
+            .map_err(self.err())
+    }
+
+    /// Sets a project setting, or removes it with `None`.
+    fn set_setting(&mut self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        match value {
+            Some(value) => tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            ),
+            None => tx.execute("DELETE FROM meta WHERE key = ?1", [key]),
+        }
+        .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
     fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         move |source| sqlite(&self.path, source)
     }

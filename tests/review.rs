@@ -162,11 +162,7 @@ fn a_save_from_another_process_is_never_overwritten() {
 fn untranslated_segments_count_only_in_the_final_check() {
     use verso::qa::{QaCheck, QaStage};
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
-    session.create_project(&dir.path().join("p.verso")).expect("project");
-    let file = dir.path().join("budget.txt");
-    std::fs::write(&file, "The budget is 46 billion. Prices fell.").expect("write");
-    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let (mut session, document) = english_text(dir.path(), "The budget is 46 billion. Prices fell.");
     let first = session.segments(document).expect("rows")[0].id;
     let edit = verso::TranslationEdit {
         segment: first,
@@ -191,11 +187,7 @@ fn untranslated_segments_count_only_in_the_final_check() {
 #[test]
 fn a_term_picked_in_the_editor_is_added_once_and_bad_picks_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
-    session.create_project(&dir.path().join("p.verso")).expect("project");
-    let file = dir.path().join("rates.txt");
-    std::fs::write(&file, "The central bank raised rates.").expect("write");
-    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let (mut session, document) = english_text(dir.path(), "The central bank raised rates.");
     assert!(session.add_term(document, " central bank ", "banco central").expect("add"));
     assert!(!session.add_term(document, "central bank", "banco central").expect("again"), "not stored twice");
     for (source, target) in [("", "x"), ("central bank", " "), ("central\tbank", "banco"), (&*"a".repeat(1001), "b")] {
@@ -218,11 +210,7 @@ fn a_term_picked_in_the_editor_is_added_once_and_bad_picks_are_refused() {
 fn a_confirmed_translation_with_a_wrong_figure_waits_outside_the_memory() {
     use verso::qa::QaCheck;
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
-    session.create_project(&dir.path().join("p.verso")).expect("project");
-    let file = dir.path().join("budget.txt");
-    std::fs::write(&file, "The ministry hired 4,600 teachers. Prices fell sharply.").expect("write");
-    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let (mut session, document) = english_text(dir.path(), "The ministry hired 4,600 teachers. Prices fell sharply.");
     let rows = session.segments(document).expect("rows");
     let confirm = |session: &mut verso::session::Session, row: usize, text: &str| {
         let current = session.segments(document).expect("rows")[row].revision;
@@ -263,11 +251,7 @@ fn a_confirmed_translation_with_a_wrong_figure_waits_outside_the_memory() {
 #[test]
 fn a_confirmed_segment_fills_its_untranslated_repetitions() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
-    session.create_project(&dir.path().join("p.verso")).expect("project");
-    let file = dir.path().join("thanks.txt");
-    std::fs::write(&file, "Thank you. Prices rose. Thank you. Thank you.").expect("write");
-    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let (mut session, document) = english_text(dir.path(), "Thank you. Prices rose. Thank you. Thank you.");
     let rows = session.segments(document).expect("rows");
     let save = |session: &mut verso::session::Session, row: usize, text: &str, status: Status| {
         let edit = TranslationEdit { segment: rows[row].id, text: text.into(), status, base: None, origin: None };
@@ -300,11 +284,7 @@ fn a_confirmed_segment_fills_its_untranslated_repetitions() {
 #[test]
 fn a_locked_segment_refuses_changes_until_unlocked() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut session = verso::session::Session::new(dir.path().join("config"), "Tess".into());
-    session.create_project(&dir.path().join("p.verso")).expect("project");
-    let file = dir.path().join("thanks.txt");
-    std::fs::write(&file, "Thank you. Thank you.").expect("write");
-    let document = session.import(&file, "en", "es", None).expect("import").id;
+    let (mut session, document) = english_text(dir.path(), "Thank you. Thank you.");
     let rows = session.segments(document).expect("rows");
     let locked = session.set_locked(rows[1].id, true).expect("lock");
     assert!(locked.locked);
@@ -323,4 +303,15 @@ fn a_locked_segment_refuses_changes_until_unlocked() {
     assert!(!session.set_locked(rows[1].id, false).expect("unlock").locked);
     session.save_translation(&edit(rows[1].id, "Gracias.", None)).expect("unlocked");
     assert!(session.segments(document).expect("rows").iter().all(|r| r.translation.as_deref() == Some("Gracias.")));
+}
+
+/// A new project in `dir` by Tess, holding `text` as an English document to
+/// translate into Spanish.
+fn english_text(dir: &Path, text: &str) -> (verso::session::Session, verso::DocumentId) {
+    let mut session = verso::session::Session::new(dir.join("config"), "Tess".into());
+    session.create_project(&dir.join("p.verso")).expect("project");
+    let file = dir.join("source.txt");
+    std::fs::write(&file, text).expect("write");
+    let document = session.import(&file, "en", "es", None).expect("import").id;
+    (session, document)
 }

@@ -489,21 +489,30 @@ fn prepared(spanish: &str) -> String {
         .map_or_else(|| format!("?? {spanish}"), |(_, en)| en.to_string())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_untranslated_source_links_through_machine_translation_kept_for_linking_only() {
-    let server = loopback::serve(|request, _| {
-        let body = request.json();
+/// LibreTranslate on loopback, answering with [`prepared`] translations.
+async fn libre_translate() -> loopback::Server {
+    loopback::serve(|request, _| {
         let texts: Vec<String> =
-            body["q"].as_array().into_iter().flatten().filter_map(|q| q.as_str()).map(prepared).collect();
+            request.json()["q"].as_array().into_iter().flatten().filter_map(|q| q.as_str()).map(prepared).collect();
         loopback::Reply::json(200, serde_json::json!({ "translatedText": texts }).to_string())
     })
-    .await;
+    .await
+}
+
+/// A switched-on profile "Libre" for the service at `url`, in `config`.
+fn libre_profile(config: &std::path::Path, url: &str) {
+    let mut profile = verso::mt::Profile::new("Libre", verso::mt::ProviderKind::Libretranslate);
+    profile.url = url.to_string();
+    profile.enabled = true;
+    verso::mt::Settings { profiles: vec![profile] }.save(config).expect("settings");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_untranslated_source_links_through_machine_translation_kept_for_linking_only() {
+    let server = libre_translate().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("config");
-    let mut profile = verso::mt::Profile::new("Libre", verso::mt::ProviderKind::Libretranslate);
-    profile.url = server.url.clone();
-    profile.enabled = true;
-    verso::mt::Settings { profiles: vec![profile] }.save(&config).expect("settings");
+    libre_profile(&config, &server.url);
     let mut session = Session::new(config, "Sam".into());
     let path = dir.path().join("news.verso");
     session.create_project(&path).expect("project");
@@ -570,18 +579,10 @@ async fn an_untranslated_source_links_through_machine_translation_kept_for_linki
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_command_line_links_through_machine_translation_with_mt() {
-    let server = loopback::serve(|request, _| {
-        let texts: Vec<String> =
-            request.json()["q"].as_array().into_iter().flatten().filter_map(|q| q.as_str()).map(prepared).collect();
-        loopback::Reply::json(200, serde_json::json!({ "translatedText": texts }).to_string())
-    })
-    .await;
+    let server = libre_translate().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("config");
-    let mut profile = verso::mt::Profile::new("Libre", verso::mt::ProviderKind::Libretranslate);
-    profile.url = server.url.clone();
-    profile.enabled = true;
-    verso::mt::Settings { profiles: vec![profile] }.save(&config).expect("settings");
+    libre_profile(&config, &server.url);
     std::fs::write(dir.path().join("comunicado.txt"), STATEMENT).expect("write");
     std::fs::write(dir.path().join("summary.txt"), "The opposition criticised the plan as late.").expect("write");
     let summary = {

@@ -748,13 +748,7 @@ fn over_ssh_a_key_file_logs_in_an_unknown_host_or_a_wrong_key_is_refused_in_word
 #[test]
 fn a_figure_warning_accepted_on_one_machine_lets_the_translation_into_every_memory() {
     let dir = tempfile::tempdir().expect("dir");
-    let remote = bare_remote(dir.path(), "team.git");
-    let (ana_path, bo_path) = (dir.path().join("ana.verso"), dir.path().join("bo.verso"));
-    verso::sample::create_sample_project(&ana_path).expect("sample");
-    let mut ana = person(dir.path(), &ana_path, "Ana");
-    ana.share_team(&remote).expect("share");
-    let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
-    bo.join_team(&remote, &bo_path).expect("Bo joins");
+    let (mut ana, mut bo) = sample_shared_by_ana_and_bo(dir.path());
     // "31%" carried over as "13%".
     save(&mut ana, 5, "Los embalses bajaron al 13% en agosto, el nivel más bajo desde 1962.", Status::Translated);
     ana.sync_team().expect("Ana syncs");
@@ -777,4 +771,17 @@ fn a_figure_warning_accepted_on_one_machine_lets_the_translation_into_every_memo
     ana.sync_team().expect("Ana syncs");
     bo.sync_team().expect("Bo syncs");
     assert_eq!(found(&bo), 1, "the acceptance let it into Bo's memory too");
+}
+
+/// The sample project, shared by Ana through a bare remote in `dir` and
+/// joined by Bo.
+fn sample_shared_by_ana_and_bo(dir: &Path) -> (Session, Session) {
+    let remote = bare_remote(dir, "team.git");
+    let (ana_path, bo_path) = (dir.join("ana.verso"), dir.join("bo.verso"));
+    verso::sample::create_sample_project(&ana_path).expect("sample");
+    let mut ana = person(dir, &ana_path, "Ana");
+    ana.share_team(&remote).expect("share");
+    let mut bo = Session::for_command(dir.join("config-bo"), Some("Bo".into()));
+    bo.join_team(&remote, &bo_path).expect("Bo joins");
+    (ana, bo)
 }

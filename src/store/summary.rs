@@ -398,27 +398,12 @@ impl Project {
     /// The machine-translation profile summaries link through, if the
     /// user switched that on.
     pub fn link_mt_profile(&self) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key = 'link_mt_profile'", [], |row| row.get(0))
-            .optional()
-            .map_err(self.err())
+        self.setting("link_mt_profile")
     }
 
     /// Switches linking through machine translation on (with a profile) or off.
     pub fn set_link_mt_profile(&mut self, profile: Option<&str>) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let e = |source| sqlite(&path, source);
-        let tx = self.tx()?;
-        match profile {
-            Some(name) => tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('link_mt_profile', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [name],
-            ),
-            None => tx.execute("DELETE FROM meta WHERE key = 'link_mt_profile'", []),
-        }
-        .map_err(e)?;
-        tx.commit().map_err(e)
+        self.set_setting("link_mt_profile", profile)
     }
 
     /// The machine translations made for linking with `via`, by passage,
@@ -479,27 +464,12 @@ impl Project {
 
     /// The profile whose model checks summary claims, if switched on.
     pub fn judge_profile(&self) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key = 'judge_profile'", [], |row| row.get(0))
-            .optional()
-            .map_err(self.err())
+        self.setting("judge_profile")
     }
 
     /// Switches the claim check on (with a profile) or off.
     pub fn set_judge_profile(&mut self, profile: Option<&str>) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let e = |source| sqlite(&path, source);
-        let tx = self.tx()?;
-        match profile {
-            Some(name) => tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('judge_profile', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [name],
-            ),
-            None => tx.execute("DELETE FROM meta WHERE key = 'judge_profile'", []),
-        }
-        .map_err(e)?;
-        tx.commit().map_err(e)
+        self.set_setting("judge_profile", profile)
     }
 
     /// The verdict `checker` gave on `claim` with `evidence`, if asked.
@@ -558,27 +528,12 @@ impl Project {
 
     /// The project's own article template for summary exports, if set.
     pub fn summary_template(&self) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key = 'summary_template'", [], |row| row.get(0))
-            .optional()
-            .map_err(self.err())
+        self.setting("summary_template")
     }
 
     /// Stores the article template (`None` goes back to the default).
     pub fn set_summary_template(&mut self, template: Option<&str>) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let e = |source| sqlite(&path, source);
-        let tx = self.tx()?;
-        match template {
-            Some(text) => tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('summary_template', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [text],
-            ),
-            None => tx.execute("DELETE FROM meta WHERE key = 'summary_template'", []),
-        }
-        .map_err(e)?;
-        tx.commit().map_err(e)
+        self.set_setting("summary_template", template)
     }
 
     /// The newest approval of a summary, if it was ever approved.

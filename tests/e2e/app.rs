@@ -151,6 +151,31 @@ impl App {
         self.wait_until_within(&format!("a toast saying {text:?}"), &script, limit).await.map(drop)
     }
 
+    /// From the open document: a new summary in English named `name`, with
+    /// `text` added, once its `sentences` sentences are shown.
+    async fn new_english_summary(&self, name: &str, text: &str, sentences: usize) -> anyhow::Result<()> {
+        self.wait_for("[data-testid=new-summary]").await?.click().await?;
+        self.wait_for("[data-testid=summary-name]").await?.send_keys(name).await?;
+        let lang = self.wait_for("[data-testid=summary-lang]").await?;
+        lang.clear().await?;
+        lang.send_keys("en").await?;
+        self.wait_for("[data-testid=summary-create]").await?.click().await?;
+        self.wait_for("[data-testid=composer-text]").await?.send_keys(text).await?;
+        self.wait_for("[data-testid=composer-add]").await?.click().await?;
+        let shown = format!("document.querySelectorAll('[data-testid=summary-sentence]').length === {sentences}");
+        self.wait_until("the summary's sentences", &shown).await.map(drop)
+    }
+
+    /// Picks `value` in the `<select>` with this test id, as a click would.
+    async fn choose(&self, testid: &str, value: &str) -> anyhow::Result<()> {
+        self.wait_for(&format!("[data-testid={testid}]")).await?;
+        let script = format!(
+            "(() => {{ const s = document.querySelector('[data-testid={testid}]'); s.value = {value:?}; \
+               s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true; }})()"
+        );
+        self.eval(&script).await.map(drop)
+    }
+
     /// Cancels the running long work once its progress bar has moved.
     async fn cancel_running_work(&self) -> anyhow::Result<()> {
         self.wait_until(
@@ -883,26 +908,15 @@ async fn an_english_summary_of_an_untranslated_spanish_statement_links_via_machi
 
     let app = App::launch(&[&project], &config).await?;
     app.wait_for(ROW).await?;
-    app.wait_for("[data-testid=new-summary]").await?.click().await?;
-    app.wait_for("[data-testid=summary-name]").await?.send_keys("Housing summary").await?;
-    let lang = app.wait_for("[data-testid=summary-lang]").await?;
-    lang.clear().await?;
-    lang.send_keys("en").await?;
-    app.wait_for("[data-testid=summary-create]").await?.click().await?;
-    app.wait_for("[data-testid=composer-text]")
-        .await?
-        .send_keys("The opposition criticised the plan as late. The Housing Minister presented the plan on Tuesday.")
-        .await?;
-    app.wait_for("[data-testid=composer-add]").await?.click().await?;
-    app.wait_until("two sentences", "document.querySelectorAll('[data-testid=summary-sentence]').length === 2").await?;
-
-    // Linking through machine translation, switched on in the summary's header.
-    app.wait_for("[data-testid=link-mt]").await?;
-    app.eval(
-        "(() => { const s = document.querySelector('[data-testid=link-mt]'); s.value = 'Libre'; \
-           s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
+    app.new_english_summary(
+        "Housing summary",
+        "The opposition criticised the plan as late. The Housing Minister presented the plan on Tuesday.",
+        2,
     )
     .await?;
+
+    // Linking through machine translation, switched on in the summary's header.
+    app.choose("link-mt", "Libre").await?;
     app.wait_until(
         "the passages are translated and the summary relinked",
         "!document.querySelector('[data-testid=progress-dialog]') && \
@@ -975,27 +989,16 @@ async fn a_claim_the_users_model_finds_unsupported_blocks_approval_until_fixed()
     )?;
     let app = App::launch(&[&project], &config).await?;
     app.wait_for(ROW).await?;
-    app.wait_for("[data-testid=new-summary]").await?.click().await?;
-    app.wait_for("[data-testid=summary-name]").await?.send_keys("Plants summary").await?;
-    let lang = app.wait_for("[data-testid=summary-lang]").await?;
-    lang.clear().await?;
-    lang.send_keys("en").await?;
-    app.wait_for("[data-testid=summary-create]").await?.click().await?;
-    app.wait_for("[data-testid=composer-text]")
-        .await?
-        .send_keys("The plants will supply 450,000 households by 2028. Environmental groups criticised the plan.")
-        .await?;
-    app.wait_for("[data-testid=composer-add]").await?.click().await?;
-    app.wait_until("two sentences", "document.querySelectorAll('[data-testid=summary-sentence]').length === 2").await?;
+    app.new_english_summary(
+        "Plants summary",
+        "The plants will supply 450,000 households by 2028. Environmental groups criticised the plan.",
+        2,
+    )
+    .await?;
     let before = app.eval("document.querySelectorAll('[data-testid=flag]').length").await?;
     assert_eq!(before, json!(0), "the rules alone find nothing wrong");
 
-    app.wait_for("[data-testid=judge]").await?;
-    app.eval(
-        "(() => { const s = document.querySelector('[data-testid=judge]'); s.value = 'Judge'; \
-           s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
-    )
-    .await?;
+    app.choose("judge", "Judge").await?;
     app.wait_until(
         "the model's verdict is shown",
         "!document.querySelector('[data-testid=progress-dialog]') && \
