@@ -60,6 +60,8 @@ enum Command {
     Diff(documents::DiffArgs),
     /// Record a review decision on a segment.
     Review(documents::ReviewArgs),
+    /// A document's rejections, counted by error category.
+    Rejections(documents::RejectionsArgs),
     /// Write a document's translation; untranslated segments keep their source text.
     Export(documents::ExportArgs),
     /// Split a text file into sentences (streams: any file size).
@@ -119,6 +121,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Version { action } => documents::version(action, wait, stdout),
         Command::Diff(args) => documents::diff(args, wait, stdout),
         Command::Review(args) => documents::review(args, wait, stdout),
+        Command::Rejections(args) => documents::rejections(args, wait, stdout),
         Command::Export(args) => documents::export(args, wait, stdout),
         Command::Segment(args) => files::segment(args, stdout),
         Command::Align(args) => files::align(args, stdout),

@@ -101,6 +101,56 @@ impl Decision {
     }
 }
 
+/// What kind of error a reviewer rejects a translation for: a small set
+/// after MQM's top-level dimensions (accuracy, fluency, terminology, style,
+/// locale conventions), with numbers on their own because figures are what
+/// news translation gets wrong most visibly. Counted per document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum ErrorCategory {
+    Accuracy,
+    Fluency,
+    Terminology,
+    Style,
+    Locale,
+    Numbers,
+}
+
+impl ErrorCategory {
+    pub const ALL: [ErrorCategory; 6] = [
+        ErrorCategory::Accuracy,
+        ErrorCategory::Fluency,
+        ErrorCategory::Terminology,
+        ErrorCategory::Style,
+        ErrorCategory::Locale,
+        ErrorCategory::Numbers,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCategory::Accuracy => "accuracy",
+            ErrorCategory::Fluency => "fluency",
+            ErrorCategory::Terminology => "terminology",
+            ErrorCategory::Style => "style",
+            ErrorCategory::Locale => "locale",
+            ErrorCategory::Numbers => "numbers",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ErrorCategory> {
+        ErrorCategory::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+/// How many rejections of one category a document has had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct CategoryCount {
+    pub category: ErrorCategory,
+    pub count: u32,
+}
+
 /// How a bulk review went: segments decided, and segments skipped because
 /// they had no translation to decide on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +169,8 @@ pub struct Comment {
     pub revision: Option<RevisionId>,
     pub author: String,
     pub text: String,
+    /// For a rejection, the kind of error the reviewer named.
+    pub category: Option<ErrorCategory>,
     pub created_at: String,
 }
 

@@ -158,7 +158,8 @@ impl From<&SessionError> for ErrorReply {
                 | StoreError::NoSuchSection(_)
                 | StoreError::NoSources
                 | StoreError::NotInConflict(_)
-                | StoreError::Locked(_),
+                | StoreError::Locked(_)
+                | StoreError::CategoryWithoutReject(_),
             )
             | SessionError::Team(
                 TeamUseError::NotShared

@@ -23,7 +23,8 @@ use crate::diff::SegmentState;
 use crate::document::{DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SourceFormat};
 use crate::lang::LangTag;
 use crate::revision::{
-    BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, Status, TranslationEdit, Version, VersionId,
+    BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Revision, RevisionId, SegmentRow, Status,
+    TranslationEdit, Version, VersionId,
 };
 
 /// Marks a SQLite file as a Verso project ("VERS").
@@ -440,6 +441,21 @@ CREATE TABLE segment_locks (
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 "#,
+    r#"
+-- The kind of error a reviewer rejected a translation for (after MQM), on
+-- the rejection's comment, so rejections can be counted per document.
+ALTER TABLE comments ADD COLUMN category TEXT
+    CHECK (category IN ('accuracy', 'fluency', 'terminology', 'style', 'locale', 'numbers'));
+
+-- Where a source text was published, for the Source line of the articles
+-- made from it: the outlet, the address and the date, as the user gave them.
+CREATE TABLE document_sources (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    outlet      TEXT NOT NULL DEFAULT '',
+    url         TEXT NOT NULL DEFAULT '',
+    published   TEXT NOT NULL DEFAULT ''
+) STRICT;
+"#,
 ];
 
 /// What changed under an editor, in words: which saved version it started
@@ -509,6 +525,8 @@ pub enum StoreError {
     NotInConflict(i64),
     #[error("segment {0} is locked; unlock it (Ctrl+L) to change its translation")]
     Locked(i64),
+    #[error("segment {0}: an error category goes with a rejection only")]
+    CategoryWithoutReject(i64),
     #[error("document {0} is not a summary")]
     NotASummary(DocumentId),
     #[error("document {0} is a summary; a summary's sources must be documents with source text")]
@@ -783,7 +801,7 @@ impl Project {
         memory::record_all(&tx, confirmed.into_iter()).map_err(e)?;
         for (segment, notes) in segments.iter().zip(notes) {
             for note in notes.iter().filter(|n| !n.trim().is_empty()) {
-                insert_comment(&tx, *segment, None, note, author).map_err(e)?;
+                insert_comment(&tx, *segment, None, note, None, author).map_err(e)?;
             }
         }
         for (segment, codes) in segments.iter().zip(codes) {
@@ -1255,12 +1273,13 @@ impl Project {
         segment: SegmentId,
         decision: Decision,
         comment: Option<&str>,
+        category: Option<ErrorCategory>,
         author: &str,
     ) -> Result<Revision, StoreError> {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
-        let revision = review_in(&tx, segment, decision, comment, author)?;
+        let revision = review_in(&tx, segment, decision, comment, category, author)?;
         tx.commit().map_err(e)?;
         Ok(revision)
     }
@@ -1281,7 +1300,7 @@ impl Project {
         let tx = self.tx()?;
         let mut outcome = BulkOutcome { changed: 0, skipped: 0 };
         for &segment in segments {
-            match review_in(&tx, segment, decision, None, author) {
+            match review_in(&tx, segment, decision, None, None, author) {
                 Ok(_) => outcome.changed += 1,
                 Err(StoreError::NothingToReview(_)) => outcome.skipped += 1,
                 Err(other) => return Err(other),
@@ -1325,7 +1344,7 @@ impl Project {
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
         let head = current_revision(&tx, segment).map_err(e)?.map(|(id, _, _)| id);
-        let comment = insert_comment(&tx, segment, head, text, author).map_err(e)?;
+        let comment = insert_comment(&tx, segment, head, text, None, author).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(comment)
     }
@@ -1334,7 +1353,7 @@ impl Project {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, revision_id, author, text, created_at FROM comments WHERE segment_id = ?1 ORDER BY id",
+                "SELECT id, revision_id, author, text, created_at, category FROM comments WHERE segment_id = ?1 ORDER BY id",
             )
             .map_err(self.err())?;
         let rows = stmt
@@ -1345,11 +1364,33 @@ impl Project {
                     revision: row.get::<_, Option<i64>>(1)?.map(RevisionId),
                     author: row.get(2)?,
                     text: row.get(3)?,
+                    category: row.get::<_, Option<String>>(5)?.as_deref().and_then(ErrorCategory::parse),
                     created_at: row.get(4)?,
                 })
             })
             .map_err(self.err())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+
+    /// Rejections in a document by error category, every category listed.
+    pub fn rejections(&self, document: DocumentId) -> Result<Vec<CategoryCount>, StoreError> {
+        self.document(document)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT c.category, count(*) FROM comments c JOIN segments s ON s.id = c.segment_id
+                  WHERE s.document_id = ?1 AND c.category IS NOT NULL GROUP BY c.category",
+            )
+            .map_err(self.err())?;
+        let counted: std::collections::HashMap<String, u32> = stmt
+            .query_map([document.0], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(self.err())?
+            .collect::<Result<_, _>>()
+            .map_err(self.err())?;
+        Ok(ErrorCategory::ALL
+            .into_iter()
+            .map(|category| CategoryCount { category, count: counted.get(category.as_str()).copied().unwrap_or(0) })
+            .collect())
     }
 
     /// Names the document's current state: the current revision of every
@@ -1756,11 +1797,13 @@ fn insert_comment(
     segment: SegmentId,
     revision: Option<RevisionId>,
     text: &str,
+    category: Option<ErrorCategory>,
     author: &str,
 ) -> rusqlite::Result<Comment> {
     tx.query_row(
-        "INSERT INTO comments (segment_id, revision_id, author, text) VALUES (?1, ?2, ?3, ?4) RETURNING id, created_at",
-        params![segment.0, revision.map(|r| r.0), author, text.trim()],
+        "INSERT INTO comments (segment_id, revision_id, author, text, category) VALUES (?1, ?2, ?3, ?4, ?5)
+         RETURNING id, created_at",
+        params![segment.0, revision.map(|r| r.0), author, text.trim(), category.map(ErrorCategory::as_str)],
         |row| {
             Ok(Comment {
                 id: row.get(0)?,
@@ -1768,6 +1811,7 @@ fn insert_comment(
                 revision,
                 author: author.into(),
                 text: text.trim().into(),
+                category,
                 created_at: row.get(1)?,
             })
         },
@@ -1792,6 +1836,7 @@ fn review_in(
     segment: SegmentId,
     decision: Decision,
     comment: Option<&str>,
+    category: Option<ErrorCategory>,
     author: &str,
 ) -> Result<Revision, StoreError> {
     let path = tx.path().map(PathBuf::from).unwrap_or_default();
@@ -1812,9 +1857,12 @@ fn review_in(
     if decision == Decision::Rejected && comment.is_none() {
         return Err(StoreError::RejectNeedsComment(segment.0));
     }
+    if decision != Decision::Rejected && category.is_some() {
+        return Err(StoreError::CategoryWithoutReject(segment.0));
+    }
     let revision = insert_revision(tx, segment, Some(head), &text, decision.status(), author).map_err(e)?;
     if let Some(comment) = comment {
-        insert_comment(tx, segment, Some(revision.id), comment, author).map_err(e)?;
+        insert_comment(tx, segment, Some(revision.id), comment, category, author).map_err(e)?;
     }
     Ok(revision)
 }

@@ -14,7 +14,8 @@ use verso::provenance::{Flag, FlagKind, LinkReason};
 use verso::qa::{Acceptance, QaCheck, QaIssue, QaReport, QaStage};
 use verso::recent::RecentProject;
 use verso::revision::{
-    BulkOutcome, Comment, Decision, Revision, RevisionId, SegmentRow, Status, TranslationEdit, Version, VersionId,
+    BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Revision, RevisionId, SegmentRow, Status,
+    TranslationEdit, Version, VersionId,
 };
 use verso::session::{
     ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, Progress, ProjectInfo,
@@ -50,6 +51,8 @@ fn generated() -> String {
         ConflictReply::decl(&cfg),
         ErrorReply::decl(&cfg),
         Decision::decl(&cfg),
+        ErrorCategory::decl(&cfg),
+        CategoryCount::decl(&cfg),
         BulkOutcome::decl(&cfg),
         Comment::decl(&cfg),
         VersionId::decl(&cfg),

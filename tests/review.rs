@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use verso::diff::{self, DiffAlgorithm, SpanKind};
-use verso::revision::Decision;
+use verso::revision::{Decision, ErrorCategory};
 use verso::{Project, SegmentId, Status, StoreError, TranslationEdit};
 
 fn sample(dir: &Path) -> (Project, Vec<SegmentId>) {
@@ -29,22 +29,67 @@ fn approving_needs_a_translation_and_rejecting_needs_a_comment() {
     let (mut project, ids) = sample(dir.path());
     let untranslated = ids[6];
     assert!(matches!(
-        project.review(untranslated, Decision::Approved, None, "eve"),
+        project.review(untranslated, Decision::Approved, None, None, "eve"),
         Err(StoreError::NothingToReview(_))
     ));
     let translated = ids[2];
     assert!(matches!(
-        project.review(translated, Decision::Rejected, Some("  "), "eve"),
+        project.review(translated, Decision::Rejected, Some("  "), None, "eve"),
         Err(StoreError::RejectNeedsComment(_))
     ));
-    let rejected = project.review(translated, Decision::Rejected, Some("Use \"desaladoras\"."), "eve").expect("reject");
+    let rejected =
+        project.review(translated, Decision::Rejected, Some("Use \"desaladoras\"."), None, "eve").expect("reject");
     assert_eq!(rejected.status, Status::Rejected);
     let comments = project.comments(translated).expect("comments");
     assert_eq!(comments.len(), 1);
     assert_eq!((comments[0].author.as_str(), comments[0].revision), ("eve", Some(rejected.id)));
     assert_eq!(project.segment(translated).expect("row").comments, 1);
-    let approved = project.review(ids[1], Decision::Approved, None, "eve").expect("approve");
+    let approved = project.review(ids[1], Decision::Approved, None, None, "eve").expect("approve");
     assert_eq!(approved.text, "Fuente: Ministerio del Agua, oficina de prensa, 3 de septiembre de 2025");
+}
+
+#[test]
+fn rejections_carry_an_error_category_counted_per_document() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut project, ids) = sample(dir.path());
+    let doc = project.documents().expect("docs")[0].id;
+    assert!(project.rejections(doc).expect("counts").iter().all(|c| c.count == 0));
+    assert!(matches!(
+        project.review(ids[1], Decision::Approved, None, Some(ErrorCategory::Style), "eve"),
+        Err(StoreError::CategoryWithoutReject(_))
+    ));
+    project
+        .review(ids[2], Decision::Rejected, Some("450.000, not 45.000"), Some(ErrorCategory::Numbers), "eve")
+        .expect("reject");
+    project
+        .review(ids[3], Decision::Rejected, Some("2028, not 2027"), Some(ErrorCategory::Numbers), "eve")
+        .expect("reject");
+    project
+        .review(ids[1], Decision::Rejected, Some("Say “Fuente”."), Some(ErrorCategory::Terminology), "eve")
+        .expect("reject");
+    project.review(ids[0], Decision::Rejected, Some("Read it again."), None, "eve").expect("reject");
+    let counts: Vec<(&str, u32)> =
+        project.rejections(doc).expect("counts").iter().map(|c| (c.category.as_str(), c.count)).collect();
+    assert_eq!(
+        counts,
+        [("accuracy", 0), ("fluency", 0), ("terminology", 1), ("style", 0), ("locale", 0), ("numbers", 2)]
+    );
+    let comment = project.comments(ids[2]).expect("comments").remove(0);
+    assert_eq!((comment.text.as_str(), comment.category), ("450.000, not 45.000", Some(ErrorCategory::Numbers)));
+    // The CLI reads the same counts.
+    drop(project);
+    let out = Command::new(env!("CARGO_BIN_EXE_verso"))
+        .args([
+            "rejections".as_ref(),
+            dir.path().join("review.verso").as_os_str(),
+            doc.0.to_string().as_ref(),
+            "--json".as_ref(),
+        ])
+        .output()
+        .expect("verso");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json[5], serde_json::json!({ "category": "numbers", "count": 2 }));
 }
 
 #[test]

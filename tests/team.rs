@@ -19,6 +19,7 @@ mod sshd;
 
 use git_daemon::Daemon;
 use verso::formats::team::Files;
+use verso::revision::{Decision, ErrorCategory};
 use verso::session::{Keep, Session, repository_path};
 use verso::{DocumentId, Status, TranslationEdit};
 
@@ -96,7 +97,7 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
         hits.iter().any(|h| h.target == "Los embalses bajaron al 31% en agosto, el nivel más bajo desde 1962."),
         "{hits:?}"
     );
-    ana.review(row.id, verso::revision::Decision::Approved, None).expect("approve");
+    ana.review(row.id, Decision::Approved, None, None).expect("approve");
     ana.sync_team().expect("Ana syncs");
     bo.sync_team().expect("Bo syncs");
     cy.sync_team().expect("Cy syncs");
@@ -213,18 +214,19 @@ fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
             })
             .collect()
     };
-    // Take the file back to the schema before team projects (four
+    // Take the file back to the schema before team projects (five
     // migrations: team projects, summaries and the rest shared, memories,
-    // machine translations for linking).
+    // machine translations for linking, rejection categories and sources).
     {
         let conn = rusqlite::Connection::open(&old).expect("sqlite");
         conn.execute_batch(
             "DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;
              DROP TABLE sentence_changes; ALTER TABLE passages DROP COLUMN created_at;
-             DROP TABLE memory_removals; DROP INDEX glossary_terms_by_pair; DROP TABLE link_translations; DROP TABLE claim_checks; DROP TABLE segment_locks;",
+             DROP TABLE memory_removals; DROP INDEX glossary_terms_by_pair; DROP TABLE link_translations; DROP TABLE claim_checks; DROP TABLE segment_locks;
+             DROP TABLE document_sources; ALTER TABLE comments DROP COLUMN category;",
         )
         .expect("drop");
-        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 4))
+        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 5))
             .expect("version");
     }
     let mut ana = person(dir.path(), &old, "Ana");
@@ -784,4 +786,24 @@ fn sample_shared_by_ana_and_bo(dir: &Path) -> (Session, Session) {
     let mut bo = Session::for_command(dir.join("config-bo"), Some("Bo".into()));
     bo.join_team(&remote, &bo_path).expect("Bo joins");
     (ana, bo)
+}
+
+#[test]
+fn a_rejections_error_category_reaches_the_translator() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ana, mut bo) = sample_shared_by_ana_and_bo(dir.path());
+    let row = ana.segments(DocumentId(1)).expect("rows")[2].clone();
+    ana.review(row.id, Decision::Rejected, Some("450.000 hogares, not 45.000"), Some(ErrorCategory::Numbers))
+        .expect("reject");
+    ana.sync_team().expect("Ana syncs");
+    bo.sync_team().expect("Bo syncs");
+    let on_bo = bo.segments(DocumentId(1)).expect("rows")[2].id;
+    let comment = bo.comments(on_bo).expect("comments").pop().expect("the rejection's comment");
+    assert_eq!(
+        (comment.text.as_str(), comment.category),
+        ("450.000 hogares, not 45.000", Some(ErrorCategory::Numbers))
+    );
+    let numbers =
+        bo.rejections(DocumentId(1)).expect("counts").into_iter().find(|c| c.category == ErrorCategory::Numbers);
+    assert_eq!(numbers.map(|c| c.count), Some(1));
 }

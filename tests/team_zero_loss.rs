@@ -87,7 +87,7 @@ fn person_child() {
             4 => {
                 let row = &rows[rng.below(rows.len())];
                 if let Some(text) = row.translation.clone().filter(|_| row.status != Status::Approved) {
-                    session.review(row.id, Decision::Approved, None).expect("approve");
+                    session.review(row.id, Decision::Approved, None, None).expect("approve");
                     writeln!(out, "rev\t{text}\tapproved\t{text}\t{}", row.status.as_str()).expect("report");
                 }
             }

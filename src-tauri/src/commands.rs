@@ -13,7 +13,7 @@ use verso::glossary::{Term, TermHit};
 use verso::mt::{Estimate, MtError, Profile};
 use verso::qa::{QaCheck, QaReport, QaStage};
 use verso::recent::RecentProject;
-use verso::revision::{BulkOutcome, Comment, Decision, Version, VersionId};
+use verso::revision::{BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Version, VersionId};
 use verso::session::Progress;
 use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
 use verso::session::{
@@ -159,8 +159,14 @@ pub fn review_segment(
     segment: SegmentId,
     decision: Decision,
     comment: Option<String>,
+    category: Option<ErrorCategory>,
 ) -> Reply<SegmentRow> {
-    with_session(&state, |s| s.review(segment, decision, comment.as_deref()))
+    with_session(&state, |s| s.review(segment, decision, comment.as_deref(), category))
+}
+
+#[tauri::command(async)]
+pub fn rejection_counts(state: State<'_, AppState>, document: DocumentId) -> Reply<Vec<CategoryCount>> {
+    with_session(&state, |s| s.rejections(document))
 }
 
 #[tauri::command(async)]

@@ -96,6 +96,7 @@ fn main() -> ExitCode {
             commands::join_segments,
             commands::set_author,
             commands::review_segment,
+            commands::rejection_counts,
             commands::bulk_review,
             commands::segment_comments,
             commands::add_comment,

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use verso::formats::export::{self, article::SummaryFormat};
 use verso::mt::profile::default_config_dir;
-use verso::revision::{Decision, VersionId};
+use verso::revision::{Decision, ErrorCategory, VersionId};
 use verso::session::{DocumentExport, Session};
 use verso::store::Wait;
 use verso::{DocumentId, SegmentId, SegmentRow, SourceFormat, Status};
@@ -261,8 +261,27 @@ pub struct ReviewArgs {
     /// Required to reject: what is wrong.
     #[arg(long)]
     pub comment: Option<String>,
+    /// With a rejection: the kind of error (accuracy, fluency, terminology,
+    /// style, locale, numbers).
+    #[arg(long, value_parser = parse_category)]
+    pub category: Option<ErrorCategory>,
     #[arg(long)]
     pub author: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_category(text: &str) -> Result<ErrorCategory, String> {
+    ErrorCategory::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = ErrorCategory::ALL.iter().map(|c| c.as_str()).collect();
+        format!("unknown category {text:?}; use one of {}", known.join(", "))
+    })
+}
+
+#[derive(Args)]
+pub struct RejectionsArgs {
+    pub project: PathBuf,
+    pub document: i64,
     #[arg(long)]
     pub json: bool,
 }
@@ -430,19 +449,32 @@ pub fn diff(args: DiffArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Resu
 }
 
 pub fn review(args: ReviewArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {
-    let ReviewArgs { project, segment, decision, comment, author, json } = args;
+    let ReviewArgs { project, segment, decision, comment, category, author, json } = args;
     let decision = match decision {
         DecisionArg::Reviewed => Decision::Reviewed,
         DecisionArg::Approve => Decision::Approved,
         DecisionArg::Reject => Decision::Rejected,
     };
-    let revision = open(&project, wait, author)?.review_revision(SegmentId(segment), decision, comment.as_deref())?;
+    let revision =
+        open(&project, wait, author)?.review_revision(SegmentId(segment), decision, comment.as_deref(), category)?;
     if json {
         print_json(stdout, &revision)
     } else {
         writeln!(stdout, "segment {segment}: {} (revision {})", revision.status.as_str(), revision.id.0)?;
         Ok(())
     }
+}
+
+pub fn rejections(args: RejectionsArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let RejectionsArgs { project, document, json } = args;
+    let counts = open(&project, wait, None)?.rejections(DocumentId(document))?;
+    if json {
+        return print_json(stdout, &counts);
+    }
+    for count in counts {
+        writeln!(stdout, "{:<12} {}", count.category.as_str(), count.count)?;
+    }
+    Ok(())
 }
 
 pub fn export(args: ExportArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {

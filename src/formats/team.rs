@@ -134,6 +134,9 @@ pub struct SharedComment {
     pub revision: Option<String>,
     pub author: String,
     pub text: String,
+    /// A rejection's error category (see `revision::ErrorCategory`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     pub at: String,
 }
 

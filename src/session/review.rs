@@ -8,7 +8,7 @@ use super::{Session, SessionError};
 use crate::diff::{self, DiffAlgorithm, DocumentDiff};
 use crate::document::{DocumentId, SegmentId};
 use crate::formats::export::{self, ReportContext};
-use crate::revision::{BulkOutcome, Decision, Revision, SegmentRow, Version, VersionId};
+use crate::revision::{BulkOutcome, CategoryCount, Decision, ErrorCategory, Revision, SegmentRow, Version, VersionId};
 use crate::store::Project;
 
 impl Session {
@@ -18,11 +18,17 @@ impl Session {
         segment: SegmentId,
         decision: Decision,
         comment: Option<&str>,
+        category: Option<ErrorCategory>,
     ) -> Result<SegmentRow, SessionError> {
         let author = self.info()?.author;
         let project = self.project_mut()?;
-        project.review(segment, decision, comment, &author)?;
+        project.review(segment, decision, comment, category, &author)?;
         Ok(project.segment(segment)?)
+    }
+
+    /// The document's rejections by error category.
+    pub fn rejections(&self, document: DocumentId) -> Result<Vec<CategoryCount>, SessionError> {
+        Ok(self.project()?.rejections(document)?)
     }
 
     pub fn bulk_review(&mut self, segments: &[SegmentId], decision: Decision) -> Result<BulkOutcome, SessionError> {
@@ -101,9 +107,10 @@ impl Session {
         segment: SegmentId,
         decision: Decision,
         comment: Option<&str>,
+        category: Option<ErrorCategory>,
     ) -> Result<Revision, SessionError> {
         let author = self.info()?.author;
-        Ok(self.project_mut()?.review(segment, decision, comment, &author)?)
+        Ok(self.project_mut()?.review(segment, decision, comment, category, &author)?)
     }
 }
 

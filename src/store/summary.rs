@@ -373,7 +373,7 @@ impl Project {
                 .optional()
                 .map_err(e)?;
             if current.as_deref() != Some(Status::Approved.as_str()) {
-                review_in(&tx, sentence, Decision::Approved, None, author)?;
+                review_in(&tx, sentence, Decision::Approved, None, None, author)?;
             }
         }
         let approval = tx

@@ -23,7 +23,7 @@ use crate::formats::team::{
     SharedSegment, SharedSummary, SharedTerm, SharedUnit, SharedVersion,
 };
 use crate::qa::QaCheck;
-use crate::revision::{Revision, RevisionId, Status};
+use crate::revision::{ErrorCategory, Revision, RevisionId, Status};
 
 const WRITER_KEY: &str = "team.writer";
 
@@ -418,7 +418,7 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
         });
     }
     let mut stmt =
-        tx.prepare("SELECT id, segment_id, revision_id, author, text, created_at FROM comments ORDER BY id")?;
+        tx.prepare("SELECT id, segment_id, revision_id, author, text, created_at, category FROM comments ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -427,10 +427,11 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
             r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
         ))
     })?;
     for row in rows {
-        let (id, segment, revision, author, text, at) = row?;
+        let (id, segment, revision, author, text, at, category) = row?;
         let (Some(shared), Some(document), Some(segment)) =
             (ids.of("comment", id), segment_document.get(&segment), ids.of("segment", segment))
         else {
@@ -442,6 +443,7 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
             revision: revision.and_then(|r| ids.of("revision", r).cloned()),
             author,
             text,
+            category,
             at,
         });
     }
@@ -764,9 +766,12 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
     for comment in shared.comments.values().flatten().filter(|c| !comments.contains_key(&c.id)) {
         let Some(&segment) = local.segments.get(&comment.segment) else { continue };
         let revision = comment.revision.as_ref().and_then(|r| local.revisions.get(r)).copied();
+        // A category this version does not know is left out, not refused.
+        let category = comment.category.as_deref().and_then(ErrorCategory::parse).map(ErrorCategory::as_str);
         tx.execute(
-            "INSERT INTO comments (segment_id, revision_id, author, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![segment, revision, comment.author, comment.text, comment.at],
+            "INSERT INTO comments (segment_id, revision_id, author, text, created_at, category)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![segment, revision, comment.author, comment.text, comment.at, category],
         )?;
         remember(tx, "comment", tx.last_insert_rowid(), &comment.id)?;
         incoming.comments += 1;

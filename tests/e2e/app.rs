@@ -166,6 +166,16 @@ impl App {
         self.wait_until("the summary's sentences", &shown).await.map(drop)
     }
 
+    /// Runs an editor command from the palette (Ctrl+Shift+P), as a user
+    /// who types its name and picks it would.
+    async fn command(&self, id: &str) -> anyhow::Result<()> {
+        self.wait_for("[data-testid=segment-list]").await?;
+        press_ctrl_shift(self, 'p').await?;
+        self.wait_for("[data-testid=command-query]").await?;
+        self.wait_for(&format!("[data-testid=command-{id}]")).await?.click().await?;
+        Ok(())
+    }
+
     /// Picks `value` in the `<select>` with this test id, as a click would.
     async fn choose(&self, testid: &str, value: &str) -> anyhow::Result<()> {
         self.wait_for(&format!("[data-testid={testid}]")).await?;
@@ -450,6 +460,98 @@ async fn start_screen_opens_the_sample_project() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The first three articles of NTREX's English news (43 sentences), one
+/// paragraph per line, the headline first: a typical news document.
+fn ntrex_news() -> anyhow::Result<String> {
+    let data = std::env::var_os("VERSO_TEST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let path = data.join("ntrex_en_es_news/newstest2019-src.eng.txt");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("NTREX test data not found at {}: set VERSO_TEST_DATA", path.display()))?;
+    Ok(text.lines().take(43).collect::<Vec<_>>().join("\n\n"))
+}
+
+/// How many segment rows lie wholly inside the scrolling grid.
+const ROWS_IN_VIEW: &str = "(() => { const box = document.querySelector('.rows-scroll').getBoundingClientRect(); \
+    return [...document.querySelectorAll('[data-testid=segment-row]')].filter(r => { const b = r.getBoundingClientRect(); \
+    return b.top >= box.top - 1 && b.bottom <= box.bottom + 1; }).length; })()";
+
+#[tokio::test]
+async fn the_compact_grid_shows_fifteen_rows_of_a_news_document_at_1200_by_800() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(dir.path(), "news.txt", &ntrex_news()?)?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    app.client.set_window_size(1200, 800).await?;
+    app.wait_for(&format!("{ROW}[data-position='2']")).await?;
+    // The density is the user's choice and outlives the app: start comfortable.
+    app.eval("(() => { const c = document.querySelector('[data-testid=compact]'); if (c.checked) c.click(); return true; })()").await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let comfortable = app.eval(ROWS_IN_VIEW).await?.as_u64().unwrap_or(0);
+
+    // Nothing in the editor's chrome wraps or is cut off: every item of
+    // the header, the toolbar and the footer sits on one line inside it.
+    let chrome = app
+        .eval(
+            "['.editor-header', '.editor .toolbar', '.editor .keys'].map(s => { const bar = document.querySelector(s); \
+              const b = bar.getBoundingClientRect(); const items = [...bar.children].map(c => c.getBoundingClientRect()) \
+              .filter(r => r.width > 0 && r.height > 0); \
+              return { bar: s, apart: Math.max(...items.map(r => r.top)) - Math.min(...items.map(r => r.bottom)), \
+              cut: items.some(r => r.right > b.right + 1) }; })",
+        )
+        .await?;
+    for bar in chrome.as_array().context("the editor's bars")? {
+        // Items on one line overlap vertically: the lowest top is above the highest bottom.
+        assert!(
+            bar["apart"].as_f64().unwrap_or(f64::MAX) < 0.0 && bar["cut"] == json!(false),
+            "{bar} wraps or is cut off"
+        );
+    }
+    let offsets = app
+        .eval(
+            "(() => { const heads = [...document.querySelectorAll('.column-heads span')].map(s => s.getBoundingClientRect().left); \
+              const row = document.querySelector('[data-testid=segment-row]'); \
+              const cells = ['.seg-source', '.seg-target', '.seg-status'].map(c => row.querySelector(c).getBoundingClientRect().left); \
+              return cells.map((left, i) => Math.abs(left - heads[i + 1])); })()",
+        )
+        .await?;
+    for offset in offsets.as_array().context("column offsets")? {
+        assert!(offset.as_f64().unwrap_or(f64::MAX) <= 2.0, "a column header is not over its column: {offsets}");
+    }
+
+    app.wait_for("[data-testid=compact]").await?.click().await?;
+    let shown =
+        app.wait_until("fifteen whole rows in view", &format!("{ROWS_IN_VIEW} >= 15 && {ROWS_IN_VIEW}")).await?;
+    eprintln!("rows in view at 1200×800: {comfortable} comfortable, {shown} compact");
+    // The active row shows its whole text; the others at most two lines.
+    let first = app.wait_for(&format!("{ROW}[data-position='1'] [data-testid=segment-target]")).await?;
+    first.click().await?;
+    first.send_keys("Hay consternación entre algunos AM.").await?;
+    app.wait_until(
+        "the typed row is active",
+        &format!("document.querySelector(\"{ROW}[data-position='1']\").classList.contains('active')"),
+    )
+    .await?;
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        std::fs::create_dir_all(&shots)?;
+        std::fs::write(Path::new(&shots).join("editor-compact.png"), app.client.screenshot().await?)?;
+        app.client.set_window_size(1920, 1080).await?;
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        std::fs::write(Path::new(&shots).join("editor-compact-1920.png"), app.client.screenshot().await?)?;
+        app.wait_for("[data-testid=compact]").await?.click().await?;
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        std::fs::write(Path::new(&shots).join("editor-1920.png"), app.client.screenshot().await?)?;
+        app.wait_for("[data-testid=compact]").await?.click().await?;
+    }
+    // Back to the comfortable grid, which later launches start in.
+    app.wait_for("[data-testid=compact]").await?.click().await?;
+    app.wait_until("the comfortable grid", "!document.querySelector('.editor').classList.contains('compact')").await?;
+    app.quit().await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyhow::Result<()> {
     let _one = lock().await;
@@ -584,7 +686,7 @@ async fn a_segment_is_split_at_the_caret_and_joined_again_from_the_keyboard() ->
 }
 
 #[tokio::test]
-async fn an_editor_reviews_changed_words_since_a_version_and_approves() -> anyhow::Result<()> {
+async fn an_editor_reviews_changed_words_with_qa_in_view_rejects_with_a_category_and_approves() -> anyhow::Result<()> {
     let _one = lock().await;
     let dir = tempfile::tempdir()?;
     let project =
@@ -599,12 +701,21 @@ async fn an_editor_reviews_changed_words_since_a_version_and_approves() -> anyho
         &format!("document.querySelector(\"{ROW}[data-position='0']\").dataset.status === 'translated'"),
     )
     .await?;
+    let second = app.wait_for(&format!("{ROW}[data-position='1'] [data-testid=segment-target]")).await?;
+    second.click().await?;
+    second.send_keys("Las obras empiezan en mayo.").await?;
+    second.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until(
+        "segment 2 is translated",
+        &format!("document.querySelector(\"{ROW}[data-position='1']\").dataset.status === 'translated'"),
+    )
+    .await?;
 
-    app.wait_for("[data-testid=create-version]").await?.click().await?;
+    app.command("create-version").await?;
     let name = app.wait_for("[data-testid=version-name]").await?;
     name.send_keys("Draft 1").await?;
     app.wait_for("[data-testid=version-save]").await?.click().await?;
-    app.wait_for("[data-testid=create-version]").await?;
+    app.wait_for_toast("Version “Draft 1” saved", Duration::from_secs(10)).await?;
 
     // Edit again: a different number and one more word.
     let first = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
@@ -620,16 +731,26 @@ async fn an_editor_reviews_changed_words_since_a_version_and_approves() -> anyho
         &format!("document.querySelector(\"{ROW}[data-position='0'] [data-testid=segment-target]\").value.includes('500.000')"),
     )
     .await?;
+    let second = app.wait_for(&format!("{ROW}[data-position='1'] [data-testid=segment-target]")).await?;
+    second.click().await?;
+    second.send_keys(&(Key::Control + "a")).await?;
+    second.send_keys("Las obras comienzan en mayo.").await?;
+    second.send_keys(&(Key::Control + &Key::Enter)).await?;
+    app.wait_until(
+        "the second segment's edit is stored",
+        &format!("document.querySelector(\"{ROW}[data-position='1'] [data-testid=segment-target]\").value.includes('comienzan')"),
+    )
+    .await?;
     tokio::time::sleep(Duration::from_millis(400)).await;
 
     app.wait_for("[data-testid=review-changes]").await?.click().await?;
     app.wait_for("[data-testid=review-view]").await?;
     let item = app.wait_for("[data-testid=review-item]").await?;
     let deleted = app
-        .eval("Array.from(document.querySelectorAll('[data-testid=review-item] del')).map(e => e.textContent)")
+        .eval("Array.from(document.querySelectorAll('[data-testid=review-item]')[0].querySelectorAll('del')).map(e => e.textContent)")
         .await?;
     let inserted = app
-        .eval("Array.from(document.querySelectorAll('[data-testid=review-item] ins')).map(e => e.textContent)")
+        .eval("Array.from(document.querySelectorAll('[data-testid=review-item]')[0].querySelectorAll('ins')).map(e => e.textContent)")
         .await?;
     assert_eq!(deleted, json!(["450.000"]), "a figure changes as a whole");
     assert_eq!(inserted, json!(["500.000", " costeros"]));
@@ -638,31 +759,46 @@ async fn an_editor_reviews_changed_words_since_a_version_and_approves() -> anyho
         .await?;
     assert_eq!(decoration, json!("line-through"), "deletions are marked by more than colour");
     let progress = app.wait_for("[data-testid=review-progress]").await?.text().await?;
-    assert_eq!(progress, "0 of 1 changed segments decided");
+    assert_eq!(progress, "0 of 2 changed segments decided");
+    // The wrong figure's QA warning is in view where the decision is made.
+    let warning = item.find(Locator::Css("[data-testid=review-qa]")).await?.text().await?;
+    assert!(warning.contains("450,000"), "{warning}");
     if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
         tokio::time::sleep(Duration::from_millis(1500)).await;
         std::fs::write(Path::new(&shots).join("review.png"), app.client.screenshot().await?)?;
     }
 
-    item.find(Locator::Css("[data-testid=approve]")).await?.click().await?;
+    // Reject the first with a category and a comment, approve the second.
+    item.find(Locator::Css("[data-testid=reject]")).await?.click().await?;
+    app.choose("reject-category", "numbers").await?;
+    app.wait_for("[data-testid=reject-comment]").await?.send_keys("450.000 hogares, como en el original.").await?;
+    app.wait_for("[data-testid=reject-submit]").await?.click().await?;
+    let note = app.wait_for("[data-testid=review-note]").await?.text().await?;
+    assert_eq!(note, "✗ Numbers: 450.000 hogares, como en el original.");
+    let counts = app.wait_for("[data-testid=rejection-counts]").await?.text().await?;
+    assert_eq!(counts, "Rejected: Numbers 1");
+    let items = app.client.find_all(Locator::Css("[data-testid=review-item]")).await?;
+    items[1].find(Locator::Css("[data-testid=approve]")).await?.click().await?;
     app.wait_until(
-        "the review progress counts the decision",
-        "document.querySelector('[data-testid=review-progress]').textContent === '1 of 1 changed segments decided'",
+        "the review progress counts the decisions",
+        "document.querySelector('[data-testid=review-progress]').textContent === '2 of 2 changed segments decided'",
     )
     .await?;
     app.wait_until(
-        "the document list shows it approved",
+        "the document list shows one approved",
         "document.querySelector('[data-testid=document-approved]').textContent === '1 approved'",
     )
     .await?;
     app.quit().await?;
 
     let stored = reopen(&project)?;
-    let row = &stored.segments(stored.documents()?[0].id)?[0];
+    let rows = stored.segments(stored.documents()?[0].id)?;
     assert_eq!(
-        (row.status, row.translation.as_deref()),
-        (Status::Approved, Some("Las plantas abastecerán a 500.000 hogares costeros."))
+        (rows[0].status, rows[0].translation.as_deref()),
+        (Status::Rejected, Some("Las plantas abastecerán a 500.000 hogares costeros."))
     );
+    assert_eq!(stored.comments(rows[0].id)?[0].category, Some(verso::revision::ErrorCategory::Numbers));
+    assert_eq!(rows[1].status, Status::Approved);
     Ok(())
 }
 
@@ -1424,18 +1560,18 @@ async fn pretranslation_shows_progress_can_be_cancelled_and_fills_drafts() -> an
 
     let app = App::launch(&[&project_path], &dir.path().join("config")).await?;
     app.wait_for(&format!("{ROW}[data-position='0']")).await?;
-    app.wait_for("[data-testid=pretranslate]").await?.click().await?;
+    app.command("pretranslate").await?;
     app.cancel_running_work().await?;
     let status = app.eval(&format!("document.querySelector(\"{ROW}[data-position='0']\").dataset.status")).await?;
     assert_eq!(status, json!("new"));
 
-    app.wait_for("[data-testid=pretranslate]").await?.click().await?;
+    app.command("pretranslate").await?;
     app.wait_for_toast("Pre-translated 1500 of 1500", Duration::from_secs(120)).await?;
     let label = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=tm-origin]")).await?.text().await?;
     let expected = verso::tm::score::percent(&pairs[0].0, &sentence(0));
     assert_eq!(label, format!("TM {expected}%"));
     // The memories dialog lists the project memory and the reference one.
-    app.wait_for("[data-testid=manage-memories]").await?.click().await?;
+    app.command("manage-memories").await?;
     app.wait_until("two memories listed", "document.querySelectorAll('[data-testid=memory-row]').length === 2").await?;
     let rows = app.eval("[...document.querySelectorAll('[data-testid=memory-row]')].map(r => r.textContent)").await?;
     assert!(
@@ -1491,7 +1627,7 @@ async fn machine_suggestions_are_inserted_and_a_document_is_machine_translated_w
     )
     .await?;
 
-    app.wait_for("[data-testid=mt-pretranslate]").await?.click().await?;
+    app.command("mt-pretranslate").await?;
     let estimate = app.wait_for("[data-testid=mt-estimate]").await?.text().await?;
     assert!(estimate.contains("39 untranslated segments") && estimate.contains(&server.url), "{estimate}");
     app.wait_for("[data-testid=mt-batch-start]").await?.click().await?;
@@ -1499,7 +1635,7 @@ async fn machine_suggestions_are_inserted_and_a_document_is_machine_translated_w
     let status = app.eval(&format!("document.querySelector(\"{ROW}[data-position='1']\").dataset.status")).await?;
     assert_eq!(status, json!("new"), "a cancelled batch writes nothing");
 
-    app.wait_for("[data-testid=mt-pretranslate]").await?.click().await?;
+    app.command("mt-pretranslate").await?;
     app.wait_for("[data-testid=mt-estimate]").await?;
     app.wait_for("[data-testid=mt-batch-start]").await?.click().await?;
     app.wait_for_toast("Machine-translated 39 segments", Duration::from_secs(60)).await?;

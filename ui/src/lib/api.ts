@@ -3,6 +3,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   BulkOutcome,
+  CategoryCount,
+  ErrorCategory,
   Comment,
   Decision,
   DocumentDiff,
@@ -118,8 +120,9 @@ export const api = {
   documentSegments: (document: DocumentId) => invoke<SegmentRow[]>("document_segments", { document }),
   saveTranslation: (edit: TranslationEdit) => invoke<Revision>("save_translation", { edit }),
   setAuthor: (name: string) => invoke<ProjectInfo>("set_author", { name }),
-  reviewSegment: (segment: SegmentId, decision: Decision, comment: string | null) =>
-    invoke<SegmentRow>("review_segment", { segment, decision, comment }),
+  reviewSegment: (segment: SegmentId, decision: Decision, comment: string | null, category: ErrorCategory | null = null) =>
+    invoke<SegmentRow>("review_segment", { segment, decision, comment, category }),
+  rejectionCounts: (document: DocumentId) => invoke<CategoryCount[]>("rejection_counts", { document }),
   bulkReview: (segments: SegmentId[], decision: Decision) => invoke<BulkOutcome>("bulk_review", { segments, decision }),
   segmentComments: (segment: SegmentId) => invoke<Comment[]>("segment_comments", { segment }),
   addComment: (segment: SegmentId, text: string) => invoke<Comment[]>("add_comment", { segment, text }),

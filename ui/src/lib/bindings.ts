@@ -71,9 +71,17 @@ export type ErrorReply = { kind: ErrorKind, message: string, conflict: ConflictR
 
 export type Decision = "reviewed" | "approved" | "rejected";
 
+export type ErrorCategory = "accuracy" | "fluency" | "terminology" | "style" | "locale" | "numbers";
+
+export type CategoryCount = { category: ErrorCategory, count: number, };
+
 export type BulkOutcome = { changed: number, skipped: number, };
 
-export type Comment = { id: number, segment: SegmentId, revision: RevisionId | null, author: string, text: string, created_at: string, };
+export type Comment = { id: number, segment: SegmentId, revision: RevisionId | null, author: string, text: string, 
+/**
+ * For a rejection, the kind of error the reviewer named.
+ */
+category: ErrorCategory | null, created_at: string, };
 
 export type VersionId = number;
 
