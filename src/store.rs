@@ -447,6 +447,22 @@ CREATE TABLE segment_locks (
 ALTER TABLE comments ADD COLUMN category TEXT
     CHECK (category IN ('accuracy', 'fluency', 'terminology', 'style', 'locale', 'numbers'));
 
+-- A summary sentence can move to another section: `moved:FROM:TO` (passage
+-- ids), so the change log is rebuilt with that kind allowed.
+CREATE TABLE sentence_changes_moved (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    segment_id INTEGER NOT NULL REFERENCES segments(id),
+    change     TEXT NOT NULL
+        CHECK (change IN ('removed', 'restored', 'claim', 'commentary') OR change GLOB 'moved:[0-9]*:[0-9]*'),
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+INSERT INTO sentence_changes_moved (id, segment_id, change, author, created_at)
+    SELECT id, segment_id, change, author, created_at FROM sentence_changes;
+DROP TABLE sentence_changes;
+ALTER TABLE sentence_changes_moved RENAME TO sentence_changes;
+CREATE INDEX sentence_changes_by_segment ON sentence_changes (segment_id, id);
+
 -- Where a source text was published, for the Source line of the articles
 -- made from it: the outlet, the address and the date, as the user gave them.
 CREATE TABLE document_sources (

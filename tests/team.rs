@@ -807,3 +807,47 @@ fn a_rejections_error_category_reaches_the_translator() {
         bo.rejections(DocumentId(1)).expect("counts").into_iter().find(|c| c.category == ErrorCategory::Numbers);
     assert_eq!(numbers.map(|c| c.count), Some(1));
 }
+
+/// The sample summary's sections as (title, sentence texts), in order.
+fn summary_sections(session: &mut Session) -> Vec<(String, Vec<String>)> {
+    let view = session.summary(DocumentId(2)).expect("summary");
+    view.sections.into_iter().map(|s| (s.title, s.sentences.into_iter().map(|t| t.text).collect())).collect()
+}
+
+#[test]
+fn a_sentence_moved_to_another_section_moves_on_every_clone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ana, mut bo) = sample_shared_by_ana_and_bo(dir.path());
+    let reservoirs = ana.summary(DocumentId(2)).expect("summary").sections[0].sentences[2].clone();
+    assert!(reservoirs.text.starts_with("Reservoirs fell"), "{}", reservoirs.text);
+    let view = ana.move_summary_sentence(reservoirs.id, 1).expect("move");
+    assert_eq!(view.sections[0].sentences.len(), 3);
+    assert_eq!(view.sections[1].sentences.iter().map(|s| s.id).collect::<Vec<_>>(), [reservoirs.id]);
+    ana.sync_team().expect("Ana syncs");
+    bo.sync_team().expect("Bo syncs");
+    assert_eq!(summary_sections(&mut bo), summary_sections(&mut ana));
+
+    // Bo moves it on, after the commentary already in Expert Analysis.
+    let on_bo = bo.summary(DocumentId(2)).expect("summary").sections[1].sentences[0].id;
+    bo.move_summary_sentence(on_bo, 2).expect("move again");
+    bo.sync_team().expect("Bo syncs");
+    ana.sync_team().expect("Ana syncs");
+    let sections = summary_sections(&mut ana);
+    assert_eq!(sections, summary_sections(&mut bo));
+    assert!(sections[1].1.is_empty(), "{sections:?}");
+    assert_eq!(sections[2].1.len(), 2);
+    assert!(sections[2].1[0].starts_with("Desalination eases") && sections[2].1[1].starts_with("Reservoirs fell"));
+    // Nothing left to exchange: both clones write the same records.
+    assert_eq!(repository_files(&dir.path().join("ana.verso")), repository_files(&dir.path().join("bo.verso")));
+    let tip = git2::Repository::open_bare(dir.path().join("team.git"))
+        .expect("remote")
+        .refname_to_id("refs/heads/main")
+        .expect("tip");
+    ana.sync_team().expect("quiet sync");
+    bo.sync_team().expect("quiet sync");
+    let again = git2::Repository::open_bare(dir.path().join("team.git"))
+        .expect("remote")
+        .refname_to_id("refs/heads/main")
+        .expect("tip");
+    assert_eq!(tip, again, "a sync after the move commits nothing new");
+}

@@ -1,7 +1,8 @@
 //! No acknowledged change is ever lost in a team project, whatever the
 //! timing: separate OS processes, each a person with their own clone, run
 //! seeded random work (their own segments, shared "hot" segments,
-//! approvals, comments, new documents, summary sentences, link decisions,
+//! approvals, comments, new documents, summary sentences and their moves
+//! between sections, link decisions,
 //! summary approvals, versions, glossary terms, accepted QA warnings) and
 //! sync at random moments through
 //! a bare repository on a path and through `git daemon` on 127.0.0.1,
@@ -43,7 +44,7 @@ const SUMMARY: DocumentId = DocumentId(2);
 /// Run only as a child of the test below: `PROJECT\tPERSON\tSEED\tSTEPS`.
 /// Prints one line per acknowledged change, after it is committed:
 /// `rev\tTEXT\tSTATUS\tPARENT_TEXT\tPARENT_STATUS`, `comment\tTEXT`, `doc\tTITLE`,
-/// `sentence\tTEXT`, `removed\tTEXT`, `link\tSENTENCE\tSOURCE\tDECISION`,
+/// `sentence\tTEXT`, `removed\tTEXT`, `moved\tTEXT\tSECTION`, `link\tSENTENCE\tSOURCE\tDECISION`,
 /// `approval\tREASON`, `version\tNAME`, `term\tTARGET`, `accepted\tPOSITION\tCHECK\tDETAIL`,
 /// `memory\tNAME\tUNITS`, `unmemory\tNAME`.
 #[test]
@@ -138,9 +139,15 @@ fn person_child() {
                 let view = session.summary(SUMMARY).expect("summary");
                 let sentences: Vec<_> = view.sections.iter().flat_map(|s| &s.sentences).collect();
                 let sentence = sentences[rng.below(sentences.len())];
-                if rng.below(4) == 0 {
+                let choice = rng.below(8);
+                if choice < 2 {
                     session.remove_summary_sentence(sentence.id).expect("remove");
                     writeln!(out, "removed\t{}", sentence.text).expect("report");
+                } else if choice < 4 {
+                    let section = rng.below(3) as u32;
+                    let title = view.sections[section as usize].title.clone();
+                    session.move_summary_sentence(sentence.id, section).expect("move");
+                    writeln!(out, "moved\t{}\t{title}", sentence.text).expect("report");
                 } else {
                     let source = &rows[rng.below(rows.len())];
                     let decision = if rng.below(2) == 0 { LinkDecision::Confirmed } else { LinkDecision::Rejected };
@@ -221,8 +228,8 @@ fn collect(child: &mut Child, person: usize, acked: &mut Acknowledged) {
             ["comment", text] => acked.comments.push((format!("p{person}"), text.to_string())),
             ["doc", title] => acked.documents.push(title.to_string()),
             [
-                kind @ ("sentence" | "removed" | "link" | "approval" | "version" | "term" | "accepted" | "memory"
-                | "unmemory"),
+                kind @ ("sentence" | "removed" | "moved" | "link" | "approval" | "version" | "term" | "accepted"
+                | "memory" | "unmemory"),
                 rest @ ..,
             ] => acked.other.push((kind.to_string(), rest.iter().map(|f| f.to_string()).collect())),
             _ => {}
@@ -331,6 +338,7 @@ fn run_seed(seed: u64, steps: usize) {
 
     let operations: usize =
         acked.iter().map(|a| a.revisions.len() + a.comments.len() + a.documents.len() + a.other.len()).sum();
+    let moves = acked.iter().flat_map(|a| &a.other).filter(|(kind, _)| kind == "moved").count();
     let mut reference = None;
     let mut conflicts = 0;
     for project in &projects {
@@ -405,12 +413,12 @@ fn run_seed(seed: u64, steps: usize) {
         drop(project);
         check_other_records(seed, &path, &acked);
         let project = Project::open(&path).expect("open");
-        // The summary reads the same everywhere, in the same order.
-        let summary: Vec<(u32, Option<String>, String)> = project
+        // The summary reads the same everywhere, in the same sections and order.
+        let summary: Vec<(u32, u32, Option<String>, String)> = project
             .segments(SUMMARY)
             .expect("summary rows")
             .into_iter()
-            .map(|r| (r.position, r.translation, r.status.as_str().to_string()))
+            .map(|r| (r.position, r.passage, r.translation, r.status.as_str().to_string()))
             .collect();
         let shared_documents: BTreeSet<String> = project
             .documents()
@@ -434,8 +442,8 @@ fn run_seed(seed: u64, steps: usize) {
     let fsck = Command::new("git").arg("-C").arg(&remote).args(["fsck", "--strict"]).output().expect("fsck");
     assert!(fsck.status.success(), "seed {seed}: git fsck: {}", String::from_utf8_lossy(&fsck.stderr));
     println!(
-        "seed {seed}: {operations} acknowledged operations by {PEOPLE} people, person {victim} killed once, \
-         {conflicts} segments left in conflict"
+        "seed {seed}: {operations} acknowledged operations ({moves} sentence moves) by {PEOPLE} people, \
+         person {victim} killed once, {conflicts} segments left in conflict"
     );
 }
 
@@ -448,6 +456,33 @@ fn check_other_records(seed: u64, path: &Path, acked: &[Acknowledged]) {
         conn.query_row(sql, params, |r| r.get(0)).unwrap_or_else(|e| panic!("seed {seed}: {sql}: {e}"))
     };
     let mut links: HashMap<(String, Vec<String>), i64> = HashMap::new();
+    // A sentence someone moved sits in a section someone moved it to.
+    let mut moved_to: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for (kind, fields) in acked.iter().flat_map(|a| &a.other) {
+        if kind == "moved" {
+            moved_to.entry(fields[0].as_str()).or_default().insert(fields[1].as_str());
+        }
+    }
+    for (text, targets) in &moved_to {
+        let mut stmt = conn
+            .prepare(
+                "SELECT p.title FROM segments s JOIN passages p ON p.id = s.passage_id
+                  WHERE s.document_id = ?1 AND s.merged_into IS NULL
+                    AND s.id IN (SELECT segment_id FROM revisions WHERE text = ?2)",
+            )
+            .expect("query");
+        let sections: Vec<String> = stmt
+            .query_map(rusqlite::params![SUMMARY.0, text], |r| r.get(0))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
+        for section in sections {
+            assert!(
+                targets.contains(section.as_str()),
+                "seed {seed}: {text:?} sits in {section:?}, moved to {targets:?}"
+            );
+        }
+    }
     let removed: BTreeSet<&str> =
         acked.iter().flat_map(|a| &a.other).filter(|(k, _)| k == "unmemory").map(|(_, f)| f[0].as_str()).collect();
     for (person, a) in acked.iter().enumerate() {
@@ -506,7 +541,7 @@ fn check_other_records(seed: u64, path: &Path, acked: &[Acknowledged]) {
                         assert_eq!((n, units), (1, expected), "seed {seed}: memory {:?} (memories, units)", f(0));
                     }
                 }
-                "unmemory" => {}
+                "unmemory" | "moved" => {}
                 _ => unreachable!("collected kinds only"),
             }
         }

@@ -275,6 +275,11 @@ pub fn add_summary_text(
 }
 
 #[tauri::command(async)]
+pub fn move_summary_sentence(state: State<'_, AppState>, sentence: SegmentId, section: u32) -> Reply<SummaryView> {
+    with_session(&state, |s| s.move_summary_sentence(sentence, section))
+}
+
+#[tauri::command(async)]
 pub fn remove_summary_sentence(state: State<'_, AppState>, sentence: SegmentId) -> Reply<SummaryView> {
     with_session(&state, |s| s.remove_summary_sentence(sentence))
 }

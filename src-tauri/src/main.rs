@@ -113,6 +113,7 @@ fn main() -> ExitCode {
             commands::summary_view,
             commands::add_summary_text,
             commands::remove_summary_sentence,
+            commands::move_summary_sentence,
             commands::restore_summary_sentence,
             commands::set_sentence_kind,
             commands::decide_link,

@@ -90,6 +90,9 @@ pub enum SummaryAction {
     },
     /// Mark a sentence as a claim (must be supported) or commentary.
     Mark { project: PathBuf, sentence: i64, kind: KindArg },
+    /// Move a sentence to the end of another section (1 is the summary's
+    /// first section).
+    Move { project: PathBuf, sentence: i64, section: u32 },
     /// Approve the summary; refused while claims carry flags unless overridden.
     Approve {
         project: PathBuf,
@@ -193,6 +196,12 @@ pub fn run(wait: Wait, action: SummaryAction, stdout: &mut impl Write) -> anyhow
             };
             open(&project, wait, None)?.set_sentence_kind(SegmentId(sentence), kind)?;
             writeln!(stdout, "sentence {sentence} is now {}", kind.as_str())?;
+        }
+        SummaryAction::Move { project, sentence, section } => {
+            let Some(position) = section.checked_sub(1) else { bail!("sections are numbered from 1") };
+            let view = open(&project, wait, None)?.move_summary_sentence(SegmentId(sentence), position)?;
+            let title = view.sections.iter().find(|s| s.position == position).map_or("", |s| s.title.as_str());
+            writeln!(stdout, "sentence {sentence} is now at the end of section {section} ({title})")?;
         }
         SummaryAction::Approve { project, summary, override_reason, author } => {
             let summary = DocumentId(summary);

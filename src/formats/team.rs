@@ -162,7 +162,8 @@ pub struct SharedSentence {
 pub struct SharedSentenceChange {
     pub id: String,
     pub sentence: String,
-    /// `removed`, `restored`, `claim` or `commentary`.
+    /// `removed`, `restored`, `claim`, `commentary`, or `moved:FROM:TO`
+    /// (shared section ids).
     pub change: String,
     pub author: String,
     pub at: String,

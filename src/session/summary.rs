@@ -730,6 +730,15 @@ impl super::Session {
         self.summary(summary)
     }
 
+    /// Moves a sentence to the end of another section (by position).
+    pub fn move_summary_sentence(&mut self, sentence: SegmentId, section: u32) -> Result<SummaryView, SessionError> {
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        let summary = project.segment(sentence)?.document_id;
+        project.move_summary_sentence(sentence, section, &author)?;
+        self.summary(summary)
+    }
+
     pub fn set_sentence_kind(&mut self, sentence: SegmentId, kind: SentenceKind) -> Result<SummaryView, SessionError> {
         let author = self.info()?.author;
         let project = self.project_mut()?;

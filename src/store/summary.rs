@@ -273,6 +273,61 @@ impl Project {
         Ok(())
     }
 
+    /// Moves a sentence to the end of another section of its summary. The
+    /// change names both sections (`moved:FROM:TO`, passage ids) so a team
+    /// clone can replay it and still tell where the sentence was written.
+    pub fn move_summary_sentence(&mut self, sentence: SegmentId, section: u32, author: &str) -> Result<(), StoreError> {
+        let row = self.segment(sentence)?;
+        let summary = row.document_id;
+        self.summary_document(summary)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let to: i64 = tx
+            .query_row(
+                "SELECT id FROM passages WHERE document_id = ?1 AND position = ?2",
+                params![summary.0, i64::from(section)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(e)?
+            .ok_or(StoreError::NoSuchSection(section))?;
+        let from: i64 = tx
+            .query_row("SELECT passage_id FROM segments WHERE id = ?1 AND merged_into IS NULL", [sentence.0], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(e)?
+            .ok_or(StoreError::NoSuchSegment(sentence.0))?;
+        if from == to {
+            return Ok(());
+        }
+        // Out of the order first, so no two sentences share a position.
+        tx.execute(
+            "UPDATE segments SET position = ?2 WHERE id = ?1",
+            params![sentence.0, HIDDEN_POSITION_BASE - sentence.0],
+        )
+        .map_err(e)?;
+        shift_positions(&tx, summary.0, i64::from(row.position), -1).map_err(e)?;
+        let last: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(s.position), -1) FROM segments s JOIN passages p ON p.id = s.passage_id
+                  WHERE s.document_id = ?1 AND p.position <= ?2 AND s.merged_into IS NULL",
+                params![summary.0, i64::from(section)],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
+        shift_positions(&tx, summary.0, last, 1).map_err(e)?;
+        tx.execute(
+            "UPDATE segments SET passage_id = ?2, position = ?3 WHERE id = ?1",
+            params![sentence.0, to, last + 1],
+        )
+        .map_err(e)?;
+        record_change(&tx, sentence, &format!("moved:{from}:{to}"), author).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+
     pub fn set_sentence_kind(
         &mut self,
         sentence: SegmentId,

@@ -1002,6 +1002,81 @@ async fn a_summary_links_its_sentences_flags_a_wrong_percentage_and_blocks_appro
     Ok(())
 }
 
+/// The section heading each summary sentence sits under, in order.
+const SENTENCE_SECTIONS: &str = "Array.from(document.querySelectorAll('[data-testid=summary-sentence]')).map(s => \
+    s.closest('[data-testid=summary-section]').querySelector('h2').textContent)";
+
+#[tokio::test]
+async fn a_summary_sentence_moves_to_another_section_and_an_edit_after_approval_shows_on_each_sentence()
+-> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(
+        dir.path(),
+        "statement.txt",
+        "The Ministry of Water announced a plan to build three desalination plants on the northern coast. \
+         The plants will supply 450,000 households by 2028. \
+         Environmental groups welcomed the plan.",
+    )?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    app.wait_for(ROW).await?;
+    app.new_english_summary(
+        "Plan summary",
+        "The ministry will build three desalination plants on the northern coast. \
+         The plants will supply 450,000 households by 2028. \
+         Environmental groups welcomed the plan.",
+        3,
+    )
+    .await?;
+
+    // Ctrl+Shift+↓ takes the selected sentence to the next section.
+    let third = app.client.find(Locator::Css("[data-testid=summary-sentence]:nth-of-type(3) textarea")).await?;
+    third.click().await?;
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: Key::Control.into() })
+        .then(KeyAction::Down { value: Key::Shift.into() })
+        .then(KeyAction::Down { value: Key::Down.into() })
+        .then(KeyAction::Up { value: Key::Down.into() })
+        .then(KeyAction::Up { value: Key::Shift.into() })
+        .then(KeyAction::Up { value: Key::Control.into() });
+    app.client.perform_actions(keys).await?;
+    app.wait_until(
+        "the sentence is under Background and Context",
+        &format!("JSON.stringify({SENTENCE_SECTIONS}) === JSON.stringify(['News Summary', 'News Summary', 'Background and Context'])"),
+    )
+    .await?;
+    // The selected sentence offers the sections to move it to.
+    app.choose("move-sentence", "2").await?;
+    app.wait_until("the sentence is under Expert Analysis", &format!("{SENTENCE_SECTIONS}[2] === 'Expert Analysis'"))
+        .await?;
+    app.wait_for("[data-testid=approve-summary]").await?.click().await?;
+    app.wait_for("[data-testid=summary-approved]").await?;
+    let approved = app
+        .eval("Array.from(document.querySelectorAll('[data-testid=sentence-status]')).map(s => s.textContent.trim())")
+        .await?;
+    assert_eq!(approved, json!(["★ Approved", "★ Approved", "★ Approved"]));
+
+    // An edit takes the approval away: the others no longer wear its star.
+    let first = app.client.find(Locator::Css("[data-testid=summary-sentence]:nth-of-type(1) textarea")).await?;
+    first.click().await?;
+    first.send_keys(" soon").await?;
+    app.wait_for("[data-testid=approve-summary]").await?;
+    app.wait_until(
+        "each sentence shows its own state",
+        "(() => { const s = Array.from(document.querySelectorAll('[data-testid=sentence-status]')).map(s => s.textContent.trim()); \
+           return s[0].includes('Draft') && s[1] === '✓ approved before the last change' && s[2] === '✓ approved before the last change'; })()",
+    )
+    .await?;
+    app.quit().await?;
+
+    let stored = reopen(&project)?;
+    let summary =
+        stored.documents()?.into_iter().find(|d| d.kind == verso::DocumentKind::Summary).context("summary")?;
+    let sections: Vec<u32> = stored.segments(summary.id)?.iter().map(|r| r.passage).collect();
+    assert_eq!(sections, [0, 0, 2], "the move is stored");
+    Ok(())
+}
+
 #[tokio::test]
 async fn an_english_summary_of_an_untranslated_spanish_statement_links_via_machine_translation() -> anyhow::Result<()> {
     let _one = lock().await;

@@ -4,13 +4,13 @@
 //! Several people add sections and sentences to one summary, so its order
 //! cannot be "whoever came first here": every clone orders sections by
 //! when they were added and sentences by when they were written (or last
-//! brought back), ties broken by shared id, and renumbers a summary after
+//! brought back or moved), ties broken by shared id, and renumbers a summary after
 //! taking in others' records. A sentence's kind and whether it is shown
 //! are its newest changes.
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Ids, Incoming, Local, map_ids, remember};
 use crate::formats::team::{
@@ -41,8 +41,21 @@ pub(super) fn read(
     ))?;
     let rows =
         stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get(3)?)))?;
+    // A moved sentence is shared with the section it was written in; its
+    // moves follow as changes.
+    let mut stmt = tx.prepare(
+        "SELECT segment_id, change FROM sentence_changes WHERE change LIKE 'moved:%' ORDER BY created_at DESC, id DESC",
+    )?;
+    let mut written_in = HashMap::new();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (segment, change) = row?;
+        if let Some(from) = moved(&change).and_then(|(from, _)| from.parse::<i64>().ok()) {
+            written_in.insert(segment, from);
+        }
+    }
     for row in rows {
         let (id, document, section, at) = row?;
+        let section = written_in.get(&id).copied().unwrap_or(section);
         let (Some(shared), Some(document), Some(section)) =
             (ids.of("segment", id), ids.of("document", document), ids.of("section", section))
         else {
@@ -58,11 +71,20 @@ pub(super) fn read(
     let rows =
         stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     for row in rows {
-        let (id, segment, change, author, at) = row?;
+        let (id, segment, change, author, at): (i64, i64, String, String, String) = row?;
         let (Some(shared), Some(document), Some(sentence)) =
             (ids.of("sentence_change", id), segment_document.get(&segment), ids.of("segment", segment))
         else {
             continue;
+        };
+        // Moves name sections by passage id here and by shared id in the team.
+        let change = match moved(&change) {
+            Some((from, to)) => {
+                let shared_section = |local: &str| local.parse::<i64>().ok().and_then(|l| ids.of("section", l));
+                let (Some(from), Some(to)) = (shared_section(from), shared_section(to)) else { continue };
+                format!("moved:{from}:{to}")
+            }
+            None => change,
         };
         project.sentence_changes.entry(document.clone()).or_default().push(SharedSentenceChange {
             id: shared.clone(),
@@ -116,6 +138,11 @@ pub(super) fn read(
         });
     }
     Ok(())
+}
+
+/// The two sections of a move, `moved:FROM:TO`.
+fn moved(change: &str) -> Option<(&str, &str)> {
+    change.strip_prefix("moved:")?.split_once(':')
 }
 
 /// When a sentence (`s`, of a summary `d`) was written: its first revision.
@@ -174,12 +201,19 @@ pub(super) fn apply_structure(
     let mut changed = BTreeSet::new();
     for change in shared.sentence_changes.values().flatten().filter(|c| !known.contains_key(&c.id)) {
         let Some(&segment) = local.segments.get(&change.sentence) else { continue };
-        if !matches!(change.change.as_str(), "removed" | "restored" | "claim" | "commentary") {
-            continue;
-        }
+        let recorded = match moved(&change.change) {
+            Some((from, to)) => {
+                let (Some(from), Some(to)) = (sections.get(from), sections.get(to)) else { continue };
+                format!("moved:{from}:{to}")
+            }
+            None if matches!(change.change.as_str(), "removed" | "restored" | "claim" | "commentary") => {
+                change.change.clone()
+            }
+            None => continue,
+        };
         tx.execute(
             "INSERT INTO sentence_changes (segment_id, change, author, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![segment, change.change, change.author, change.at],
+            params![segment, recorded, change.author, change.at],
         )?;
         remember(tx, "sentence_change", tx.last_insert_rowid(), &change.id)?;
         if !matches!(change.change.as_str(), "claim" | "commentary") {
@@ -200,6 +234,18 @@ pub(super) fn apply_structure(
             .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
         };
         let kind = newest("'claim', 'commentary'")?;
+        let moved_to = tx
+            .query_row(
+                "SELECT change FROM sentence_changes WHERE segment_id = ?1 AND change LIKE 'moved:%'
+                  ORDER BY created_at DESC, id DESC LIMIT 1",
+                [segment],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|change| moved(&change).and_then(|(_, to)| to.parse::<i64>().ok()));
+        if let Some(section) = moved_to {
+            tx.execute("UPDATE segments SET passage_id = ?2 WHERE id = ?1", params![segment, section])?;
+        }
         let removed = newest("'removed', 'restored'")?.as_deref() == Some("removed");
         let (summary, hidden): (i64, bool) =
             tx.query_row("SELECT document_id, merged_into IS NOT NULL FROM segments WHERE id = ?1", [segment], |r| {
@@ -298,7 +344,8 @@ pub(super) fn renumber(tx: &Transaction<'_>, summaries: &BTreeSet<i64>) -> rusql
         }
         let mut stmt = tx.prepare_cached(&format!(
             "SELECT s.id, s.passage_id,
-                    coalesce((SELECT max(created_at) FROM sentence_changes WHERE segment_id = s.id AND change = 'restored'),
+                    coalesce((SELECT max(created_at) FROM sentence_changes
+                               WHERE segment_id = s.id AND (change = 'restored' OR change LIKE 'moved:%')),
                              {WRITTEN_AT})
                FROM segments s JOIN documents d ON d.id = s.document_id
               WHERE s.document_id = ?1 AND s.merged_into IS NULL"

@@ -146,6 +146,7 @@ export const api = {
   addSummaryText: (summary: DocumentId, section: number, text: string, kind: SentenceKind) =>
     invoke<SummaryView>("add_summary_text", { summary, section, text, kind }),
   removeSummarySentence: (sentence: SegmentId) => invoke<SummaryView>("remove_summary_sentence", { sentence }),
+  moveSummarySentence: (sentence: SegmentId, section: number) => invoke<SummaryView>("move_summary_sentence", { sentence, section }),
   restoreSummarySentence: (summary: DocumentId, sentence: SegmentId) =>
     invoke<SummaryView>("restore_summary_sentence", { summary, sentence }),
   setSentenceKind: (sentence: SegmentId, kind: SentenceKind) => invoke<SummaryView>("set_sentence_kind", { sentence, kind }),
