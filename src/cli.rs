@@ -62,6 +62,9 @@ enum Command {
     Review(documents::ReviewArgs),
     /// A document's rejections, counted by error category.
     Rejections(documents::RejectionsArgs),
+    /// Where a source document was published (outlet, address, date), for
+    /// the Source line of summaries; shown, or changed with the options.
+    Published(documents::PublishedArgs),
     /// Write a document's translation; untranslated segments keep their source text.
     Export(documents::ExportArgs),
     /// Split a text file into sentences (streams: any file size).
@@ -122,6 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Diff(args) => documents::diff(args, wait, stdout),
         Command::Review(args) => documents::review(args, wait, stdout),
         Command::Rejections(args) => documents::rejections(args, wait, stdout),
+        Command::Published(args) => documents::published(args, wait, stdout),
         Command::Export(args) => documents::export(args, wait, stdout),
         Command::Segment(args) => files::segment(args, stdout),
         Command::Align(args) => files::align(args, stdout),

@@ -144,4 +144,17 @@ pub struct DocumentSummary {
     /// Segments whose current status is translated, reviewed or approved.
     pub translated: u64,
     pub approved: u64,
+    /// Where the source text was published, for articles that cite it.
+    pub publication: Publication,
+}
+
+/// Where a source text was published, as the user gave it: the outlet, the
+/// address and the date (`YYYY-MM-DD`), each empty when not known. The
+/// Source line of every article made from the text is written from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Publication {
+    pub outlet: String,
+    pub url: String,
+    pub date: String,
 }

@@ -73,6 +73,8 @@ pub enum SessionError {
     Mt(#[from] crate::mt::MtError),
     #[error("{0}")]
     Term(String),
+    #[error("{0}")]
+    Publication(String),
 }
 
 impl From<crate::team::TeamError> for SessionError {
@@ -172,6 +174,7 @@ impl From<&SessionError> for ErrorReply {
             )
             | SessionError::Import(_)
             | SessionError::Term(_)
+            | SessionError::Publication(_)
             | SessionError::Xliff(_)
             | SessionError::Tm(
                 crate::store::TmError::Tmx(_)

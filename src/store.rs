@@ -20,7 +20,9 @@ pub use memory::{Pretranslated, TmError, Untranslated};
 pub use team::{Incoming, SegmentConflict};
 
 use crate::diff::SegmentState;
-use crate::document::{DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, SegmentId, SourceFormat};
+use crate::document::{
+    DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, Publication, SegmentId, SourceFormat,
+};
 use crate::lang::LangTag;
 use crate::revision::{
     BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Revision, RevisionId, SegmentRow, Status,
@@ -465,12 +467,32 @@ CREATE INDEX sentence_changes_by_segment ON sentence_changes (segment_id, id);
 
 -- Where a source text was published, for the Source line of the articles
 -- made from it: the outlet, the address and the date, as the user gave them.
+-- Append-only, the newest per document counting, so team clones can share
+-- each change as a record.
 CREATE TABLE document_sources (
-    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
-    outlet      TEXT NOT NULL DEFAULT '',
-    url         TEXT NOT NULL DEFAULT '',
-    published   TEXT NOT NULL DEFAULT ''
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    outlet      TEXT NOT NULL,
+    url         TEXT NOT NULL,
+    published   TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
+CREATE INDEX document_sources_by_document ON document_sources (document_id, created_at);
+
+-- Team projects share those records too.
+CREATE TABLE shared_ids_wider (
+    kind      TEXT NOT NULL CHECK (kind IN ('document', 'segment', 'revision', 'comment', 'section',
+                                            'sentence_change', 'link', 'approval', 'version', 'term',
+                                            'accepted', 'memory', 'memory_removal', 'publication')),
+    local_id  INTEGER NOT NULL,
+    shared_id TEXT NOT NULL,
+    PRIMARY KEY (kind, local_id),
+    UNIQUE (kind, shared_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO shared_ids_wider (kind, local_id, shared_id) SELECT kind, local_id, shared_id FROM shared_ids;
+DROP TABLE shared_ids;
+ALTER TABLE shared_ids_wider RENAME TO shared_ids;
 "#,
 ];
 
@@ -918,8 +940,10 @@ impl Project {
                         (SELECT count(*) FROM segments s
                            JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
                           WHERE s.document_id = d.id AND s.merged_into IS NULL AND r.status = 'approved'),
-                        d.kind
+                        d.kind, coalesce(p.outlet, ''), coalesce(p.url, ''), coalesce(p.published, '')
                    FROM documents d
+                   LEFT JOIN document_sources p ON p.id = (SELECT id FROM document_sources WHERE document_id = d.id
+                                                            ORDER BY created_at DESC, id DESC LIMIT 1)
                   WHERE ?1 IS NULL OR d.id = ?1
                   ORDER BY d.id",
             )
@@ -938,13 +962,26 @@ impl Project {
                     row.get::<_, i64>(8)?,
                     row.get::<_, i64>(9)?,
                     row.get::<_, String>(10)?,
+                    Publication { outlet: row.get(11)?, url: row.get(12)?, date: row.get(13)? },
                 ))
             })
             .map_err(self.err())?;
         let mut documents = Vec::new();
         for row in rows {
-            let (id, title, source, target, origin, format, imported_at, segments, translated, approved, kind) =
-                row.map_err(self.err())?;
+            let (
+                id,
+                title,
+                source,
+                target,
+                origin,
+                format,
+                imported_at,
+                segments,
+                translated,
+                approved,
+                kind,
+                publication,
+            ) = row.map_err(self.err())?;
             documents.push(DocumentSummary {
                 id: DocumentId(id),
                 kind: DocumentKind::parse(&kind)
@@ -959,9 +996,31 @@ impl Project {
                 segments: segments as u64,
                 translated: translated as u64,
                 approved: approved as u64,
+                publication,
             });
         }
         Ok(documents)
+    }
+
+    /// Records where a document's source was published (all fields empty:
+    /// not known any more).
+    pub fn set_publication(
+        &mut self,
+        document: DocumentId,
+        publication: &Publication,
+        author: &str,
+    ) -> Result<(), StoreError> {
+        self.document(document)?;
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        tx.execute(
+            "INSERT INTO document_sources (document_id, outlet, url, published, author) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![document.0, publication.outlet, publication.url, publication.date, author],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
     }
 
     /// The document's target language; also a cheap check that it exists.

@@ -52,6 +52,7 @@ fn generated() -> String {
         ErrorReply::decl(&cfg),
         Decision::decl(&cfg),
         ErrorCategory::decl(&cfg),
+        verso::document::Publication::decl(&cfg),
         CategoryCount::decl(&cfg),
         BulkOutcome::decl(&cfg),
         Comment::decl(&cfg),

@@ -8,6 +8,7 @@ mod loopback;
 
 use std::sync::atomic::AtomicBool;
 
+use verso::document::Publication;
 use verso::provenance::FlagKind;
 use verso::session::{ErrorKind, ErrorReply, Session};
 use verso::summary::{LinkDecision, LinkOrigin, SentenceKind, SentenceView, SummaryView};
@@ -320,6 +321,12 @@ fn an_approved_summary_exports_with_citations_in_every_format() {
     assert!(!path("md").exists());
     assert!(sentences(&view).iter().all(|s| s.flags.is_empty()));
     f.session.approve_summary(f.summary, None).expect("approve");
+    let published = Publication {
+        outlet: "La Moncloa".into(),
+        url: "https://www.lamoncloa.gob.es/comunicado".into(),
+        date: "2025-10-14".into(),
+    };
+    f.session.set_publication(f.source, &published).expect("publication");
     for format in [SummaryFormat::Markdown, SummaryFormat::Html, SummaryFormat::Docx, SummaryFormat::Json] {
         f.session.export_summary(f.summary, format, &path(format.extension()), false).expect("export");
     }
@@ -327,7 +334,11 @@ fn an_approved_summary_exports_with_citations_in_every_format() {
     let markdown = std::fs::read_to_string(path("md")).expect("md");
     assert!(markdown.contains("Please verify the original source"), "{markdown}");
     assert!(markdown.contains("# Housing plan") && markdown.contains("## News Summary"));
-    assert!(markdown.contains("**Source:** Comunicado"));
+    assert!(
+        markdown
+            .contains("**Source:** La Moncloa — Comunicado, 2025-10-14 (<https://www.lamoncloa.gob.es/comunicado>)"),
+        "{markdown}"
+    );
     assert!(markdown.contains("by 2030.[^1]") && markdown.contains("in October.[^2]"), "{markdown}");
     assert!(
         markdown.contains("[^1]: “El plan prevé construir 40.000 viviendas sociales hasta 2030.” — “The plan foresees")
@@ -341,10 +352,22 @@ fn an_approved_summary_exports_with_citations_in_every_format() {
     assert!(html.contains(r##"<a href="#1">1</a>"##) && html.contains(r#"id="1""#), "citations link to their notes");
     assert!(html.contains("&lt;b&gt;young&lt;/b&gt;") && !html.contains("<b>young"), "text stays text");
     assert!(html.contains("prefers-color-scheme: dark") && !html.contains("<link") && !html.contains("<script"));
+    assert!(
+        html.contains(r#"La Moncloa — Comunicado, 2025-10-14 (<a href="https://www.lamoncloa.gob.es/comunicado">"#),
+        "{html}"
+    );
 
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path("json")).expect("json")).expect("parse");
     assert_eq!(json["format"], "verso-summary");
+    assert_eq!(
+        (&json["sources"][0]["outlet"], &json["sources"][0]["date"], &json["sources"][0]["url"]),
+        (
+            &serde_json::json!("La Moncloa"),
+            &serde_json::json!("2025-10-14"),
+            &serde_json::json!("https://www.lamoncloa.gob.es/comunicado")
+        )
+    );
     assert_eq!(json["notes"][1]["quotes"][0]["original"], "El desempleo juvenil bajó al 27% en octubre.");
     assert_eq!(json["sections"][0]["sentences"][1]["note"], 2);
     assert!(
@@ -368,7 +391,7 @@ fn an_approved_summary_exports_with_citations_in_every_format() {
         .output()
         .expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout).replace('\n', " ");
-    assert!(text.contains("Housing plan") && text.contains("Our Commentary"), "{text}");
+    assert!(text.contains("Housing plan") && text.contains("Our Commentary") && text.contains("La Moncloa"), "{text}");
     assert!(
         text.contains("El desempleo juvenil bajó al 27% en octubre."),
         "the second footnote is on the page: {text}"
@@ -387,6 +410,44 @@ fn an_approved_summary_exports_with_citations_in_every_format() {
     f.session.save_translation(&change).expect("edit");
     let draft = f.session.preview_summary(f.summary, SummaryFormat::Markdown, true).expect("preview");
     assert!(draft.starts_with("> **DRAFT") && draft.contains("## News Summary (DRAFT)"), "{draft}");
+}
+
+#[test]
+fn where_a_source_was_published_is_checked_kept_and_shown_by_the_cli() {
+    let mut f = fixture();
+    let refused = |f: &mut Fixture, outlet: &str, url: &str, date: &str| -> String {
+        let publication = Publication { outlet: outlet.into(), url: url.into(), date: date.into() };
+        f.session.set_publication(f.source, &publication).expect_err("refused").to_string()
+    };
+    assert_eq!(
+        refused(&mut f, "", "www.example.org", ""),
+        "“www.example.org” is not a web address (http://… or https://…)"
+    );
+    assert_eq!(refused(&mut f, "", "https://", ""), "“https://” is not a web address (http://… or https://…)");
+    assert_eq!(refused(&mut f, "", "", "14/10/2025"), "“14/10/2025” is not a date written YYYY-MM-DD");
+    assert_eq!(refused(&mut f, "", "", "2025-02-29"), "“2025-02-29” is not a date written YYYY-MM-DD");
+    assert!(refused(&mut f, &"x".repeat(201), "", "").contains("longer than 200 characters"));
+    assert_eq!(f.session.document(f.source).expect("doc").publication, Publication::default(), "nothing was stored");
+    let given =
+        Publication { outlet: " El País ".into(), url: "https://elpais.com/a".into(), date: "2025-10-14".into() };
+    let stored = f.session.set_publication(f.source, &given).expect("stored").publication;
+    assert_eq!((stored.outlet.as_str(), stored.url.as_str()), ("El País", "https://elpais.com/a"));
+    // A newer record counts; the CLI shows and changes one field at a time.
+    let path = std::path::PathBuf::from(f.session.info().expect("info").path);
+    drop(f.session);
+    let dir = path.parent().expect("dir");
+    let doc = f.source.0.to_string();
+    let out = verso_in(dir, &["published", path.to_str().expect("utf-8"), &doc, "--date", "2025-10-15", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json, serde_json::json!({ "outlet": "El País", "url": "https://elpais.com/a", "date": "2025-10-15" }));
+    let bad = verso_in(dir, &["published", path.to_str().expect("utf-8"), &doc, "--url", "elpais.com"]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("“elpais.com” is not a web address"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
 }
 
 /// The fourth sentence of the statement has no translation: an English

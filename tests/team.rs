@@ -18,6 +18,7 @@ mod secret_service;
 mod sshd;
 
 use git_daemon::Daemon;
+use verso::document::Publication;
 use verso::formats::team::Files;
 use verso::revision::{Decision, ErrorCategory};
 use verso::session::{Keep, Session, repository_path};
@@ -850,4 +851,32 @@ fn a_sentence_moved_to_another_section_moves_on_every_clone() {
         .refname_to_id("refs/heads/main")
         .expect("tip");
     assert_eq!(tip, again, "a sync after the move commits nothing new");
+}
+
+#[test]
+fn where_a_source_was_published_reaches_every_clone_and_the_newest_counts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ana, mut bo) = sample_shared_by_ana_and_bo(dir.path());
+    let first = Publication { outlet: "Ministry of Water".into(), url: String::new(), date: "2025-09-03".into() };
+    ana.set_publication(DocumentId(1), &first).expect("Ana records it");
+    ana.sync_team().expect("Ana syncs");
+    let report = bo.sync_team().expect("Bo syncs");
+    assert_eq!(report.publications, 1);
+    assert_eq!(bo.document(DocumentId(1)).expect("doc").publication, first);
+    // Bo adds the address; Ana takes it in, and Bo's article names it.
+    let second = Publication { url: "https://water.example.gov/plan".into(), ..first };
+    bo.set_publication(DocumentId(1), &second).expect("Bo corrects it");
+    bo.sync_team().expect("Bo syncs");
+    ana.sync_team().expect("Ana syncs");
+    assert_eq!(ana.document(DocumentId(1)).expect("doc").publication, second);
+    let article = bo
+        .preview_summary(DocumentId(2), verso::formats::export::article::SummaryFormat::Markdown, true)
+        .expect("preview");
+    assert!(
+        article.contains(
+            "**Source:** Ministry of Water — Coastal desalination plan (sample), 2025-09-03 (<https://water.example.gov/plan>)"
+        ),
+        "{article}"
+    );
+    assert_eq!(repository_files(&dir.path().join("ana.verso")), repository_files(&dir.path().join("bo.verso")));
 }

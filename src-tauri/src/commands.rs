@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering;
 use tauri::State;
 use tauri::ipc::Channel;
 use verso::diff::DocumentDiff;
+use verso::document::Publication;
 use verso::formats::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
 use verso::mt::{Estimate, MtError, Profile};
@@ -162,6 +163,15 @@ pub fn review_segment(
     category: Option<ErrorCategory>,
 ) -> Reply<SegmentRow> {
     with_session(&state, |s| s.review(segment, decision, comment.as_deref(), category))
+}
+
+#[tauri::command(async)]
+pub fn set_publication(
+    state: State<'_, AppState>,
+    document: DocumentId,
+    publication: Publication,
+) -> Reply<DocumentSummary> {
+    with_session(&state, |s| s.set_publication(document, &publication))
 }
 
 #[tauri::command(async)]

@@ -97,6 +97,7 @@ fn main() -> ExitCode {
             commands::set_author,
             commands::review_segment,
             commands::rejection_counts,
+            commands::set_publication,
             commands::bulk_review,
             commands::segment_comments,
             commands::add_comment,

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
+use verso::document::Publication;
 use verso::formats::export::{self, article::SummaryFormat};
 use verso::mt::profile::default_config_dir;
 use verso::revision::{Decision, ErrorCategory, VersionId};
@@ -279,6 +280,25 @@ fn parse_category(text: &str) -> Result<ErrorCategory, String> {
 }
 
 #[derive(Args)]
+pub struct PublishedArgs {
+    pub project: PathBuf,
+    pub document: i64,
+    /// The outlet, e.g. "state.gov-Western Hemisphere" ("" forgets it).
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// The web address it was published at.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The day it was published, YYYY-MM-DD.
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long)]
+    pub author: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
 pub struct RejectionsArgs {
     pub project: PathBuf,
     pub document: i64,
@@ -463,6 +483,29 @@ pub fn review(args: ReviewArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::
         writeln!(stdout, "segment {segment}: {} (revision {})", revision.status.as_str(), revision.id.0)?;
         Ok(())
     }
+}
+
+pub fn published(args: PublishedArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let PublishedArgs { project, document, outlet, url, date, author, json } = args;
+    let mut session = open(&project, wait, author)?;
+    let document = DocumentId(document);
+    let mut summary = session.document(document)?;
+    if outlet.is_some() || url.is_some() || date.is_some() {
+        let current = summary.publication;
+        let changed = Publication {
+            outlet: outlet.unwrap_or(current.outlet),
+            url: url.unwrap_or(current.url),
+            date: date.unwrap_or(current.date),
+        };
+        summary = session.set_publication(document, &changed)?;
+    }
+    if json {
+        return print_json(stdout, &summary.publication);
+    }
+    let shown = |field: &str| if field.is_empty() { "(not given)".to_string() } else { field.to_string() };
+    let p = &summary.publication;
+    writeln!(stdout, "outlet: {}\nurl:    {}\ndate:   {}", shown(&p.outlet), shown(&p.url), shown(&p.date))?;
+    Ok(())
 }
 
 pub fn rejections(args: RejectionsArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {

@@ -170,6 +170,7 @@ fn print_report(stdout: &mut impl Write, report: &SyncReport) -> anyhow::Result<
         ("link decisions", report.link_decisions),
         ("glossary terms", report.terms),
         ("accepted QA warnings", report.accepted_warnings),
+        ("changes to where a source was published", report.publications),
     ] {
         if count > 0 {
             writeln!(stdout, "{count} {label}")?;

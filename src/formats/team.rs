@@ -7,7 +7,7 @@
 //! - `documents/D/KIND/W.jsonl` hold the records of one kind writer `W`
 //!   (one person on one machine) created for document `D`, one JSON object
 //!   per line, in the order they were made: revisions, comments, versions,
-//!   accepted QA warnings; for a summary also its sections, sentences,
+//!   accepted QA warnings, where its source was published; for a summary also its sections, sentences,
 //!   changes to sentences, people's link decisions and approvals;
 //! - `glossary/W.jsonl` holds the glossary terms `W` added;
 //! - `memories/M/memory.json` and `memories/M/units.jsonl` are a reference
@@ -137,6 +137,18 @@ pub struct SharedComment {
     /// A rejection's error category (see `revision::ErrorCategory`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    pub at: String,
+}
+
+/// Where a document's source was published, as someone recorded it; the
+/// newest (by time, then id) counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedPublication {
+    pub id: String,
+    pub outlet: String,
+    pub url: String,
+    pub date: String,
+    pub author: String,
     pub at: String,
 }
 
@@ -299,6 +311,7 @@ pub struct SharedProject {
     pub approvals: ByDocument<SharedApproval>,
     pub versions: ByDocument<SharedVersion>,
     pub accepted: ByDocument<SharedAccepted>,
+    pub publications: ByDocument<SharedPublication>,
     pub glossary: Vec<SharedTerm>,
     pub memories: Vec<SharedMemory>,
     /// Units of the memories in `memories`, for those whose units were read.
@@ -330,6 +343,7 @@ records_with_ids!(
     SharedApproval,
     SharedVersion,
     SharedAccepted,
+    SharedPublication,
     SharedTerm,
     SharedRemoval
 );
@@ -367,6 +381,7 @@ pub fn files_of(project: &SharedProject, writer: &str) -> Files {
     by_document(&mut files, writer, "approvals", &project.approvals);
     by_document(&mut files, writer, "versions", &project.versions);
     by_document(&mut files, writer, "accepted", &project.accepted);
+    by_document(&mut files, writer, "publications", &project.publications);
     write_lines(&mut files, writer, format!("glossary/{writer}.jsonl"), &project.glossary);
     for memory in project.memories.iter().filter(|m| writer_of(&m.id) == writer) {
         files.insert(format!("memories/{}/memory.json", memory.id), json_line(memory));
@@ -431,6 +446,7 @@ pub fn read(files: &Files) -> Result<SharedProject, TeamFormError> {
                     "approvals" => extend(&mut project.approvals, document, path, bytes)?,
                     "versions" => extend(&mut project.versions, document, path, bytes)?,
                     "accepted" => extend(&mut project.accepted, document, path, bytes)?,
+                    "publications" => extend(&mut project.publications, document, path, bytes)?,
                     _ => {}
                 }
             }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Session, SessionError};
 use crate::align;
 use crate::diff::{self, DiffAlgorithm, TextDiff};
-use crate::document::{DocumentId, DocumentSummary, SegmentId};
+use crate::document::{DocumentId, DocumentSummary, Publication, SegmentId};
 use crate::formats::import::{self, ImportError, ImportRequest};
 use crate::glossary::Lexicon;
 use crate::revision::{Comment, Revision, RevisionId, SegmentRow, Status, TranslationEdit};
@@ -25,7 +25,47 @@ pub struct ImportPreview {
     pub title: String,
 }
 
+/// Longest outlet name and web address taken, so a pasted page cannot
+/// become a Source line.
+const OUTLET_CHARS: usize = 200;
+const URL_CHARS: usize = 2_000;
+
 impl Session {
+    /// Records where a document's source was published, trimmed: the
+    /// address must be a web address and the date a calendar date written
+    /// `YYYY-MM-DD`; empty fields are simply not known.
+    pub fn set_publication(
+        &mut self,
+        document: DocumentId,
+        publication: &Publication,
+    ) -> Result<DocumentSummary, SessionError> {
+        let publication = Publication {
+            outlet: publication.outlet.trim().to_string(),
+            url: publication.url.trim().to_string(),
+            date: publication.date.trim().to_string(),
+        };
+        let refuse = |why: String| Err(SessionError::Publication(why));
+        if publication.outlet.chars().count() > OUTLET_CHARS {
+            return refuse(format!("the outlet's name is longer than {OUTLET_CHARS} characters"));
+        }
+        let url = &publication.url;
+        let web = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+        if !url.is_empty()
+            && (web.is_none_or(str::is_empty)
+                || url.chars().any(char::is_whitespace)
+                || url.chars().count() > URL_CHARS)
+        {
+            return refuse(format!("“{}” is not a web address (http://… or https://…)", excerpt(url)));
+        }
+        if !publication.date.is_empty() && !is_calendar_date(&publication.date) {
+            return refuse(format!("“{}” is not a date written YYYY-MM-DD", excerpt(&publication.date)));
+        }
+        let author = self.info()?.author;
+        let project = self.project_mut()?;
+        project.set_publication(document, &publication, &author)?;
+        Ok(project.document(document)?)
+    }
+
     /// Reads a file as an import would (nothing is stored) and says which
     /// language it reads as and the title it would get. XLIFF files name
     /// their own languages: no guess.
@@ -256,4 +296,59 @@ fn import_request(
 pub struct HistoryEntry {
     pub revision: Revision,
     pub diff: TextDiff,
+}
+
+/// The start of a refused value, for a message of readable length.
+fn excerpt(text: &str) -> String {
+    let mut short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+/// Whether `text` is a date of the Gregorian calendar written `YYYY-MM-DD`.
+fn is_calendar_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts[..] else { return false };
+    let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+        return false;
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (year.parse::<u32>(), month.parse::<u32>(), day.parse::<u32>()) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_calendar_date;
+
+    #[test]
+    fn calendar_dates_are_checked_day_by_day() {
+        for good in ["2025-09-03", "2024-02-29", "2000-02-29", "1999-12-31"] {
+            assert!(is_calendar_date(good), "{good}");
+        }
+        for bad in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-04-31",
+            "3 Sept 2025",
+            "2025-9-3",
+            "+025-09-03",
+        ] {
+            assert!(!is_calendar_date(bad), "{bad}");
+        }
+    }
 }

@@ -91,6 +91,8 @@ pub struct SyncReport {
     pub versions: Vec<(String, String)>,
     pub terms: u32,
     pub accepted_warnings: u32,
+    /// Changes others made to where a source was published.
+    pub publications: u32,
     /// Reference memories others shared (their names).
     pub memories: Vec<String>,
     /// Shared reference memories others removed.
@@ -112,6 +114,7 @@ impl SyncReport {
             && self.versions.is_empty()
             && self.terms == 0
             && self.accepted_warnings == 0
+            && self.publications == 0
             && self.memories.is_empty()
             && self.memories_removed == 0
     }
@@ -439,6 +442,7 @@ fn report(incoming: Incoming, conflicts: u32) -> SyncReport {
         versions: incoming.versions,
         terms: incoming.terms,
         accepted_warnings: incoming.accepted,
+        publications: incoming.publications,
         memories: incoming.memories,
         memories_removed: incoming.memories_removed,
         conflicts,

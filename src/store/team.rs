@@ -19,8 +19,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::{Project, StoreError, memory, sqlite};
 use crate::document::{DocumentId, SegmentId};
 use crate::formats::team::{
-    SharedAccepted, SharedComment, SharedDocument, SharedPassage, SharedProject, SharedReference, SharedRevision,
-    SharedSegment, SharedSummary, SharedTerm, SharedUnit, SharedVersion,
+    SharedAccepted, SharedComment, SharedDocument, SharedPassage, SharedProject, SharedPublication, SharedReference,
+    SharedRevision, SharedSegment, SharedSummary, SharedTerm, SharedUnit, SharedVersion,
 };
 use crate::qa::QaCheck;
 use crate::revision::{ErrorCategory, Revision, RevisionId, Status};
@@ -43,6 +43,8 @@ pub struct Incoming {
     pub versions: Vec<(String, String)>,
     pub terms: u32,
     pub accepted: u32,
+    /// Changes to where a source was published.
+    pub publications: u32,
     /// Names of the reference memories others shared.
     pub memories: Vec<String>,
     /// Shared memories others removed (and so removed here).
@@ -63,6 +65,7 @@ impl Incoming {
         self.memories.extend(more.memories);
         self.memories_removed += more.memories_removed;
         self.accepted += more.accepted;
+        self.publications += more.publications;
     }
 }
 
@@ -293,6 +296,7 @@ const SHARED_ROWS: &[(&str, &str)] = &[
             AND source_id IN (SELECT local_id FROM shared_ids WHERE kind = 'segment')",
     ),
     ("approval", "SELECT id FROM summary_approvals"),
+    ("publication", "SELECT id FROM document_sources"),
     ("version", "SELECT id FROM versions"),
     ("term", "SELECT id FROM glossary_terms"),
     ("memory", "SELECT id FROM memories WHERE read_only = 1"),
@@ -450,6 +454,7 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
     summaries::read(tx, &ids, &segment_document, &mut project)?;
     read_versions(tx, &ids, &mut project)?;
     read_accepted(tx, &ids, &segment_document, &mut project)?;
+    read_publications(tx, &ids, &mut project)?;
     read_terms(tx, &ids, &mut project)?;
     memories::read(tx, &ids, &mut project)?;
     Ok(project)
@@ -780,6 +785,7 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
     summaries::renumber(tx, &touched)?;
     apply_versions(tx, shared, &local, &mut incoming)?;
     apply_accepted(tx, shared, &local, &mut incoming)?;
+    apply_publications(tx, shared, &local, &mut incoming)?;
     apply_terms(tx, shared, &mut incoming)?;
     memories::apply(tx, shared, &mut incoming)?;
     Ok(incoming)
@@ -837,6 +843,54 @@ fn apply_versions(
 /// QA warnings others accepted. An accepted warning is a fact about a
 /// segment, a check and its detail: once accepted here (by anyone), a
 /// second acceptance of the same warning adds nothing.
+fn read_publications(tx: &Transaction<'_>, ids: &Ids, project: &mut SharedProject) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare(
+        "SELECT id, document_id, outlet, url, published, author, created_at FROM document_sources ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    })?;
+    for row in rows {
+        let (id, document, outlet, url, date, author, at) = row?;
+        let (Some(shared), Some(document)) = (ids.of("publication", id), ids.of("document", document)) else {
+            continue;
+        };
+        project.publications.entry(document.clone()).or_default().push(SharedPublication {
+            id: shared.clone(),
+            outlet,
+            url,
+            date,
+            author,
+            at,
+        });
+    }
+    Ok(())
+}
+
+/// Others' records of where a source was published; the newest by time
+/// counts everywhere (see `Project::documents`).
+fn apply_publications(
+    tx: &Transaction<'_>,
+    shared: &SharedProject,
+    local: &Local,
+    incoming: &mut Incoming,
+) -> rusqlite::Result<()> {
+    let known = map_ids(tx, "publication")?;
+    for (document, records) in &shared.publications {
+        let Some(&document) = local.documents.get(document) else { continue };
+        for record in records.iter().filter(|r| !known.contains_key(&r.id)) {
+            tx.execute(
+                "INSERT INTO document_sources (document_id, outlet, url, published, author, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![document, record.outlet, record.url, record.date, record.author, record.at],
+            )?;
+            remember(tx, "publication", tx.last_insert_rowid(), &record.id)?;
+            incoming.publications += 1;
+        }
+    }
+    Ok(())
+}
+
 fn apply_accepted(
     tx: &Transaction<'_>,
     shared: &SharedProject,

@@ -1007,7 +1007,7 @@ const SENTENCE_SECTIONS: &str = "Array.from(document.querySelectorAll('[data-tes
     s.closest('[data-testid=summary-section]').querySelector('h2').textContent)";
 
 #[tokio::test]
-async fn a_summary_sentence_moves_to_another_section_and_an_edit_after_approval_shows_on_each_sentence()
+async fn a_summary_sentence_moves_sections_an_edit_after_approval_shows_and_the_source_line_names_the_outlet()
 -> anyhow::Result<()> {
     let _one = lock().await;
     let dir = tempfile::tempdir()?;
@@ -1065,6 +1065,31 @@ async fn a_summary_sentence_moves_to_another_section_and_an_edit_after_approval_
         "each sentence shows its own state",
         "(() => { const s = Array.from(document.querySelectorAll('[data-testid=sentence-status]')).map(s => s.textContent.trim()); \
            return s[0].includes('Draft') && s[1] === '✓ approved before the last change' && s[2] === '✓ approved before the last change'; })()",
+    )
+    .await?;
+
+    // Where the statement was published, for the article's Source line;
+    // an address that is not one is refused in words.
+    app.wait_for("[data-testid=open-publication]").await?.click().await?;
+    app.wait_for("[data-testid=publication-outlet]").await?.send_keys("Ministry of Water").await?;
+    app.wait_for("[data-testid=publication-url]").await?.send_keys("water.example.gov/plan").await?;
+    app.eval(
+        "(() => { const d = document.querySelector('[data-testid=publication-date]'); d.value = '2025-09-03'; \
+           d.dispatchEvent(new Event('input', { bubbles: true })); return true; })()",
+    )
+    .await?;
+    app.wait_for("[data-testid=publication-save]").await?.click().await?;
+    let error = app.wait_for("[data-testid=publication-error]").await?.text().await?;
+    assert!(error.contains("is not a web address"), "{error}");
+    let url = app.wait_for("[data-testid=publication-url]").await?;
+    url.clear().await?;
+    url.send_keys("https://water.example.gov/plan").await?;
+    app.wait_for("[data-testid=publication-save]").await?.click().await?;
+    app.wait_for_toast("Saved where the source was published", Duration::from_secs(10)).await?;
+    app.wait_for("[data-testid=export-summary]").await?.click().await?;
+    app.wait_until(
+        "the preview's Source line names the outlet, the date and the address",
+        "(document.querySelector('[data-testid=export-preview]')?.textContent ?? '').includes('Ministry of Water — statement, 2025-09-03 (<https://water.example.gov/plan>)')",
     )
     .await?;
     app.quit().await?;

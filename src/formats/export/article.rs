@@ -152,7 +152,12 @@ pub struct Article {
 pub struct ArticleSource {
     pub id: DocumentId,
     pub title: String,
+    /// The outlet that published it, when the user gave one.
+    pub outlet: Option<String>,
+    /// The address given for it, or the one it was imported from.
     pub url: Option<String>,
+    /// When it was published (`YYYY-MM-DD`), when the user gave it.
+    pub date: Option<String>,
     pub markdown: String,
 }
 
@@ -238,6 +243,19 @@ fn web_address(origin: &str) -> Option<String> {
     (origin.starts_with("https://") || origin.starts_with("http://")).then(|| origin.to_string())
 }
 
+/// A source as the Source line names it: "Outlet — Title, 2025-09-03
+/// (<address>)", each part only when known.
+fn source_line(outlet: Option<&str>, title: &str, date: Option<&str>, url: Option<&str>) -> String {
+    let mut named = match outlet {
+        Some(outlet) => format!("{outlet} — {title}"),
+        None => title.to_string(),
+    };
+    if let Some(date) = date {
+        named.push_str(&format!(", {date}"));
+    }
+    cited(&named, url)
+}
+
 fn cited(title: &str, url: Option<&str>) -> String {
     match url {
         Some(url) => format!("{} (<{}>)", escape_markdown(title), url.replace(['<', '>', ' '], "")),
@@ -284,13 +302,18 @@ pub fn article(view: &SummaryView, quoted: &Cited, draft: bool) -> Result<Articl
             .get(&source.id)
             .cloned()
             .ok_or_else(|| ArticleError::Missing(format!("document {}", source.id)))?;
-        let url = web_address(&document.origin);
+        let given = |field: &str| Some(field.to_string()).filter(|f| !f.is_empty());
+        let publication = &document.publication;
+        let url = given(&publication.url).or_else(|| web_address(&document.origin));
+        let (outlet, date) = (given(&publication.outlet), given(&publication.date));
         titles.insert(source.id, (document.title.clone(), url.clone()));
         sources.push(ArticleSource {
             id: source.id,
-            markdown: cited(&document.title, url.as_deref()),
+            markdown: source_line(outlet.as_deref(), &document.title, date.as_deref(), url.as_deref()),
             title: document.title,
+            outlet,
             url,
+            date,
         });
     }
     let mut notes = Vec::new();

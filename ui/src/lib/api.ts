@@ -5,6 +5,7 @@ import type {
   BulkOutcome,
   CategoryCount,
   ErrorCategory,
+  Publication,
   Comment,
   Decision,
   DocumentDiff,
@@ -122,6 +123,8 @@ export const api = {
   setAuthor: (name: string) => invoke<ProjectInfo>("set_author", { name }),
   reviewSegment: (segment: SegmentId, decision: Decision, comment: string | null, category: ErrorCategory | null = null) =>
     invoke<SegmentRow>("review_segment", { segment, decision, comment, category }),
+  setPublication: (document: DocumentId, publication: Publication) =>
+    invoke<DocumentSummary>("set_publication", { document, publication }),
   rejectionCounts: (document: DocumentId) => invoke<CategoryCount[]>("rejection_counts", { document }),
   bulkReview: (segments: SegmentId[], decision: Decision) => invoke<BulkOutcome>("bulk_review", { segments, decision }),
   segmentComments: (segment: SegmentId) => invoke<Comment[]>("segment_comments", { segment }),

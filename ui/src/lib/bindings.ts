@@ -18,7 +18,11 @@ export type DocumentSummary = { id: DocumentId, kind: DocumentKind, title: strin
 /**
  * Segments whose current status is translated, reviewed or approved.
  */
-translated: number, approved: number, };
+translated: number, approved: number, 
+/**
+ * Where the source text was published, for articles that cite it.
+ */
+publication: Publication, };
 
 export type SegmentRow = { id: SegmentId, document_id: DocumentId, passage: number, passage_kind: PassageKind, passage_level: number, position: number, source: string, translation: string | null, status: Status, revision: RevisionId | null, 
 /**
@@ -72,6 +76,8 @@ export type ErrorReply = { kind: ErrorKind, message: string, conflict: ConflictR
 export type Decision = "reviewed" | "approved" | "rejected";
 
 export type ErrorCategory = "accuracy" | "fluency" | "terminology" | "style" | "locale" | "numbers";
+
+export type Publication = { outlet: string, url: string, date: string, };
 
 export type CategoryCount = { category: ErrorCategory, count: number, };
 
@@ -346,6 +352,10 @@ approvals: Array<[string, string]>,
  * Versions others named: (document, version).
  */
 versions: Array<[string, string]>, terms: number, accepted_warnings: number, 
+/**
+ * Changes others made to where a source was published.
+ */
+publications: number, 
 /**
  * Reference memories others shared (their names).
  */
