@@ -97,6 +97,9 @@ enum Command {
     },
     /// Run the QA checks on a document; exits 1 while warnings are open.
     Qa(documents::QaArgs),
+    /// The project's QA profile: which checks run, and when (always, in the
+    /// final check only, or never); `CHECK=WHEN` pairs change it.
+    QaProfile(documents::QaProfileArgs),
     /// Fill every untranslated segment with its best memory match as a draft.
     Pretranslate(documents::PretranslateArgs),
     /// Summaries traced to their sources: write, check, link, approve.
@@ -136,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Team { action } => team::run(wait, action, stdout),
         Command::Glossary { action } => memory::run_glossary(wait, action, stdout),
         Command::Qa(args) => documents::qa(args, wait, stdout),
+        Command::QaProfile(args) => documents::qa_profile(args, wait, stdout),
         Command::Pretranslate(args) => documents::pretranslate(args, wait, stdout),
         Command::Summary { action } => summary::run(wait, action, stdout),
         Command::SrxExport(args) => files::srx_export(args, stdout),

@@ -108,6 +108,102 @@ pub enum QaStage {
     Final,
 }
 
+/// When a check runs: in every check, only in the final check before
+/// delivery, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum QaWhen {
+    Always,
+    Final,
+    Never,
+}
+
+impl QaWhen {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QaWhen::Always => "always",
+            QaWhen::Final => "final",
+            QaWhen::Never => "never",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<QaWhen> {
+        [QaWhen::Always, QaWhen::Final, QaWhen::Never].into_iter().find(|w| w.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct QaCheckSetting {
+    pub check: QaCheck,
+    pub when: QaWhen,
+}
+
+/// A project's QA profile: which checks run, and when. By default every
+/// check runs always except *untranslated*, which waits for the final
+/// check (while translating, an empty segment is progress).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct QaProfile {
+    /// One setting per check, in [`QaCheck::ALL`] order.
+    pub checks: Vec<QaCheckSetting>,
+}
+
+impl Default for QaProfile {
+    fn default() -> QaProfile {
+        QaProfile::from_setting("")
+    }
+}
+
+impl QaProfile {
+    fn default_when(check: QaCheck) -> QaWhen {
+        if check == QaCheck::Untranslated { QaWhen::Final } else { QaWhen::Always }
+    }
+
+    pub fn when(&self, check: QaCheck) -> QaWhen {
+        self.checks.iter().find(|s| s.check == check).map_or(QaProfile::default_when(check), |s| s.when)
+    }
+
+    pub fn runs(&self, check: QaCheck, stage: QaStage) -> bool {
+        match self.when(check) {
+            QaWhen::Always => true,
+            QaWhen::Final => stage == QaStage::Final,
+            QaWhen::Never => false,
+        }
+    }
+
+    /// The profile as stored: `check=when` pairs for the checks that
+    /// differ from the default, comma-separated.
+    pub fn to_setting(&self) -> String {
+        QaCheck::ALL
+            .into_iter()
+            .filter(|&check| self.when(check) != QaProfile::default_when(check))
+            .map(|check| format!("{}={}", check.as_str(), self.when(check).as_str()))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reads a stored profile; names this version does not know (a newer
+    /// check) are left out, and unnamed checks take their default.
+    pub fn from_setting(text: &str) -> QaProfile {
+        let given: HashMap<QaCheck, QaWhen> = text
+            .split(',')
+            .filter_map(|pair| pair.split_once('='))
+            .filter_map(|(check, when)| Some((QaCheck::parse(check.trim())?, QaWhen::parse(when.trim())?)))
+            .collect();
+        QaProfile {
+            checks: QaCheck::ALL
+                .into_iter()
+                .map(|check| QaCheckSetting {
+                    check,
+                    when: given.get(&check).copied().unwrap_or(QaProfile::default_when(check)),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The checks of a whole document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -332,6 +428,7 @@ pub fn check_document(
     target_lang: &LangTag,
     terms: &[Term],
     accepted: &HashMap<(SegmentId, String, String), Acceptance>,
+    profile: &QaProfile,
     stage: QaStage,
 ) -> QaReport {
     let matcher = Matcher::new(terms, source_lang);
@@ -340,7 +437,7 @@ pub fn check_document(
     let mut by_source: HashMap<&str, Vec<(&SegmentRow, &str)>> = HashMap::new();
     for row in rows {
         let target = row.translation.as_deref().unwrap_or("");
-        if stage == QaStage::Working && target.trim().is_empty() {
+        if target.trim().is_empty() && !profile.runs(QaCheck::Untranslated, stage) {
             continue;
         }
         let mut found = check_segment(&row.source, target, source_lang, target_lang, &matcher);
@@ -371,6 +468,7 @@ pub fn check_document(
             ));
         }
     }
+    issues.retain(|(_, check, _, _)| profile.runs(*check, stage));
     issues.sort_by_key(|(row, check, _, _)| (row.position, *check));
     QaReport {
         document_title: title.to_string(),
@@ -394,6 +492,21 @@ pub fn check_document(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_profile_is_stored_as_its_differences_from_the_default() {
+        let default = QaProfile::default();
+        assert_eq!(default.to_setting(), "");
+        assert!(!default.runs(QaCheck::Untranslated, QaStage::Working));
+        assert!(default.runs(QaCheck::Untranslated, QaStage::Final));
+        let profile =
+            QaProfile::from_setting("double_space=never, numbers=final,untranslated=always,spelling=always,x");
+        assert_eq!(profile.to_setting(), "numbers=final,untranslated=always,double_space=never");
+        assert!(!profile.runs(QaCheck::DoubleSpace, QaStage::Final));
+        assert!(!profile.runs(QaCheck::Numbers, QaStage::Working) && profile.runs(QaCheck::Numbers, QaStage::Final));
+        assert_eq!(QaProfile::from_setting(&profile.to_setting()), profile);
+        assert_eq!(profile.checks.len(), QaCheck::ALL.len());
+    }
 
     fn checks(source: &str, target: &str) -> Vec<QaCheck> {
         let matcher = Matcher::new(&[], &LangTag::english());

@@ -24,6 +24,7 @@ use crate::document::{
     DocumentId, DocumentKind, DocumentSummary, NewDocument, PassageKind, Publication, SegmentId, SourceFormat,
 };
 use crate::lang::LangTag;
+use crate::qa::QaProfile;
 use crate::revision::{
     BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Revision, RevisionId, SegmentRow, Status,
     TranslationEdit, Version, VersionId,
@@ -33,6 +34,9 @@ use crate::revision::{
 const APPLICATION_ID: i64 = 0x5645_5253;
 
 /// Append-only: a released migration is never edited, only followed.
+/// Where the QA profile is kept in `meta`.
+const QA_PROFILE_KEY: &str = "qa.profile";
+
 const MIGRATIONS: &[&str] = &[
     r#"
 CREATE TABLE meta (
@@ -718,6 +722,16 @@ impl Project {
 
     /// A project setting kept in `meta` (the article template, the
     /// profiles summaries are linked and checked through).
+    /// The project's QA profile (which checks run, and when).
+    pub fn qa_profile(&self) -> Result<QaProfile, StoreError> {
+        Ok(QaProfile::from_setting(&self.setting(QA_PROFILE_KEY)?.unwrap_or_default()))
+    }
+
+    pub fn set_qa_profile(&mut self, profile: &QaProfile) -> Result<(), StoreError> {
+        let stored = profile.to_setting();
+        self.set_setting(QA_PROFILE_KEY, Some(&stored).filter(|s| !s.is_empty()).map(String::as_str))
+    }
+
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))

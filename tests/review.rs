@@ -205,7 +205,7 @@ fn a_save_from_another_process_is_never_overwritten() {
 /// the final check (and `verso qa`) counts it.
 #[test]
 fn untranslated_segments_count_only_in_the_final_check() {
-    use verso::qa::{QaCheck, QaStage};
+    use verso::qa::{QaCheck, QaStage, QaWhen};
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut session, document) = english_text(dir.path(), "The budget is 46 billion. Prices fell.");
     let first = session.segments(document).expect("rows")[0].id;
@@ -225,6 +225,41 @@ fn untranslated_segments_count_only_in_the_final_check() {
     assert_eq!(checks(QaStage::Working), numbers);
     assert_eq!(checks(QaStage::Final), [&numbers[..], &[(1, QaCheck::Untranslated)]].concat());
     assert_eq!(session.qa_report(document).expect("qa").open().count(), 3, "the command line runs the final check");
+
+    // A profile moves the number check to the final check and keeps
+    // untranslated segments out of it; it is kept in the project.
+    let mut profile = session.qa_profile().expect("profile");
+    for setting in &mut profile.checks {
+        setting.when = match setting.check {
+            QaCheck::Numbers => QaWhen::Final,
+            QaCheck::Untranslated => QaWhen::Never,
+            _ => setting.when,
+        };
+    }
+    session.set_qa_profile(&profile).expect("set profile");
+    let checks = |stage| -> Vec<(u32, QaCheck)> {
+        session.qa_report_at(document, stage).expect("qa").open().map(|i| (i.position, i.check)).collect()
+    };
+    assert_eq!(checks(QaStage::Working), []);
+    assert_eq!(checks(QaStage::Final), numbers);
+    let path = std::path::PathBuf::from(session.info().expect("info").path);
+    drop(session);
+    let verso = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_verso")).arg(args[0]).arg(&path).args(&args[1..]).output().expect("verso")
+    };
+    let out = verso(&["qa-profile", "numbers=always"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("numbers          always") && listed.contains("untranslated     never"), "{listed}");
+    let bad = verso(&["qa-profile", "spelling=always"]);
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("no check is called \"spelling\""),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let out = verso(&["qa", &document.0.to_string(), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["issues"].as_array().map(Vec::len), Some(2), "the numbers, and no untranslated segment");
 }
 
 /// A term picked in the editor goes into the glossary of the document's

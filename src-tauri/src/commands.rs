@@ -12,7 +12,7 @@ use verso::document::Publication;
 use verso::formats::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
 use verso::mt::{Estimate, MtError, Profile};
-use verso::qa::{QaCheck, QaReport, QaStage};
+use verso::qa::{QaCheck, QaProfile, QaReport, QaStage};
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Version, VersionId};
 use verso::session::Progress;
@@ -497,6 +497,16 @@ pub fn add_term(state: State<'_, AppState>, document: DocumentId, source: String
 #[tauri::command(async)]
 pub fn qa_report(state: State<'_, AppState>, document: DocumentId, stage: QaStage) -> Reply<QaReport> {
     with_session(&state, |s| s.qa_report_at(document, stage))
+}
+
+#[tauri::command(async)]
+pub fn qa_profile(state: State<'_, AppState>) -> Reply<QaProfile> {
+    with_session(&state, |s| s.qa_profile())
+}
+
+#[tauri::command(async)]
+pub fn set_qa_profile(state: State<'_, AppState>, profile: QaProfile) -> Reply<QaProfile> {
+    with_session(&state, |s| s.set_qa_profile(&profile))
 }
 
 #[tauri::command(async)]

@@ -97,6 +97,8 @@ fn main() -> ExitCode {
             commands::set_author,
             commands::review_segment,
             commands::rejection_counts,
+            commands::qa_profile,
+            commands::set_qa_profile,
             commands::set_publication,
             commands::bulk_review,
             commands::segment_comments,

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use verso::document::Publication;
 use verso::formats::export::{self, article::SummaryFormat};
 use verso::mt::profile::default_config_dir;
+use verso::qa::{QaCheck, QaWhen};
 use verso::revision::{Decision, ErrorCategory, VersionId};
 use verso::session::{DocumentExport, Session};
 use verso::store::Wait;
@@ -332,6 +333,13 @@ pub struct QaArgs {
 }
 
 #[derive(Args)]
+pub struct QaProfileArgs {
+    pub project: PathBuf,
+    /// e.g. `double_space=never numbers=final untranslated=always`.
+    pub changes: Vec<String>,
+}
+
+#[derive(Args)]
 pub struct PretranslateArgs {
     pub project: PathBuf,
     pub document: i64,
@@ -561,6 +569,31 @@ pub fn export(args: ExportArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::
             "verso: warning: incomplete translation: {} of {} segments are untranslated and were written in the source language",
             written.untranslated, written.units
         );
+    }
+    Ok(())
+}
+
+pub fn qa_profile(args: QaProfileArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let QaProfileArgs { project, changes } = args;
+    let mut session = open(&project, wait, None)?;
+    let mut profile = session.qa_profile()?;
+    for change in &changes {
+        let (check, when) = change.split_once('=').with_context(|| format!("{change:?}: write CHECK=WHEN"))?;
+        let check = QaCheck::parse(check.trim()).with_context(|| {
+            let known: Vec<&str> = QaCheck::ALL.iter().map(|c| c.as_str()).collect();
+            format!("{change:?}: no check is called {check:?}; the checks are {}", known.join(", "))
+        })?;
+        let when =
+            QaWhen::parse(when.trim()).with_context(|| format!("{change:?}: say when as always, final or never"))?;
+        for setting in profile.checks.iter_mut().filter(|s| s.check == check) {
+            setting.when = when;
+        }
+    }
+    if !changes.is_empty() {
+        profile = session.set_qa_profile(&profile)?;
+    }
+    for setting in &profile.checks {
+        writeln!(stdout, "{:<16} {}", setting.check.as_str(), setting.when.as_str())?;
     }
     Ok(())
 }

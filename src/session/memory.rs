@@ -8,7 +8,7 @@ use super::{Session, SessionError};
 use crate::document::{DocumentId, SegmentId};
 use crate::glossary::{Term, TermHit};
 use crate::lang::LangTag;
-use crate::qa::{QaCheck, QaReport, QaStage};
+use crate::qa::{QaCheck, QaProfile, QaReport, QaStage};
 use crate::store::{Pretranslated, Project};
 use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
 
@@ -91,6 +91,17 @@ impl Session {
     }
 
     /// The final check: every warning, untranslated segments included.
+    /// Which checks run, and when.
+    pub fn qa_profile(&self) -> Result<QaProfile, SessionError> {
+        Ok(self.project()?.qa_profile()?)
+    }
+
+    pub fn set_qa_profile(&mut self, profile: &QaProfile) -> Result<QaProfile, SessionError> {
+        let project = self.project_mut()?;
+        project.set_qa_profile(profile)?;
+        Ok(project.qa_profile()?)
+    }
+
     pub fn qa_report(&self, document: DocumentId) -> Result<QaReport, SessionError> {
         qa_report_at(self.project()?, document, QaStage::Final)
     }
@@ -213,7 +224,8 @@ pub fn qa_report_at(project: &Project, document: DocumentId, stage: QaStage) -> 
     let rows = project.segments(document)?;
     let terms = project.glossary(&source, &target)?;
     let accepted = project.accepted_warnings(document)?;
-    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted, stage))
+    let profile = project.qa_profile()?;
+    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted, &profile, stage))
 }
 
 /// Reads a TBX or CSV/TSV glossary and adds its `source → target` term

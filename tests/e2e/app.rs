@@ -1583,6 +1583,15 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     assert_eq!(clean, json!(true));
     app.wait_for("[data-testid=toggle-qa]").await?.click().await?;
     app.wait_for("[data-testid=qa-panel]").await?;
+    // The warnings sit below the matches and glossary, not in their place.
+    let both = app
+        .eval(
+            "(() => { const a = document.querySelector('[data-testid=assist-panel]')?.getBoundingClientRect(); \
+               const q = document.querySelector('[data-testid=qa-panel]').getBoundingClientRect(); \
+               return !!a && a.height > 100 && q.height > 100 && a.bottom <= q.top + 1 && Math.abs(a.left - q.left) < 1; })()",
+        )
+        .await?;
+    assert_eq!(both, json!(true), "the QA panel shows with the memory panel");
     // Row 4 is not translated yet: progress, not a warning, until the final check.
     let untranslated_mark = format!("document.querySelector(\"{ROW}[data-position='3'] [data-testid=qa-mark]\")");
     assert_eq!(app.eval(&format!("{untranslated_mark} === null")).await?, json!(true));
@@ -1603,8 +1612,22 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
         &format!("document.querySelector('[data-testid=qa-open-count]').textContent === '{working}'"),
     )
     .await?;
-    let filter = app.wait_for("[data-testid=qa-filter]").await?;
-    filter.select_by_value("end_punctuation").await?;
+    // The profile says which checks run when: untranslated always, then back.
+    app.wait_for("[data-testid=qa-profile]").await?.click().await?;
+    app.choose("qa-when-untranslated", "always").await?;
+    app.wait_until(
+        "untranslated rows count while translating",
+        &format!("document.querySelector('[data-testid=qa-open-count]').textContent === '{} open'", open + 1),
+    )
+    .await?;
+    app.choose("qa-when-untranslated", "final").await?;
+    app.wait_until(
+        "the default profile again",
+        &format!("document.querySelector('[data-testid=qa-open-count]').textContent === '{working}'"),
+    )
+    .await?;
+    app.wait_for("[data-testid=qa-profile]").await?.click().await?;
+    app.choose("qa-filter", "end_punctuation").await?;
     app.wait_until(
         "only end punctuation shows",
         "[...document.querySelectorAll('[data-testid=qa-issue]')].every(i => i.dataset.check === 'end_punctuation') && document.querySelectorAll('[data-testid=qa-issue]').length === 1",

@@ -6,6 +6,7 @@ import type {
   CategoryCount,
   ErrorCategory,
   Publication,
+  QaProfile,
   Comment,
   Decision,
   DocumentDiff,
@@ -125,6 +126,8 @@ export const api = {
     invoke<SegmentRow>("review_segment", { segment, decision, comment, category }),
   setPublication: (document: DocumentId, publication: Publication) =>
     invoke<DocumentSummary>("set_publication", { document, publication }),
+  qaProfile: () => invoke<QaProfile>("qa_profile"),
+  setQaProfile: (profile: QaProfile) => invoke<QaProfile>("set_qa_profile", { profile }),
   rejectionCounts: (document: DocumentId) => invoke<CategoryCount[]>("rejection_counts", { document }),
   bulkReview: (segments: SegmentId[], decision: Decision) => invoke<BulkOutcome>("bulk_review", { segments, decision }),
   segmentComments: (segment: SegmentId) => invoke<Comment[]>("segment_comments", { segment }),

@@ -77,6 +77,16 @@ export type Decision = "reviewed" | "approved" | "rejected";
 
 export type ErrorCategory = "accuracy" | "fluency" | "terminology" | "style" | "locale" | "numbers";
 
+export type QaWhen = "always" | "final" | "never";
+
+export type QaCheckSetting = { check: QaCheck, when: QaWhen, };
+
+export type QaProfile = { 
+/**
+ * One setting per check, in [`QaCheck::ALL`] order.
+ */
+checks: Array<QaCheckSetting>, };
+
 export type Publication = { outlet: string, url: string, date: string, };
 
 export type CategoryCount = { category: ErrorCategory, count: number, };
