@@ -470,7 +470,7 @@ fn tm_queries(project_path: &Path, english: &[String], out: &mut impl Write) -> 
         let at = (mix(q) % words.len() as u64) as usize;
         let phrase = words[at..(at + 1 + (q % 2) as usize).min(words.len())].join(" ");
         let started = Instant::now();
-        hits += project.concordance(&phrase, 50).map_err(SessionError::from)?.len();
+        hits += project.concordance(&phrase, crate::tm::SearchIn::Both, 50).map_err(SessionError::from)?.len();
         times.push(started.elapsed());
     }
     writeln!(

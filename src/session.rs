@@ -140,7 +140,8 @@ impl From<&SessionError> for ErrorReply {
             SessionError::NoProject => ErrorKind::NoProject,
             SessionError::Store(
                 StoreError::NotFound { .. } | StoreError::NoSuchDocument(_) | StoreError::NoSuchSegment(_),
-            ) => ErrorKind::NotFound,
+            )
+            | SessionError::Tm(crate::store::TmError::NoSuchUnit(_)) => ErrorKind::NotFound,
             SessionError::Store(StoreError::Conflict { .. }) | SessionError::Conflict { .. } => ErrorKind::Conflict,
             SessionError::Store(StoreError::Lock(crate::store::lock::LockError::InUse { .. })) => ErrorKind::InUse,
             SessionError::Store(
@@ -180,6 +181,8 @@ impl From<&SessionError> for ErrorReply {
                 crate::store::TmError::Tmx(_)
                 | crate::store::TmError::NoPairs { .. }
                 | crate::store::TmError::ProjectMemory(_)
+                | crate::store::TmError::ReadOnly(_)
+                | crate::store::TmError::EmptyUnit
                 | crate::store::TmError::Cancelled,
             )
             | SessionError::Mt(

@@ -89,6 +89,17 @@ pub struct ConcordanceHit {
     pub target_spans: Vec<crate::text::Span>,
 }
 
+/// Where a concordance search looks: both sides of a unit, or one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub enum SearchIn {
+    #[default]
+    Both,
+    Source,
+    Target,
+}
+
 /// A stable 64-bit FNV-1a hash of a neighbouring sentence, for context.
 pub(crate) fn context_hash(text: Option<&str>) -> Option<i64> {
     text.map(|text| {

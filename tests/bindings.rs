@@ -52,6 +52,7 @@ fn generated() -> String {
         ErrorReply::decl(&cfg),
         Decision::decl(&cfg),
         ErrorCategory::decl(&cfg),
+        verso::tm::SearchIn::decl(&cfg),
         verso::qa::QaWhen::decl(&cfg),
         verso::qa::QaCheckSetting::decl(&cfg),
         verso::qa::QaProfile::decl(&cfg),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use verso::session::{self, SessionError};
 use verso::store::TmError;
-use verso::tm::{self, MemoryId};
+use verso::tm::{self, MemoryId, SearchIn};
 use verso::{LangTag, Project, Status, TranslationEdit};
 
 fn data_dir() -> PathBuf {
@@ -59,15 +59,15 @@ fn every_okapi_tmx_sample_imports_with_encodings_whitespace_and_codes_kept() {
         assert!(memory.units > 0 || confusion, "{} gave no units", file.display());
     }
     // UTF-16 LE with a BOM and CRLF, tabs and spaces inside the segment.
-    let hits = project.concordance("First segment with", 50).expect("concordance");
+    let hits = project.concordance("First segment with", SearchIn::Both, 50).expect("concordance");
     let utf16 = hits.iter().find(|h| h.target_lang == "fr-ca").expect("ImportTest1A unit");
     assert_eq!(utf16.source, "First segment with [\t\t   ]");
     assert_eq!(utf16.target, "Premier segment avec [\t\t   ]");
     // Ideographic spaces survive.
-    let ja = project.concordance("English segment with", 50).expect("concordance");
+    let ja = project.concordance("English segment with", SearchIn::Both, 50).expect("concordance");
     assert!(ja.iter().any(|h| h.target.contains("[\u{3000}\u{3000}]")), "{ja:?}");
     // Codes become placeholders with their own markers; native code is dropped.
-    let coded = project.concordance("Click", 50).expect("concordance");
+    let coded = project.concordance("Click", SearchIn::Both, 50).expect("concordance");
     let click = coded.iter().find(|h| h.source.contains("Click")).expect("a_small_test2 unit");
     assert!(click.source.contains('⟦') && !click.source.contains("IMG"), "{}", click.source);
 }
@@ -88,7 +88,7 @@ fn a_memory_exports_as_valid_tmx_and_comes_back_the_same() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let again = import(&mut project, &out, None).expect("reimport");
     assert_eq!(again.units, memory.units);
-    let first = project.concordance("header", 50).expect("concordance");
+    let first = project.concordance("header", SearchIn::Both, 50).expect("concordance");
     let pairs = |m: MemoryId| {
         let mut p: Vec<(String, String)> = first
             .iter()
@@ -249,6 +249,72 @@ fn confirmed_segments_feed_the_project_memory_with_their_context() {
     assert_eq!((outcome.examined, outcome.filled, outcome.exact), (3, 1, 1));
     let row = &project.segments(third).expect("rows")[1];
     assert_eq!((row.status, row.origin.as_deref()), (Status::Draft, Some("tm:100")));
+}
+
+#[test]
+fn memory_entries_are_searched_by_side_corrected_and_deleted_and_reference_memories_stay_as_delivered() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("p.verso");
+    let source = dir.path().join("a.txt");
+    std::fs::write(&source, "The minister spoke on Monday. The talks ended in Paris.").expect("write");
+    let mut project = Project::create(&path).expect("create");
+    let request = verso::formats::import::ImportRequest {
+        path: source,
+        source_lang: lang("en"),
+        target_lang: lang("es"),
+        title: None,
+    };
+    let document = project.add_document(&verso::formats::import::read_document(&request).expect("read")).expect("add");
+    let rows = project.segments(document).expect("rows");
+    translate(&mut project, rows[0].id, "El ministro habló el lunes.", Status::Translated);
+    translate(&mut project, rows[1].id, "Las conversaciones terminaron en París.", Status::Translated);
+
+    // "Paris" is in a source, "París" in a translation: each side alone.
+    let sides = |project: &Project, query: &str, within| -> Vec<String> {
+        project.concordance(query, within, 50).expect("concordance").into_iter().map(|h| h.source).collect()
+    };
+    assert_eq!(sides(&project, "Paris", SearchIn::Source), ["The talks ended in Paris."]);
+    assert!(sides(&project, "Paris", SearchIn::Target).is_empty());
+    assert_eq!(sides(&project, "ministro", SearchIn::Target), ["The minister spoke on Monday."]);
+    assert!(sides(&project, "ministro", SearchIn::Source).is_empty());
+    assert_eq!(sides(&project, "ministro", SearchIn::Both).len(), 1);
+
+    // A correction is found by its new words, not its old ones, and fuzzy
+    // matches follow it.
+    let unit = project.concordance("Monday", SearchIn::Source, 50).expect("hit")[0].unit;
+    project.edit_unit(unit, "The minister spoke on Tuesday.", "El ministro habló el martes.", "eve").expect("edit");
+    assert!(sides(&project, "Monday", SearchIn::Both).is_empty());
+    let hit = &project.concordance("martes", SearchIn::Target, 50).expect("hit")[0];
+    assert_eq!((hit.unit, hit.source.as_str()), (unit, "The minister spoke on Tuesday."));
+    let query = tm::Query {
+        source: "The minister spoke on Tuesday.",
+        source_lang: &lang("en"),
+        target_lang: &lang("es"),
+        before: None,
+        after: None,
+    };
+    let best = project.lookup(&query, 70, 1).expect("lookup");
+    assert_eq!((best[0].percent, best[0].target.as_str()), (100, "El ministro habló el martes."));
+    assert!(matches!(project.edit_unit(unit, " ", "x", "eve"), Err(TmError::EmptyUnit)));
+    project.delete_unit(unit).expect("delete");
+    assert!(project.lookup(&query, 50, 1).expect("lookup").is_empty(), "the deleted entry is no match");
+    assert!(matches!(project.delete_unit(unit), Err(TmError::NoSuchUnit(_))));
+
+    // A reference memory is read-only.
+    let tmx = dir.path().join("delivered.tmx");
+    std::fs::write(
+        &tmx,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x" creationtool="x" creationtoolversion="1"/>
+<body><tu><tuv xml:lang="en"><seg>The delivered sentence stays.</seg></tuv><tuv xml:lang="es"><seg>La frase entregada se queda.</seg></tuv></tu></body></tmx>
+"#,
+    )
+    .expect("write");
+    import(&mut project, &tmx, None).expect("import");
+    let unit = project.concordance("delivered sentence", SearchIn::Source, 50).expect("hit")[0].unit;
+    let refused = project.edit_unit(unit, "a", "b", "eve").expect_err("read-only");
+    assert!(refused.to_string().contains("is a reference memory and read-only"), "{refused}");
+    assert!(matches!(project.delete_unit(unit), Err(TmError::ReadOnly(_))));
 }
 
 /// The documented match percentage, computed directly: tokens by the rules

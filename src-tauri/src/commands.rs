@@ -23,7 +23,7 @@ use verso::session::{
 use verso::session::{ImportPreview, JudgeReport, MtSuggestion, ProfileView};
 use verso::store::Pretranslated;
 use verso::summary::{LinkDecision, SentenceKind, SummaryView};
-use verso::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
+use verso::tm::{ConcordanceHit, Memory, MemoryId, SearchIn, TmMatch};
 use verso::{DocumentId, DocumentSummary, Revision, RevisionId, SegmentId, SegmentRow, TranslationEdit};
 
 use crate::AppState;
@@ -388,8 +388,18 @@ pub fn tm_matches(state: State<'_, AppState>, segment: SegmentId, threshold: u8)
 }
 
 #[tauri::command(async)]
-pub fn concordance(state: State<'_, AppState>, query: String) -> Reply<Vec<ConcordanceHit>> {
-    with_session(&state, |s| s.concordance(&query))
+pub fn concordance(state: State<'_, AppState>, query: String, within: SearchIn) -> Reply<Vec<ConcordanceHit>> {
+    with_session(&state, |s| s.concordance(&query, within))
+}
+
+#[tauri::command(async)]
+pub fn edit_memory_unit(state: State<'_, AppState>, unit: i64, source: String, target: String) -> Reply<()> {
+    with_session(&state, |s| s.edit_memory_unit(unit, &source, &target))
+}
+
+#[tauri::command(async)]
+pub fn delete_memory_unit(state: State<'_, AppState>, unit: i64) -> Reply<()> {
+    with_session(&state, |s| s.delete_memory_unit(unit))
 }
 
 #[tauri::command(async)]

@@ -70,6 +70,8 @@ fn main() -> ExitCode {
             commands::set_judge,
             commands::judge_claims,
             commands::concordance,
+            commands::edit_memory_unit,
+            commands::delete_memory_unit,
             commands::memories,
             commands::import_memory,
             commands::export_memory,

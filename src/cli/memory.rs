@@ -1,12 +1,13 @@
 //! Translation memories and the glossary on the command line: import,
-//! export, list, remove, look up, search.
+//! export, list, remove, look up, search, correct.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use verso::DocumentId;
 use verso::store::Wait;
+use verso::tm::SearchIn;
 
 use super::{lang, open, print_json};
 
@@ -52,9 +53,30 @@ pub enum TmAction {
     Concordance {
         project: PathBuf,
         query: String,
+        /// Search the sources only, the translations only, or both.
+        #[arg(long = "in", value_enum, default_value = "both")]
+        within: SideArg,
         #[arg(long)]
         json: bool,
     },
+    /// Correct a memory entry (its id is `unit` in `concordance --json`).
+    Edit {
+        project: PathBuf,
+        unit: i64,
+        #[arg(long)]
+        source: String,
+        #[arg(long)]
+        target: String,
+    },
+    /// Delete a memory entry.
+    Delete { project: PathBuf, unit: i64 },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SideArg {
+    Both,
+    Source,
+    Target,
 }
 
 #[derive(Subcommand)]
@@ -154,8 +176,21 @@ pub fn run_tm(wait: Wait, action: TmAction, stdout: &mut impl Write) -> anyhow::
                 }
             }
         }
-        TmAction::Concordance { project, query, json } => {
-            let hits = open(&project, wait, None)?.concordance(&query)?;
+        TmAction::Edit { project, unit, source, target } => {
+            open(&project, wait, None)?.edit_memory_unit(unit, &source, &target)?;
+            writeln!(stdout, "memory entry {unit} changed")?;
+        }
+        TmAction::Delete { project, unit } => {
+            open(&project, wait, None)?.delete_memory_unit(unit)?;
+            writeln!(stdout, "memory entry {unit} deleted")?;
+        }
+        TmAction::Concordance { project, query, within, json } => {
+            let within = match within {
+                SideArg::Both => SearchIn::Both,
+                SideArg::Source => SearchIn::Source,
+                SideArg::Target => SearchIn::Target,
+            };
+            let hits = open(&project, wait, None)?.concordance(&query, within)?;
             if json {
                 print_json(stdout, &hits)?;
             } else {

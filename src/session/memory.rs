@@ -10,7 +10,7 @@ use crate::glossary::{Term, TermHit};
 use crate::lang::LangTag;
 use crate::qa::{QaCheck, QaProfile, QaReport, QaStage};
 use crate::store::{Pretranslated, Project};
-use crate::tm::{ConcordanceHit, Memory, MemoryId, TmMatch};
+use crate::tm::{ConcordanceHit, Memory, MemoryId, SearchIn, TmMatch};
 
 impl Session {
     /// The best memory matches for a segment (see [`crate::tm`]).
@@ -18,8 +18,19 @@ impl Session {
         Ok(self.project()?.segment_matches(segment, threshold, 5)?)
     }
 
-    pub fn concordance(&self, query: &str) -> Result<Vec<ConcordanceHit>, SessionError> {
-        Ok(self.project()?.concordance(query, 50)?)
+    /// The 50 newest units holding a word or phrase, on the sides asked.
+    pub fn concordance(&self, query: &str, within: SearchIn) -> Result<Vec<ConcordanceHit>, SessionError> {
+        Ok(self.project()?.concordance(query, within, 50)?)
+    }
+
+    /// Corrects a memory entry (not of a read-only reference memory).
+    pub fn edit_memory_unit(&mut self, unit: i64, source: &str, target: &str) -> Result<(), SessionError> {
+        let author = self.info()?.author;
+        Ok(self.project_mut()?.edit_unit(unit, source, target, &author)?)
+    }
+
+    pub fn delete_memory_unit(&mut self, unit: i64) -> Result<(), SessionError> {
+        Ok(self.project_mut()?.delete_unit(unit)?)
     }
 
     pub fn memories(&self) -> Result<Vec<Memory>, SessionError> {

@@ -16,7 +16,7 @@ use crate::formats::tmx::TmxStats;
 use crate::lang::LangTag;
 use crate::revision::SegmentRow;
 use crate::revision::{RevisionId, Status};
-use crate::tm::{self, ConcordanceHit, Memory, MemoryId, PROJECT_MEMORY, Query, TmMatch};
+use crate::tm::{self, ConcordanceHit, Memory, MemoryId, PROJECT_MEMORY, Query, SearchIn, TmMatch};
 
 /// What pre-translating a document did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,8 +155,49 @@ impl Project {
         lookup(&self.conn, query, threshold, limit).map_err(self.err())
     }
 
-    pub fn concordance(&self, query: &str, limit: usize) -> Result<Vec<ConcordanceHit>, StoreError> {
-        concordance(&self.conn, query, limit).map_err(self.err())
+    pub fn concordance(&self, query: &str, within: SearchIn, limit: usize) -> Result<Vec<ConcordanceHit>, StoreError> {
+        concordance(&self.conn, query, within, limit).map_err(self.err())
+    }
+
+    /// Changes a unit's source and target, as a translator corrects a
+    /// memory entry found in the concordance. Reference memories are
+    /// read-only: they are what someone else delivered.
+    pub fn edit_unit(&mut self, unit: i64, source: &str, target: &str, author: &str) -> Result<(), TmError> {
+        let (source, target) = (source.trim(), target.trim());
+        if source.is_empty() || target.is_empty() {
+            return Err(TmError::EmptyUnit);
+        }
+        let path = self.path.clone();
+        let e = |source| TmError::Sqlite { path: path.clone(), source };
+        let tx = self.tx()?;
+        let before = writable_unit(&tx, unit)?;
+        let mut counts = HashMap::new();
+        if before != source {
+            tm::count_words(&mut counts, &before, -1);
+            tm::count_words(&mut counts, source, 1);
+        }
+        tx.execute(
+            "UPDATE tm_units SET source = ?2, target = ?3, author = ?4, origin = 'edited',
+                    created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+              WHERE id = ?1",
+            params![unit, source, target, author],
+        )
+        .map_err(e)?;
+        apply_counts(&tx, &counts).map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    /// Deletes a unit of a memory that is not read-only.
+    pub fn delete_unit(&mut self, unit: i64) -> Result<(), TmError> {
+        let path = self.path.clone();
+        let e = |source| TmError::Sqlite { path: path.clone(), source };
+        let tx = self.tx()?;
+        let before = writable_unit(&tx, unit)?;
+        let mut counts = HashMap::new();
+        tm::count_words(&mut counts, &before, -1);
+        tx.execute("DELETE FROM tm_units WHERE id = ?1", [unit]).map_err(e)?;
+        apply_counts(&tx, &counts).map_err(e)?;
+        tx.commit().map_err(e)
     }
 
     /// Fills every untranslated segment of a document that has a match of
@@ -251,6 +292,12 @@ pub enum TmError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("the import was cancelled; nothing was added")]
     Cancelled,
+    #[error("no memory entry {0} (deleted already?)")]
+    NoSuchUnit(i64),
+    #[error("\"{0}\" is a reference memory and read-only; import a corrected TMX instead")]
+    ReadOnly(String),
+    #[error("a memory entry needs both a source and a translation")]
+    EmptyUnit,
     #[error("{path}: no translation units for {source_lang} → {target_lang} in the file (it holds {found})")]
     NoPairs { path: PathBuf, source_lang: String, target_lang: String, found: String },
 }
@@ -606,12 +653,40 @@ pub fn lookup(conn: &Connection, query: &Query<'_>, threshold: u8, limit: usize)
 
 /// Units whose source or target holds the words of `query` in a row,
 /// newest first, at most `limit`.
-pub fn concordance(conn: &Connection, query: &str, limit: usize) -> rusqlite::Result<Vec<ConcordanceHit>> {
+/// A unit's source, when its memory may be changed.
+fn writable_unit(tx: &Transaction<'_>, unit: i64) -> Result<String, TmError> {
+    let found: Option<(String, String, bool)> = tx
+        .query_row(
+            "SELECT u.source, m.name, m.read_only FROM tm_units u JOIN memories m ON m.id = u.memory_id WHERE u.id = ?1",
+            [unit],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(|source| TmError::Sqlite { path: PathBuf::new(), source })?;
+    match found {
+        None => Err(TmError::NoSuchUnit(unit)),
+        Some((_, name, true)) => Err(TmError::ReadOnly(name)),
+        Some((source, _, false)) => Ok(source),
+    }
+}
+
+pub fn concordance(
+    conn: &Connection,
+    query: &str,
+    within: SearchIn,
+    limit: usize,
+) -> rusqlite::Result<Vec<ConcordanceHit>> {
     let words: Vec<String> = crate::text::words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
     if words.is_empty() {
         return Ok(Vec::new());
     }
     let phrase = tm::quoted(&words.join(" "));
+    // FTS5 column filters: `source : "…"` searches the source only.
+    let phrase = match within {
+        SearchIn::Both => phrase,
+        SearchIn::Source => format!("source : {phrase}"),
+        SearchIn::Target => format!("target : {phrase}"),
+    };
     let mut stmt = conn.prepare_cached(
         "SELECT u.id, m.name, u.source_lang, u.target_lang, u.source, u.target
          FROM (SELECT rowid AS id FROM tm_index WHERE tm_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2) c

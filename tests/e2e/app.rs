@@ -1375,6 +1375,16 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     let (en, es) = ("en".parse()?, "es".parse()?);
     project.import_tmx(&memory, "reference.tmx", 50, Some((&en, &es)), &mut |_, _| true)?;
     verso::session::import_glossary(&mut project, &glossary, &en, &es)?;
+    // The second sentence, confirmed: an entry of the project memory.
+    let second = project.segments(project.documents()?[0].id)?[1].id;
+    let confirmed = TranslationEdit {
+        segment: second,
+        text: "Los mercados cayeron con fuerza.".into(),
+        status: Status::Translated,
+        base: None,
+        origin: None,
+    };
+    project.save_translation(&confirmed, "e2e")?;
     drop(project);
     let expected = verso::tm::score::percent(stored, "The central bank raised interest rates on Monday.");
 
@@ -1429,6 +1439,67 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
         .eval("[...document.querySelectorAll('[data-testid=concordance-hit] mark')].map(m => m.textContent)")
         .await?;
     assert_eq!(marked, json!(["central bank"]));
+    // A delivered reference memory cannot be changed here.
+    app.wait_for("[data-testid=unit-delete]").await?.click().await?;
+    app.wait_for("[data-testid=unit-delete-confirm]").await?.click().await?;
+    let refused = app.wait_for("[data-testid=concordance-error]").await?.text().await?;
+    assert!(refused.contains("read-only"), "{refused}");
+
+    // Translations only: "mercados" is in one; corrected, then part of it inserted.
+    query.clear().await?;
+    query.send_keys("mercados").await?;
+    app.choose("concordance-within", "source").await?;
+    app.wait_until(
+        "no source holds it",
+        "document.querySelector('[data-testid=concordance-count]').textContent === '0 hits'",
+    )
+    .await?;
+    app.choose("concordance-within", "target").await?;
+    app.wait_until(
+        "one translation holds it",
+        "document.querySelectorAll('[data-testid=concordance-hit]').length === 1",
+    )
+    .await?;
+    app.wait_for("[data-testid=unit-edit]").await?.click().await?;
+    let corrected = app.wait_for("[data-testid=unit-target]").await?;
+    corrected.clear().await?;
+    corrected.send_keys("Los mercados se desplomaron.").await?;
+    app.wait_for("[data-testid=unit-save]").await?.click().await?;
+    app.wait_until(
+        "the corrected entry is shown",
+        "document.querySelector('[data-testid=concordance-target]')?.textContent.trim() === 'Los mercados se desplomaron.'",
+    )
+    .await?;
+    app.eval(
+        "(() => { const t = document.querySelector('[data-testid=concordance-target]'); \
+           const w = document.createTreeWalker(t, NodeFilter.SHOW_TEXT); let n; \
+           while ((n = w.nextNode()) && !n.textContent.includes('se desplomaron')) {} \
+           const at = n.textContent.indexOf('se desplomaron'); const r = document.createRange(); \
+           r.setStart(n, at); r.setEnd(n, at + 'se desplomaron'.length); \
+           const s = getSelection(); s.removeAllRanges(); s.addRange(r); return true; })()",
+    )
+    .await?;
+    app.wait_for("[data-testid=unit-insert]").await?.click().await?;
+    app.wait_until(
+        "the selected words are inserted at the caret",
+        &format!(
+            "document.querySelector(\"{ROW}[data-position='0'] textarea\").value.startsWith('tipo de interésse desplomaronEl banco')"
+        ),
+    )
+    .await?;
+    // Deleted from the project memory, the entry is gone.
+    target.send_keys(&(Key::Control + "k")).await?;
+    let query = app.wait_for("[data-testid=concordance-query]").await?;
+    query.send_keys("desplomaron").await?;
+    app.wait_until("the corrected entry", "document.querySelectorAll('[data-testid=concordance-hit]').length === 1")
+        .await?;
+    app.wait_for("[data-testid=unit-delete]").await?.click().await?;
+    app.wait_for("[data-testid=unit-delete-confirm]").await?.click().await?;
+    app.wait_until(
+        "no hit is left",
+        "document.querySelector('[data-testid=concordance-count]').textContent === '0 hits'",
+    )
+    .await?;
     query.send_keys(&Key::Escape.to_string()).await?;
     app.wait_until("the dialog closed", "!document.querySelector('[data-testid=concordance-dialog]')").await?;
     tokio::time::sleep(Duration::from_millis(1200)).await;

@@ -7,6 +7,7 @@ import type {
   ErrorCategory,
   Publication,
   QaProfile,
+  SearchIn,
   Comment,
   Decision,
   DocumentDiff,
@@ -86,7 +87,9 @@ export const api = {
   summaryDraft: (document: DocumentId, profile: string, inTarget: boolean) =>
     invoke<DocumentSummary>("summary_draft", { document, profile, inTarget }),
   tmMatches: (segment: SegmentId, threshold: number) => invoke<TmMatch[]>("tm_matches", { segment, threshold }),
-  concordance: (query: string) => invoke<ConcordanceHit[]>("concordance", { query }),
+  concordance: (query: string, within: SearchIn = "both") => invoke<ConcordanceHit[]>("concordance", { query, within }),
+  editMemoryUnit: (unit: number, source: string, target: string) => invoke<null>("edit_memory_unit", { unit, source, target }),
+  deleteMemoryUnit: (unit: number) => invoke<null>("delete_memory_unit", { unit }),
   memories: () => invoke<Memory[]>("memories"),
   importMemory: (path: string, document: DocumentId | null, onprogress: (p: Progress) => void) =>
     invoke<Memory>("import_memory", { path, document, onProgress: progressChannel(onprogress) }),

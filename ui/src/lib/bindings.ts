@@ -77,6 +77,8 @@ export type Decision = "reviewed" | "approved" | "rejected";
 
 export type ErrorCategory = "accuracy" | "fluency" | "terminology" | "style" | "locale" | "numbers";
 
+export type SearchIn = "both" | "source" | "target";
+
 export type QaWhen = "always" | "final" | "never";
 
 export type QaCheckSetting = { check: QaCheck, when: QaWhen, };
