@@ -605,7 +605,7 @@ async fn a_ten_thousand_segment_document_opens_and_scrolls_virtualized() -> anyh
     let mounted = mounted.as_u64().unwrap_or(u64::MAX);
     assert!(mounted < 200, "rows must be virtualized, {mounted} mounted");
     // Jump to the end with the keyboard path's own scrolling, then check the last row.
-    app.eval("(() => { const s = document.querySelector('[data-testid=segment-list] > div'); s.scrollTop = s.scrollHeight; return true; })()").await?;
+    app.eval("(() => { const s = document.querySelector('[data-testid=segment-list] .rows-scroll > div'); s.scrollTop = s.scrollHeight; return true; })()").await?;
     app.wait_for(&format!("{ROW}[data-position='9999']")).await?;
     app.wait_for("[data-testid=review-changes]").await?.click().await?;
     app.wait_for("[data-testid=review-item]").await?;
@@ -763,10 +763,6 @@ async fn an_editor_reviews_changed_words_with_qa_in_view_rejects_with_a_category
     // The wrong figure's QA warning is in view where the decision is made.
     let warning = item.find(Locator::Css("[data-testid=review-qa]")).await?.text().await?;
     assert!(warning.contains("450,000"), "{warning}");
-    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        std::fs::write(Path::new(&shots).join("review.png"), app.client.screenshot().await?)?;
-    }
 
     // Reject the first with a category and a comment, approve the second.
     item.find(Locator::Css("[data-testid=reject]")).await?.click().await?;
@@ -777,6 +773,10 @@ async fn an_editor_reviews_changed_words_with_qa_in_view_rejects_with_a_category
     assert_eq!(note, "✗ Numbers: 450.000 hogares, como en el original.");
     let counts = app.wait_for("[data-testid=rejection-counts]").await?.text().await?;
     assert_eq!(counts, "Rejected: Numbers 1");
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        std::fs::write(Path::new(&shots).join("review.png"), app.client.screenshot().await?)?;
+    }
     let items = app.client.find_all(Locator::Css("[data-testid=review-item]")).await?;
     items[1].find(Locator::Css("[data-testid=approve]")).await?.click().await?;
     app.wait_until(
@@ -1568,8 +1568,11 @@ async fn confirming_a_segment_fills_its_repetitions() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let project = project_with_text(dir.path(), "thanks.txt", "Thank you. Prices rose. Thank you.")?;
     let app = App::launch(&[&project], &dir.path().join("config")).await?;
-    let filling = app.wait_for("[data-testid=fill-repetitions]").await?;
-    assert!(filling.is_selected().await?, "on by default");
+    app.wait_for(ROW).await?;
+    press_ctrl_shift(&app, 'p').await?;
+    let filling = app.wait_for("[data-testid=command-fill-repetitions]").await?.text().await?;
+    assert!(filling.contains(": on"), "on by default: {filling}");
+    app.wait_for("[data-testid=command-query]").await?.send_keys(&Key::Escape.to_string()).await?;
     let target = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?;
     target.click().await?;
     target.send_keys("Gracias.").await?;
