@@ -789,6 +789,11 @@ async fn an_editor_reviews_changed_words_with_qa_in_view_rejects_with_a_category
         "document.querySelector('[data-testid=document-approved]').textContent === '1 approved'",
     )
     .await?;
+    // Back in the editor, the translator reads why the segment was rejected.
+    app.wait_for("[data-testid=review-view] .editor-header button").await?.click().await?;
+    app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?.click().await?;
+    let why = app.wait_for("[data-testid=rejection]").await?.text().await?;
+    assert!(why.contains("Numbers: 450.000 hogares, como en el original."), "{why}");
     app.quit().await?;
 
     let stored = reopen(&project)?;
