@@ -420,7 +420,8 @@ fn quoted_list(items: &[String]) -> String {
 }
 
 /// Checks every segment of a document; `accepted` maps (segment, check,
-/// detail) to the acceptance a reviewer gave.
+/// detail) to the acceptance a reviewer gave, and `runs` says which checks
+/// run (a [`QaProfile`] at a [`QaStage`]).
 pub fn check_document(
     title: &str,
     rows: &[SegmentRow],
@@ -428,8 +429,7 @@ pub fn check_document(
     target_lang: &LangTag,
     terms: &[Term],
     accepted: &HashMap<(SegmentId, String, String), Acceptance>,
-    profile: &QaProfile,
-    stage: QaStage,
+    runs: &dyn Fn(QaCheck) -> bool,
 ) -> QaReport {
     let matcher = Matcher::new(terms, source_lang);
     let mut issues = Vec::new();
@@ -437,7 +437,7 @@ pub fn check_document(
     let mut by_source: HashMap<&str, Vec<(&SegmentRow, &str)>> = HashMap::new();
     for row in rows {
         let target = row.translation.as_deref().unwrap_or("");
-        if target.trim().is_empty() && !profile.runs(QaCheck::Untranslated, stage) {
+        if target.trim().is_empty() && !runs(QaCheck::Untranslated) {
             continue;
         }
         let mut found = check_segment(&row.source, target, source_lang, target_lang, &matcher);
@@ -468,7 +468,7 @@ pub fn check_document(
             ));
         }
     }
-    issues.retain(|(_, check, _, _)| profile.runs(*check, stage));
+    issues.retain(|(_, check, _, _)| runs(*check));
     issues.sort_by_key(|(row, check, _, _)| (row.position, *check));
     QaReport {
         document_title: title.to_string(),

@@ -304,7 +304,12 @@ fn a_confirmed_translation_with_a_wrong_figure_waits_outside_the_memory() {
         session.save_translation(&edit).expect("save");
     };
     let in_memory = |session: &verso::session::Session, words: &str| -> Vec<String> {
-        session.concordance(words).expect("concordance").into_iter().map(|h| h.target).collect()
+        session
+            .concordance(words, verso::tm::SearchIn::Both)
+            .expect("concordance")
+            .into_iter()
+            .map(|h| h.target)
+            .collect()
     };
     confirm(&mut session, 0, "El ministerio contrató a 6.400 docentes.");
     confirm(&mut session, 1, "Los precios cayeron con fuerza.");

@@ -93,7 +93,7 @@ fn a_team_of_three_shares_joins_and_syncs_and_everyone_sees_everyones_work() {
     );
     assert_eq!(row.comments, 1);
     // Confirmed work from others feeds this clone's project memory too.
-    let hits = ana.concordance("embalses bajaron").expect("concordance");
+    let hits = ana.concordance("embalses bajaron", verso::tm::SearchIn::Both).expect("concordance");
     assert!(
         hits.iter().any(|h| h.target == "Los embalses bajaron al 31% en agosto, el nivel más bajo desde 1962."),
         "{hits:?}"
@@ -466,7 +466,7 @@ fn a_large_join_builds_its_memory_in_bulk_and_later_saves_are_still_found() {
     ana.share_team(&remote).expect("share");
     let mut bo = Session::for_command(dir.path().join("config-bo"), Some("Bo".into()));
     bo.join_team(&remote, &bo_path).expect("join");
-    let hits = bo.concordance("número 1187").expect("concordance");
+    let hits = bo.concordance("número 1187", verso::tm::SearchIn::Both).expect("concordance");
     assert!(hits.iter().any(|h| h.target == "El informe número 1187 describe obras portuarias."), "{hits:?}");
     // The index keeps following single saves after the bulk: its trigger is back.
     let triggers: i64 = rusqlite::Connection::open(&bo_path)
@@ -485,7 +485,7 @@ fn a_large_join_builds_its_memory_in_bulk_and_later_saves_are_still_found() {
         origin: None,
     };
     bo.save_translation(&edit).expect("save");
-    let hits = bo.concordance("revisado por Bo").expect("concordance");
+    let hits = bo.concordance("revisado por Bo", verso::tm::SearchIn::Both).expect("concordance");
     assert_eq!(hits.iter().filter(|h| h.target == "Informe número 3, revisado por Bo.").count(), 1, "{hits:?}");
 }
 
@@ -672,7 +672,7 @@ fn a_reference_memory_imported_on_one_machine_reaches_everyone_and_so_does_its_r
     let report = bo.sync_team().expect("Bo syncs");
     assert_eq!(report.memories, ["agency.tmx"], "{report:?}");
     assert_eq!(memory_names(&bo), [("agency.tmx".to_string(), 2)]);
-    let hits = bo.concordance("exportaciones").expect("concordance");
+    let hits = bo.concordance("exportaciones", verso::tm::SearchIn::Both).expect("concordance");
     assert!(hits.iter().any(|h| h.target == "Las exportaciones subieron un cuatro por ciento."), "{hits:?}");
     assert!(bo.sync_team().expect("again").is_quiet(), "taken in once");
 
@@ -696,7 +696,7 @@ fn a_reference_memory_imported_on_one_machine_reaches_everyone_and_so_does_its_r
     let mut dee = Session::for_command(dir.path().join("config-Dee"), Some("Dee".into()));
     dee.join_team(&remote, &dir.path().join("dee.verso")).expect("Dee joins");
     assert!(memory_names(&dee).is_empty(), "a removed memory is not taken in at a join");
-    assert!(dee.concordance("exportaciones").expect("concordance").is_empty());
+    assert!(dee.concordance("exportaciones", verso::tm::SearchIn::Both).expect("concordance").is_empty());
 }
 
 #[test]
@@ -756,7 +756,9 @@ fn a_figure_warning_accepted_on_one_machine_lets_the_translation_into_every_memo
     save(&mut ana, 5, "Los embalses bajaron al 13% en agosto, el nivel más bajo desde 1962.", Status::Translated);
     ana.sync_team().expect("Ana syncs");
     bo.sync_team().expect("Bo syncs");
-    let found = |session: &Session| session.concordance("embalses bajaron").expect("concordance").len();
+    let found = |session: &Session| {
+        session.concordance("embalses bajaron", verso::tm::SearchIn::Both).expect("concordance").len()
+    };
     assert_eq!((found(&ana), found(&bo)), (0, 0), "held out on both machines");
     let warnings: Vec<_> = ana
         .qa_report(DocumentId(1))

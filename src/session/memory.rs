@@ -236,7 +236,8 @@ pub fn qa_report_at(project: &Project, document: DocumentId, stage: QaStage) -> 
     let terms = project.glossary(&source, &target)?;
     let accepted = project.accepted_warnings(document)?;
     let profile = project.qa_profile()?;
-    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted, &profile, stage))
+    let runs = |check| profile.runs(check, stage);
+    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted, &runs))
 }
 
 /// Reads a TBX or CSV/TSV glossary and adds its `source → target` term
