@@ -60,6 +60,12 @@ enum Command {
     Diff(documents::DiffArgs),
     /// Record a review decision on a segment.
     Review(documents::ReviewArgs),
+    /// Words and segments by match band (repetitions, 101%, 100%, 95–99 …
+    /// no match) against every memory: of one document, or of all.
+    Analyse(documents::AnalyseArgs),
+    /// The project at a glance: progress, review activity, people, open
+    /// checks, summaries; `--html`/`--csv` write the report.
+    Overview(documents::OverviewArgs),
     /// A document's rejections, counted by error category.
     Rejections(documents::RejectionsArgs),
     /// Where a source document was published (outlet, address, date), for
@@ -128,6 +134,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Diff(args) => documents::diff(args, wait, stdout),
         Command::Review(args) => documents::review(args, wait, stdout),
         Command::Rejections(args) => documents::rejections(args, wait, stdout),
+        Command::Analyse(args) => documents::analyse(args, wait, stdout),
+        Command::Overview(args) => documents::overview(args, wait, stdout),
         Command::Published(args) => documents::published(args, wait, stdout),
         Command::Export(args) => documents::export(args, wait, stdout),
         Command::Segment(args) => files::segment(args, stdout),

@@ -27,6 +27,7 @@ mod documents;
 mod exchange;
 mod memory;
 mod mt;
+mod overview;
 mod review;
 pub mod summary;
 mod team;
@@ -37,6 +38,7 @@ pub use exchange::{
 };
 pub use memory::{export_glossary, import_glossary, qa_report};
 pub use mt::{DraftJob, MtJob, MtSuggestion, ProfileView, suggestions};
+pub use overview::ReportFormat;
 pub use review::compare;
 pub use summary::{JudgeJob, JudgeOutcome, JudgeReport, LinkMtJob, run_judge, summary_file};
 pub use team::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus, TeamUseError, repository_path};

@@ -12,6 +12,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 mod checks;
 pub mod lock;
 mod memory;
+mod overview;
 mod summary;
 mod team;
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     ("text and language", &["lang", "text"]),
     ("model", &["document", "revision"]),
-    ("engines", &["segment", "diff", "align", "provenance", "qa", "tm", "glossary", "summary"]),
+    ("engines", &["analysis", "overview", "segment", "diff", "align", "provenance", "qa", "tm", "glossary", "summary"]),
     ("formats and other I/O", &["formats", "keys", "mt", "recent", "team"]),
     ("store", &["store"]),
     ("session", &["session", "sample", "bench"]),

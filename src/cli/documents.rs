@@ -300,6 +300,37 @@ pub struct PublishedArgs {
 }
 
 #[derive(Args)]
+pub struct AnalyseArgs {
+    pub project: PathBuf,
+    /// One document; without it, every translation in the project.
+    pub document: Option<i64>,
+    #[arg(long, conflicts_with_all = ["csv", "html"])]
+    pub json: bool,
+    /// Write the analysis as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the analysis as a web page to this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "csv")]
+    pub html: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct OverviewArgs {
+    pub project: PathBuf,
+    #[arg(long, conflicts_with_all = ["csv", "html"])]
+    pub json: bool,
+    /// Write the report as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the report as a self-contained web page, charts included.
+    #[arg(long, value_name = "FILE", conflicts_with = "csv")]
+    pub html: Option<PathBuf>,
+    /// Include the project's analysis (it takes a while on a large memory).
+    #[arg(long)]
+    pub analyse: bool,
+}
+
+#[derive(Args)]
 pub struct RejectionsArgs {
     pub project: PathBuf,
     pub document: i64,
@@ -513,6 +544,88 @@ pub fn published(args: PublishedArgs, wait: Wait, stdout: &mut impl Write) -> an
     let shown = |field: &str| if field.is_empty() { "(not given)".to_string() } else { field.to_string() };
     let p = &summary.publication;
     writeln!(stdout, "outlet: {}\nurl:    {}\ndate:   {}", shown(&p.outlet), shown(&p.url), shown(&p.date))?;
+    Ok(())
+}
+
+/// Runs an analysis, with a progress line on standard error.
+fn run_analysis(session: &Session, document: Option<i64>) -> anyhow::Result<verso::analysis::Analysis> {
+    let mut shown = 0;
+    let analysis = session.analyse(document.map(DocumentId), &mut |done, total| {
+        let percent = if total == 0 { 100 } else { done * 100 / total };
+        if percent >= shown + 10 || done == total {
+            eprint!("\ranalysing: {percent}% of {total} segments");
+            shown = percent;
+        }
+        true
+    })?;
+    eprintln!();
+    analysis.context("the analysis was cancelled")
+}
+
+pub fn analyse(args: AnalyseArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let AnalyseArgs { project, document, json, csv, html } = args;
+    let session = open(&project, wait, None)?;
+    let analysis = run_analysis(&session, document)?;
+    if json {
+        return print_json(stdout, &analysis);
+    }
+    if let Some(path) = csv {
+        write_output(Some(&path), export::report::analysis_csv(&analysis).as_bytes(), stdout)?;
+        return Ok(writeln!(stdout, "wrote {}", path.display())?);
+    }
+    if let Some(path) = html {
+        write_output(Some(&path), export::report::analysis_html(&analysis).as_bytes(), stdout)?;
+        return Ok(writeln!(stdout, "wrote {}", path.display())?);
+    }
+    writeln!(stdout, "{}: {} segments, {} words", analysis.scope, analysis.segments, analysis.words)?;
+    writeln!(stdout, "{:<18} {:>9} {:>9} {:>11}", "band", "segments", "words", "characters")?;
+    for band in &analysis.bands {
+        writeln!(stdout, "{:<18} {:>9} {:>9} {:>11}", band.band.label(), band.segments, band.words, band.characters)?;
+    }
+    Ok(())
+}
+
+pub fn overview(args: OverviewArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {
+    let OverviewArgs { project, json, csv, html, analyse } = args;
+    let mut session = open(&project, wait, None)?;
+    let analysis = if analyse { Some(run_analysis(&session, None)?) } else { None };
+    if let Some((path, format)) =
+        html.map(|p| (p, verso::session::ReportFormat::Html)).or(csv.map(|p| (p, verso::session::ReportFormat::Csv)))
+    {
+        session.write_report(&path, format, analysis.as_ref())?;
+        return Ok(writeln!(stdout, "wrote {}", path.display())?);
+    }
+    let overview = session.overview()?;
+    if json {
+        return print_json(stdout, &overview);
+    }
+    writeln!(stdout, "{}", overview.project)?;
+    for document in &overview.documents {
+        let counts: Vec<String> = document
+            .statuses
+            .iter()
+            .filter(|s| s.count > 0)
+            .map(|s| format!("{} {}", s.count, s.status.as_str()))
+            .collect();
+        writeln!(stdout, "  {}: {}", document.title, counts.join(", "))?;
+    }
+    let open: u32 = overview.qa.iter().map(|c| c.count).sum();
+    let rejected: u32 = overview.rejections.iter().map(|c| c.count).sum();
+    writeln!(stdout, "  {open} open QA warnings, {rejected} rejections, {} review days", overview.activity.len())?;
+    for summary in &overview.summaries {
+        writeln!(
+            stdout,
+            "  summary {}: {}/{} claims supported, {} open flags{}",
+            summary.title,
+            summary.supported,
+            summary.claims,
+            summary.open_flags,
+            if summary.approved { ", approved" } else { "" }
+        )?;
+    }
+    if let Some(analysis) = &analysis {
+        writeln!(stdout, "  analysis: {} words", analysis.words)?;
+    }
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 pub mod article;
 mod docx;
+pub mod report;
 
 use std::collections::HashMap;
 

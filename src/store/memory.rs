@@ -10,8 +10,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Project, StoreError, insert_revision_from, sqlite};
+use crate::analysis::{Analyser, Analysis};
 use crate::diff::{self, DiffAlgorithm};
-use crate::document::{DocumentId, SegmentId};
+use crate::document::{DocumentId, DocumentKind, SegmentId};
 use crate::formats::tmx::TmxStats;
 use crate::lang::LangTag;
 use crate::revision::SegmentRow;
@@ -157,6 +158,60 @@ impl Project {
 
     pub fn concordance(&self, query: &str, within: SearchIn, limit: usize) -> Result<Vec<ConcordanceHit>, StoreError> {
         concordance(&self.conn, query, within, limit).map_err(self.err())
+    }
+
+    /// The analysis of `documents` (summaries are left out) against every
+    /// memory of the project, as [`crate::analysis`] counts it. `progress`
+    /// (segments done, of all) returning false cancels: `None`.
+    pub fn analyse(
+        &self,
+        documents: &[DocumentId],
+        scope: String,
+        progress: &mut dyn FnMut(u32, u32) -> bool,
+    ) -> Result<Option<Analysis>, StoreError> {
+        let mut work = Vec::new();
+        for &document in documents {
+            if self.document(document)?.kind == DocumentKind::Translation {
+                work.push((document, self.languages(document)?, self.segments(document)?));
+            }
+        }
+        let analysed: HashSet<i64> = work.iter().flat_map(|(_, _, rows)| rows.iter().map(|r| r.id.0)).collect();
+        let total = analysed.len() as u32;
+        let mut unit_segment =
+            self.conn.prepare_cached("SELECT segment_id FROM tm_units WHERE id = ?1").map_err(self.err())?;
+        let mut analyser = Analyser::default();
+        let mut done = 0;
+        for (_, (source_lang, target_lang), rows) in &work {
+            for (i, row) in rows.iter().enumerate() {
+                if done % 16 == 0 && !progress(done, total) {
+                    return Ok(None);
+                }
+                done += 1;
+                if analyser.is_repetition(&row.source) {
+                    analyser.add(&row.source, None);
+                    continue;
+                }
+                let query = tm::Query {
+                    source: &row.source,
+                    source_lang,
+                    target_lang,
+                    before: i.checked_sub(1).map(|p| rows[p].source.as_str()),
+                    after: rows.get(i + 1).map(|n| n.source.as_str()),
+                };
+                let mut best = None;
+                for found in lookup(&self.conn, &query, 50, 8).map_err(self.err())? {
+                    let own: Option<i64> =
+                        unit_segment.query_row([found.unit], |r| r.get(0)).optional().map_err(self.err())?.flatten();
+                    if !own.is_some_and(|segment| analysed.contains(&segment)) {
+                        best = Some((found.percent, found.in_context));
+                        break;
+                    }
+                }
+                analyser.add(&row.source, best);
+            }
+        }
+        progress(total, total);
+        Ok(Some(analyser.finish(scope, work.len() as u32)))
     }
 
     /// Changes a unit's source and target, as a translator corrects a
