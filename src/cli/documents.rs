@@ -551,7 +551,7 @@ pub fn published(args: PublishedArgs, wait: Wait, stdout: &mut impl Write) -> an
 fn run_analysis(session: &Session, document: Option<i64>) -> anyhow::Result<verso::analysis::Analysis> {
     let mut shown = 0;
     let analysis = session.analyse(document.map(DocumentId), &mut |done, total| {
-        let percent = if total == 0 { 100 } else { done * 100 / total };
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
         if percent >= shown + 10 || done == total {
             eprint!("\ranalysing: {percent}% of {total} segments");
             shown = percent;
