@@ -98,8 +98,26 @@ case "${1:-}" in
     TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri build --bundles deb
     ls -1 target/release/bundle/deb/*.deb
     ;;
+  bench-first-screen)
+    # How long after `verso-desktop news.verso` the editor shows the first rows
+    # of a 10,000-segment document, in the release build, five starts.
+    need_tools; setup_system; setup_node
+    say "Building the release app and CLI"
+    (cd ui && npm run build)
+    cargo build --release -p verso-desktop --features tauri/custom-protocol
+    cargo build --release --bin verso
+    work=$(mktemp -d)
+    awk 'BEGIN { for (p = 0; p < 2000; p++) { for (s = 0; s < 5; s++) printf "Sentence %d of paragraph %d: the figure fell slightly on Tuesday. ", s, p; printf "\n\n" } }' > "$work/long.txt"
+    target/release/verso init "$work/long.verso" >/dev/null
+    target/release/verso import "$work/long.verso" "$work/long.txt" --from en --to es
+    for run in 1 2 3 4 5; do
+      VERSO_TIMING=exit VERSO_CONFIG_DIR="$work/config" xvfb-run -a -s "-screen 0 1280x800x24" \
+        target/release/verso-desktop "$work/long.verso" 2>&1 | grep "first rows"
+    done
+    rm -rf "$work"
+    ;;
   *)
-    echo "usage: ./verso.sh run|test|deb" >&2
+    echo "usage: ./verso.sh run|test|deb|bench-first-screen" >&2
     exit 2
     ;;
 esac

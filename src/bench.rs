@@ -482,6 +482,51 @@ fn tm_queries(project_path: &Path, english: &[String], out: &mut impl Write) -> 
         hits,
         peak_memory().unwrap_or_else(|| "unknown".into())
     )?;
+    drop(project);
+    analysis(project_path, english, out)
+}
+
+/// The analysis of a 10,000-segment document of edited NTREX sentences
+/// (every fifth one repeated) against the memory, as `verso analyse` runs it.
+fn analysis(project_path: &Path, english: &[String], out: &mut impl Write) -> Result<(), BenchError> {
+    use crate::document::{NewDocument, NewPassage, PassageKind, SourceFormat};
+    let mut project = crate::store::Project::open(project_path).map_err(SessionError::from)?;
+    let sentence = |i: u64| {
+        let k = (mix(i ^ 0xA11A) % english.len() as u64) as usize;
+        let donor = (mix(i) % english.len() as u64) as usize;
+        if i % 5 == 4 { english[k].clone() } else { vary(&english[k], &english[donor], 1 + i % 3, mix(i ^ 0x5EED)) }
+    };
+    let passages: Vec<NewPassage> = (0..2_000u64)
+        .map(|p| NewPassage {
+            kind: PassageKind::Paragraph,
+            level: 0,
+            sentences: (0..5).map(|s| sentence(p * 5 + s)).collect(),
+        })
+        .collect();
+    let document = project
+        .add_document(&NewDocument {
+            title: format!("analysis bench {}", std::process::id()),
+            source_lang: LangTag::english(),
+            target_lang: LangTag::spanish(),
+            origin: "bench".into(),
+            format: SourceFormat::Text,
+            passages,
+        })
+        .map_err(SessionError::from)?;
+    let started = Instant::now();
+    let analysis = project
+        .analyse(&[document], "bench".into(), &mut |_, _| true)
+        .map_err(SessionError::from)?
+        .ok_or_else(|| BenchError::Write(std::io::Error::other("the analysis was cancelled")))?;
+    let took = started.elapsed();
+    let bands: Vec<String> = analysis.bands.iter().map(|b| format!("{} {}", b.band.label(), b.words)).collect();
+    writeln!(
+        out,
+        "analysis of a {}-segment document against the memory: {:.1} s (goal < 60 s); words by band: {}",
+        analysis.segments,
+        took.as_secs_f64(),
+        bands.join(", ")
+    )?;
     Ok(())
 }
 

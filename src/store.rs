@@ -1082,17 +1082,25 @@ impl Project {
     /// The editor rows of a document, in reading order.
     pub fn segments(&self, doc: DocumentId) -> Result<Vec<SegmentRow>, StoreError> {
         self.target_language(doc)?;
-        self.query_segments("s.document_id = ?1 AND s.merged_into IS NULL", doc.0)
+        self.query_segments("s.document_id = ?1 AND s.merged_into IS NULL", doc.0, -1)
+    }
+
+    /// The first `limit` rows of a document: a first screen, sent before
+    /// the rest of a long document.
+    pub fn segments_head(&self, doc: DocumentId, limit: u32) -> Result<Vec<SegmentRow>, StoreError> {
+        self.target_language(doc)?;
+        self.query_segments("s.document_id = ?1 AND s.merged_into IS NULL", doc.0, i64::from(limit))
     }
 
     pub fn segment(&self, id: SegmentId) -> Result<SegmentRow, StoreError> {
-        self.query_segments("s.id = ?1 AND s.merged_into IS NULL", id.0)?
+        self.query_segments("s.id = ?1 AND s.merged_into IS NULL", id.0, 1)?
             .into_iter()
             .next()
             .ok_or(StoreError::NoSuchSegment(id.0))
     }
 
-    fn query_segments(&self, filter: &'static str, key: i64) -> Result<Vec<SegmentRow>, StoreError> {
+    /// Rows matching `filter`, at most `limit` of them (-1: all).
+    fn query_segments(&self, filter: &'static str, key: i64, limit: i64) -> Result<Vec<SegmentRow>, StoreError> {
         // `filter` is one of two constant strings above, never user input.
         let sql = format!(
             "SELECT s.id, s.document_id, p.position, p.kind, p.level, s.position, s.source, r.id, r.text, r.status,
@@ -1102,11 +1110,12 @@ impl Project {
                JOIN passages p ON p.id = s.passage_id
                LEFT JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE segment_id = s.id)
               WHERE {filter}
-              ORDER BY s.document_id, s.position"
+              ORDER BY s.document_id, s.position
+              LIMIT ?2"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(self.err())?;
         let rows = stmt
-            .query_map([key], |row| {
+            .query_map([key, limit], |row| {
                 Ok((
                     row.get::<_, i64>(0)?,
                     row.get::<_, i64>(1)?,

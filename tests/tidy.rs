@@ -208,6 +208,7 @@ fn every_dialog_uses_the_one_dialog_frame() {
 /// Commands that do more than one session call, and why.
 const COMMANDS_BEYOND_ONE_CALL: &[(&str, &str)] = &[
     ("cancel_work", "sets the flag long work polls; no session call"),
+    ("first_rows", "reports the time to the first rows when asked to (VERSO_TIMING); no session call"),
     ("mt_pretranslate", "prepares under the lock, awaits the network without it, writes the result"),
     ("summary_draft", "prepares under the lock, awaits the network without it, writes the result"),
     ("summary_link_mt", "prepares under the lock, awaits the network without it, writes the result"),

@@ -7,15 +7,18 @@ use std::sync::atomic::Ordering;
 
 use tauri::State;
 use tauri::ipc::Channel;
+use verso::analysis::Analysis;
 use verso::diff::DocumentDiff;
 use verso::document::Publication;
 use verso::formats::export::article::SummaryFormat;
 use verso::glossary::{Term, TermHit};
 use verso::mt::{Estimate, MtError, Profile};
+use verso::overview::Overview;
 use verso::qa::{QaCheck, QaProfile, QaReport, QaStage};
 use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Version, VersionId};
 use verso::session::Progress;
+use verso::session::ReportFormat;
 use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
 use verso::session::{
     DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo, Session, SessionError,
@@ -46,6 +49,21 @@ pub fn startup_project(state: State<'_, AppState>) -> Reply<Option<ProjectInfo>>
     match path {
         Some(path) => with_session(&state, |s| s.open_project(&path)).map(Some),
         None => Ok(None),
+    }
+}
+
+/// The editor's first rows are on screen. With `VERSO_TIMING` set, says how
+/// long after the process started (`./verso.sh bench-first-screen`), and
+/// with `VERSO_TIMING=exit` quits, so a script can time many starts.
+#[tauri::command]
+pub fn first_rows(app: tauri::AppHandle, state: State<'_, AppState>, segments: u32) {
+    let Some(timing) = std::env::var_os("VERSO_TIMING") else { return };
+    eprintln!(
+        "first rows of {segments} segments on screen {:.0} ms after the app started",
+        state.started.elapsed().as_secs_f64() * 1000.0
+    );
+    if timing == "exit" {
+        app.exit(0);
     }
 }
 
@@ -132,6 +150,11 @@ pub fn import_document(
 #[tauri::command(async)]
 pub fn document_segments(state: State<'_, AppState>, document: DocumentId) -> Reply<Vec<SegmentRow>> {
     with_session(&state, |s| s.segments(document))
+}
+
+#[tauri::command(async)]
+pub fn document_segments_head(state: State<'_, AppState>, document: DocumentId, limit: u32) -> Reply<Vec<SegmentRow>> {
+    with_session(&state, |s| s.segments_head(document, limit))
 }
 
 #[tauri::command(async)]
@@ -458,6 +481,33 @@ pub fn pretranslate(
     with_session(&state, |s| {
         s.pretranslate(document, threshold, &mut |done, total| report(f64::from(done), f64::from(total)))
     })
+}
+
+#[tauri::command(async)]
+pub fn overview(state: State<'_, AppState>) -> Reply<Overview> {
+    with_session(&state, |s| s.overview())
+}
+
+/// The analysis of one document or the whole project, with progress; a
+/// cancelled one is `null`.
+#[tauri::command(async)]
+pub fn analyse(
+    state: State<'_, AppState>,
+    document: Option<DocumentId>,
+    on_progress: Channel<Progress>,
+) -> Reply<Option<Analysis>> {
+    let mut report = reporter(&state, &on_progress);
+    with_session(&state, |s| s.analyse(document, &mut |done, total| report(f64::from(done), f64::from(total))))
+}
+
+#[tauri::command(async)]
+pub fn write_report(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    format: ReportFormat,
+    analysis: Option<Analysis>,
+) -> Reply<()> {
+    with_session(&state, |s| s.write_report(&path, format, analysis.as_ref()))
 }
 
 /// Asks the running import or pre-translation to stop; it rolls back.

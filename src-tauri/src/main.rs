@@ -18,9 +18,12 @@ pub struct AppState {
     /// Set by the Cancel button of a long piece of work; each one clears
     /// it when it starts.
     cancel: std::sync::atomic::AtomicBool,
+    /// When the process started, for `VERSO_TIMING` (see `first_rows`).
+    started: std::time::Instant,
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     // The first argument is the program itself; a `.verso` path after it
     // opens that project (`verso-desktop news.verso`).
     let startup_project =
@@ -38,11 +41,14 @@ fn main() -> ExitCode {
                 session: Mutex::new(Session::new(config_dir, author)),
                 startup_project: Mutex::new(startup_project.clone()),
                 cancel: std::sync::atomic::AtomicBool::new(false),
+                started,
             });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::startup_project,
+            commands::first_rows,
+            commands::document_segments_head,
             commands::team_join,
             commands::team_share,
             commands::team_sync,
@@ -99,6 +105,9 @@ fn main() -> ExitCode {
             commands::set_author,
             commands::review_segment,
             commands::rejection_counts,
+            commands::overview,
+            commands::analyse,
+            commands::write_report,
             commands::qa_profile,
             commands::set_qa_profile,
             commands::set_publication,

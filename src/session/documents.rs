@@ -96,6 +96,11 @@ impl Session {
         Ok(self.project()?.segments(document)?)
     }
 
+    /// The first `limit` rows, so a long document shows at once.
+    pub fn segments_head(&self, document: DocumentId, limit: u32) -> Result<Vec<SegmentRow>, SessionError> {
+        Ok(self.project()?.segments_head(document, limit)?)
+    }
+
     pub fn import(
         &mut self,
         path: &Path,

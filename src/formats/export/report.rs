@@ -158,8 +158,11 @@ fn analysis_section(analysis: &Analysis) -> String {
     };
     let legend: Vec<_> = Band::ALL.iter().map(|&b| (band_colour(b), b.label().to_string())).collect();
     let mut html = format!(
-        "<h2>Analysis</h2>\n<p>{} words in {} segments of {} document(s), against every memory of the project.</p>\n",
-        analysis.words, analysis.segments, analysis.documents
+        "<h2>Analysis</h2>\n<p>{} words in {} segments of {} {}, against every memory of the project.</p>\n",
+        analysis.words,
+        analysis.segments,
+        analysis.documents,
+        if analysis.documents == 1 { "document" } else { "documents" }
     );
     html.push_str(&bar_chart("analysis", "Words by match band", "words", &[bar], &legend));
     let rows: Vec<Vec<String>> = analysis

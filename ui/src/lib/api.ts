@@ -3,8 +3,11 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   BulkOutcome,
+  Analysis,
   CategoryCount,
   ErrorCategory,
+  Overview,
+  ReportFormat,
   Publication,
   QaProfile,
   SearchIn,
@@ -99,6 +102,11 @@ export const api = {
   pretranslate: (document: DocumentId, threshold: number, onprogress: (p: Progress) => void) =>
     invoke<Pretranslated>("pretranslate", { document, threshold, onProgress: progressChannel(onprogress) }),
   cancelWork: () => invoke<null>("cancel_work"),
+  overview: () => invoke<Overview>("overview"),
+  analyse: (document: DocumentId | null, onprogress: (p: Progress) => void) =>
+    invoke<Analysis | null>("analyse", { document, onProgress: progressChannel(onprogress) }),
+  writeReport: (path: string, format: ReportFormat, analysis: Analysis | null) =>
+    invoke<null>("write_report", { path, format, analysis }),
   importGlossary: (path: string, document: DocumentId) => invoke<[number, number]>("import_glossary", { path, document }),
   exportGlossary: (document: DocumentId, path: string) => invoke<number>("export_glossary", { document, path }),
   glossary: (document: DocumentId) => invoke<Term[]>("glossary", { document }),
@@ -114,6 +122,7 @@ export const api = {
   teamConflicts: () => invoke<ConflictView[]>("team_conflicts"),
   teamResolve: (segment: SegmentId, keep: Keep) => invoke<ConflictSide>("team_resolve", { segment, keep }),
   startupProject: () => invoke<ProjectInfo | null>("startup_project"),
+  firstRows: (segments: number) => invoke<null>("first_rows", { segments }),
   recentProjects: () => invoke<RecentProject[]>("recent_projects"),
   openProject: (path: string) => invoke<ProjectInfo>("open_project", { path }),
   createProject: (path: string) => invoke<ProjectInfo>("create_project", { path }),
@@ -123,6 +132,7 @@ export const api = {
   importDocument: (path: string, sourceLang: string, targetLang: string, title: string | null) =>
     invoke<DocumentSummary>("import_document", { path, sourceLang, targetLang, title }),
   documentSegments: (document: DocumentId) => invoke<SegmentRow[]>("document_segments", { document }),
+  documentSegmentsHead: (document: DocumentId, limit: number) => invoke<SegmentRow[]>("document_segments_head", { document, limit }),
   saveTranslation: (edit: TranslationEdit) => invoke<Revision>("save_translation", { edit }),
   setAuthor: (name: string) => invoke<ProjectInfo>("set_author", { name }),
   reviewSegment: (segment: SegmentId, decision: Decision, comment: string | null, category: ErrorCategory | null = null) =>

@@ -77,6 +77,48 @@ export type Decision = "reviewed" | "approved" | "rejected";
 
 export type ErrorCategory = "accuracy" | "fluency" | "terminology" | "style" | "locale" | "numbers";
 
+export type Band = "repetition" | "in_context" | "exact" | "from95" | "from85" | "from75" | "from50" | "no_match";
+
+export type BandCount = { band: Band, segments: number, words: number, characters: number, };
+
+export type Analysis = { 
+/**
+ * What was analysed: a document's title, or the project's name.
+ */
+scope: string, documents: number, 
+/**
+ * Every band, in [`Band::ALL`] order.
+ */
+bands: Array<BandCount>, segments: number, words: number, characters: number, };
+
+export type StatusCount = { status: Status, count: number, };
+
+export type DocumentProgress = { document: DocumentId, title: string, segments: number, statuses: Array<StatusCount>, conflicts: number, };
+
+export type DayActivity = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, reviewed: number, approved: number, rejected: number, };
+
+export type PersonDay = { author: string, date: string, translated_words: number, reviewed_words: number, };
+
+export type CheckCount = { check: QaCheck, count: number, };
+
+export type SummaryProgress = { summary: DocumentId, title: string, claims: number, supported: number, passages: number, cited: number, open_flags: number, approved: boolean, };
+
+export type Overview = { project: string, documents: Array<DocumentProgress>, activity: Array<DayActivity>, people: Array<PersonDay>, 
+/**
+ * Open QA warnings of every translation while translating, by check.
+ */
+qa: Array<CheckCount>, 
+/**
+ * Rejections in every translation, by error category.
+ */
+rejections: Array<CategoryCount>, summaries: Array<SummaryProgress>, };
+
+export type ReportFormat = "html" | "csv";
+
 export type SearchIn = "both" | "source" | "target";
 
 export type QaWhen = "always" | "final" | "never";
