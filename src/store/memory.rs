@@ -161,8 +161,11 @@ impl Project {
     }
 
     /// The analysis of `documents` (summaries are left out) against every
-    /// memory of the project, as [`crate::analysis`] counts it. `progress`
-    /// (segments done, of all) returning false cancels: `None`.
+    /// memory of the project, as [`crate::analysis`] counts it. Only first
+    /// occurrences are looked up, in parallel on read-only connections of
+    /// their own (one per core, at most four): a 10,000-segment document
+    /// against a million units is minutes on one. `progress` (segments
+    /// looked up, of all) returning false cancels: `None`.
     pub fn analyse(
         &self,
         documents: &[DocumentId],
@@ -172,45 +175,100 @@ impl Project {
         let mut work = Vec::new();
         for &document in documents {
             if self.document(document)?.kind == DocumentKind::Translation {
-                work.push((document, self.languages(document)?, self.segments(document)?));
+                work.push((self.languages(document)?, self.segments(document)?));
             }
         }
-        let analysed: HashSet<i64> = work.iter().flat_map(|(_, _, rows)| rows.iter().map(|r| r.id.0)).collect();
-        let total = analysed.len() as u32;
-        let mut unit_segment =
-            self.conn.prepare_cached("SELECT segment_id FROM tm_units WHERE id = ?1").map_err(self.err())?;
-        let mut analyser = Analyser::default();
-        let mut done = 0;
-        for (_, (source_lang, target_lang), rows) in &work {
+        let analysed: HashSet<i64> = work.iter().flat_map(|(_, rows)| rows.iter().map(|r| r.id.0)).collect();
+        // Each first occurrence with its neighbours; later ones repeat it.
+        let mut seen = Analyser::default();
+        let mut lookups = Vec::new();
+        for ((source_lang, target_lang), rows) in &work {
             for (i, row) in rows.iter().enumerate() {
-                if done % 16 == 0 && !progress(done, total) {
-                    return Ok(None);
+                if !seen.is_repetition(&row.source) {
+                    seen.add(&row.source, None);
+                    let before = i.checked_sub(1).map(|p| rows[p].source.as_str());
+                    lookups.push((
+                        row.source.as_str(),
+                        before,
+                        rows.get(i + 1).map(|n| n.source.as_str()),
+                        source_lang,
+                        target_lang,
+                    ));
                 }
-                done += 1;
-                if analyser.is_repetition(&row.source) {
-                    analyser.add(&row.source, None);
-                    continue;
-                }
-                let query = tm::Query {
-                    source: &row.source,
-                    source_lang,
-                    target_lang,
-                    before: i.checked_sub(1).map(|p| rows[p].source.as_str()),
-                    after: rows.get(i + 1).map(|n| n.source.as_str()),
-                };
-                let mut best = None;
-                for found in lookup(&self.conn, &query, 50, 8).map_err(self.err())? {
-                    let own: Option<i64> =
-                        unit_segment.query_row([found.unit], |r| r.get(0)).optional().map_err(self.err())?.flatten();
-                    if !own.is_some_and(|segment| analysed.contains(&segment)) {
-                        best = Some((found.percent, found.in_context));
-                        break;
-                    }
-                }
-                analyser.add(&row.source, best);
             }
+        }
+        let total = lookups.len() as u32;
+        if !progress(0, total) {
+            return Ok(None);
+        }
+        let done = std::sync::atomic::AtomicU32::new(0);
+        let cancelled = std::sync::atomic::AtomicBool::new(false);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let mut best: Vec<Option<(u8, bool)>> = vec![None; lookups.len()];
+        let path = self.path.as_path();
+        let found: Result<Vec<Vec<(usize, Option<(u8, bool)>)>>, rusqlite::Error> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|worker| {
+                    let (lookups, analysed, done, cancelled) = (&lookups, &analysed, &done, &cancelled);
+                    scope.spawn(move || -> rusqlite::Result<Vec<(usize, Option<(u8, bool)>)>> {
+                        let conn = Connection::open_with_flags(
+                            path,
+                            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                        )?;
+                        conn.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768;")?;
+                        let mut unit_segment = conn.prepare_cached("SELECT segment_id FROM tm_units WHERE id = ?1")?;
+                        let mut found = Vec::new();
+                        for (index, (source, before, after, source_lang, target_lang)) in
+                            lookups.iter().enumerate().skip(worker).step_by(threads)
+                        {
+                            if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                                break;
+                            }
+                            let query = tm::Query { source, source_lang, target_lang, before: *before, after: *after };
+                            let mut best = None;
+                            for candidate in lookup(&conn, &query, 50, 8)? {
+                                let own: Option<i64> =
+                                    unit_segment.query_row([candidate.unit], |r| r.get(0)).optional()?.flatten();
+                                if !own.is_some_and(|segment| analysed.contains(&segment)) {
+                                    best = Some((candidate.percent, candidate.in_context));
+                                    break;
+                                }
+                            }
+                            found.push((index, best));
+                            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        Ok(found)
+                    })
+                })
+                .collect();
+            // Progress is reported (and Cancel heard) here, on the caller's thread.
+            while workers.iter().any(|w| !w.is_finished()) {
+                if !progress(done.load(std::sync::atomic::Ordering::Relaxed), total) {
+                    cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            workers.into_iter().map(|w| w.join().expect("an analysis worker panicked")).collect()
+        });
+        if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(None);
+        }
+        for (index, found) in found.map_err(self.err())?.into_iter().flatten() {
+            best[index] = found;
         }
         progress(total, total);
+        let mut analyser = Analyser::default();
+        let mut next = 0;
+        for (_, rows) in &work {
+            for row in rows {
+                if analyser.is_repetition(&row.source) {
+                    analyser.add(&row.source, None);
+                } else {
+                    analyser.add(&row.source, best[next]);
+                    next += 1;
+                }
+            }
+        }
         Ok(Some(analyser.finish(scope, work.len() as u32)))
     }
 
