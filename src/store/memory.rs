@@ -206,11 +206,11 @@ impl Project {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
         let mut best: Vec<Option<(u8, bool)>> = vec![None; lookups.len()];
         let path = self.path.as_path();
-        let found: Result<Vec<Vec<(usize, Option<(u8, bool)>)>>, rusqlite::Error> = std::thread::scope(|scope| {
+        let found: rusqlite::Result<Vec<Vec<Found>>> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|worker| {
                     let (lookups, analysed, done, cancelled) = (&lookups, &analysed, &done, &cancelled);
-                    scope.spawn(move || -> rusqlite::Result<Vec<(usize, Option<(u8, bool)>)>> {
+                    scope.spawn(move || -> rusqlite::Result<Vec<Found>> {
                         let conn = Connection::open_with_flags(
                             path,
                             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -766,6 +766,10 @@ pub fn lookup(conn: &Connection, query: &Query<'_>, threshold: u8, limit: usize)
 
 /// Units whose source or target holds the words of `query` in a row,
 /// newest first, at most `limit`.
+/// A looked-up sentence's place in the analysis and its best match, if any
+/// (percent, in context).
+type Found = (usize, Option<(u8, bool)>);
+
 /// A unit's source, when its memory may be changed.
 fn writable_unit(tx: &Transaction<'_>, unit: i64) -> Result<String, TmError> {
     let found: Option<(String, String, bool)> = tx
