@@ -1543,6 +1543,9 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     )
     .await?;
     app.wait_for("[data-testid=unit-edit]").await?.click().await?;
+    // The form puts the caret in the source first; type once it has.
+    app.wait_until("the source field has the caret", "document.activeElement?.dataset.testid === 'unit-source'")
+        .await?;
     let corrected = app.wait_for("[data-testid=unit-target]").await?;
     corrected.clear().await?;
     corrected.send_keys("Los mercados se desplomaron.").await?;
