@@ -1547,14 +1547,23 @@ async fn memory_matches_glossary_terms_and_concordance_help_the_translator() -> 
     app.wait_until("the source field has the caret", "document.activeElement?.dataset.testid === 'unit-source'")
         .await?;
     let corrected = app.wait_for("[data-testid=unit-target]").await?;
-    corrected.clear().await?;
+    corrected.click().await?;
+    corrected.send_keys(&(Key::Control + "a")).await?;
     corrected.send_keys("Los mercados se desplomaron.").await?;
-    app.wait_for("[data-testid=unit-save]").await?.click().await?;
     app.wait_until(
-        "the corrected entry is shown",
-        "document.querySelector('[data-testid=concordance-target]')?.textContent.trim() === 'Los mercados se desplomaron.'",
+        "the corrected translation is typed",
+        "document.querySelector('[data-testid=unit-target]').value === 'Los mercados se desplomaron.'",
     )
     .await?;
+    app.wait_for("[data-testid=unit-save]").await?.click().await?;
+    let shown = app
+        .wait_until(
+            "the corrected entry is shown, or an error",
+            "document.querySelector('[data-testid=concordance-error]')?.textContent \
+               || document.querySelector('[data-testid=concordance-target]')?.textContent.trim() === 'Los mercados se desplomaron.'",
+        )
+        .await?;
+    assert_eq!(shown, json!(true), "the correction was not saved");
     app.eval(
         "(() => { const t = document.querySelector('[data-testid=concordance-target]'); \
            const w = document.createTreeWalker(t, NodeFilter.SHOW_TEXT); let n; \
