@@ -158,23 +158,9 @@ impl Project {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
-        let passage: i64 = tx
-            .query_row(
-                "SELECT id FROM passages WHERE document_id = ?1 AND position = ?2",
-                params![summary.0, i64::from(section)],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(e)?
-            .ok_or(StoreError::NoSuchSection(section))?;
-        let last: i64 = tx
-            .query_row(
-                "SELECT coalesce(max(s.position), -1) FROM segments s JOIN passages p ON p.id = s.passage_id
-                  WHERE s.document_id = ?1 AND p.position <= ?2 AND s.merged_into IS NULL",
-                params![summary.0, i64::from(section)],
-                |r| r.get(0),
-            )
-            .map_err(e)?;
+        let passage: i64 =
+            section_passage(&tx, summary, section).map_err(e)?.ok_or(StoreError::NoSuchSection(section))?;
+        let last: i64 = section_end(&tx, summary.0, i64::from(section)).map_err(e)?;
         let sentences: Vec<&str> = sentences.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
         shift_positions(&tx, summary.0, last, sentences.len() as i64).map_err(e)?;
         let mut ids = Vec::new();
@@ -254,14 +240,7 @@ impl Project {
             .optional()
             .map_err(e)?;
         let (document, section) = found.ok_or(StoreError::NoSuchSegment(sentence.0))?;
-        let last: i64 = tx
-            .query_row(
-                "SELECT coalesce(max(s.position), -1) FROM segments s JOIN passages p ON p.id = s.passage_id
-                  WHERE s.document_id = ?1 AND p.position <= ?2 AND s.merged_into IS NULL",
-                params![document, section],
-                |r| r.get(0),
-            )
-            .map_err(e)?;
+        let last: i64 = section_end(&tx, document, section).map_err(e)?;
         shift_positions(&tx, document, last, 1).map_err(e)?;
         tx.execute(
             "UPDATE segments SET merged_into = NULL, position = ?1 WHERE id = ?2",
@@ -283,15 +262,7 @@ impl Project {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
-        let to: i64 = tx
-            .query_row(
-                "SELECT id FROM passages WHERE document_id = ?1 AND position = ?2",
-                params![summary.0, i64::from(section)],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(e)?
-            .ok_or(StoreError::NoSuchSection(section))?;
+        let to: i64 = section_passage(&tx, summary, section).map_err(e)?.ok_or(StoreError::NoSuchSection(section))?;
         let from: i64 = tx
             .query_row("SELECT passage_id FROM segments WHERE id = ?1 AND merged_into IS NULL", [sentence.0], |r| {
                 r.get(0)
@@ -309,14 +280,7 @@ impl Project {
         )
         .map_err(e)?;
         shift_positions(&tx, summary.0, i64::from(row.position), -1).map_err(e)?;
-        let last: i64 = tx
-            .query_row(
-                "SELECT coalesce(max(s.position), -1) FROM segments s JOIN passages p ON p.id = s.passage_id
-                  WHERE s.document_id = ?1 AND p.position <= ?2 AND s.merged_into IS NULL",
-                params![summary.0, i64::from(section)],
-                |r| r.get(0),
-            )
-            .map_err(e)?;
+        let last: i64 = section_end(&tx, summary.0, i64::from(section)).map_err(e)?;
         shift_positions(&tx, summary.0, last, 1).map_err(e)?;
         tx.execute(
             "UPDATE segments SET passage_id = ?2, position = ?3 WHERE id = ?1",
@@ -610,6 +574,27 @@ impl Project {
             .optional()
             .map_err(self.err())
     }
+}
+
+/// The passage that is section `section` of `summary`, if there is one.
+fn section_passage(tx: &rusqlite::Transaction<'_>, summary: DocumentId, section: u32) -> rusqlite::Result<Option<i64>> {
+    tx.query_row(
+        "SELECT id FROM passages WHERE document_id = ?1 AND position = ?2",
+        params![summary.0, i64::from(section)],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// The position of the last shown sentence up to the end of section
+/// `section` (-1 when none): a sentence added to the section goes after it.
+fn section_end(tx: &rusqlite::Transaction<'_>, summary: i64, section: i64) -> rusqlite::Result<i64> {
+    tx.query_row(
+        "SELECT coalesce(max(s.position), -1) FROM segments s JOIN passages p ON p.id = s.passage_id
+          WHERE s.document_id = ?1 AND p.position <= ?2 AND s.merged_into IS NULL",
+        params![summary, section],
+        |r| r.get(0),
+    )
 }
 
 /// Logs a change to a sentence, for team clones to replay.
