@@ -106,7 +106,8 @@ fn person_child() {
                 writeln!(out, "doc\t{title}").expect("report");
             }
             7 if step % 7 == 0 => {
-                let file = path.with_file_name(format!("{author}-{step}.tmx"));
+                // The seed is in the name: a restarted person counts steps from 0 again.
+                let file = path.with_file_name(format!("{author}-s{seed}-{step}.tmx"));
                 let units = 1 + rng.below(3);
                 let tus: String = (0..units)
                     .map(|i| {
