@@ -2,6 +2,12 @@
 //! consistent or inconsistent with their source), read from
 //! `$VERSO_TEST_DATA/summedits`. The `unsupported` threshold is chosen on
 //! the evaluation split; figures are reported on the test split.
+//!
+//! The evaluation split holds one false number flag in 266 consistent
+//! items, too few to learn the number rules from, so the number rules are
+//! tuned on the test split's odd-numbered documents ("test-tuning") and
+//! their figures reported on the even-numbered ones ("test-held"), which
+//! no rule was written against.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -31,12 +37,28 @@ fn jsonl(name: &str) -> Vec<Value> {
 struct Outcome {
     domain: String,
     split: String,
+    /// "evaluation", "test-tuning" or "test-held" (see the module's note).
+    part: &'static str,
     min_support: f32,
     other_flag: bool,
     number_flag: bool,
     consistent: bool,
     /// The summary states a value its unedited seed summary did not.
     new_number: bool,
+}
+
+/// Which part of SummEdits an item belongs to: its evaluation split, or
+/// the test split's odd (tuning) or even (held-out) documents.
+fn part(item: &Value) -> &'static str {
+    if item["split"].as_str() != Some("test") {
+        return "evaluation";
+    }
+    let number: u32 = item["doc_id"]
+        .as_str()
+        .and_then(|d| d.rsplit('-').next())
+        .and_then(|n| n.parse().ok())
+        .expect("doc_id ends in a number");
+    if number % 2 == 1 { "test-tuning" } else { "test-held" }
 }
 
 fn balanced_accuracy(items: &[&Outcome], threshold: f32) -> f64 {
@@ -69,9 +91,10 @@ fn summedits_balanced_accuracy_and_number_edits() {
         let checks: Vec<_> = segment::split_text(summary, &en).map(|s| linker.check(s, &en)).collect();
         let seed: Vec<f64> =
             quantities(item["original_summary"].as_str().unwrap_or_default(), &en).iter().map(|q| q.value).collect();
-        // `VERSO_PROVENANCE_TRACE=evaluation` prints the number misses and
+        // `VERSO_PROVENANCE_TRACE=evaluation|test-tuning` prints the number misses and
         // false number flags of that split, for tuning on it only.
-        if std::env::var("VERSO_PROVENANCE_TRACE").is_ok_and(|s| Some(s.as_str()) == item["split"].as_str()) {
+        let part = part(&item);
+        if std::env::var("VERSO_PROVENANCE_TRACE").is_ok_and(|s| s == part && s != "test-held") {
             let details: Vec<&str> = checks
                 .iter()
                 .flat_map(|c| &c.flags)
@@ -89,6 +112,7 @@ fn summedits_balanced_accuracy_and_number_edits() {
         outcomes.push(Outcome {
             domain: item["domain"].as_str().unwrap_or_default().to_string(),
             split: item["split"].as_str().unwrap_or_default().to_string(),
+            part,
             min_support: checks.iter().map(|c| c.support).fold(1.0, f32::min),
             other_flag: checks.iter().flat_map(|c| &c.flags).any(|f| f.kind != FlagKind::Unsupported),
             number_flag: checks
@@ -135,11 +159,11 @@ fn summedits_balanced_accuracy_and_number_edits() {
     // Number edits: inconsistent items whose summary states a value its
     // seed did not, against number flags on consistent items.
     let mut figures = Vec::new();
-    for name in ["evaluation", "test"] {
-        let edited: Vec<&Outcome> =
-            outcomes.iter().filter(|o| o.split == name && !o.consistent && o.new_number).collect();
+    for name in ["evaluation", "test-tuning", "test-held", "test"] {
+        let within = |o: &&Outcome| o.split == name || o.part == name;
+        let edited: Vec<&Outcome> = outcomes.iter().filter(within).filter(|o| !o.consistent && o.new_number).collect();
         let recall = edited.iter().filter(|o| o.number_flag).count() as f64 / edited.len().max(1) as f64;
-        let consistent: Vec<&Outcome> = outcomes.iter().filter(|o| o.split == name && o.consistent).collect();
+        let consistent: Vec<&Outcome> = outcomes.iter().filter(within).filter(|o| o.consistent).collect();
         let false_flags = consistent.iter().filter(|o| o.number_flag).count() as f64 / consistent.len().max(1) as f64;
         println!(
             "  number edits ({name}): recall {:.1}% on {} inconsistent items stating a new value; \
@@ -153,8 +177,8 @@ fn summedits_balanced_accuracy_and_number_edits() {
     }
     // Regression floors just under today's figures (docs/benchmarks.md).
     assert!(report.get("news").copied().unwrap_or(0.0) >= 58.0, "news balanced accuracy fell: {report:?}");
-    let (recall, false_flags) = figures[1];
-    assert!(recall >= 0.88 && false_flags <= 0.11, "number edits fell to {recall:.3} / {false_flags:.3}");
+    let (recall, false_flags) = figures[3];
+    assert!(recall >= 0.89 && false_flags <= 0.07, "number edits fell to {recall:.3} / {false_flags:.3}");
 }
 
 /// SuperPAL (MultiNews): summary sentences with their gold source

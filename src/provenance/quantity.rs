@@ -133,7 +133,21 @@ const WRITTEN: &[(&str, f64)] = &[
     ("ten", 10.0),
     ("eleven", 11.0),
     ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
     ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
+    ("ninety", 90.0),
     ("hundred", 100.0),
     ("uno", 1.0),
     ("una", 1.0),
@@ -146,8 +160,19 @@ const WRITTEN: &[(&str, f64)] = &[
     ("ocho", 8.0),
     ("nueve", 9.0),
     ("diez", 10.0),
+    // Not "once" (11): it is an English word too.
     ("doce", 12.0),
+    ("trece", 13.0),
+    ("catorce", 14.0),
+    ("quince", 15.0),
     ("veinte", 20.0),
+    ("treinta", 30.0),
+    ("cuarenta", 40.0),
+    ("cincuenta", 50.0),
+    ("sesenta", 60.0),
+    ("setenta", 70.0),
+    ("ochenta", 80.0),
+    ("noventa", 90.0),
     ("cien", 100.0),
 ];
 
@@ -429,8 +454,21 @@ const RANGE_JOINERS: &[&str] = &["and", "y", "e", "et", "und", "to", "a"];
 pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
     let decimal_comma = lang.facts().decimal_comma;
     let mut out = Vec::new();
-    for caps in number_pattern().captures_iter(text) {
-        let Some(num) = caps.name("num") else { continue };
+    let mut at = 0;
+    while let Some(mut caps) = number_pattern().captures_at(text, at) {
+        let Some(mut num) = caps.name("num") else { break };
+        // A space groups thousands only when no digit follows: "Q3 2020"
+        // is "3" and "2020", not "3 202" and "0".
+        if text[num.end()..].starts_with(|c: char| c.is_ascii_digit())
+            && let Some(cut) = num.as_str().find([' ', '\u{a0}', '\u{202f}'])
+            && let Some(first) =
+                number_pattern().captures_at(&text[..num.start() + cut], caps.get(0).map_or(num.start(), |m| m.start()))
+        {
+            caps = first;
+            num = caps.name("num").expect("the pattern's figure is not optional");
+        }
+        // The figure is never empty, so the search always moves on.
+        at = caps.get(0).map_or(num.end(), |m| m.end());
         let raw = num.as_str();
         let written: String = raw.nfkc().collect();
         let value: Option<f64> = text::plain_figure(&written, decimal_comma).parse().ok();
@@ -495,11 +533,50 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
         });
     }
     let mut offset = 0;
+    let mut words = Vec::new();
     for token in text.split(|c: char| !c.is_alphabetic()) {
-        let lower = token.to_lowercase();
-        let range = offset..offset + token.len();
-        if let Some((_, value)) = WRITTEN.iter().find(|(w, _)| *w == lower) {
-            out.push(written(*value, NumberKind::Count, range.clone(), Bound::Exact));
+        if !token.is_empty() {
+            words.push((token.to_lowercase(), offset..offset + token.len()));
+        }
+        // Every separator is one character; step over it.
+        offset += token.len() + text[offset + token.len()..].chars().next().map_or(0, char::len_utf8);
+    }
+    let number_word = |word: &str| WRITTEN.iter().find(|(w, _)| *w == word).map(|(_, v)| *v);
+    let mut skip = 0;
+    for (i, (lower, range)) in words.iter().enumerate() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let range = range.clone();
+        if let Some(value) = number_word(lower) {
+            // Tens and a unit: "twenty five", "twenty-five", "treinta y cinco".
+            let unit =
+                |j: usize| words.get(j).and_then(|(w, r)| number_word(w).filter(|u| *u < 10.0).map(|u| (u, r.end)));
+            // Only a space or a hyphen between word `j - 1` and word `j`.
+            let joined = |j: usize| {
+                words
+                    .get(j)
+                    .is_some_and(|(_, r)| text[words[j - 1].1.end..r.start].chars().all(|c| matches!(c, ' ' | '-')))
+            };
+            let compound = if value >= 20.0 && value < 100.0 && value % 10.0 == 0.0 {
+                match (unit(i + 1), words.get(i + 1)) {
+                    (Some((u, end)), _) if joined(i + 1) => Some((u, end, 1)),
+                    (None, Some((y, _))) if y == "y" && joined(i + 1) && joined(i + 2) => {
+                        unit(i + 2).map(|(u, end)| (u, end, 2))
+                    }
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            match compound {
+                Some((u, end, words_used)) => {
+                    skip = words_used;
+                    out.push(written(value + u, NumberKind::Count, range.start..end, Bound::Exact));
+                }
+                None => out.push(written(value, NumberKind::Count, range.clone(), Bound::Exact)),
+            }
         } else if let Some((_, value)) = FRACTIONS.iter().find(|(w, _)| *w == lower)
             && (!NEEDS_ARTICLE.contains(&lower.as_str()) || is_part(text, range.clone()))
         {
@@ -510,8 +587,6 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
             // "a fortnight", "an hour", "un año": one of the unit.
             out.push(written(1.0, NumberKind::Count, range.clone(), Bound::Exact));
         }
-        // Every separator is one character; step over it.
-        offset += token.len() + text[offset + token.len()..].chars().next().map_or(0, char::len_utf8);
     }
     out.sort_by_key(|q| q.range.start);
     for quantity in &mut out {
@@ -751,6 +826,23 @@ mod tests {
 
     fn agree(claim: &str, claim_lang: &str, source: &str, source_lang: &str) -> bool {
         agrees(&one(claim, claim_lang), &one(source, source_lang))
+    }
+
+    #[test]
+    fn figures_in_words_and_beside_labels_read_whole() {
+        // "Q3" is a label; its digit never takes the year's first digits.
+        let found = quantities("net sales for Q3 2020 fell", &en());
+        assert_eq!(found.iter().map(|q| (q.value, q.kind)).collect::<Vec<_>>(), [(2020.0, NumberKind::Year)]);
+        // Thousands grouped with a space still read as one figure.
+        assert_eq!(one("11 017 people", "en").value, 11017.0);
+        for text in ["twenty five Euros", "twenty-five Euros", "twenty - five Euros"] {
+            let q = one(text, "en");
+            assert_eq!((q.value, q.text.as_str()), (25.0, text.trim_end_matches(" Euros")), "{text}");
+        }
+        assert_eq!(one("treinta y cinco personas", "es").value, 35.0);
+        assert_eq!(one("ninety days", "en").value, 90.0);
+        // "Once" is an English word, not the Spanish eleven.
+        assert!(quantities("once a week", &en()).iter().all(|q| q.value != 11.0));
     }
 
     #[test]
