@@ -559,7 +559,7 @@ pub fn quantities(text: &str, lang: &LangTag) -> Vec<Quantity> {
                     .get(j)
                     .is_some_and(|(_, r)| text[words[j - 1].1.end..r.start].chars().all(|c| matches!(c, ' ' | '-')))
             };
-            let compound = if value >= 20.0 && value < 100.0 && value % 10.0 == 0.0 {
+            let compound = if (20.0..100.0).contains(&value) && value % 10.0 == 0.0 {
                 match (unit(i + 1), words.get(i + 1)) {
                     (Some((u, end)), _) if joined(i + 1) => Some((u, end, 1)),
                     (None, Some((y, _))) if y == "y" && joined(i + 1) && joined(i + 2) => {
