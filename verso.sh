@@ -15,12 +15,13 @@ need_tools() {
   command -v npm >/dev/null || { echo "verso.sh: npm not found; install Node.js 20 or newer first" >&2; exit 1; }
 }
 
-# Extra arguments are more packages (the tests add LibreOffice, which
+# The app needs WebKitGTK and, for spell checking, the English and Spanish
+# Hunspell dictionaries. Extra arguments are more packages (the tests add LibreOffice, which
 # checks exported DOCX files, pdftotext and xmllint, git and OpenSSH's
 # server for the team tests, GNOME Keyring and D-Bus for the keyring test).
 setup_system() {
   local missing=()
-  for pkg in libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev xvfb xauth webkit2gtk-driver "$@"; do
+  for pkg in libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev xvfb xauth webkit2gtk-driver hunspell-en-us hunspell-es "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if ((${#missing[@]})); then

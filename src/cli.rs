@@ -6,6 +6,7 @@
 
 mod documents;
 mod files;
+mod find;
 mod memory;
 mod mt;
 mod summary;
@@ -115,6 +116,12 @@ enum Command {
     },
     /// Write Verso's abbreviation and terminator rules for a language as SRX 2.0.
     SrxExport(files::SrxExportArgs),
+    /// Find text or a regular expression in sources, translations or both.
+    Find(find::FindArgs),
+    /// Replace in translations across the project (--dry-run shows every change first).
+    Replace(find::ReplaceArgs),
+    /// Take back a replacement (`verso replace` prints its name).
+    Undo(find::UndoArgs),
 }
 
 /// Runs one command; the error, if any, is printed by `main`.
@@ -134,6 +141,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Diff(args) => documents::diff(args, wait, stdout),
         Command::Review(args) => documents::review(args, wait, stdout),
         Command::Rejections(args) => documents::rejections(args, wait, stdout),
+        Command::Find(args) => find::find(args, wait, stdout),
+        Command::Replace(args) => find::replace(args, wait, stdout),
+        Command::Undo(args) => find::undo(args, wait, stdout),
         Command::Analyse(args) => documents::analyse(args, wait, stdout),
         Command::Overview(args) => documents::overview(args, wait, stdout),
         Command::Published(args) => documents::published(args, wait, stdout),

@@ -9,6 +9,7 @@
 
 pub mod export;
 pub mod glossary;
+pub mod hunspell;
 pub mod import;
 pub mod srx;
 pub mod team;

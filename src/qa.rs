@@ -27,10 +27,11 @@ pub enum QaCheck {
     TermNotUsed,
     ForbiddenTerm,
     Inconsistent,
+    Spelling,
 }
 
 impl QaCheck {
-    pub const ALL: [QaCheck; 9] = [
+    pub const ALL: [QaCheck; 10] = [
         QaCheck::Numbers,
         QaCheck::Untranslated,
         QaCheck::Whitespace,
@@ -40,6 +41,7 @@ impl QaCheck {
         QaCheck::TermNotUsed,
         QaCheck::ForbiddenTerm,
         QaCheck::Inconsistent,
+        QaCheck::Spelling,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +55,7 @@ impl QaCheck {
             QaCheck::TermNotUsed => "term_not_used",
             QaCheck::ForbiddenTerm => "forbidden_term",
             QaCheck::Inconsistent => "inconsistent",
+            QaCheck::Spelling => "spelling",
         }
     }
 
@@ -71,6 +74,7 @@ impl QaCheck {
             QaCheck::TermNotUsed => "Glossary term not used",
             QaCheck::ForbiddenTerm => "Forbidden term",
             QaCheck::Inconsistent => "Inconsistent translation",
+            QaCheck::Spelling => "Spelling",
         }
     }
 }
@@ -422,6 +426,7 @@ fn quoted_list(items: &[String]) -> String {
 /// Checks every segment of a document; `accepted` maps (segment, check,
 /// detail) to the acceptance a reviewer gave, and `runs` says which checks
 /// run (a [`QaProfile`] at a [`QaStage`]).
+#[allow(clippy::too_many_arguments)]
 pub fn check_document(
     title: &str,
     rows: &[SegmentRow],
@@ -430,6 +435,7 @@ pub fn check_document(
     terms: &[Term],
     accepted: &HashMap<(SegmentId, String, String), Acceptance>,
     runs: &dyn Fn(QaCheck) -> bool,
+    misspelled: &dyn Fn(&SegmentRow, &str) -> Vec<String>,
 ) -> QaReport {
     let matcher = Matcher::new(terms, source_lang);
     let mut issues = Vec::new();
@@ -443,6 +449,14 @@ pub fn check_document(
         let mut found = check_segment(&row.source, target, source_lang, target_lang, &matcher);
         if !target.trim().is_empty() {
             by_source.entry(row.source.trim()).or_default().push((row, target.trim()));
+        }
+        if runs(QaCheck::Spelling) && !target.trim().is_empty() {
+            let mut words = misspelled(row, target);
+            words.dedup();
+            for word in words {
+                let message = format!("“{word}” is not in the {target_lang} dictionary.");
+                found.push((QaCheck::Spelling, word, message));
+            }
         }
         found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         for (check, detail, message) in found {
@@ -499,8 +513,7 @@ mod tests {
         assert_eq!(default.to_setting(), "");
         assert!(!default.runs(QaCheck::Untranslated, QaStage::Working));
         assert!(default.runs(QaCheck::Untranslated, QaStage::Final));
-        let profile =
-            QaProfile::from_setting("double_space=never, numbers=final,untranslated=always,spelling=always,x");
+        let profile = QaProfile::from_setting("double_space=never, numbers=final,untranslated=always,grammar=always,x");
         assert_eq!(profile.to_setting(), "numbers=final,untranslated=always,double_space=never");
         assert!(!profile.runs(QaCheck::DoubleSpace, QaStage::Final));
         assert!(!profile.runs(QaCheck::Numbers, QaStage::Working) && profile.runs(QaCheck::Numbers, QaStage::Final));

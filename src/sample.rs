@@ -61,6 +61,8 @@ const TRANSLATIONS: &[(&str, Status)] = &[
     ("Las plantas abastecerán a 450.000 hogares en 2028.", Status::Draft),
 ];
 
+const SPANISH_WORDS: &[&str] = &["desalinización", "desalinizadoras", "desalinizadora"];
+
 fn passages(spec: &[(PassageKind, u8, &[&str])]) -> Vec<NewPassage> {
     spec.iter()
         .map(|(kind, level, sentences)| NewPassage {
@@ -98,6 +100,11 @@ pub fn create_sample_project(path: &Path) -> Result<(Project, DocumentId), Store
         let edit =
             TranslationEdit { segment: row.id, text: text.to_string(), status: *status, base: None, origin: None };
         project.save_translation(&edit, "Verso sample")?;
+    }
+    // The project dictionary, as a team keeps it: words of the field the
+    // general Spanish dictionary lacks.
+    for word in SPANISH_WORDS {
+        project.add_project_word(&crate::lang::LangTag::spanish(), word, "Verso sample")?;
     }
     Ok((project, id))
 }

@@ -25,10 +25,12 @@ use summary::{SourceIndex, SummaryError};
 
 mod documents;
 mod exchange;
+pub mod find;
 mod memory;
 mod mt;
 mod overview;
 mod review;
+pub mod spelling;
 pub mod summary;
 mod team;
 
@@ -36,7 +38,7 @@ pub use documents::{HistoryEntry, ImportPreview};
 pub use exchange::{
     DocumentExport, ExchangeFormat, ExportPreview, exchange_file, import_xliff, translation_file, update_from_xliff,
 };
-pub use memory::{export_glossary, import_glossary, qa_report};
+pub use memory::{export_glossary, import_glossary, qa_report_at};
 pub use mt::{DraftJob, MtJob, MtSuggestion, ProfileView, suggestions};
 pub use overview::ReportFormat;
 pub use review::compare;
@@ -77,6 +79,12 @@ pub enum SessionError {
     Term(String),
     #[error("{0}")]
     Publication(String),
+    #[error(transparent)]
+    Dictionary(#[from] crate::formats::hunspell::HunspellError),
+    #[error("{0}")]
+    Spelling(String),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
 }
 
 impl From<crate::team::TeamError> for SessionError {
@@ -178,6 +186,9 @@ impl From<&SessionError> for ErrorReply {
             | SessionError::Import(_)
             | SessionError::Term(_)
             | SessionError::Publication(_)
+            | SessionError::Spelling(_)
+            | SessionError::Search(_)
+            | SessionError::Dictionary(_)
             | SessionError::Xliff(_)
             | SessionError::Tm(
                 crate::store::TmError::Tmx(_)

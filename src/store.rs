@@ -13,8 +13,12 @@ mod checks;
 pub mod lock;
 mod memory;
 mod overview;
+mod replace;
 mod summary;
 mod team;
+mod words;
+
+pub use replace::Replacement;
 
 pub use lock::Wait;
 pub use memory::{Pretranslated, TmError, Untranslated};
@@ -498,6 +502,32 @@ CREATE TABLE shared_ids_wider (
 INSERT INTO shared_ids_wider (kind, local_id, shared_id) SELECT kind, local_id, shared_id FROM shared_ids;
 DROP TABLE shared_ids;
 ALTER TABLE shared_ids_wider RENAME TO shared_ids;
+"#,
+    r#"
+-- The project's own dictionary: words the spell checker must accept in a
+-- language (names, the outlet's house spellings), added by translators and
+-- shared with the team like glossary terms.
+CREATE TABLE project_words (
+    id         INTEGER PRIMARY KEY,
+    lang       TEXT NOT NULL,
+    word       TEXT NOT NULL,
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (lang, word)
+) STRICT;
+
+CREATE TABLE shared_ids_words (
+    kind      TEXT NOT NULL CHECK (kind IN ('document', 'segment', 'revision', 'comment', 'section',
+                                            'sentence_change', 'link', 'approval', 'version', 'term',
+                                            'accepted', 'memory', 'memory_removal', 'publication', 'word')),
+    local_id  INTEGER NOT NULL,
+    shared_id TEXT NOT NULL,
+    PRIMARY KEY (kind, local_id),
+    UNIQUE (kind, shared_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO shared_ids_words (kind, local_id, shared_id) SELECT kind, local_id, shared_id FROM shared_ids;
+DROP TABLE shared_ids;
+ALTER TABLE shared_ids_words RENAME TO shared_ids;
 "#,
 ];
 

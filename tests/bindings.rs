@@ -17,11 +17,15 @@ use verso::revision::{
     BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Revision, RevisionId, SegmentRow, Status,
     TranslationEdit, Version, VersionId,
 };
+use verso::search::{FindIn, FindOptions};
+use verso::session::find::{FindHit, FindQuery, FindResult, ReplaceOutcome, ReplacePreview, UndoOutcome};
+use verso::session::spelling::SpellingView;
 use verso::session::{
     ConflictReply, DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, Progress, ProjectInfo,
 };
 use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
 use verso::session::{ImportPreview, JudgeReport, MtSuggestion, ProfileView};
+use verso::spelling::Misspelling;
 use verso::store::Pretranslated;
 use verso::summary::{
     Approval, Coverage, LinkDecision, LinkOrigin, LinkView, ModelVerdict, Reference, SectionView, SentenceKind,
@@ -88,6 +92,16 @@ fn generated() -> String {
         LinkOrigin::decl(&cfg),
         LinkReason::decl(&cfg),
         Span::decl(&cfg),
+        Misspelling::decl(&cfg),
+        SpellingView::decl(&cfg),
+        FindIn::decl(&cfg),
+        FindOptions::decl(&cfg),
+        FindQuery::decl(&cfg),
+        FindHit::decl(&cfg),
+        FindResult::decl(&cfg),
+        ReplacePreview::decl(&cfg),
+        ReplaceOutcome::decl(&cfg),
+        UndoOutcome::decl(&cfg),
         LinkView::decl(&cfg),
         SentenceView::decl(&cfg),
         SectionView::decl(&cfg),

@@ -251,9 +251,9 @@ fn untranslated_segments_count_only_in_the_final_check() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let listed = String::from_utf8_lossy(&out.stdout);
     assert!(listed.contains("numbers          always") && listed.contains("untranslated     never"), "{listed}");
-    let bad = verso(&["qa-profile", "spelling=always"]);
+    let bad = verso(&["qa-profile", "grammar=always"]);
     assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("no check is called \"spelling\""),
+        String::from_utf8_lossy(&bad.stderr).contains("no check is called \"grammar\""),
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );

@@ -215,19 +215,20 @@ fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
             })
             .collect()
     };
-    // Take the file back to the schema before team projects (five
+    // Take the file back to the schema before team projects (six
     // migrations: team projects, summaries and the rest shared, memories,
-    // machine translations for linking, rejection categories and sources).
+    // machine translations for linking, rejection categories and sources,
+    // the project dictionary).
     {
         let conn = rusqlite::Connection::open(&old).expect("sqlite");
         conn.execute_batch(
             "DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;
              DROP TABLE sentence_changes; ALTER TABLE passages DROP COLUMN created_at;
              DROP TABLE memory_removals; DROP INDEX glossary_terms_by_pair; DROP TABLE link_translations; DROP TABLE claim_checks; DROP TABLE segment_locks;
-             DROP TABLE document_sources; ALTER TABLE comments DROP COLUMN category;",
+             DROP TABLE document_sources; ALTER TABLE comments DROP COLUMN category; DROP TABLE project_words;",
         )
         .expect("drop");
-        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 5))
+        conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 6))
             .expect("version");
     }
     let mut ana = person(dir.path(), &old, "Ana");
@@ -881,4 +882,34 @@ fn where_a_source_was_published_reaches_every_clone_and_the_newest_counts() {
         "{article}"
     );
     assert_eq!(repository_files(&dir.path().join("ana.verso")), repository_files(&dir.path().join("bo.verso")));
+}
+
+#[test]
+fn the_project_dictionary_travels_with_the_team() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ana, mut bo) = sample_shared_by_ana_and_bo(dir.path());
+    let spanish = verso::LangTag::spanish();
+    // The sample's own words came with the join.
+    assert!(bo.project_words(&spanish).expect("words").contains(&"desalinización".to_string()));
+    save(&mut bo, 5, "Según García Harfuch, los embalses bajaron al 31% en agosto.", Status::Translated);
+    let flagged = |session: &Session| -> Vec<String> {
+        let report = session.qa_report_at(DocumentId(1), verso::qa::QaStage::Working).expect("qa");
+        report.open().filter(|i| i.check == verso::qa::QaCheck::Spelling).map(|i| i.detail.clone()).collect()
+    };
+    assert_eq!(flagged(&bo), ["Harfuch"]);
+    // Both add the name at once; each clone keeps it once.
+    assert!(ana.add_project_word(DocumentId(1), "Harfuch").expect("Ana adds"));
+    assert!(bo.add_project_word(DocumentId(1), "Harfuch").expect("Bo adds"));
+    assert!(ana.add_project_word(DocumentId(1), "Sheinbaum").expect("Ana adds"));
+    ana.sync_team().expect("Ana syncs");
+    let report = bo.sync_team().expect("Bo syncs");
+    assert_eq!(report.words, 1, "Sheinbaum is new to Bo; Harfuch he had");
+    ana.sync_team().expect("Ana syncs again");
+    for session in [&ana, &bo] {
+        let words = session.project_words(&spanish).expect("words");
+        assert_eq!(words.iter().filter(|w| *w == "Harfuch").count(), 1);
+        assert!(words.contains(&"Sheinbaum".to_string()));
+    }
+    ana.sync_team().expect("Ana syncs");
+    assert_eq!(flagged(&ana), Vec::<String>::new(), "Bo's translation reached Ana and its name is known");
 }

@@ -19,6 +19,7 @@ use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Version, VersionId};
 use verso::session::Progress;
 use verso::session::ReportFormat;
+use verso::session::spelling::SpellingView;
 use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
 use verso::session::{
     DocumentExport, ErrorKind, ErrorReply, ExportPreview, HistoryEntry, ProjectInfo, Session, SessionError,
@@ -552,6 +553,24 @@ pub fn fill_repetitions(state: State<'_, AppState>, segment: SegmentId) -> Reply
 #[tauri::command(async)]
 pub fn add_term(state: State<'_, AppState>, document: DocumentId, source: String, target: String) -> Reply<bool> {
     with_session(&state, |s| s.add_term(document, &source, &target))
+}
+
+/// The misspelled words of a translation being typed (asked at a pause,
+/// never on the input path).
+#[tauri::command(async)]
+pub fn spelling(state: State<'_, AppState>, document: DocumentId, text: String, source: String) -> Reply<SpellingView> {
+    with_session(&state, |s| s.spelling(document, &text, &source))
+}
+
+#[tauri::command(async)]
+pub fn spelling_suggestions(state: State<'_, AppState>, document: DocumentId, word: String) -> Reply<Vec<String>> {
+    with_session(&state, |s| s.spelling_suggestions(document, &word))
+}
+
+/// Adds a word to the project dictionary of the document's target language.
+#[tauri::command(async)]
+pub fn add_project_word(state: State<'_, AppState>, document: DocumentId, word: String) -> Reply<bool> {
+    with_session(&state, |s| s.add_project_word(document, &word))
 }
 
 #[tauri::command(async)]

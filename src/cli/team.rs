@@ -169,6 +169,7 @@ fn print_report(stdout: &mut impl Write, report: &SyncReport) -> anyhow::Result<
         ("summary sentences added, taken out or brought back", report.sentences),
         ("link decisions", report.link_decisions),
         ("glossary terms", report.terms),
+        ("dictionary words", report.words),
         ("accepted QA warnings", report.accepted_warnings),
         ("changes to where a source was published", report.publications),
     ] {

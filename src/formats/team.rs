@@ -242,6 +242,16 @@ pub struct SharedTerm {
     pub at: String,
 }
 
+/// A word of the project dictionary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedWord {
+    pub id: String,
+    pub lang: String,
+    pub word: String,
+    pub author: String,
+    pub at: String,
+}
+
 /// A reference memory someone imported; its units are a file of their own
 /// (`units_path`), read only where the memory is missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,6 +327,7 @@ pub struct SharedProject {
     /// Units of the memories in `memories`, for those whose units were read.
     pub memory_units: BTreeMap<String, Vec<SharedUnit>>,
     pub memory_removals: Vec<SharedRemoval>,
+    pub words: Vec<SharedWord>,
 }
 
 /// A record that travels: it has a shared id.
@@ -345,7 +356,8 @@ records_with_ids!(
     SharedAccepted,
     SharedPublication,
     SharedTerm,
-    SharedRemoval
+    SharedRemoval,
+    SharedWord
 );
 
 /// The writer part of a shared id (`W` of `W-N`).
@@ -390,6 +402,7 @@ pub fn files_of(project: &SharedProject, writer: &str) -> Files {
         }
     }
     write_lines(&mut files, writer, format!("memory-removals/{writer}.jsonl"), &project.memory_removals);
+    write_lines(&mut files, writer, format!("dictionary/{writer}.jsonl"), &project.words);
     files
 }
 
@@ -453,6 +466,7 @@ pub fn read(files: &Files) -> Result<SharedProject, TeamFormError> {
             ["glossary", _] => project.glossary.extend(records(path, bytes)?),
             ["memories", _, "memory.json"] => project.memories.extend(records::<SharedMemory>(path, bytes)?),
             ["memory-removals", _] => project.memory_removals.extend(records(path, bytes)?),
+            ["dictionary", _] => project.words.extend(records(path, bytes)?),
             // Files a newer Verso of the same form may add are left alone.
             _ => {}
         }

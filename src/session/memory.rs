@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::spelling::spell_check;
 use super::{Session, SessionError};
 use crate::document::{DocumentId, SegmentId};
 use crate::glossary::{Term, TermHit};
@@ -114,13 +115,13 @@ impl Session {
     }
 
     pub fn qa_report(&self, document: DocumentId) -> Result<QaReport, SessionError> {
-        qa_report_at(self.project()?, document, QaStage::Final)
+        qa_report_at(self.project()?, &self.config_dir, document, QaStage::Final)
     }
 
     /// The checks as they stand at `stage` (while translating, untranslated
     /// segments are not warnings).
     pub fn qa_report_at(&self, document: DocumentId, stage: QaStage) -> Result<QaReport, SessionError> {
-        qa_report_at(self.project()?, document, stage)
+        qa_report_at(self.project()?, &self.config_dir, document, stage)
     }
 
     /// Accepts a QA warning with a reason; returns the document's final check.
@@ -147,7 +148,7 @@ impl Session {
         let project = self.project_mut()?;
         project.accept_warning(segment, check, detail, reason, &author)?;
         let document = project.segment(segment)?.document_id;
-        qa_report_at(project, document, stage)
+        qa_report_at(self.project()?, &self.config_dir, document, stage)
     }
 
     /// Adds one term pair to the glossary of a document's language pair,
@@ -222,14 +223,15 @@ impl Session {
     }
 }
 
-/// Runs every QA check on a document (the final check), with the warnings
-/// reviewers accepted marked as such.
-pub fn qa_report(project: &Project, document: DocumentId) -> Result<QaReport, SessionError> {
-    qa_report_at(project, document, QaStage::Final)
-}
-
-/// [`qa_report`] at a stage.
-pub fn qa_report_at(project: &Project, document: DocumentId, stage: QaStage) -> Result<QaReport, SessionError> {
+/// Runs the QA checks of `stage` on a document, with the warnings
+/// reviewers accepted marked as such; spelling with the dictionaries
+/// installed and the user's own in `config_dir`.
+pub fn qa_report_at(
+    project: &Project,
+    config_dir: &Path,
+    document: DocumentId,
+    stage: QaStage,
+) -> Result<QaReport, SessionError> {
     let summary = project.document(document)?;
     let (source, target) = project.languages(document)?;
     let rows = project.segments(document)?;
@@ -237,7 +239,17 @@ pub fn qa_report_at(project: &Project, document: DocumentId, stage: QaStage) -> 
     let accepted = project.accepted_warnings(document)?;
     let profile = project.qa_profile()?;
     let runs = |check| profile.runs(check, stage);
-    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted, &runs))
+    let spelling = if runs(QaCheck::Spelling) { spell_check(project, config_dir, document)? } else { None };
+    // Names carried over from anywhere in the document's source are not misspelled.
+    let names = match &spelling {
+        Some(_) => rows.iter().flat_map(|r| crate::spelling::source_words(&r.source)).collect(),
+        None => std::collections::HashSet::new(),
+    };
+    let misspelled = |_: &crate::revision::SegmentRow, target: &str| match &spelling {
+        Some(check) => check.misspellings(target, &names).into_iter().map(|m| m.word).collect(),
+        None => Vec::new(),
+    };
+    Ok(crate::qa::check_document(&summary.title, &rows, &source, &target, &terms, &accepted, &runs, &misspelled))
 }
 
 /// Reads a TBX or CSV/TSV glossary and adds its `source → target` term

@@ -38,7 +38,7 @@ impl Session {
         let mut rejections: HashMap<ErrorCategory, u32> = HashMap::new();
         let mut progress = Vec::new();
         for document in documents.iter().filter(|d| d.kind == DocumentKind::Translation) {
-            for issue in qa_report_at(project, document.id, QaStage::Working)?.open() {
+            for issue in qa_report_at(project, &self.config_dir, document.id, QaStage::Working)?.open() {
                 *qa.entry(issue.check).or_default() += 1;
             }
             for count in project.rejections(document.id)? {

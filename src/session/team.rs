@@ -90,6 +90,8 @@ pub struct SyncReport {
     /// Versions others named: (document, version).
     pub versions: Vec<(String, String)>,
     pub terms: u32,
+    /// Words others added to the project dictionary.
+    pub words: u32,
     pub accepted_warnings: u32,
     /// Changes others made to where a source was published.
     pub publications: u32,
@@ -113,6 +115,7 @@ impl SyncReport {
             && self.approvals.is_empty()
             && self.versions.is_empty()
             && self.terms == 0
+            && self.words == 0
             && self.accepted_warnings == 0
             && self.publications == 0
             && self.memories.is_empty()
@@ -441,6 +444,7 @@ fn report(incoming: Incoming, conflicts: u32) -> SyncReport {
         approvals: incoming.approvals,
         versions: incoming.versions,
         terms: incoming.terms,
+        words: incoming.words,
         accepted_warnings: incoming.accepted,
         publications: incoming.publications,
         memories: incoming.memories,

@@ -20,7 +20,7 @@ use super::{Project, StoreError, memory, sqlite};
 use crate::document::{DocumentId, SegmentId};
 use crate::formats::team::{
     SharedAccepted, SharedComment, SharedDocument, SharedPassage, SharedProject, SharedPublication, SharedReference,
-    SharedRevision, SharedSegment, SharedSummary, SharedTerm, SharedUnit, SharedVersion,
+    SharedRevision, SharedSegment, SharedSummary, SharedTerm, SharedUnit, SharedVersion, SharedWord,
 };
 use crate::qa::QaCheck;
 use crate::revision::{ErrorCategory, Revision, RevisionId, Status};
@@ -42,6 +42,8 @@ pub struct Incoming {
     /// (document title, version name) of each new version.
     pub versions: Vec<(String, String)>,
     pub terms: u32,
+    /// Words others added to the project dictionary.
+    pub words: u32,
     pub accepted: u32,
     /// Changes to where a source was published.
     pub publications: u32,
@@ -62,6 +64,7 @@ impl Incoming {
         self.approvals.extend(more.approvals);
         self.versions.extend(more.versions);
         self.terms += more.terms;
+        self.words += more.words;
         self.memories.extend(more.memories);
         self.memories_removed += more.memories_removed;
         self.accepted += more.accepted;
@@ -299,6 +302,7 @@ const SHARED_ROWS: &[(&str, &str)] = &[
     ("publication", "SELECT id FROM document_sources"),
     ("version", "SELECT id FROM versions"),
     ("term", "SELECT id FROM glossary_terms"),
+    ("word", "SELECT id FROM project_words"),
     ("memory", "SELECT id FROM memories WHERE read_only = 1"),
     ("memory_removal", "SELECT id FROM memory_removals"),
     (
@@ -456,6 +460,7 @@ fn read_shared(tx: &Transaction<'_>) -> rusqlite::Result<SharedProject> {
     read_accepted(tx, &ids, &segment_document, &mut project)?;
     read_publications(tx, &ids, &mut project)?;
     read_terms(tx, &ids, &mut project)?;
+    read_words(tx, &ids, &mut project)?;
     memories::read(tx, &ids, &mut project)?;
     Ok(project)
 }
@@ -594,6 +599,40 @@ fn read_terms(tx: &Transaction<'_>, ids: &Ids, project: &mut SharedProject) -> r
         if let Some(shared) = ids.of("term", id) {
             term.id = shared.clone();
             project.glossary.push(term);
+        }
+    }
+    Ok(())
+}
+
+fn read_words(tx: &Transaction<'_>, ids: &Ids, project: &mut SharedProject) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare("SELECT id, lang, word, author, created_at FROM project_words ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            SharedWord { id: String::new(), lang: r.get(1)?, word: r.get(2)?, author: r.get(3)?, at: r.get(4)? },
+        ))
+    })?;
+    for row in rows {
+        let (id, mut word) = row?;
+        if let Some(shared) = ids.of("word", id) {
+            word.id = shared.clone();
+            project.words.push(word);
+        }
+    }
+    Ok(())
+}
+
+/// Words others added; one added on two clones at once is kept once.
+fn apply_words(tx: &Transaction<'_>, shared: &SharedProject, incoming: &mut Incoming) -> rusqlite::Result<()> {
+    let known = map_ids(tx, "word")?;
+    for word in shared.words.iter().filter(|w| !known.contains_key(&w.id)) {
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO project_words (lang, word, author, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![word.lang, word.word, word.author, word.at],
+        )?;
+        if inserted == 1 {
+            remember(tx, "word", tx.last_insert_rowid(), &word.id)?;
+            incoming.words += 1;
         }
     }
     Ok(())
@@ -787,6 +826,7 @@ fn apply(tx: &Transaction<'_>, shared: &SharedProject) -> rusqlite::Result<Incom
     apply_accepted(tx, shared, &local, &mut incoming)?;
     apply_publications(tx, shared, &local, &mut incoming)?;
     apply_terms(tx, shared, &mut incoming)?;
+    apply_words(tx, shared, &mut incoming)?;
     memories::apply(tx, shared, &mut incoming)?;
     Ok(incoming)
 }

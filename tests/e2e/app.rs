@@ -1817,7 +1817,7 @@ async fn qa_marks_rows_and_a_reviewer_accepts_a_warning() -> anyhow::Result<()> 
     app.quit().await?;
 
     let project = reopen(&project_path)?;
-    let report = verso::session::qa_report(&project, doc)?;
+    let report = verso::session::qa_report_at(&project, &dir.path().join("config"), doc, verso::qa::QaStage::Final)?;
     let accepted: Vec<_> = report.issues.iter().filter(|i| i.accepted.is_some()).collect();
     assert_eq!(accepted.len(), 1);
     assert_eq!(accepted[0].check, verso::qa::QaCheck::EndPunctuation);

@@ -190,6 +190,47 @@ export type LinkReason = "decision" | "shared-words" | "name" | "figure" | "date
 
 export type Span = { start: number, end: number, };
 
+export type Misspelling = { word: string, span: Span, };
+
+export type SpellingView = { misspellings: Array<Misspelling>, dictionary: string | null, };
+
+export type FindIn = "source" | "target" | "both";
+
+export type FindOptions = { text: string, 
+/**
+ * `text` is a regular expression (Unicode-aware; `$1` in a
+ * replacement is its first group).
+ */
+regex: boolean, whole_word: boolean, match_case: boolean, };
+
+export type FindQuery = { options: FindOptions, within: FindIn, 
+/**
+ * One document, or every translation document of the project.
+ */
+document: DocumentId | null, 
+/**
+ * Only segments with this status.
+ */
+status: Status | null, };
+
+export type FindHit = { document: DocumentId, document_title: string, segment: SegmentId, position: number, source: string, target: string, source_spans: Array<Span>, target_spans: Array<Span>, };
+
+export type FindResult = { hits: Array<FindHit>, 
+/**
+ * False when the search stopped at its limit with more to find.
+ */
+complete: boolean, };
+
+export type ReplacePreview = { document: DocumentId, segment: SegmentId, position: number, revision: RevisionId, before: string, after: string, diff: TextDiff, locked: boolean, };
+
+export type ReplaceOutcome = { change: string, changed: number, locked: number, };
+
+export type UndoOutcome = { restored: number, 
+/**
+ * Segments changed again since, left as they are.
+ */
+left: number, };
+
 export type LinkView = { document: DocumentId, segment: SegmentId, support: number, 
 /**
  * Matched words in the sentence.
@@ -337,7 +378,7 @@ forbidden: boolean, };
 
 export type TermHit = { span: Span, source: string, targets: Array<string>, forbidden: Array<string>, note: string | null, };
 
-export type QaCheck = "numbers" | "untranslated" | "whitespace" | "double_space" | "end_punctuation" | "placeholders" | "term_not_used" | "forbidden_term" | "inconsistent";
+export type QaCheck = "numbers" | "untranslated" | "whitespace" | "double_space" | "end_punctuation" | "placeholders" | "term_not_used" | "forbidden_term" | "inconsistent" | "spelling";
 
 export type Acceptance = { author: string, reason: string, created_at: string, };
 
@@ -405,7 +446,11 @@ approvals: Array<[string, string]>,
 /**
  * Versions others named: (document, version).
  */
-versions: Array<[string, string]>, terms: number, accepted_warnings: number, 
+versions: Array<[string, string]>, terms: number, 
+/**
+ * Words others added to the project dictionary.
+ */
+words: number, accepted_warnings: number, 
 /**
  * Changes others made to where a source was published.
  */

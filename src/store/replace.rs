@@ -1,0 +1,111 @@
+//! Replacing text across many segments at once, and taking such a change
+//! back: each is one transaction, and the taking back is new revisions,
+//! so history stays append-only and a teammate who synced in between
+//! sees an undo, not a rewrite.
+
+use rusqlite::params;
+
+use super::{Project, StoreError, current_revision, insert_revision_from, is_locked, sqlite};
+use crate::document::SegmentId;
+use crate::revision::{RevisionId, Status};
+
+/// One segment's new translation, made from the revision `base`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub segment: SegmentId,
+    pub base: RevisionId,
+    pub text: String,
+}
+
+impl Project {
+    /// Writes every replacement as a new revision with `origin`, all or
+    /// nothing: a segment that moved on since its `base` refuses the whole
+    /// change (the preview the user accepted is no longer what would be
+    /// written), a locked one is left alone. An approved or reviewed
+    /// translation that changes is translated again, waiting for review.
+    /// Returns the segments changed.
+    pub fn replace_translations(
+        &mut self,
+        replacements: &[Replacement],
+        author: &str,
+        origin: &str,
+    ) -> Result<Vec<SegmentId>, StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let mut changed = Vec::new();
+        for replacement in replacements {
+            if is_locked(&tx, replacement.segment).map_err(e)? {
+                continue;
+            }
+            let head = current_revision(&tx, replacement.segment).map_err(e)?;
+            let Some((head, text, status)) = head.filter(|(id, _, _)| *id == replacement.base) else {
+                let head = current_revision(&tx, replacement.segment).map_err(e)?;
+                return Err(StoreError::Conflict {
+                    segment: replacement.segment.0,
+                    expected: Some(replacement.base),
+                    found: head.as_ref().map(|h| h.0),
+                    their_text: head.map(|h| h.1),
+                });
+            };
+            if text == replacement.text {
+                continue;
+            }
+            let status = match Status::parse(&status) {
+                Some(Status::Approved | Status::Reviewed) => Status::Translated,
+                Some(other) => other,
+                None => Status::Draft,
+            };
+            insert_revision_from(&tx, replacement.segment, Some(head), &replacement.text, status, author, Some(origin))
+                .map_err(e)?;
+            changed.push(replacement.segment);
+        }
+        tx.commit().map_err(e)?;
+        Ok(changed)
+    }
+
+    /// Takes back the change recorded with `origin` by `author`: every
+    /// segment whose newest revision is still that change gets its
+    /// previous text and status again (origin `undo`). Returns the
+    /// segments restored and those left because someone changed them since.
+    pub fn undo_change(&mut self, origin: &str, author: &str) -> Result<(Vec<SegmentId>, Vec<SegmentId>), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let made: Vec<(i64, i64, Option<i64>)> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT segment_id, id, parent_id FROM revisions WHERE origin = ?1 AND author = ?2 ORDER BY id",
+                )
+                .map_err(e)?;
+            stmt.query_map(params![origin, author], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+                .map_err(e)?
+        };
+        let (mut restored, mut left) = (Vec::new(), Vec::new());
+        for (segment, revision, parent) in made {
+            let segment = SegmentId(segment);
+            let head = current_revision(&tx, segment).map_err(e)?;
+            if head.as_ref().map(|h| h.0) != Some(RevisionId(revision)) || is_locked(&tx, segment).map_err(e)? {
+                left.push(segment);
+                continue;
+            }
+            let before: Option<(String, String)> = match parent {
+                Some(parent) => Some(
+                    tx.query_row("SELECT text, status FROM revisions WHERE id = ?1", [parent], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .map_err(e)?,
+                ),
+                None => None,
+            };
+            let (text, status) = before.unwrap_or_default();
+            let status = Status::parse(&status).unwrap_or(Status::New);
+            insert_revision_from(&tx, segment, Some(RevisionId(revision)), &text, status, author, Some("undo"))
+                .map_err(e)?;
+            restored.push(segment);
+        }
+        tx.commit().map_err(e)?;
+        Ok((restored, left))
+    }
+}
