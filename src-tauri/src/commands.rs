@@ -19,6 +19,7 @@ use verso::recent::RecentProject;
 use verso::revision::{BulkOutcome, CategoryCount, Comment, Decision, ErrorCategory, Version, VersionId};
 use verso::session::Progress;
 use verso::session::ReportFormat;
+use verso::session::find::{FindQuery, FindResult, ReplaceOutcome, ReplacePreview, UndoOutcome};
 use verso::session::spelling::SpellingView;
 use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
 use verso::session::{
@@ -553,6 +554,34 @@ pub fn fill_repetitions(state: State<'_, AppState>, segment: SegmentId) -> Reply
 #[tauri::command(async)]
 pub fn add_term(state: State<'_, AppState>, document: DocumentId, source: String, target: String) -> Reply<bool> {
     with_session(&state, |s| s.add_term(document, &source, &target))
+}
+
+/// The first `limit` segments a search matches, in one document or the project.
+#[tauri::command(async)]
+pub fn find(state: State<'_, AppState>, query: FindQuery, limit: u32) -> Reply<FindResult> {
+    with_session(&state, |s| s.find(&query, limit as usize))
+}
+
+/// Every translation a replacement would change, as a word diff; nothing is written.
+#[tauri::command(async)]
+pub fn replace_preview(
+    state: State<'_, AppState>,
+    query: FindQuery,
+    replacement: String,
+) -> Reply<Vec<ReplacePreview>> {
+    with_session(&state, |s| s.replace_preview(&query, &replacement))
+}
+
+/// Replaces in every matching translation, in one transaction.
+#[tauri::command(async)]
+pub fn replace_all(state: State<'_, AppState>, query: FindQuery, replacement: String) -> Reply<ReplaceOutcome> {
+    with_session(&state, |s| s.replace_all(&query, &replacement))
+}
+
+/// Takes back a replacement with new revisions.
+#[tauri::command(async)]
+pub fn undo_change(state: State<'_, AppState>, change: String) -> Reply<UndoOutcome> {
+    with_session(&state, |s| s.undo_change(&change))
 }
 
 /// The misspelled words of a translation being typed (asked at a pause,

@@ -172,7 +172,11 @@ impl App {
         self.wait_for("[data-testid=segment-list]").await?;
         press_ctrl_shift(self, 'p').await?;
         self.wait_for("[data-testid=command-query]").await?;
-        self.wait_for(&format!("[data-testid=command-{id}]")).await?.click().await?;
+        let item = self.wait_for(&format!("[data-testid=command-{id}]")).await?;
+        // The list scrolls; a user scrolls down to a command below the fold.
+        self.eval(&format!("(() => {{ document.querySelector('[data-testid=command-{id}]').scrollIntoView({{ block: 'nearest' }}); return true; }})()"))
+            .await?;
+        item.click().await?;
         Ok(())
     }
 
@@ -2150,5 +2154,136 @@ async fn two_apps_on_two_clones_exchange_a_translation_and_settle_a_conflict() -
     // Once both apps have let go of their projects, the clones agree.
     drop((reopen(&ana)?, reopen(&bo)?));
     assert_eq!(translations(&ana)?, translations(&bo)?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_misspelled_word_is_underlined_and_a_suggestion_replaces_it() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(dir.path(), "minister.txt", "The minister spoke. García Harfuch answered.")?;
+    let app = App::launch(&[&project], &dir.path().join("config")).await?;
+    let first = format!("{ROW}[data-position='0']");
+    let target = app.wait_for(&format!("{first} [data-testid=segment-target]")).await?;
+    target.click().await?;
+    target.send_keys("El minsitro habló.").await?;
+    // Underlined where the word is: the mark lies over the box's own text.
+    app.wait_until(
+        "the misspelled word is underlined",
+        &format!(
+            "(() => {{ const m = document.querySelector(\"{first} [data-testid=misspelled]\"); if (!m) return false; \
+               const t = document.querySelector(\"{first} [data-testid=segment-target]\").getBoundingClientRect(); \
+               const r = m.getBoundingClientRect(); \
+               return m.textContent === 'minsitro' && r.left > t.left && r.right < t.right && r.top >= t.top && r.bottom <= t.bottom \
+                 && getComputedStyle(m).textDecorationLine.includes('underline'); }})()"
+        ),
+    )
+    .await?;
+    // Caret in the word, Ctrl+. for corrections; the first replaces it.
+    app.eval(&format!(
+        "(() => {{ const t = document.querySelector(\"{first} [data-testid=segment-target]\"); t.focus(); t.setSelectionRange(5, 5); return true; }})()"
+    ))
+    .await?;
+    target.send_keys(&(Key::Control + ".")).await?;
+    app.wait_for("[data-testid=spelling-menu]").await?;
+    let suggestion = app.wait_for("[data-testid=spelling-suggestion]").await?;
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        std::fs::write(Path::new(&shots).join("spelling.png"), app.client.screenshot().await?)?;
+    }
+    assert_eq!(suggestion.text().await?, "ministro");
+    suggestion.click().await?;
+    app.wait_until(
+        "the suggestion replaced the word and nothing is underlined",
+        &format!(
+            "document.querySelector(\"{first} [data-testid=segment-target]\").value === 'El ministro habló.' && \
+             !document.querySelector(\"{first} [data-testid=misspelled]\")"
+        ),
+    )
+    .await?;
+    // A name the source does not use: added to the project dictionary.
+    let second = format!("{ROW}[data-position='1']");
+    let next = app.wait_for(&format!("{second} [data-testid=segment-target]")).await?;
+    next.click().await?;
+    next.send_keys("Respondió Harfuch y Ebrard.").await?;
+    app.wait_until(
+        "the name is underlined",
+        &format!("document.querySelector(\"{second} [data-testid=misspelled]\")?.textContent === 'Ebrard'"),
+    )
+    .await?;
+    app.eval(&format!(
+        "(() => {{ const t = document.querySelector(\"{second} [data-testid=segment-target]\"); t.focus(); t.setSelectionRange(22, 22); return true; }})()"
+    ))
+    .await?;
+    next.send_keys(&(Key::Control + ".")).await?;
+    app.wait_for("[data-testid=spelling-add]").await?.click().await?;
+    app.wait_for_toast("Added “Ebrard” to the project dictionary", Duration::from_secs(10)).await?;
+    app.wait_until("nothing is underlined", &format!("!document.querySelector(\"{second} [data-testid=misspelled]\")"))
+        .await?;
+    app.quit().await?;
+    let stored = reopen(&project)?;
+    assert_eq!(stored.project_words(&"es".parse()?)?, ["Ebrard"]);
+    assert_eq!(stored.segments(stored.documents()?[0].id)?[0].translation.as_deref(), Some("El ministro habló."));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_project_wide_regex_replacement_is_previewed_and_undone_to_the_letter() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("sample.verso");
+    let (project, document) = verso::sample::create_sample_project(&path)?;
+    let before: Vec<(String, Option<String>, verso::Status)> =
+        project.segments(document)?.into_iter().map(|r| (r.source, r.translation, r.status)).collect();
+    drop(project);
+    let app = App::launch(&[&path], &dir.path().join("config")).await?;
+    app.wait_for(ROW).await?;
+    press_ctrl_shift(&app, 'f').await?;
+    let field = app.wait_for("[data-testid=find-text]").await?;
+    app.wait_until("the project scope", "document.querySelector('[data-testid=find-scope]').value === 'project'")
+        .await?;
+    app.wait_for("[data-testid=find-regex]").await?.click().await?;
+    field.send_keys(r"Ministerio (del \w+)").await?;
+    app.wait_until(
+        "hits are listed",
+        "document.querySelectorAll('[data-testid=find-hit]').length === 3 && \
+         document.querySelector('[data-testid=find-count]').textContent.includes('3 segments')",
+    )
+    .await?;
+    app.wait_for("[data-testid=replace-text]").await?.send_keys("ministerio $1").await?;
+    app.wait_for("[data-testid=replace-all]").await?.click().await?;
+    app.wait_for("[data-testid=replace-preview]").await?;
+    let changes = app.eval("document.querySelectorAll('[data-testid=replace-change]').length").await?;
+    let inserted =
+        app.eval("[...document.querySelectorAll('[data-testid=replace-change] ins')].map(e => e.textContent)").await?;
+    assert_eq!(changes, json!(3));
+    if let Some(shots) = std::env::var_os("VERSO_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        std::fs::write(Path::new(&shots).join("replace-preview.png"), app.client.screenshot().await?)?;
+    }
+    assert!(inserted.to_string().contains("ministerio"), "the diff shows the new word: {inserted}");
+    app.wait_for("[data-testid=replace-confirm]").await?.click().await?;
+    app.wait_for_toast("Ctrl+Z or “Undo” takes it back", Duration::from_secs(10)).await?;
+    app.wait_until(
+        "the rows show the replacement",
+        &format!("[...document.querySelectorAll(\"{ROW} [data-testid=segment-target]\")].some(t => t.value.includes('ministerio del Agua'))"),
+    )
+    .await?;
+    // Ctrl+Z outside a text box takes the whole replacement back.
+    app.eval("(() => { document.activeElement.blur(); return true; })()").await?;
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: Key::Control.into() })
+        .then(KeyAction::Down { value: 'z' })
+        .then(KeyAction::Up { value: 'z' })
+        .then(KeyAction::Up { value: Key::Control.into() });
+    app.client.perform_actions(keys).await?;
+    app.wait_for_toast("Replacement undone", Duration::from_secs(10)).await?;
+    app.quit().await?;
+    let project = reopen(&path)?;
+    let after: Vec<(String, Option<String>, verso::Status)> =
+        project.segments(document)?.into_iter().map(|r| (r.source, r.translation, r.status)).collect();
+    assert_eq!(after, before, "undo leaves every segment as it was");
+    let history = project.revisions(project.segments(document)?[0].id)?;
+    assert!(history.iter().any(|r| r.origin.as_deref() == Some("undo")), "the undo is recorded as revisions");
     Ok(())
 }

@@ -56,6 +56,12 @@ import type {
   ConflictView,
   ConflictSide,
   Keep,
+  SpellingView,
+  FindQuery,
+  FindResult,
+  ReplacePreview,
+  ReplaceOutcome,
+  UndoOutcome,
 } from "./bindings";
 import { Channel } from "@tauri-apps/api/core";
 
@@ -111,6 +117,13 @@ export const api = {
   exportGlossary: (document: DocumentId, path: string) => invoke<number>("export_glossary", { document, path }),
   glossary: (document: DocumentId) => invoke<Term[]>("glossary", { document }),
   termHits: (segment: SegmentId) => invoke<TermHit[]>("term_hits", { segment }),
+  spelling: (document: DocumentId, text: string, source: string) => invoke<SpellingView>("spelling", { document, text, source }),
+  spellingSuggestions: (document: DocumentId, word: string) => invoke<string[]>("spelling_suggestions", { document, word }),
+  addProjectWord: (document: DocumentId, word: string) => invoke<boolean>("add_project_word", { document, word }),
+  find: (query: FindQuery, limit: number) => invoke<FindResult>("find", { query, limit }),
+  replacePreview: (query: FindQuery, replacement: string) => invoke<ReplacePreview[]>("replace_preview", { query, replacement }),
+  replaceAll: (query: FindQuery, replacement: string) => invoke<ReplaceOutcome>("replace_all", { query, replacement }),
+  undoChange: (change: string) => invoke<UndoOutcome>("undo_change", { change }),
   qaReport: (document: DocumentId, stage: QaStage) => invoke<QaReport>("qa_report", { document, stage }),
   acceptWarning: (segment: SegmentId, check: QaCheck, detail: string, reason: string, stage: QaStage) =>
     invoke<QaReport>("accept_warning", { segment, check, detail, reason, stage }),
