@@ -786,3 +786,95 @@ fn team_clone(dir: &Path, english: &[String], spanish: &[String], out: &mut impl
     writeln!(out, "  peak memory: {}", peak_memory().unwrap_or_else(|| "unknown".into()))?;
     Ok(())
 }
+
+/// `verso bench find`: a project of 100,000 translated NTREX segments (20
+/// documents of 5,000), searched with a regular expression in translations
+/// across every document; the time to the first screen of hits (100) and
+/// to every hit, medians of five runs after one warm-up.
+pub fn find(data: &Path, out: &mut impl Write) -> Result<(), BenchError> {
+    let english = lines(data, "ntrex_en_es_news/newstest2019-src.eng.txt")?;
+    let spanish = lines(data, "ntrex_en_es_news/newstest2019-ref.spa.txt")?;
+    let dir = std::env::temp_dir().join(format!("verso-bench-find-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("find.verso");
+    let mut project = crate::store::Project::create(&path).map_err(SessionError::from)?;
+    let started = Instant::now();
+    for d in 0..20 {
+        translated_document(&mut project, &english, &spanish, &format!("Document {d}"), 5_000)?;
+    }
+    writeln!(out, "set-up: 100,000 translated segments in {:.1} s", started.elapsed().as_secs_f64())?;
+    drop(project);
+    let mut session = Session::for_command(dir.join("config"), Some("bench".into()));
+    session.open_project(&path)?;
+    for (name, text, limit) in [
+        (r"first screen, (\d+) de (\w+)", r"(\d+) de (\w+)", 100),
+        (r"every hit, (\d+) de (\w+)", r"(\d+) de (\w+)", 1_000_000),
+        ("first screen, plain “gobierno”", "gobierno", 100),
+    ] {
+        let query = crate::session::find::FindQuery {
+            options: crate::search::FindOptions {
+                text: text.into(),
+                regex: !name.contains("plain"),
+                ..Default::default()
+            },
+            within: crate::search::FindIn::Target,
+            document: None,
+            status: None,
+        };
+        let mut times = Vec::new();
+        let mut hits = 0;
+        for run in 0..6 {
+            let started = Instant::now();
+            hits = session.find(&query, limit)?.hits.len();
+            if run > 0 {
+                times.push(started.elapsed());
+            }
+        }
+        let goal = if limit == 100 { " (goal < 200 ms)" } else { "" };
+        writeln!(out, "find {name}: {hits} hits, median {:.1} ms{goal}", ms(median(times)))?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// `verso bench spelling`: checking a 200-word Spanish segment (NTREX
+/// sentences joined) with the es_ES dictionary, median of 1,000 checks,
+/// and the time to read the dictionary once.
+pub fn spelling(data: &Path, out: &mut impl Write) -> Result<(), BenchError> {
+    let spanish = lines(data, "ntrex_en_es_news/newstest2019-ref.spa.txt")?;
+    let folders = crate::formats::hunspell::folders(None);
+    let Some(aff) = crate::formats::hunspell::find(&LangTag::spanish(), &folders) else {
+        writeln!(out, "no Spanish Hunspell dictionary installed (Debian: hunspell-es)")?;
+        return Ok(());
+    };
+    let started = Instant::now();
+    let speller = crate::formats::hunspell::load(&aff).map_err(SessionError::from)?;
+    writeln!(out, "{}: read in {:.0} ms", aff.display(), ms(started.elapsed()))?;
+    let mut segment = String::new();
+    for line in spanish.iter().cycle() {
+        if segment.split_whitespace().count() >= 200 {
+            break;
+        }
+        segment.push_str(line);
+        segment.push(' ');
+    }
+    let words = segment.split_whitespace().count();
+    let known = std::collections::HashSet::new();
+    let names = std::collections::HashSet::new();
+    let mut times = Vec::new();
+    let mut flagged = 0;
+    for _ in 0..1_000 {
+        let started = Instant::now();
+        flagged = crate::spelling::misspellings(&speller, &segment, &names, &known).len();
+        times.push(started.elapsed());
+    }
+    let mut sorted = times.clone();
+    writeln!(
+        out,
+        "check a {words}-word segment: median {:.3} ms, p95 {:.3} ms ({flagged} words flagged; goal < 1 ms)",
+        ms(median(times)),
+        ms(percentile(&mut sorted, 0.95))
+    )?;
+    Ok(())
+}

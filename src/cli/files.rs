@@ -33,6 +33,11 @@ pub enum BenchArg {
     /// The summary check on SummEdits (balanced accuracy per domain): the
     /// rules, and with --judge a claim-check model alone and with them.
     Summedits,
+    /// A regular expression over 100,000 translated segments: the first
+    /// screen of hits and every hit.
+    Find,
+    /// Spell-check a 200-word Spanish segment with the system's es_ES dictionary.
+    Spelling,
 }
 
 #[derive(Args)]
@@ -375,6 +380,8 @@ pub fn bench(args: BenchArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
             }
         },
         BenchArg::Summedits => summedits(&data, judge, domain.as_deref(), limit, &split, stdout)?,
+        BenchArg::Find => verso::bench::find(&data, stdout)?,
+        BenchArg::Spelling => verso::bench::spelling(&data, stdout)?,
         BenchArg::Tm => {
             let units = std::env::var("VERSO_BENCH_TM_UNITS").ok().and_then(|n| n.parse().ok());
             verso::bench::tm(&data, units.unwrap_or(1_000_000), stdout)?
