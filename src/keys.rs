@@ -13,20 +13,50 @@ use std::sync::OnceLock;
 #[error("the system keyring: {0}")]
 pub struct KeyringError(pub String);
 
+/// Which store keeps secrets on this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// The desktop's Secret Service (GNOME Keyring, KWallet): kept across
+    /// logins and restarts.
+    Desktop,
+    /// The kernel's key retention service: forgotten at logout.
+    Kernel,
+}
+
+impl Store {
+    /// Where a secret is kept, in words for the settings and the command line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Store::Desktop => "the desktop keyring (Secret Service), kept across restarts",
+            Store::Kernel => "the kernel keyring, forgotten at logout (no desktop keyring is running)",
+        }
+    }
+}
+
+/// The store in use, set up once; `Err` says why there is none.
+pub fn store() -> Result<Store, KeyringError> {
+    keyring()
+}
+
 /// Sets up the keyring store once; `Err` says why there is none.
-fn keyring() -> Result<(), KeyringError> {
-    static READY: OnceLock<Result<(), String>> = OnceLock::new();
+fn keyring() -> Result<Store, KeyringError> {
+    static READY: OnceLock<Result<Store, String>> = OnceLock::new();
     READY
         .get_or_init(|| {
             #[cfg(target_os = "linux")]
             {
                 match zbus_secret_service_keyring_store::Store::new() {
-                    Ok(store) => keyring_core::set_default_store(store),
-                    Err(_) => keyring_core::set_default_store(
-                        linux_keyutils_keyring_store::Store::new().map_err(|e| e.to_string())?,
-                    ),
+                    Ok(store) => {
+                        keyring_core::set_default_store(store);
+                        Ok(Store::Desktop)
+                    }
+                    Err(_) => {
+                        keyring_core::set_default_store(
+                            linux_keyutils_keyring_store::Store::new().map_err(|e| e.to_string())?,
+                        );
+                        Ok(Store::Kernel)
+                    }
                 }
-                Ok(())
             }
             #[cfg(not(target_os = "linux"))]
             {

@@ -5,6 +5,9 @@
 #[path = "support/loopback.rs"]
 mod loopback;
 
+#[path = "support/secret_service.rs"]
+mod secret_service;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -350,4 +353,54 @@ async fn an_llm_summary_draft_is_stored_as_a_draft_and_its_unsupported_claims_ar
     assert!(sentences[0].flags.is_empty(), "{:?}", sentences[0].flags);
     assert!(!sentences[1].flags.is_empty(), "the wrong figure is flagged");
     assert_eq!(view.blocking, 1);
+}
+
+/// An API key stored from the command line lands in a real desktop
+/// keyring (GNOME Keyring's Secret Service on a private D-Bus), is found
+/// again by a new process, and is forgotten with its profile; without a
+/// Secret Service the message names the environment variable instead.
+#[test]
+fn an_api_key_is_kept_in_the_desktop_keyring_across_processes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let keyring = secret_service::SecretService::start(dir.path());
+    let config = dir.path().join("config");
+    let run = |args: &[&str], stdin: &str, desktop: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_verso"));
+        command.args(args).env("VERSO_CONFIG_DIR", &config).env_remove("VERSO_DEEPL_WORK_KEY");
+        if desktop {
+            command.envs(keyring.env());
+        } else {
+            command.env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", dir.path().join("no-bus").display()));
+        }
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("verso");
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin");
+        let out = child.wait_with_output().expect("verso");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let add = ["mt", "profile", "add", "deepl-work", "--provider", "deepl", "--url", "http://127.0.0.1:9"];
+    assert!(run(&add, "", true).0);
+    let (ok, said) = run(&["mt", "key", "deepl-work"], "k3y-in-the-desktop\n", true);
+    assert!(ok && said.contains("the desktop keyring (Secret Service)"), "{said}");
+    let (ok, said) = run(&["mt", "profile", "list"], "", true);
+    assert!(ok && said.contains("key: Keyring"), "a new process finds it: {said}");
+    assert!(!said.contains("k3y-in-the-desktop"), "never printed");
+    assert!(run(&["mt", "profile", "remove", "deepl-work"], "", true).0);
+    assert!(run(&add, "", true).0);
+    let (_, said) = run(&["mt", "profile", "list"], "", true);
+    assert!(said.contains("key: None"), "forgotten with its profile: {said}");
+
+    // No Secret Service: the kernel's keyring, or none; either way the
+    // variable that keeps a key is named.
+    let (_, said) = run(&["mt", "key", "deepl-work"], "k3y\n", false);
+    assert!(said.contains("VERSO_DEEPL_WORK_KEY") && !said.contains("Secret Service)"), "{said}");
+    run(&["mt", "profile", "remove", "deepl-work"], "", false);
 }

@@ -118,7 +118,7 @@ pub fn run(wait: Wait, action: MtAction, stdout: &mut impl Write) -> anyhow::Res
             let mut key = String::new();
             std::io::stdin().read_line(&mut key)?;
             verso::mt::keys::set(&name, &key)?;
-            writeln!(stdout, "stored the key of \"{name}\" in the system keyring")?;
+            writeln!(stdout, "stored the key of \"{name}\" in {}", verso::mt::keys::store(&name))?;
         }
         MtAction::Translate { project, document, profile, segments } => {
             let mut session = open(&project, wait, None)?;

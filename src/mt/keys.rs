@@ -54,6 +54,17 @@ pub fn set(profile: &str, key: &str) -> Result<(), MtError> {
     })
 }
 
+/// Where a key stored now would be kept, in words: the desktop keyring,
+/// or the kernel's (forgotten at logout) or none, each naming the
+/// environment variable that keeps a key across restarts instead.
+pub fn store(profile: &str) -> String {
+    match crate::keys::store() {
+        Ok(store @ crate::keys::Store::Desktop) => store.describe().to_string(),
+        Ok(store) => format!("{}; to keep it, set {}", store.describe(), variable(profile)),
+        Err(e) => format!("no keyring ({}); set the key in {}", e.0, variable(profile)),
+    }
+}
+
 /// Forgets a profile's key in the keyring (the environment is untouched).
 pub fn remove(profile: &str) {
     crate::keys::remove(SERVICE, &account(profile));

@@ -20,6 +20,8 @@ pub struct ProfileView {
     pub key: KeySource,
     /// The environment variable that can hold the key.
     pub key_variable: String,
+    /// Where a key stored from here is kept, in words.
+    pub key_store: String,
 }
 
 /// One profile's suggestion for a segment, or why there is none; names
@@ -68,6 +70,7 @@ impl Session {
             .map(|profile| ProfileView {
                 key: keys::get(&profile.name).1,
                 key_variable: keys::variable(&profile.name),
+                key_store: keys::store(&profile.name),
                 profile,
             })
             .collect())

@@ -412,7 +412,11 @@ export type ProfileView = { profile: Profile, key: KeySource,
 /**
  * The environment variable that can hold the key.
  */
-key_variable: string, };
+key_variable: string, 
+/**
+ * Where a key stored from here is kept, in words.
+ */
+key_store: string, };
 
 export type MtSuggestion = { profile: string, provider: ProviderKind, url: string, text: string | null, error: string | null, };
 
