@@ -30,6 +30,7 @@ mod memory;
 mod mt;
 mod overview;
 mod review;
+pub mod shortcuts;
 pub mod spelling;
 pub mod summary;
 mod team;
@@ -85,6 +86,8 @@ pub enum SessionError {
     Spelling(String),
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
+    #[error("{0}")]
+    Shortcut(String),
 }
 
 impl From<crate::team::TeamError> for SessionError {
@@ -188,6 +191,7 @@ impl From<&SessionError> for ErrorReply {
             | SessionError::Publication(_)
             | SessionError::Spelling(_)
             | SessionError::Search(_)
+            | SessionError::Shortcut(_)
             | SessionError::Dictionary(_)
             | SessionError::Xliff(_)
             | SessionError::Tm(

@@ -20,6 +20,7 @@ use verso::revision::{BulkOutcome, CategoryCount, Comment, Decision, ErrorCatego
 use verso::session::Progress;
 use verso::session::ReportFormat;
 use verso::session::find::{FindQuery, FindResult, ReplaceOutcome, ReplacePreview, UndoOutcome};
+use verso::session::shortcuts::Shortcuts;
 use verso::session::spelling::SpellingView;
 use verso::session::{ConflictSide, ConflictView, Joined, Keep, SyncReport, TeamStatus};
 use verso::session::{
@@ -582,6 +583,17 @@ pub fn replace_all(state: State<'_, AppState>, query: FindQuery, replacement: St
 #[tauri::command(async)]
 pub fn undo_change(state: State<'_, AppState>, change: String) -> Reply<UndoOutcome> {
     with_session(&state, |s| s.undo_change(&change))
+}
+
+/// The keyboard shortcuts this user changed.
+#[tauri::command(async)]
+pub fn shortcuts(state: State<'_, AppState>) -> Reply<Shortcuts> {
+    with_session(&state, |s| s.shortcuts())
+}
+
+#[tauri::command(async)]
+pub fn set_shortcuts(state: State<'_, AppState>, changed: Shortcuts) -> Reply<Shortcuts> {
+    with_session(&state, |s| s.set_shortcuts(&changed))
 }
 
 /// The misspelled words of a translation being typed (asked at a pause,

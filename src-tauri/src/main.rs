@@ -90,6 +90,8 @@ fn main() -> ExitCode {
             commands::glossary,
             commands::term_hits,
             commands::spelling,
+            commands::shortcuts,
+            commands::set_shortcuts,
             commands::find,
             commands::replace_preview,
             commands::replace_all,

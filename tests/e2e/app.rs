@@ -2271,12 +2271,7 @@ async fn a_project_wide_regex_replacement_is_previewed_and_undone_to_the_letter(
     .await?;
     // Ctrl+Z outside a text box takes the whole replacement back.
     app.eval("(() => { document.activeElement.blur(); return true; })()").await?;
-    let keys = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: Key::Control.into() })
-        .then(KeyAction::Down { value: 'z' })
-        .then(KeyAction::Up { value: 'z' })
-        .then(KeyAction::Up { value: Key::Control.into() });
-    app.client.perform_actions(keys).await?;
+    press_ctrl(&app, 'z').await?;
     app.wait_for_toast("Replacement undone", Duration::from_secs(10)).await?;
     app.quit().await?;
     let project = reopen(&path)?;
@@ -2285,5 +2280,56 @@ async fn a_project_wide_regex_replacement_is_previewed_and_undone_to_the_letter(
     assert_eq!(after, before, "undo leaves every segment as it was");
     let history = project.revisions(project.segments(document)?[0].id)?;
     assert!(history.iter().any(|r| r.origin.as_deref() == Some("undo")), "the undo is recorded as revisions");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_changed_shortcut_is_refused_on_a_clash_and_works_after_a_restart() -> anyhow::Result<()> {
+    let _one = lock().await;
+    let dir = tempfile::tempdir()?;
+    let project = project_with_text(dir.path(), "rates.txt", "The central bank raised rates again. Markets fell.")?;
+    let config = dir.path().join("config");
+    let app = App::launch(&[&project], &config).await?;
+    app.wait_for(ROW).await?;
+    app.command("shortcuts").await?;
+    app.wait_for("[data-testid=shortcuts-search]").await?.send_keys("concordance").await?;
+    app.wait_until(
+        "only the concordance is listed",
+        "document.querySelectorAll('[data-testid^=shortcut-]:is(tr)').length === 1",
+    )
+    .await?;
+    let row = "[data-testid=shortcut-open-concordance]";
+    // A clash: Ctrl+F belongs to find, and is refused by name.
+    app.wait_for(&format!("{row} [data-testid=shortcut-change]")).await?.click().await?;
+    press_ctrl(&app, 'f').await?;
+    let error = app.wait_for("[data-testid=shortcuts-error]").await?.text().await?;
+    assert!(error.contains("Ctrl+F is already the shortcut of “Find and replace in this document”"), "{error}");
+    press_ctrl_shift(&app, 'y').await?;
+    app.wait_until(
+        "the new keys are shown",
+        &format!("document.querySelector('{row} [data-testid=shortcut-keys]')?.textContent === 'Ctrl+Shift+Y'"),
+    )
+    .await?;
+    app.wait_for("[data-testid=shortcuts-close]").await?.click().await?;
+    app.quit().await?;
+
+    let app = App::launch(&[&project], &config).await?;
+    app.wait_for(ROW).await?;
+    app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-target]")).await?.click().await?;
+    press_ctrl_shift(&app, 'y').await?;
+    app.wait_for("[data-testid=concordance-dialog]").await?;
+    app.quit().await?;
+    let stored = std::fs::read_to_string(config.join("shortcuts.json"))?;
+    assert!(stored.contains("\"open-concordance\": \"Ctrl+Shift+Y\""), "{stored}");
+    Ok(())
+}
+
+async fn press_ctrl(app: &App, key: char) -> anyhow::Result<()> {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: Key::Control.into() })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up { value: Key::Control.into() });
+    app.client.perform_actions(keys).await?;
     Ok(())
 }
