@@ -34,6 +34,7 @@ pub mod shortcuts;
 pub mod spelling;
 pub mod summary;
 mod team;
+mod undo;
 
 pub use documents::{HistoryEntry, ImportPreview};
 pub use exchange::{
@@ -163,6 +164,7 @@ impl From<&SessionError> for ErrorReply {
                 | StoreError::NewerSchema { .. }
                 | StoreError::SplitOutOfRange { .. }
                 | StoreError::NothingToJoin(_)
+                | StoreError::NothingToUndo(_)
                 | StoreError::NothingToShift(_)
                 | StoreError::NothingToReview(_)
                 | StoreError::RejectNeedsComment(_)

@@ -14,11 +14,13 @@ pub mod lock;
 mod memory;
 mod overview;
 mod replace;
+mod structure;
 mod summary;
 mod team;
 mod words;
 
 pub use replace::Replacement;
+pub use structure::Undone;
 
 pub use lock::Wait;
 pub use memory::{Pretranslated, TmError, Untranslated};
@@ -516,6 +518,12 @@ CREATE TABLE project_words (
     UNIQUE (lang, word)
 ) STRICT;
 
+-- A split or join remembers the segment's translation before it, so the
+-- edit can be undone with the translation it had.
+ALTER TABLE segment_edits ADD COLUMN revision_before INTEGER REFERENCES revisions(id);
+-- An undo is an edit of the other kind that names the edit it takes back.
+ALTER TABLE segment_edits ADD COLUMN undoes INTEGER REFERENCES segment_edits(id);
+
 CREATE TABLE shared_ids_words (
     kind      TEXT NOT NULL CHECK (kind IN ('document', 'segment', 'revision', 'comment', 'section',
                                             'sentence_change', 'link', 'approval', 'version', 'term',
@@ -575,6 +583,8 @@ pub enum StoreError {
     SplitOutOfRange { segment: i64, at: usize },
     #[error("segment {0} is the last of its document; there is no next segment to join it with")]
     NothingToJoin(i64),
+    #[error("segment {0} has no split or join to undo, or was split or joined again since")]
+    NothingToUndo(i64),
     #[error("there is no translated sentence to move across the boundary after segment {0}")]
     NothingToShift(i64),
     #[error("segment {0} has no translation yet; only a translated segment can be reviewed, approved or rejected")]
@@ -1343,8 +1353,9 @@ impl Project {
             insert_revision(&tx, segment, Some(head), text, Status::Draft, author).map_err(e)?;
         }
         tx.execute(
-            "INSERT INTO segment_edits (kind, segment_id, other_id, source_before, author) VALUES ('split', ?1, ?2, ?3, ?4)",
-            params![segment.0, new_id, row.source, author],
+            "INSERT INTO segment_edits (kind, segment_id, other_id, source_before, author, revision_before)
+             VALUES ('split', ?1, ?2, ?3, ?4, ?5)",
+            params![segment.0, new_id, row.source, author, row.revision.map(|r| r.0)],
         )
         .map_err(e)?;
         tx.commit().map_err(e)?;
@@ -1385,9 +1396,9 @@ impl Project {
             insert_revision(&tx, segment, row.revision, &text, Status::Draft, author).map_err(e)?;
         }
         tx.execute(
-            "INSERT INTO segment_edits (kind, segment_id, other_id, source_before, other_source_before, author)
-             VALUES ('join', ?1, ?2, ?3, ?4, ?5)",
-            params![segment.0, next.id.0, row.source, next.source, author],
+            "INSERT INTO segment_edits (kind, segment_id, other_id, source_before, other_source_before, author, revision_before)
+             VALUES ('join', ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![segment.0, next.id.0, row.source, next.source, author, row.revision.map(|r| r.0)],
         )
         .map_err(e)?;
         tx.commit().map_err(e)?;

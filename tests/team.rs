@@ -225,7 +225,8 @@ fn a_project_made_before_team_projects_is_upgraded_shared_and_loses_nothing() {
             "DROP TABLE shared_ids; DROP TABLE revision_merges; DROP INDEX revisions_by_parent;
              DROP TABLE sentence_changes; ALTER TABLE passages DROP COLUMN created_at;
              DROP TABLE memory_removals; DROP INDEX glossary_terms_by_pair; DROP TABLE link_translations; DROP TABLE claim_checks; DROP TABLE segment_locks;
-             DROP TABLE document_sources; ALTER TABLE comments DROP COLUMN category; DROP TABLE project_words;",
+             DROP TABLE document_sources; ALTER TABLE comments DROP COLUMN category; DROP TABLE project_words;
+             ALTER TABLE segment_edits DROP COLUMN revision_before; ALTER TABLE segment_edits DROP COLUMN undoes;",
         )
         .expect("drop");
         conn.execute_batch(&format!("PRAGMA user_version = {}", verso::Project::schema_version() - 6))

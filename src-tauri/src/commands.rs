@@ -585,6 +585,24 @@ pub fn undo_change(state: State<'_, AppState>, change: String) -> Reply<UndoOutc
     with_session(&state, |s| s.undo_change(&change))
 }
 
+/// Undoes the last split or join of a segment; the document's rows after.
+#[tauri::command(async)]
+pub fn undo_structure(state: State<'_, AppState>, segment: SegmentId) -> Reply<Vec<SegmentRow>> {
+    with_session(&state, |s| s.undo_structure(segment))
+}
+
+/// Takes back a pre-translation's drafts.
+#[tauri::command(async)]
+pub fn undo_pretranslation(state: State<'_, AppState>, first: RevisionId, last: RevisionId) -> Reply<UndoOutcome> {
+    with_session(&state, |s| s.undo_pretranslation(first, last))
+}
+
+/// Takes back a review decision while it is the segment's newest revision.
+#[tauri::command(async)]
+pub fn undo_review(state: State<'_, AppState>, segment: SegmentId, revision: RevisionId) -> Reply<SegmentRow> {
+    with_session(&state, |s| s.undo_review(segment, revision))
+}
+
 /// The keyboard shortcuts this user changed.
 #[tauri::command(async)]
 pub fn shortcuts(state: State<'_, AppState>) -> Reply<Shortcuts> {

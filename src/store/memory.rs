@@ -31,6 +31,9 @@ pub struct Pretranslated {
     pub exact: u32,
     /// Stopped by the user: nothing was written.
     pub cancelled: bool,
+    /// The drafts written, first and last, for undoing them together.
+    pub first_revision: Option<RevisionId>,
+    pub last_revision: Option<RevisionId>,
 }
 
 /// A segment without a translation and the sources of its neighbours,
@@ -330,7 +333,14 @@ impl Project {
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
         let total = rows.len() as u32;
-        let mut outcome = Pretranslated { examined: total, filled: 0, exact: 0, cancelled: false };
+        let mut outcome = Pretranslated {
+            examined: total,
+            filled: 0,
+            exact: 0,
+            cancelled: false,
+            first_revision: None,
+            last_revision: None,
+        };
         for (done, Untranslated { row, before, after }) in rows.iter().enumerate() {
             if done % 16 == 0 && !progress(done as u32, total) {
                 outcome.cancelled = true;
@@ -347,7 +357,10 @@ impl Project {
             let Some(best) = best.into_iter().next() else { continue };
             let origin = format!("tm:{}", best.percent);
             let parent: Option<RevisionId> = row.revision;
-            insert_revision_from(&tx, row.id, parent, &best.target, Status::Draft, author, Some(&origin)).map_err(e)?;
+            let written = insert_revision_from(&tx, row.id, parent, &best.target, Status::Draft, author, Some(&origin))
+                .map_err(e)?;
+            outcome.first_revision.get_or_insert(written.id);
+            outcome.last_revision = Some(written.id);
             outcome.filled += 1;
             outcome.exact += u32::from(best.percent == 100);
         }

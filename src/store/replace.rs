@@ -1,5 +1,6 @@
 //! Replacing text across many segments at once, and taking such a change
-//! back: each is one transaction, and the taking back is new revisions,
+//! (or a pre-translation, or a review decision) back: each is one
+//! transaction, and the taking back is new revisions,
 //! so history stays append-only and a teammate who synced in between
 //! sees an undo, not a rewrite.
 
@@ -72,40 +73,98 @@ impl Project {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
-        let made: Vec<(i64, i64, Option<i64>)> = {
+        let made: Vec<i64> = {
+            let mut stmt =
+                tx.prepare("SELECT id FROM revisions WHERE origin = ?1 AND author = ?2 ORDER BY id").map_err(e)?;
+            stmt.query_map(params![origin, author], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(e)?
+        };
+        let undone = undo_revisions(&tx, &made, author).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(undone)
+    }
+
+    /// Takes back the revisions `author` made with ids `first..=last` whose
+    /// origin starts with `prefix` (a pre-translation's drafts), as
+    /// [`Project::undo_change`] does.
+    pub fn undo_range(
+        &mut self,
+        first: RevisionId,
+        last: RevisionId,
+        prefix: &str,
+        author: &str,
+    ) -> Result<(Vec<SegmentId>, Vec<SegmentId>), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let made: Vec<i64> = {
             let mut stmt = tx
                 .prepare(
-                    "SELECT segment_id, id, parent_id FROM revisions WHERE origin = ?1 AND author = ?2 ORDER BY id",
+                    "SELECT id FROM revisions WHERE id BETWEEN ?1 AND ?2 AND author = ?3 AND substr(origin, 1, length(?4)) = ?4
+                      ORDER BY id",
                 )
                 .map_err(e)?;
-            stmt.query_map(params![origin, author], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+            stmt.query_map(params![first.0, last.0, author, prefix], |r| r.get(0))
+                .and_then(|rows| rows.collect())
                 .map_err(e)?
         };
-        let (mut restored, mut left) = (Vec::new(), Vec::new());
-        for (segment, revision, parent) in made {
-            let segment = SegmentId(segment);
-            let head = current_revision(&tx, segment).map_err(e)?;
-            if head.as_ref().map(|h| h.0) != Some(RevisionId(revision)) || is_locked(&tx, segment).map_err(e)? {
-                left.push(segment);
-                continue;
-            }
-            let before: Option<(String, String)> = match parent {
-                Some(parent) => Some(
-                    tx.query_row("SELECT text, status FROM revisions WHERE id = ?1", [parent], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
-                    .map_err(e)?,
-                ),
-                None => None,
-            };
-            let (text, status) = before.unwrap_or_default();
-            let status = Status::parse(&status).unwrap_or(Status::New);
-            insert_revision_from(&tx, segment, Some(RevisionId(revision)), &text, status, author, Some("undo"))
-                .map_err(e)?;
-            restored.push(segment);
-        }
+        let undone = undo_revisions(&tx, &made, author).map_err(e)?;
         tx.commit().map_err(e)?;
-        Ok((restored, left))
+        Ok(undone)
     }
+
+    /// Takes back one revision (a review decision) while it is still the
+    /// segment's newest; otherwise the segment moved on and this is a conflict.
+    pub fn undo_revision(&mut self, segment: SegmentId, revision: RevisionId, author: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |source| sqlite(&path, source);
+        let tx = self.tx()?;
+        let head = current_revision(&tx, segment).map_err(e)?;
+        if head.as_ref().map(|h| h.0) != Some(revision) {
+            return Err(StoreError::Conflict {
+                segment: segment.0,
+                expected: Some(revision),
+                found: head.as_ref().map(|h| h.0),
+                their_text: head.map(|h| h.1),
+            });
+        }
+        let (_, left) = undo_revisions(&tx, &[revision.0], author).map_err(e)?;
+        if !left.is_empty() {
+            return Err(StoreError::Locked(segment.0));
+        }
+        tx.commit().map_err(e)
+    }
+}
+
+/// Each revision still its segment's newest (and the segment unlocked)
+/// gets its parent's text and status again as a new revision, origin
+/// `undo`; a first revision gives way to an empty, new segment.
+fn undo_revisions(
+    tx: &rusqlite::Transaction<'_>,
+    revisions: &[i64],
+    author: &str,
+) -> rusqlite::Result<(Vec<SegmentId>, Vec<SegmentId>)> {
+    let (mut restored, mut left) = (Vec::new(), Vec::new());
+    for &revision in revisions {
+        let (segment, parent): (i64, Option<i64>) =
+            tx.query_row("SELECT segment_id, parent_id FROM revisions WHERE id = ?1", [revision], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let segment = SegmentId(segment);
+        let head = current_revision(tx, segment)?;
+        if head.as_ref().map(|h| h.0) != Some(RevisionId(revision)) || is_locked(tx, segment)? {
+            left.push(segment);
+            continue;
+        }
+        let (text, status) = match parent {
+            Some(parent) => tx.query_row("SELECT text, status FROM revisions WHERE id = ?1", [parent], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?,
+            None => (String::new(), Status::New.as_str().to_string()),
+        };
+        let status: String = status;
+        let status = Status::parse(&status).unwrap_or(Status::New);
+        insert_revision_from(tx, segment, Some(RevisionId(revision)), &text, status, author, Some("undo"))?;
+        restored.push(segment);
+    }
+    Ok((restored, left))
 }

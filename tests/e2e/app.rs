@@ -756,13 +756,23 @@ async fn a_segment_is_split_at_the_caret_and_joined_again_from_the_keyboard() ->
         .await?;
     let joined = app.wait_for(&format!("{ROW}[data-position='0'] [data-testid=segment-source]")).await?;
     assert_eq!(joined.text().await?, "The council approved the budget; the mayor signed it on Friday.");
+
+    // Ctrl+Z outside a text box takes the join back, then the split.
+    app.eval("(() => { document.activeElement.blur(); return true; })()").await?;
+    press_ctrl(&app, 'z').await?;
+    app.wait_until("the join is undone", "document.querySelectorAll('[data-testid=segment-row]').length === 3").await?;
+    app.eval("(() => { document.activeElement.blur(); return true; })()").await?;
+    press_ctrl(&app, 'z').await?;
+    app.wait_until("the split is undone", "document.querySelectorAll('[data-testid=segment-row]').length === 2")
+        .await?;
     app.quit().await?;
 
-    // The project file agrees, and kept the history of both edits.
+    // The project file agrees, and kept the history of all four edits.
     let stored = reopen(&project)?;
     let rows = stored.segments(stored.documents()?[0].id)?;
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].source, "The council approved the budget; the mayor signed it on Friday.");
+    assert_eq!(rows[1].source, "Work starts in May.");
     Ok(())
 }
 

@@ -368,7 +368,11 @@ exact: number,
 /**
  * Stopped by the user: nothing was written.
  */
-cancelled: boolean, };
+cancelled: boolean, 
+/**
+ * The drafts written, first and last, for undoing them together.
+ */
+first_revision: RevisionId | null, last_revision: RevisionId | null, };
 
 export type Term = { id: number, source_lang: string, target_lang: string, source: string, target: string, note: string | null, 
 /**
