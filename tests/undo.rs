@@ -89,7 +89,7 @@ fn an_undone_split_comes_back_with_a_second_undo_and_a_translated_part_is_kept()
     let (mut session, document) = project(dir.path());
     let before = rows(&session, document);
     let first = session.segments(document).expect("rows")[0].clone();
-    let split = session.split_segment(first.id, 10).expect("split");
+    session.split_segment(first.id, 10).expect("split");
     let after_split = rows(&session, document);
     session.undo_structure(first.id).expect("undo");
     assert_eq!(rows(&session, document), before);
