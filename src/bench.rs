@@ -878,3 +878,137 @@ pub fn spelling(data: &Path, out: &mut impl Write) -> Result<(), BenchError> {
     )?;
     Ok(())
 }
+
+/// Where `verso bench tm-zh` reads Chinese text: Debian's `fortunes-zh`
+/// (about 2 MB of modern and classical Chinese), or `VERSO_BENCH_ZH_TEXT`.
+const CHINESE_TEXT: &str = "/usr/share/games/fortunes/chinese";
+
+/// Chinese sentences of a text: split at sentence ends and line breaks,
+/// terminal colour codes dropped, 8 to 80 characters, mostly Han, each once.
+fn chinese_sentences(text: &str) -> Vec<String> {
+    let colours = regex::Regex::new("\u{1b}\\[[0-9;]*m").expect("a valid constant");
+    let text = colours.replace_all(text, "");
+    let mut seen = std::collections::HashSet::new();
+    text.split(['。', '！', '？', '\n', '%'])
+        .map(|s| s.trim())
+        .filter(|s| {
+            let han = s.chars().filter(|c| crate::text::stands_alone(*c)).count();
+            let all = s.chars().count();
+            (8..=80).contains(&all) && han * 10 >= all * 8
+        })
+        .filter(|s| seen.insert(s.to_string()))
+        .map(|s| format!("{s}。"))
+        .collect()
+}
+
+/// Replaces `edits` two-character pieces of `sentence` with pieces of `donor`.
+fn vary_chars(sentence: &str, donor: &str, edits: u64, seed: u64) -> String {
+    let mut chars: Vec<char> = sentence.chars().collect();
+    let donors: Vec<char> = donor.chars().filter(|c| crate::text::stands_alone(*c)).collect();
+    for e in 0..edits {
+        if chars.len() < 3 || donors.len() < 2 {
+            break;
+        }
+        let at = (mix(seed ^ e) % (chars.len() as u64 - 2)) as usize;
+        let from = (mix(seed ^ (e << 8)) % (donors.len() as u64 - 1)) as usize;
+        chars[at] = donors[from];
+        chars[at + 1] = donors[from + 1];
+    }
+    chars.into_iter().collect()
+}
+
+/// Unit `i` of the Chinese memory: the sentences themselves first, then
+/// the start of one joined to the end of another (cut at 30–70% of the
+/// characters), one in two with a piece of a third.
+fn synthetic_chinese(sentences: &[String], i: u64) -> String {
+    let n = sentences.len() as u64;
+    let k = (i % n) as usize;
+    if i < n {
+        return sentences[k].clone();
+    }
+    let seed = mix(i);
+    let donor = (mix(seed) % n) as usize;
+    let share = 30 + seed % 41;
+    let (a, b): (Vec<char>, Vec<char>) = (sentences[k].chars().collect(), sentences[donor].chars().collect());
+    let head = (a.len() as u64 * share / 100).max(1) as usize;
+    let tail = (b.len() as u64 * share / 100) as usize;
+    let mut out: String = a[..head.min(a.len())].iter().chain(&b[tail.min(b.len())..]).collect();
+    if seed & 1 == 0 {
+        out = vary_chars(&out, &sentences[(mix(seed ^ 3) % n) as usize], 1, seed);
+    }
+    out
+}
+
+/// `verso bench tm-zh`: a Chinese → English memory of `units` units made
+/// from `fortunes-zh`, imported, then 1,000 fuzzy lookups of its sentences
+/// with one or two two-character pieces changed, as `verso bench tm` does
+/// for English: time, and how often the sentence a query was made from (or
+/// better) is found where it scores at least 70%.
+pub fn tm_chinese(units: u64, out: &mut impl Write) -> Result<(), BenchError> {
+    let path = std::env::var_os("VERSO_BENCH_ZH_TEXT").map(PathBuf::from).unwrap_or_else(|| CHINESE_TEXT.into());
+    let text = std::fs::read_to_string(&path).map_err(|source| BenchError::Read { path: path.clone(), source })?;
+    let sentences = chinese_sentences(&text);
+    writeln!(out, "{}: {} Chinese sentences", path.display(), sentences.len())?;
+    let dir = std::env::temp_dir().join(format!("verso-bench-tm-zh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let result = tm_chinese_in(&dir, &sentences, units, out);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn tm_chinese_in(dir: &Path, sentences: &[String], units: u64, out: &mut impl Write) -> Result<(), BenchError> {
+    let tmx_path = dir.join("zh.tmx");
+    let file = std::io::BufWriter::new(std::fs::File::create(&tmx_path)?);
+    let mut writer = crate::formats::tmx::TmxWriter::start(file, "zh-CN")?;
+    for i in 0..units {
+        let unit = crate::formats::tmx::TmxUnit {
+            source_lang: "zh-CN".into(),
+            target_lang: "en".into(),
+            source: synthetic_chinese(sentences, i),
+            target: format!("Unit {i}."),
+            author: Some("bench".into()),
+            date: None,
+        };
+        writer.unit(&unit)?;
+    }
+    writer.finish()?.flush()?;
+    let (zh, en): (LangTag, LangTag) = ("zh".parse().expect("tag"), LangTag::english());
+    let project_path = dir.join("zh.verso");
+    let mut project = crate::store::Project::create(&project_path).map_err(SessionError::from)?;
+    let started = Instant::now();
+    let (memory, _) = project
+        .import_tmx(&tmx_path, "chinese", 50, Some((&zh, &en)), &mut |_, _| true)
+        .map_err(|e| BenchError::Write(std::io::Error::other(e.to_string())))?;
+    writeln!(out, "tm-zh import {} units: {:.1} s", memory.units, started.elapsed().as_secs_f64())?;
+    drop(project);
+    let project = crate::store::Project::open(&project_path).map_err(SessionError::from)?;
+    let mut times = Vec::new();
+    let (mut found, mut seeded, mut seed_found) = (0usize, 0usize, 0usize);
+    for q in 0..1_000u64 {
+        let k = (mix(q ^ 0xABCD) % sentences.len() as u64) as usize;
+        let donor = (mix(q) % sentences.len() as u64) as usize;
+        let sentence = vary_chars(&sentences[k], &sentences[donor], 1 + q % 2, mix(q ^ 0x5EED));
+        let query =
+            crate::tm::Query { source: &sentence, source_lang: &zh, target_lang: &en, before: None, after: None };
+        let started = Instant::now();
+        let matches = project.lookup(&query, crate::tm::DEFAULT_THRESHOLD, 5).map_err(SessionError::from)?;
+        times.push(started.elapsed());
+        found += usize::from(!matches.is_empty());
+        let seed = crate::tm::score::percent(&sentences[k], &sentence);
+        if seed >= crate::tm::DEFAULT_THRESHOLD {
+            seeded += 1;
+            if matches.first().is_some_and(|best| best.percent >= seed) {
+                seed_found += 1;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "tm-zh fuzzy lookup (1,000 edited Chinese sentences, top 5 ≥ 70%): p50 {:.1} ms, p95 {:.1} ms (goal < 20 ms), max {:.1} ms; {found} found a match; the sentence each was made from (or better) found for {seed_found} of {seeded} where it scores ≥ 70%",
+        ms(percentile(&mut times, 0.5)),
+        ms(percentile(&mut times, 0.95)),
+        ms(percentile(&mut times, 1.0)),
+    )?;
+    Ok(())
+}

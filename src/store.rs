@@ -524,6 +524,31 @@ ALTER TABLE segment_edits ADD COLUMN revision_before INTEGER REFERENCES revision
 -- An undo is an edit of the other kind that names the edit it takes back.
 ALTER TABLE segment_edits ADD COLUMN undoes INTEGER REFERENCES segment_edits(id);
 
+-- The memory's word index reads Chinese and Japanese as overlapping
+-- character pairs (the application's verso_index_text), so their
+-- sentences find fuzzy candidates; indexed again once, words counted again.
+DROP TRIGGER tm_units_indexed;
+DROP TRIGGER tm_units_unindexed;
+DROP TRIGGER tm_units_reindexed;
+CREATE TRIGGER tm_units_indexed AFTER INSERT ON tm_units BEGIN
+    INSERT INTO tm_index (rowid, source, target) VALUES (new.id, verso_index_text(new.source), verso_index_text(new.target));
+END;
+CREATE TRIGGER tm_units_unindexed AFTER DELETE ON tm_units BEGIN
+    INSERT INTO tm_index (tm_index, rowid, source, target)
+        VALUES ('delete', old.id, verso_index_text(old.source), verso_index_text(old.target));
+END;
+CREATE TRIGGER tm_units_reindexed AFTER UPDATE OF source, target ON tm_units BEGIN
+    INSERT INTO tm_index (tm_index, rowid, source, target)
+        VALUES ('delete', old.id, verso_index_text(old.source), verso_index_text(old.target));
+    INSERT INTO tm_index (rowid, source, target) VALUES (new.id, verso_index_text(new.source), verso_index_text(new.target));
+END;
+INSERT INTO tm_index (tm_index) VALUES ('delete-all');
+INSERT INTO tm_index (rowid, source, target) SELECT id, verso_index_text(source), verso_index_text(target) FROM tm_units;
+DELETE FROM tm_terms;
+CREATE VIRTUAL TABLE temp.tm_vocab USING fts5vocab(main, tm_index, col);
+INSERT INTO tm_terms (term, docs) SELECT term, doc FROM temp.tm_vocab WHERE col = 'source';
+DROP TABLE temp.tm_vocab;
+
 CREATE TABLE shared_ids_words (
     kind      TEXT NOT NULL CHECK (kind IN ('document', 'segment', 'revision', 'comment', 'section',
                                             'sentence_change', 'link', 'approval', 'version', 'term',
@@ -706,6 +731,17 @@ impl Project {
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;
                  PRAGMA busy_timeout = 5000;",
+            )
+            .map_err(|source| sqlite(&path, source))?;
+        // The word index reads Chinese and Japanese as character pairs:
+        // its triggers call this on every connection that writes units.
+        self.conn
+            .create_scalar_function(
+                "verso_index_text",
+                1,
+                rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                    | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+                |ctx| Ok(crate::tm::index_text(&ctx.get::<String>(0)?).into_owned()),
             )
             .map_err(|source| sqlite(&path, source))?;
         // Taking in a team's records cycles through some 20 statements per

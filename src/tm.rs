@@ -112,12 +112,58 @@ pub(crate) fn context_hash(text: Option<&str>) -> Option<i64> {
     })
 }
 
+/// Text as the word index reads it: each run of Han or kana characters
+/// becomes its overlapping character pairs ("経済政策" → "経済 済政 政策"),
+/// since Chinese and Japanese leave no spaces between words and a whole
+/// run as one word would match almost nothing. A single character stays
+/// itself. The store gives the index this text (SQL `verso_index_text`).
+pub fn index_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(crate::text::stands_alone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut run: Vec<char> = Vec::new();
+    let flush = |run: &mut Vec<char>, out: &mut String| {
+        match run.len() {
+            0 => {}
+            1 => out.push(run[0]),
+            _ => {
+                for (i, pair) in run.windows(2).enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.extend(pair);
+                }
+            }
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if crate::text::stands_alone(c) {
+            // A run starts a word of its own ("3月" is "3" and "月").
+            if run.is_empty() && out.ends_with(|p: char| p.is_alphanumeric()) {
+                out.push(' ');
+            }
+            run.push(c);
+        } else {
+            if !run.is_empty() {
+                flush(&mut run, &mut out);
+                out.push(' ');
+            }
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Calls `f` with each distinct word of `text` as the index sees it
-/// (alphanumeric runs, lowercased), reusing one buffer: this runs for every
-/// unit of an import.
+/// (alphanumeric runs of [`index_text`], lowercased), reusing one buffer:
+/// this runs for every unit of an import.
 pub(crate) fn for_each_index_word(text: &str, mut f: impl FnMut(&str)) {
     let mut seen: Vec<String> = Vec::new();
     let mut lowered = String::new();
+    let text = index_text(text);
     for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         lowered.clear();
         lowered.extend(word.chars().flat_map(char::to_lowercase));
@@ -155,8 +201,21 @@ pub(crate) fn primary(tag: &str) -> String {
     tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
 }
 
-/// Where the words of `query` appear in `text` as a run, in characters.
+/// Where the words of `query` appear in `text` as a run, in characters;
+/// a query in Chinese or Japanese, written without spaces, wherever it
+/// appears as written.
 pub fn phrase_spans(text: &str, query: &str) -> Vec<crate::text::Span> {
+    let query = query.trim();
+    if query.chars().any(crate::text::stands_alone) {
+        let length = query.chars().count() as u32;
+        return text
+            .match_indices(query)
+            .map(|(byte, _)| {
+                let start = text[..byte].chars().count() as u32;
+                crate::text::Span { start, end: start + length }
+            })
+            .collect();
+    }
     let wanted: Vec<String> = crate::text::words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
     if wanted.is_empty() {
         return Vec::new();
@@ -182,6 +241,14 @@ mod tests {
         let spans = phrase_spans("Él dijo: «Central Bank», y el central bank calló.", "central bank");
         assert_eq!(spans.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>(), vec![(10, 22), (30, 42)]);
         assert!(phrase_spans("nothing here", "").is_empty());
+    }
+
+    #[test]
+    fn chinese_and_japanese_are_indexed_by_character_pairs() {
+        assert_eq!(index_words("经济政策"), vec!["经济", "济政", "政策"]);
+        assert_eq!(index_words("新的经济政策，3月"), vec!["新的", "的经", "经济", "济政", "政策", "3", "月"]);
+        assert_eq!(index_words("東京では"), vec!["東京", "京で", "では"]);
+        assert_eq!(index_text("GDP rose"), "GDP rose", "other scripts untouched");
     }
 
     #[test]

@@ -587,3 +587,57 @@ fn the_cli_runs_qa_and_memory_commands() {
     assert_eq!(matches[0]["target"], "¿Por qué ahora?");
     assert_eq!(matches[0]["percent"], reference_percent("Why now?", "Why now, then?"));
 }
+
+/// Chinese sentences (written for this test) in a reference memory: an
+/// edited sentence finds its unit as a fuzzy match, a phrase is found by
+/// the concordance, and the index lets go of them with their memory, in a
+/// bulk import (the index rebuilt) and unit by unit.
+#[test]
+fn chinese_sentences_find_fuzzy_matches_and_concordance_hits() {
+    let sentences = [
+        ("政府今天宣布了一项新的经济计划。", "The government announced a new economic plan today."),
+        ("该计划将在明年春天开始实施。", "The plan will take effect next spring."),
+        ("财政部长表示，通货膨胀率已经下降。", "The finance minister said inflation has fallen."),
+        ("这个城市的人口增长了百分之五。", "The city's population grew by five percent."),
+        ("专家认为，出口将继续增加。", "Experts believe exports will keep rising."),
+    ];
+    for bulk in [false, true] {
+        let dir = tempfile::tempdir().expect("dir");
+        let tmx = dir.path().join("zh.tmx");
+        // Over a thousand units rebuild the index in one go; a few are indexed one by one.
+        let copies = if bulk { 250 } else { 1 };
+        let tus: String = (0..copies)
+            .flat_map(|copy| sentences.iter().map(move |(zh, en)| (copy, zh, en)))
+            .map(|(copy, zh, en)| {
+                let zh = if copy == 0 { zh.to_string() } else { format!("{zh}（{copy}）") };
+                format!(
+                    "<tu><tuv xml:lang=\"zh-CN\"><seg>{zh}</seg></tuv><tuv xml:lang=\"en\"><seg>{en}</seg></tuv></tu>"
+                )
+            })
+            .collect();
+        std::fs::write(&tmx, format!("<tmx version=\"1.4\"><header srclang=\"zh-CN\"/><body>{tus}</body></tmx>"))
+            .expect("tmx");
+        let mut project = Project::create(&dir.path().join("p.verso")).expect("create");
+        import(&mut project, &tmx, Some(("zh", "en"))).expect("import");
+        let (zh, en) = (lang("zh"), lang("en"));
+        let query = tm::Query {
+            source: "政府昨天宣布了一项新的经济计划。",
+            source_lang: &zh,
+            target_lang: &en,
+            before: None,
+            after: None,
+        };
+        let found = project.lookup(&query, 70, 3).expect("lookup");
+        let best = found.first().unwrap_or_else(|| panic!("bulk {bulk}: no match for an edited Chinese sentence"));
+        assert_eq!(best.target, "The government announced a new economic plan today.");
+        assert!((80..100).contains(&best.percent), "{}", best.percent);
+        let hits = project.concordance("通货膨胀", tm::SearchIn::Source, 10).expect("concordance");
+        assert!(!hits.is_empty() && hits[0].source.contains("通货膨胀率"), "bulk {bulk}: {hits:?}");
+        assert_eq!((hits[0].source_spans[0].start, hits[0].source_spans[0].end), (7, 11));
+        // Removing the memory takes its words out of the index.
+        let memory = project.memories().expect("memories").into_iter().find(|m| m.read_only).expect("the memory");
+        project.remove_memory(memory.id, "Ana").expect("remove");
+        assert!(project.concordance("通货膨胀", tm::SearchIn::Source, 10).expect("concordance").is_empty());
+        assert!(project.lookup(&query, 70, 3).expect("lookup").is_empty());
+    }
+}

@@ -38,6 +38,9 @@ pub enum BenchArg {
     Find,
     /// Spell-check a 200-word Spanish segment with the system's es_ES dictionary.
     Spelling,
+    /// A Chinese memory (1,000,000 units, or VERSO_BENCH_TM_UNITS) made from
+    /// Debian's fortunes-zh: fuzzy lookups of edited sentences.
+    TmZh,
 }
 
 #[derive(Args)]
@@ -382,6 +385,10 @@ pub fn bench(args: BenchArgs, stdout: &mut impl Write) -> anyhow::Result<()> {
         BenchArg::Summedits => summedits(&data, judge, domain.as_deref(), limit, &split, stdout)?,
         BenchArg::Find => verso::bench::find(&data, stdout)?,
         BenchArg::Spelling => verso::bench::spelling(&data, stdout)?,
+        BenchArg::TmZh => {
+            let units = std::env::var("VERSO_BENCH_TM_UNITS").ok().and_then(|n| n.parse().ok());
+            verso::bench::tm_chinese(units.unwrap_or(1_000_000), stdout)?
+        }
         BenchArg::Tm => {
             let units = std::env::var("VERSO_BENCH_TM_UNITS").ok().and_then(|n| n.parse().ok());
             verso::bench::tm(&data, units.unwrap_or(1_000_000), stdout)?

@@ -522,7 +522,12 @@ pub(crate) fn in_bulk<T>(
     let inserted = insert()?;
     if rebuild {
         tx.execute_batch(INDEX_TRIGGER)?;
-        tx.execute_batch("INSERT INTO tm_index (tm_index) VALUES ('rebuild')")?;
+        // Not FTS5's 'rebuild', which would read the units' raw text.
+        tx.execute_batch(
+            "INSERT INTO tm_index (tm_index) VALUES ('delete-all');
+             INSERT INTO tm_index (rowid, source, target)
+                 SELECT id, verso_index_text(source), verso_index_text(target) FROM tm_units;",
+        )?;
     }
     Ok(inserted)
 }
@@ -533,7 +538,7 @@ const BULK_UNITS: i64 = 1_000;
 /// The trigger that keeps the word index up to date with each new unit (as
 /// the schema creates it), put back after a bulk recording.
 const INDEX_TRIGGER: &str = "CREATE TRIGGER tm_units_indexed AFTER INSERT ON tm_units BEGIN
-    INSERT INTO tm_index (rowid, source, target) VALUES (new.id, new.source, new.target);
+    INSERT INTO tm_index (rowid, source, target) VALUES (new.id, verso_index_text(new.source), verso_index_text(new.target));
 END;";
 
 fn record_unit(tx: &Transaction<'_>, unit: &Confirmed<'_>, counts: &mut HashMap<String, i64>) -> rusqlite::Result<()> {
@@ -806,7 +811,9 @@ pub fn concordance(
     within: SearchIn,
     limit: usize,
 ) -> rusqlite::Result<Vec<ConcordanceHit>> {
-    let words: Vec<String> = crate::text::words_with_spans(query).into_iter().map(|(w, _, _)| w).collect();
+    // As the index reads text: Chinese and Japanese as character pairs.
+    let words: Vec<String> =
+        crate::text::words_with_spans(&tm::index_text(query)).into_iter().map(|(w, _, _)| w).collect();
     if words.is_empty() {
         return Ok(Vec::new());
     }
