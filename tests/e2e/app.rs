@@ -917,6 +917,10 @@ async fn a_source_and_its_translation_are_aligned_reviewed_and_confirmed() -> an
     let app = App::launch(&[&project], &dir.path().join("config")).await?;
     app.wait_for("[data-testid=import-button]").await?.click().await?;
     app.wait_for("[data-testid=import-path]").await?.send_keys(&de.display().to_string()).await?;
+    // The dialog reads the file and fills in its language: wait for it, so
+    // it does not overwrite what is typed below.
+    app.wait_until("the language is read", "document.querySelector('[data-testid=import-from]').value === 'de'")
+        .await?;
     app.wait_for("[data-testid=import-translation]").await?.send_keys(&fr.display().to_string()).await?;
     let from = app.wait_for("[data-testid=import-from]").await?;
     from.clear().await?;

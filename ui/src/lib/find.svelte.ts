@@ -1,7 +1,7 @@
 // What the find bar holds, kept while the translator moves between
 // documents (the editor is made anew for each): the search, its scope and
 // the last replacement, which Ctrl+Z outside a text box takes back.
-import type { FindIn, FindQuery, DocumentId } from "./bindings";
+import type { FindIn, FindQuery, DocumentId, Status } from "./bindings";
 
 export const find = $state({
   open: false,
@@ -12,6 +12,8 @@ export const find = $state({
   wholeWord: false,
   matchCase: false,
   within: "target" as FindIn,
+  /** Only segments with this status; null for all. */
+  status: null as Status | null,
   replacement: "",
   /** The last replacement, as the core named it, and what it did. */
   lastChange: null as string | null,
@@ -23,6 +25,6 @@ export function query(document: DocumentId): FindQuery {
     options: { text: find.text, regex: find.regex, whole_word: find.wholeWord, match_case: find.matchCase },
     within: find.within,
     document: find.scope === "document" ? document : null,
-    status: null,
+    status: find.status,
   };
 }
