@@ -2225,11 +2225,16 @@ async fn a_misspelled_word_is_underlined_and_a_suggestion_replaces_it() -> anyho
         &format!("document.querySelector(\"{second} [data-testid=misspelled]\")?.textContent === 'Ebrard'"),
     )
     .await?;
+    // A right click on the word itself, with the caret elsewhere.
     app.eval(&format!(
-        "(() => {{ const t = document.querySelector(\"{second} [data-testid=segment-target]\"); t.focus(); t.setSelectionRange(22, 22); return true; }})()"
+        "(() => {{ const t = document.querySelector(\"{second} [data-testid=segment-target]\"); t.focus(); t.setSelectionRange(0, 0); \
+           const r = document.querySelector(\"{second} [data-testid=misspelled]\").getBoundingClientRect(); \
+           t.dispatchEvent(new MouseEvent('contextmenu', {{ clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }})); \
+           return true; }})()"
     ))
     .await?;
-    next.send_keys(&(Key::Control + ".")).await?;
+    let menu = app.wait_for("[data-testid=spelling-menu]").await?.text().await?;
+    assert!(menu.contains("Add “Ebrard” to the project dictionary"), "{menu}");
     app.wait_for("[data-testid=spelling-add]").await?.click().await?;
     app.wait_for_toast("Added “Ebrard” to the project dictionary", Duration::from_secs(10)).await?;
     app.wait_until("nothing is underlined", &format!("!document.querySelector(\"{second} [data-testid=misspelled]\")"))

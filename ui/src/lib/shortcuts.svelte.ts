@@ -24,6 +24,19 @@ export const DEFAULTS: readonly Shortcut[] = [
   { id: "history", label: "Show or hide the segment's history", keys: "Ctrl+Shift+H" },
   { id: "split", label: "Split the segment at the caret in the source", keys: "Ctrl+Shift+S" },
   { id: "join", label: "Join the segment with the next", keys: "Ctrl+Shift+J" },
+  // Commands of the palette without keys of their own until a user gives them some.
+  { id: "pretranslate", label: "Pre-translate from memory", keys: "" },
+  { id: "mt-pretranslate", label: "Machine-translate the document…", keys: "" },
+  { id: "manage-memories", label: "Memories and glossary…", keys: "" },
+  { id: "open-mt-settings", label: "Machine translation settings…", keys: "" },
+  { id: "qa-final", label: "Run the final QA check", keys: "" },
+  { id: "approve-passage", label: "Approve every translated segment of the current passage", keys: "" },
+  { id: "compact", label: "Compact or comfortable grid", keys: "" },
+  { id: "create-version", label: "Create a version…", keys: "" },
+  { id: "review-changes", label: "Review changes", keys: "" },
+  { id: "export-document", label: "Export…", keys: "" },
+  { id: "publication", label: "Where the source was published…", keys: "" },
+  { id: "shortcuts", label: "Keyboard shortcuts…", keys: "" },
 ];
 
 /** Command id → keys, for the commands whose keys the user changed. */
@@ -70,5 +83,5 @@ export function commandFor(event: KeyboardEvent): string | undefined {
 
 /** The command other than `id` already on `keys`, if any. */
 export function clash(id: string, keys: string): Shortcut | undefined {
-  return DEFAULTS.find((s) => s.id !== id && keysOf(s.id) === keys);
+  return keys ? DEFAULTS.find((s) => s.id !== id && keysOf(s.id) === keys) : undefined;
 }

@@ -25,6 +25,10 @@ describe("shortcuts", () => {
     expect(clash("open-concordance", "Ctrl+F")?.id).toBe("find");
     expect(clash("find", "Ctrl+F")).toBeUndefined();
     expect(Object.keys(changed)).toEqual(["open-concordance"]);
-    expect(new Set(DEFAULTS.map((s) => s.keys)).size).toBe(DEFAULTS.length);
+    const given = DEFAULTS.map((s) => s.keys).filter(Boolean);
+    expect(new Set(given).size).toBe(given.length);
+    replaceChanged({ "create-version": "Ctrl+Alt+V" });
+    expect(commandFor(press("v", { ctrlKey: true, altKey: true }))).toBe("create-version");
+    expect(clash("pretranslate", "")).toBeUndefined();
   });
 });
