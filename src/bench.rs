@@ -421,36 +421,56 @@ fn tm_in(
     tm_queries(&project_path, english, out)
 }
 
-fn tm_queries(project_path: &Path, english: &[String], out: &mut impl Write) -> Result<(), BenchError> {
-    // Lookups run as the app runs them: a freshly opened project file.
-    let project = crate::store::Project::open(project_path).map_err(SessionError::from)?;
-    let (en, es) = (LangTag::english(), LangTag::spanish());
-    let mut times = Vec::new();
-    let (mut found, mut best_total) = (0usize, 0u64);
-    let (mut seeded, mut seed_found) = (0usize, 0usize);
-    for q in 0..1_000u64 {
-        let k = (mix(q ^ 0xABCD) % english.len() as u64) as usize;
-        let donor = (mix(q) % english.len() as u64) as usize;
-        let sentence = vary(&english[k], &english[donor], 1 + q % 2, mix(q ^ 0x5EED));
-        let query =
-            crate::tm::Query { source: &sentence, source_lang: &en, target_lang: &es, before: None, after: None };
+/// What fuzzy lookups measured: each one's time, how many found a match
+/// (and their best percentages summed), and of the queries whose own
+/// sentence scores at least the threshold, how many found it or better.
+struct Lookups {
+    times: Vec<Duration>,
+    found: usize,
+    best_total: u64,
+    seeded: usize,
+    seed_found: usize,
+}
+
+/// Looks up each query (the sentence it was made from, the query) as the
+/// editor does: top 5 at the default threshold.
+fn lookups<'a>(
+    project: &crate::store::Project,
+    source_lang: &LangTag,
+    target_lang: &LangTag,
+    queries: impl Iterator<Item = (&'a str, String)>,
+) -> Result<Lookups, BenchError> {
+    let mut figures = Lookups { times: Vec::new(), found: 0, best_total: 0, seeded: 0, seed_found: 0 };
+    for (original, sentence) in queries {
+        let query = crate::tm::Query { source: &sentence, source_lang, target_lang, before: None, after: None };
         let started = Instant::now();
         let matches = project.lookup(&query, crate::tm::DEFAULT_THRESHOLD, 5).map_err(SessionError::from)?;
-        times.push(started.elapsed());
+        figures.times.push(started.elapsed());
         if let Some(best) = matches.first() {
-            found += 1;
-            best_total += u64::from(best.percent);
+            figures.found += 1;
+            figures.best_total += u64::from(best.percent);
         }
         // The sentence the query was made from is in the memory: a match
         // at least as good must be found whenever it reaches the threshold.
-        let seed = crate::tm::score::percent(&english[k], &sentence);
+        let seed = crate::tm::score::percent(original, &sentence);
         if seed >= crate::tm::DEFAULT_THRESHOLD {
-            seeded += 1;
-            if matches.first().is_some_and(|best| best.percent >= seed) {
-                seed_found += 1;
-            }
+            figures.seeded += 1;
+            figures.seed_found += usize::from(matches.first().is_some_and(|best| best.percent >= seed));
         }
     }
+    Ok(figures)
+}
+
+fn tm_queries(project_path: &Path, english: &[String], out: &mut impl Write) -> Result<(), BenchError> {
+    // Lookups run as the app runs them: a freshly opened project file.
+    let project = crate::store::Project::open(project_path).map_err(SessionError::from)?;
+    let queries = (0..1_000u64).map(|q| {
+        let k = (mix(q ^ 0xABCD) % english.len() as u64) as usize;
+        let donor = (mix(q) % english.len() as u64) as usize;
+        (english[k].as_str(), vary(&english[k], &english[donor], 1 + q % 2, mix(q ^ 0x5EED)))
+    });
+    let Lookups { mut times, found, best_total, seeded, seed_found } =
+        lookups(&project, &LangTag::english(), &LangTag::spanish(), queries)?;
     writeln!(
         out,
         "tm fuzzy lookup (1,000 edited NTREX sentences, top 5 ≥ 70%): p50 {:.1} ms, p95 {:.1} ms (goal < 20 ms), max {:.1} ms; {} found a match, mean best {:.0}%; the sentence each was made from (or better) found for {} of {} where it scores ≥ 70%",
@@ -986,26 +1006,12 @@ fn tm_chinese_in(dir: &Path, sentences: &[String], units: u64, out: &mut impl Wr
     writeln!(out, "tm-zh import {} units: {:.1} s", memory.units, started.elapsed().as_secs_f64())?;
     drop(project);
     let project = crate::store::Project::open(&project_path).map_err(SessionError::from)?;
-    let mut times = Vec::new();
-    let (mut found, mut seeded, mut seed_found) = (0usize, 0usize, 0usize);
-    for q in 0..1_000u64 {
+    let queries = (0..1_000u64).map(|q| {
         let k = (mix(q ^ 0xABCD) % sentences.len() as u64) as usize;
         let donor = (mix(q) % sentences.len() as u64) as usize;
-        let sentence = vary_chars(&sentences[k], &sentences[donor], 1 + q % 2, mix(q ^ 0x5EED));
-        let query =
-            crate::tm::Query { source: &sentence, source_lang: &zh, target_lang: &en, before: None, after: None };
-        let started = Instant::now();
-        let matches = project.lookup(&query, crate::tm::DEFAULT_THRESHOLD, 5).map_err(SessionError::from)?;
-        times.push(started.elapsed());
-        found += usize::from(!matches.is_empty());
-        let seed = crate::tm::score::percent(&sentences[k], &sentence);
-        if seed >= crate::tm::DEFAULT_THRESHOLD {
-            seeded += 1;
-            if matches.first().is_some_and(|best| best.percent >= seed) {
-                seed_found += 1;
-            }
-        }
-    }
+        (sentences[k].as_str(), vary_chars(&sentences[k], &sentences[donor], 1 + q % 2, mix(q ^ 0x5EED)))
+    });
+    let Lookups { mut times, found, seeded, seed_found, .. } = lookups(&project, &zh, &en, queries)?;
     writeln!(
         out,
         "tm-zh fuzzy lookup (1,000 edited Chinese sentences, top 5 ≥ 70%): p50 {:.1} ms, p95 {:.1} ms (goal < 20 ms), max {:.1} ms; {found} found a match; the sentence each was made from (or better) found for {seed_found} of {seeded} where it scores ≥ 70%",

@@ -20,7 +20,6 @@ mod team;
 mod words;
 
 pub use replace::Replacement;
-pub use structure::Undone;
 
 pub use lock::Wait;
 pub use memory::{Pretranslated, TmError, Untranslated};
@@ -1409,14 +1408,7 @@ impl Project {
         let source = format!("{}{separator}{}", row.source, next.source);
         let translation = match (&row.translation, &next.translation) {
             (None, None) => None,
-            (a, b) => Some(
-                [a.as_deref(), b.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .filter(|t| !t.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(separator),
-            ),
+            (a, b) => Some(joined_translations(a.as_deref().unwrap_or(""), b.as_deref().unwrap_or(""), separator)),
         };
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
@@ -2046,6 +2038,12 @@ fn review_in(
 /// Moves the visible segments of a document at or after `from` by `delta`
 /// positions. Two steps through negative numbers keep the positions unique
 /// at every moment, as the UNIQUE constraint requires.
+/// Two segments' translations as one, the empty ones left out (a join,
+/// and a split undone after its second part was translated).
+fn joined_translations(first: &str, second: &str, separator: &str) -> String {
+    [first, second].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(separator)
+}
+
 fn shift_positions(tx: &Transaction<'_>, document: i64, from: i64, delta: i64) -> rusqlite::Result<()> {
     let from = if delta > 0 { from + 1 } else { from };
     tx.execute(

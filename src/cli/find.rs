@@ -107,7 +107,7 @@ pub fn find(args: FindArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Resu
         writeln!(stdout, "{} #{}\t{side}", hit.document.0, hit.position + 1)?;
     }
     let more = if found.complete { "" } else { " (more not shown: --limit)" };
-    writeln!(stdout, "{} segment{} found{more}", found.hits.len(), if found.hits.len() == 1 { "" } else { "s" })?;
+    writeln!(stdout, "{} found{more}", counted(found.hits.len(), "segment"))?;
     Ok(())
 }
 
@@ -130,32 +130,16 @@ pub fn replace(args: ReplaceArgs, wait: Wait, stdout: &mut impl Write) -> anyhow
                 change.after
             )?;
         }
-        writeln!(
-            stdout,
-            "{} translation{} would change; nothing written",
-            preview.len(),
-            if preview.len() == 1 { "" } else { "s" }
-        )?;
+        writeln!(stdout, "{} would change; nothing written", counted(preview.len(), "translation"))?;
         return Ok(());
     }
     let outcome = session.replace_all(&query, &args.replacement)?;
     if args.json {
         return print_json(stdout, &outcome);
     }
-    writeln!(
-        stdout,
-        "{} translation{} changed as {}",
-        outcome.changed,
-        if outcome.changed == 1 { "" } else { "s" },
-        outcome.change
-    )?;
+    writeln!(stdout, "{} changed as {}", counted(outcome.changed as usize, "translation"), outcome.change)?;
     if outcome.locked > 0 {
-        writeln!(
-            stdout,
-            "{} locked segment{} left as they are",
-            outcome.locked,
-            if outcome.locked == 1 { "" } else { "s" }
-        )?;
+        writeln!(stdout, "{} left as they are", counted(outcome.locked as usize, "locked segment"))?;
     }
     writeln!(stdout, "undo with: verso undo {} {}", args.pattern.project.display(), outcome.change)?;
     Ok(())
@@ -163,9 +147,14 @@ pub fn replace(args: ReplaceArgs, wait: Wait, stdout: &mut impl Write) -> anyhow
 
 pub fn undo(args: UndoArgs, wait: Wait, stdout: &mut impl Write) -> anyhow::Result<()> {
     let outcome = open(&args.project, wait, args.author)?.undo_change(&args.change)?;
-    writeln!(stdout, "{} translation{} restored", outcome.restored, if outcome.restored == 1 { "" } else { "s" })?;
+    writeln!(stdout, "{} restored", counted(outcome.restored as usize, "translation"))?;
     if outcome.left > 0 {
         writeln!(stdout, "{} changed again since, left as they are", outcome.left)?;
     }
     Ok(())
+}
+
+/// "1 translation", "3 translations".
+fn counted(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }

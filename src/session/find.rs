@@ -2,6 +2,8 @@
 //! their places, a preview of every change as a word diff before anything
 //! is written, the replacement as one transaction, and its undo.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -93,6 +95,33 @@ fn wanted(query: &FindQuery, row: &SegmentRow) -> bool {
     query.status.is_none_or(|s| s == row.status)
 }
 
+/// One translation a replacement changes.
+struct Replaced {
+    document: DocumentId,
+    row: SegmentRow,
+    revision: RevisionId,
+    before: String,
+    after: String,
+}
+
+/// The translations `query` matches and what `replacement` makes of them
+/// (the preview and the replacement read the same list).
+fn replaced(project: &Project, query: &FindQuery, replacement: &str) -> Result<Vec<Replaced>, SessionError> {
+    if query.within == FindIn::Source {
+        return Err(SearchError::SourceNotReplaced.into());
+    }
+    let pattern = Pattern::new(&query.options)?;
+    let mut out = Vec::new();
+    for (document, _) in documents(project, query)? {
+        for row in project.segments(document)?.into_iter().filter(|r| wanted(query, r)) {
+            let (Some(before), Some(revision)) = (row.translation.clone(), row.revision) else { continue };
+            let Some(after) = pattern.replace(&before, replacement) else { continue };
+            out.push(Replaced { document, row, revision, before, after });
+        }
+    }
+    Ok(out)
+}
+
 impl Session {
     /// The first `limit` segments `query` matches.
     pub fn find(&self, query: &FindQuery, limit: usize) -> Result<FindResult, SessionError> {
@@ -129,28 +158,24 @@ impl Session {
     /// stands and as it would be; nothing is written. The source is never
     /// replaced in.
     pub fn replace_preview(&self, query: &FindQuery, replacement: &str) -> Result<Vec<ReplacePreview>, SessionError> {
-        if query.within == FindIn::Source {
-            return Err(SearchError::SourceNotReplaced.into());
-        }
-        let pattern = Pattern::new(&query.options)?;
         let project = self.project()?;
+        let mut granularity = HashMap::new();
         let mut out = Vec::new();
-        for (document, _) in documents(project, query)? {
-            let granularity = diff::granularity_for(&project.target_language(document)?);
-            for row in project.segments(document)?.into_iter().filter(|r| wanted(query, r)) {
-                let (Some(before), Some(revision)) = (row.translation, row.revision) else { continue };
-                let Some(after) = pattern.replace(&before, replacement) else { continue };
-                out.push(ReplacePreview {
-                    document,
-                    segment: row.id,
-                    position: row.position,
-                    revision,
-                    diff: diff::diff_text(&before, &after, granularity, DiffAlgorithm::Auto),
-                    before,
-                    after,
-                    locked: row.locked,
-                });
-            }
+        for change in replaced(project, query, replacement)? {
+            let granularity = match granularity.entry(change.document) {
+                Entry::Occupied(known) => *known.get(),
+                Entry::Vacant(slot) => *slot.insert(diff::granularity_for(&project.target_language(change.document)?)),
+            };
+            out.push(ReplacePreview {
+                document: change.document,
+                segment: change.row.id,
+                position: change.row.position,
+                revision: change.revision,
+                diff: diff::diff_text(&change.before, &change.after, granularity, DiffAlgorithm::Auto),
+                before: change.before,
+                after: change.after,
+                locked: change.row.locked,
+            });
         }
         Ok(out)
     }
@@ -158,18 +183,15 @@ impl Session {
     /// Replaces in every translation `query` matches, in one transaction;
     /// each changed segment gets a new revision recorded as this change.
     pub fn replace_all(&mut self, query: &FindQuery, replacement: &str) -> Result<ReplaceOutcome, SessionError> {
-        let preview = self.replace_preview(query, replacement)?;
-        let locked = preview.iter().filter(|p| p.locked).count() as u32;
-        let replacements: Vec<Replacement> = preview
-            .into_iter()
-            .filter(|p| !p.locked)
-            .map(|p| Replacement { segment: p.segment, base: p.revision, text: p.after })
-            .collect();
+        let (locked, open): (Vec<Replaced>, Vec<Replaced>) =
+            replaced(self.project()?, query, replacement)?.into_iter().partition(|c| c.row.locked);
+        let replacements: Vec<Replacement> =
+            open.into_iter().map(|c| Replacement { segment: c.row.id, base: c.revision, text: c.after }).collect();
         let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros());
         let change = format!("replace:{stamp}");
         let author = self.info()?.author;
         let changed = self.project_mut()?.replace_translations(&replacements, &author, &change)?;
-        Ok(ReplaceOutcome { change, changed: changed.len() as u32, locked })
+        Ok(ReplaceOutcome { change, changed: changed.len() as u32, locked: locked.len() as u32 })
     }
 
     /// Takes back a change this user made across segments (a replacement).

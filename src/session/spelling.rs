@@ -43,17 +43,28 @@ impl SpellCheck {
     }
 }
 
-/// Dictionaries read once per process: reading one takes a moment, and
-/// the editor asks at every pause in typing.
-fn speller(aff: &Path) -> Result<Arc<Speller>, SessionError> {
-    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Speller>>>> = OnceLock::new();
-    let loaded = LOADED.get_or_init(Default::default);
-    if let Some(speller) = loaded.lock().unwrap_or_else(|e| e.into_inner()).get(aff) {
-        return Ok(speller.clone());
+/// A language's dictionary (its name and speller), `None` when none is
+/// installed: looked for and read once per process and settings folder,
+/// since the editor asks at every pause in typing. A dictionary installed
+/// while Verso runs is found at its next start.
+fn dictionary(lang: &LangTag, config_dir: &Path) -> Result<Option<(String, Arc<Speller>)>, SessionError> {
+    type Found = Option<(String, Arc<Speller>)>;
+    static FOUND: OnceLock<Mutex<HashMap<(String, PathBuf), Found>>> = OnceLock::new();
+    let found = FOUND.get_or_init(Default::default);
+    let key = (lang.as_str().to_string(), config_dir.to_path_buf());
+    if let Some(known) = found.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(known.clone());
     }
-    let speller = Arc::new(hunspell::load(aff)?);
-    loaded.lock().unwrap_or_else(|e| e.into_inner()).insert(aff.to_path_buf(), speller.clone());
-    Ok(speller)
+    let folders = hunspell::folders(Some(&config_dir.join("dictionaries")));
+    let dictionary = match hunspell::find(lang, &folders) {
+        Some(aff) => {
+            let name = aff.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            Some((name, Arc::new(hunspell::load(&aff)?)))
+        }
+        None => None,
+    };
+    found.lock().unwrap_or_else(|e| e.into_inner()).insert(key, dictionary.clone());
+    Ok(dictionary)
 }
 
 /// The spell check for `document`'s translations, `None` when no
@@ -65,12 +76,10 @@ pub fn spell_check(
     document: DocumentId,
 ) -> Result<Option<SpellCheck>, SessionError> {
     let (source, target) = project.languages(document)?;
-    let folders = hunspell::folders(Some(&config_dir.join("dictionaries")));
-    let Some(aff) = hunspell::find(&target, &folders) else { return Ok(None) };
+    let Some((dictionary, speller)) = dictionary(&target, config_dir)? else { return Ok(None) };
     let mut known = known_words(project.glossary(&source, &target)?.iter().map(|t| t.target.as_str()));
     known.extend(project.project_words(&target)?.into_iter().map(|w| w.to_lowercase()));
-    let dictionary = aff.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Some(SpellCheck { speller: speller(&aff)?, known, dictionary }))
+    Ok(Some(SpellCheck { speller, known, dictionary }))
 }
 
 impl Session {
@@ -88,8 +97,9 @@ impl Session {
 
     /// Corrections for `word` from the dictionary of `document`'s target language.
     pub fn spelling_suggestions(&self, document: DocumentId, word: &str) -> Result<Vec<String>, SessionError> {
-        let check = spell_check(self.project()?, &self.config_dir, document)?;
-        Ok(check.map(|c| c.speller.suggestions(word, SUGGESTIONS)).unwrap_or_default())
+        let target = self.project()?.target_language(document)?;
+        let found = dictionary(&target, &self.config_dir)?;
+        Ok(found.map(|(_, speller)| speller.suggestions(word, SUGGESTIONS)).unwrap_or_default())
     }
 
     /// Adds `word` to the project dictionary of `document`'s target

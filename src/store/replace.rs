@@ -40,14 +40,8 @@ impl Project {
                 continue;
             }
             let head = current_revision(&tx, replacement.segment).map_err(e)?;
-            let Some((head, text, status)) = head.filter(|(id, _, _)| *id == replacement.base) else {
-                let head = current_revision(&tx, replacement.segment).map_err(e)?;
-                return Err(StoreError::Conflict {
-                    segment: replacement.segment.0,
-                    expected: Some(replacement.base),
-                    found: head.as_ref().map(|h| h.0),
-                    their_text: head.map(|h| h.1),
-                });
+            let Some((head, text, status)) = head.clone().filter(|(id, _, _)| *id == replacement.base) else {
+                return Err(moved_on(replacement.segment, replacement.base, head));
             };
             if text == replacement.text {
                 continue;
@@ -70,17 +64,11 @@ impl Project {
     /// previous text and status again (origin `undo`). Returns the
     /// segments restored and those left because someone changed them since.
     pub fn undo_change(&mut self, origin: &str, author: &str) -> Result<(Vec<SegmentId>, Vec<SegmentId>), StoreError> {
-        let path = self.path.clone();
-        let e = |source| sqlite(&path, source);
-        let tx = self.tx()?;
-        let made: Vec<i64> = {
-            let mut stmt =
-                tx.prepare("SELECT id FROM revisions WHERE origin = ?1 AND author = ?2 ORDER BY id").map_err(e)?;
-            stmt.query_map(params![origin, author], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(e)?
-        };
-        let undone = undo_revisions(&tx, &made, author).map_err(e)?;
-        tx.commit().map_err(e)?;
-        Ok(undone)
+        self.undo_selected(
+            "SELECT id FROM revisions WHERE origin = ?1 AND author = ?2 ORDER BY id",
+            params![origin, author],
+            author,
+        )
     }
 
     /// Takes back the revisions `author` made with ids `first..=last` whose
@@ -93,19 +81,27 @@ impl Project {
         prefix: &str,
         author: &str,
     ) -> Result<(Vec<SegmentId>, Vec<SegmentId>), StoreError> {
+        self.undo_selected(
+            "SELECT id FROM revisions WHERE id BETWEEN ?1 AND ?2 AND author = ?3 AND substr(origin, 1, length(?4)) = ?4
+              ORDER BY id",
+            params![first.0, last.0, author, prefix],
+            author,
+        )
+    }
+
+    /// [`undo_revisions`] for the revisions `select` names, in one transaction.
+    fn undo_selected(
+        &mut self,
+        select: &str,
+        args: impl rusqlite::Params,
+        author: &str,
+    ) -> Result<(Vec<SegmentId>, Vec<SegmentId>), StoreError> {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.tx()?;
         let made: Vec<i64> = {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT id FROM revisions WHERE id BETWEEN ?1 AND ?2 AND author = ?3 AND substr(origin, 1, length(?4)) = ?4
-                      ORDER BY id",
-                )
-                .map_err(e)?;
-            stmt.query_map(params![first.0, last.0, author, prefix], |r| r.get(0))
-                .and_then(|rows| rows.collect())
-                .map_err(e)?
+            let mut stmt = tx.prepare(select).map_err(e)?;
+            stmt.query_map(args, |r| r.get(0)).and_then(|rows| rows.collect()).map_err(e)?
         };
         let undone = undo_revisions(&tx, &made, author).map_err(e)?;
         tx.commit().map_err(e)?;
@@ -120,18 +116,23 @@ impl Project {
         let tx = self.tx()?;
         let head = current_revision(&tx, segment).map_err(e)?;
         if head.as_ref().map(|h| h.0) != Some(revision) {
-            return Err(StoreError::Conflict {
-                segment: segment.0,
-                expected: Some(revision),
-                found: head.as_ref().map(|h| h.0),
-                their_text: head.map(|h| h.1),
-            });
+            return Err(moved_on(segment, revision, head));
         }
         let (_, left) = undo_revisions(&tx, &[revision.0], author).map_err(e)?;
         if !left.is_empty() {
             return Err(StoreError::Locked(segment.0));
         }
         tx.commit().map_err(e)
+    }
+}
+
+/// The conflict of a segment whose newest revision is no longer `expected`.
+fn moved_on(segment: SegmentId, expected: RevisionId, head: Option<(RevisionId, String, String)>) -> StoreError {
+    StoreError::Conflict {
+        segment: segment.0,
+        expected: Some(expected),
+        found: head.as_ref().map(|h| h.0),
+        their_text: head.map(|h| h.1),
     }
 }
 
@@ -161,7 +162,6 @@ fn undo_revisions(
             })?,
             None => (String::new(), Status::New.as_str().to_string()),
         };
-        let status: String = status;
         let status = Status::parse(&status).unwrap_or(Status::New);
         insert_revision_from(tx, segment, Some(RevisionId(revision)), &text, status, author, Some("undo"))?;
         restored.push(segment);

@@ -8,23 +8,16 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{
-    HIDDEN_POSITION_BASE, Project, StoreError, current_revision, insert_revision_from, shift_positions, sqlite,
+    HIDDEN_POSITION_BASE, Project, StoreError, current_revision, insert_revision_from, joined_translations,
+    shift_positions, sqlite,
 };
 use crate::document::SegmentId;
 use crate::revision::Status;
 
-/// The edit undone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Undone {
-    /// The segment and the part split from it are one again.
-    Split { segment: SegmentId, part: SegmentId },
-    /// The segment joined into it is back after it.
-    Join { segment: SegmentId, restored: SegmentId },
-}
-
 struct Edit {
     id: i64,
     kind: String,
+    segment: i64,
     other: i64,
     source_before: String,
     revision_before: Option<i64>,
@@ -33,7 +26,7 @@ struct Edit {
 impl Project {
     /// Undoes the last split or join of `segment` (the first of the two
     /// parts): only while neither segment was split or joined again since.
-    pub fn undo_structure(&mut self, segment: SegmentId, author: &str) -> Result<Undone, StoreError> {
+    pub fn undo_structure(&mut self, segment: SegmentId, author: &str) -> Result<(), StoreError> {
         let row = self.segment(segment)?;
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
@@ -43,12 +36,7 @@ impl Project {
         };
         // The edit must be this segment's (the first part) and the other
         // part's newest too.
-        let mine: bool = tx
-            .query_row("SELECT segment_id = ?2 FROM segment_edits WHERE id = ?1", params![edit.id, segment.0], |r| {
-                r.get(0)
-            })
-            .map_err(e)?;
-        if !mine || pending_edit(&tx, edit.other).map_err(e)?.map(|o| o.id) != Some(edit.id) {
+        if edit.segment != segment.0 || pending_edit(&tx, edit.other).map_err(e)?.map(|o| o.id) != Some(edit.id) {
             return Err(StoreError::NothingToUndo(segment.0));
         }
         let other = SegmentId(edit.other);
@@ -66,14 +54,14 @@ impl Project {
             None => None,
         };
         let current = head.as_ref().map(|h| h.1.clone());
+        let joiner = joiner(&tx, row.document_id.0).map_err(e)?;
         let left_by_edit = {
-            let first = before.as_ref().map(|b| b.0.clone()).unwrap_or_default();
+            let first = before.as_ref().map(|b| b.0.as_str()).unwrap_or_default();
             if edit.kind == "join" {
                 let other_text = current_revision(&tx, other).map_err(e)?.map(|h| h.1).unwrap_or_default();
-                let joiner = joiner(&tx, row.document_id.0).map_err(e)?;
-                [first, other_text].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(&joiner)
+                joined_translations(first, &other_text, &joiner)
             } else {
-                first
+                first.to_string()
             }
         };
         let before = match current {
@@ -86,7 +74,7 @@ impl Project {
             let status = Status::parse(status).unwrap_or(Status::Draft);
             insert_revision_from(&tx, segment, head.as_ref().map(|h| h.0), text, status, author, Some("undo")).map(drop)
         };
-        let undone = if edit.kind == "split" {
+        if edit.kind == "split" {
             // The part must still be right after the segment, and shown.
             let part: Option<(i64, String)> = tx
                 .query_row(
@@ -113,10 +101,7 @@ impl Project {
                 // The part was translated since: both translations, as a draft.
                 (_, Some((_, part_text, _))) => {
                     let first = head.as_ref().map(|h| h.1.as_str()).unwrap_or_default();
-                    let joiner = joiner(&tx, row.document_id.0).map_err(e)?;
-                    let text =
-                        [first, part_text.as_str()].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>();
-                    restore(&text.join(&joiner), "draft").map_err(e)?;
+                    restore(&joined_translations(first, &part_text, &joiner), "draft").map_err(e)?;
                 }
                 (None, None) => {}
             }
@@ -127,7 +112,6 @@ impl Project {
                 params![segment.0, other.0, row.source, part_source, author, head.as_ref().map(|h| h.0.0), edit.id],
             )
             .map_err(e)?;
-            Undone::Split { segment, part: other }
         } else {
             let hidden: bool = tx
                 .query_row("SELECT merged_into = ?2 FROM segments WHERE id = ?1", params![other.0, segment.0], |r| {
@@ -156,10 +140,8 @@ impl Project {
                 params![segment.0, other.0, row.source, author, head.as_ref().map(|h| h.0.0), edit.id],
             )
             .map_err(e)?;
-            Undone::Join { segment, restored: other }
-        };
-        tx.commit().map_err(e)?;
-        Ok(undone)
+        }
+        tx.commit().map_err(e)
     }
 }
 
@@ -167,14 +149,14 @@ impl Project {
 /// cancels the edit it names, and both are passed over.
 fn pending_edit(tx: &rusqlite::Transaction<'_>, segment: i64) -> rusqlite::Result<Option<Edit>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT id, kind, other_id, source_before, revision_before, undoes FROM segment_edits
+        "SELECT id, kind, segment_id, other_id, source_before, revision_before, undoes FROM segment_edits
           WHERE segment_id = ?1 OR other_id = ?1 ORDER BY id DESC",
     )?;
     let mut rows = stmt.query([segment])?;
     let mut undone = std::collections::HashSet::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        if let Some(undoes) = r.get::<_, Option<i64>>(5)? {
+        if let Some(undoes) = r.get::<_, Option<i64>>(6)? {
             undone.insert(undoes);
             continue;
         }
@@ -184,9 +166,10 @@ fn pending_edit(tx: &rusqlite::Transaction<'_>, segment: i64) -> rusqlite::Resul
         return Ok(Some(Edit {
             id,
             kind: r.get(1)?,
-            other: r.get(2)?,
-            source_before: r.get(3)?,
-            revision_before: r.get(4)?,
+            segment: r.get(2)?,
+            other: r.get(3)?,
+            source_before: r.get(4)?,
+            revision_before: r.get(5)?,
         }));
     }
     Ok(None)
